@@ -66,7 +66,7 @@ func (p *jsonParser) space() {
 
 func (p *jsonParser) value(depth int) (*yaml.Node, error) {
 	if depth > p.maxDepth {
-		return nil, fmt.Errorf("document nests deeper than %d levels", p.maxDepth)
+		return nil, &depthError{limit: p.maxDepth}
 	}
 	if p.pos >= len(p.data) {
 		return nil, p.errorf("unexpected end of input")

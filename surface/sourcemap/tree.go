@@ -58,11 +58,31 @@ func ParseWithLimits(data []byte, lim Limits) (t *Tree, err error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if looksLikeJSON(data) {
 		root, err := parseJSON(data, lim.MaxDepth)
-		if err != nil {
+		if err == nil {
+			return &Tree{Root: root}, nil
+		}
+		var deep *depthError
+		if errors.As(err, &deep) {
 			return nil, err
 		}
-		return &Tree{Root: root}, nil
+		// YAML flow style also starts with { or [: give it a chance, but
+		// report the JSON error when it is not YAML either.
+		if t, yerr := parseYAML(data, lim); yerr == nil {
+			return t, nil
+		}
+		return nil, err
 	}
+	return parseYAML(data, lim)
+}
+
+// depthError reports a document nested deeper than the limit.
+type depthError struct{ limit int }
+
+func (e *depthError) Error() string {
+	return fmt.Sprintf("document nests deeper than %d levels", e.limit)
+}
+
+func parseYAML(data []byte, lim Limits) (t *Tree, err error) {
 	defer func() {
 		if r := recover(); r != nil { // the YAML parser panics on a few malformed inputs
 			t, err = nil, fmt.Errorf("malformed YAML: %v", r)
@@ -83,7 +103,7 @@ func ParseWithLimits(data []byte, lim Limits) (t *Tree, err error) {
 		root = doc.Content[0]
 	}
 	if d := depth(root, 0, lim.MaxDepth); d > lim.MaxDepth {
-		return nil, fmt.Errorf("document nests deeper than %d levels", lim.MaxDepth)
+		return nil, &depthError{limit: lim.MaxDepth}
 	}
 	return &Tree{Root: root}, nil
 }

@@ -83,7 +83,7 @@ func TestParseRejects(t *testing.T) {
 		{"truncated json", `{"a": [1, 2`, "malformed JSON"},
 		{"trailing garbage", `{"a": 1} x`, "after the document"},
 		{"bad escape", `{"a": "\q"}`, "invalid escape"},
-		{"bad number", `{"a": 01}`, "invalid number"},
+		{"bad number", `{"a": 01`, "invalid number"},
 		{"bad yaml", "a: [1, 2\nb: }", "malformed YAML"},
 		{"nul byte", "a: \x00", "not UTF-8 text"},
 		{"invalid utf8", "a: \xff\xfe", "not UTF-8 text"},
@@ -137,5 +137,15 @@ func TestPointerRoundTrip(t *testing.T) {
 	}
 	if _, err := SplitPointer("nope"); err == nil {
 		t.Error("SplitPointer accepted a pointer without a leading slash")
+	}
+}
+
+func TestFlowYAMLStartingWithBrace(t *testing.T) {
+	tree, err := Parse([]byte("{openapi: 3.0.3, info: {title: x}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _, ok := tree.Lookup("/info/title"); !ok || v.Value != "x" {
+		t.Fatalf("Lookup(/info/title) = %v, %v", v, ok)
 	}
 }
