@@ -72,7 +72,10 @@ func buildSARIF(r *Report) (*sarif.Report, error) {
 	}
 	driver := sarif.NewDriver(r.Tool.Name)
 	if r.Tool.Version != "" {
-		driver.WithVersion(r.Tool.Version).WithSemanticVersion(r.Tool.Version)
+		driver.WithVersion(r.Tool.Version)
+		if sv, ok := semanticVersion(r.Tool.Version); ok {
+			driver.WithSemanticVersion(sv)
+		}
 	}
 	if r.Tool.InformationURI != "" {
 		driver.WithInformationURI(r.Tool.InformationURI)
@@ -96,6 +99,24 @@ func buildSARIF(r *Report) (*sarif.Report, error) {
 	}
 	log.AddRun(run)
 	return log, nil
+}
+
+// semanticVersion returns the version in Semantic Versioning form ("v1.4.0"
+// becomes "1.4.0"); ok is false for versions such as "dev" that are not.
+func semanticVersion(v string) (string, bool) {
+	v = strings.TrimPrefix(v, "v")
+	core, _, _ := strings.Cut(v, "+")
+	core, _, _ = strings.Cut(core, "-")
+	parts := strings.Split(core, ".")
+	if len(parts) != 3 {
+		return "", false
+	}
+	for _, p := range parts {
+		if p == "" || strings.Trim(p, "0123456789") != "" || (len(p) > 1 && p[0] == '0') {
+			return "", false
+		}
+	}
+	return v, true
 }
 
 // addRuleDescriptors describes each rule that has a result, sorted by id,

@@ -275,3 +275,23 @@ func TestSARIFNeedsToolAndCommand(t *testing.T) {
 		}
 	}
 }
+
+func TestSemanticVersion(t *testing.T) {
+	for _, tt := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"1.4.0", "1.4.0", true},
+		{"v1.4.0", "1.4.0", true},
+		{"1.4.0-rc.1+build.5", "1.4.0-rc.1+build.5", true},
+		{"dev", "", false},
+		{"(devel)", "", false},
+		{"1.4", "", false},
+		{"01.4.0", "", false},
+	} {
+		got, ok := semanticVersion(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("semanticVersion(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
