@@ -1,0 +1,149 @@
+// Package reporters renders a finished scan in each output format. Reporters
+// decide nothing: the findings, their suppressions and the gate verdict are
+// settled before they are called.
+package reporters
+
+import (
+	"fmt"
+	"io"
+	"sort"
+
+	"github.com/specterhq/specter/rules"
+)
+
+// SchemaVersion is the version of the JSON report's layout.
+const SchemaVersion = "1"
+
+// Tool describes the program that produced the report.
+type Tool struct {
+	Name           string
+	Version        string
+	InformationURI string
+}
+
+// Gate is the verdict the policy step reached.
+type Gate struct {
+	Passed bool
+	FailOn string // a severity name or "none"
+	// Reasons say why the gate failed, one sentence each.
+	Reasons []string
+}
+
+// Report is everything a reporter renders.
+type Report struct {
+	Tool    Tool
+	Catalog *rules.Catalog
+	// Findings are sorted by file, line, column and rule; suppressed ones
+	// are included with their Suppression set.
+	Findings []rules.Finding
+	Gate     Gate
+	// Command names what ran ("scan", "secrets", "lint"); SARIF uses it in
+	// automationDetails.id.
+	Command string
+	// FilesScanned counts the files read.
+	FilesScanned int
+	// Baselined counts the findings the baseline dropped; they are not in
+	// Findings.
+	Baselined int
+	// SourceRoot is the absolute, slash-separated directory that relative
+	// finding paths are relative to. SARIF records it as %SRCROOT%; empty
+	// leaves the root for the consumer (GitHub uses the checkout).
+	SourceRoot string
+}
+
+// Counts tallies the unsuppressed findings per severity.
+func (r *Report) Counts() map[rules.Severity]int {
+	counts := make(map[rules.Severity]int, 5)
+	for i := range r.Findings {
+		if !r.Findings[i].Suppressed() {
+			counts[r.Findings[i].Severity]++
+		}
+	}
+	return counts
+}
+
+// Suppressed counts the suppressed findings.
+func (r *Report) Suppressed() int {
+	n := 0
+	for i := range r.Findings {
+		if r.Findings[i].Suppressed() {
+			n++
+		}
+	}
+	return n
+}
+
+// Active counts the findings that are not suppressed.
+func (r *Report) Active() int { return len(r.Findings) - r.Suppressed() }
+
+// ruleOf returns the catalog entry of a finding's rule. JSON and SARIF
+// describe every finding with its rule, so a finding whose rule is missing
+// from the catalog is a bug upstream, reported rather than papered over.
+func (r *Report) ruleOf(f *rules.Finding) (*rules.Rule, error) {
+	if r.Catalog == nil {
+		return nil, fmt.Errorf("report has findings but no rule catalog")
+	}
+	rule := r.Catalog.Lookup(f.RuleID)
+	if rule == nil {
+		return nil, fmt.Errorf("finding at %s names rule %q, which is not in the catalog", f.Location.File, f.RuleID)
+	}
+	return rule, nil
+}
+
+// fingerprintOf returns the finding's fingerprint, computing it from the
+// finding's fields when the scanner left it empty.
+func fingerprintOf(f rules.Finding) string {
+	if f.Fingerprint == "" {
+		f.SetFingerprint()
+	}
+	return f.Fingerprint
+}
+
+// SortFindings orders findings by file, line, column, rule id and fingerprint.
+func SortFindings(fs []rules.Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := &fs[i], &fs[j]
+		if a.Location.File != b.Location.File {
+			return a.Location.File < b.Location.File
+		}
+		if a.Location.Line != b.Location.Line {
+			return a.Location.Line < b.Location.Line
+		}
+		if a.Location.Column != b.Location.Column {
+			return a.Location.Column < b.Location.Column
+		}
+		if a.RuleID != b.RuleID {
+			return a.RuleID < b.RuleID
+		}
+		return a.Fingerprint < b.Fingerprint
+	})
+}
+
+// Reporter renders a report to w.
+type Reporter interface {
+	Render(w io.Writer, r *Report) error
+}
+
+// Options tune the human-facing formats.
+type Options struct {
+	// Color enables ANSI styling in the text format.
+	Color bool
+	// Quiet leaves out everything but the summary in the text format.
+	Quiet bool
+}
+
+// Formats lists the format names New accepts.
+func Formats() []string { return []string{"text", "json", "sarif"} }
+
+// New returns the reporter for a format name.
+func New(format string, opts Options) (Reporter, error) {
+	switch format {
+	case "text":
+		return &Text{Options: opts}, nil
+	case "json":
+		return &JSON{}, nil
+	case "sarif":
+		return &SARIF{}, nil
+	}
+	return nil, fmt.Errorf("unknown format %q (want one of text, json, sarif)", format)
+}
