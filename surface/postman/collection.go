@@ -266,7 +266,7 @@ func readHeaders(f *surface.File, n *yaml.Node, ptr string, s scope) ([]surface.
 	switch {
 	case isNull(n):
 		return nil, nil
-	case n.Kind == yaml.ScalarNode:
+	case isString(n):
 		loc := f.Locate(ptr)
 		var out []surface.Header
 		for _, line := range strings.Split(n.Value, "\n") {

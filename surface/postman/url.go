@@ -39,7 +39,7 @@ func parseURL(f *surface.File, n *yaml.Node, ptr string) (*requestURL, error) {
 	switch {
 	case isNull(n):
 		return u, nil
-	case n.Kind == yaml.ScalarNode:
+	case isString(n):
 		u.raw = n.Value
 		u.fromRaw(ptr)
 		return u, nil

@@ -101,7 +101,9 @@ func (s scope) substitute(in string, limit int) (string, bool) {
 		if !strings.HasPrefix(name, "$") {
 			val, ok = s.lookup(name)
 		}
-		if !ok || b.Len()+len(val) > limit {
+		// Count what is still to copy too, so no round's output passes
+		// limit.
+		if !ok || b.Len()+len(val)+len(in)-i > limit {
 			b.WriteString(ref)
 			continue
 		}
