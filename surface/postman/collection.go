@@ -39,7 +39,7 @@ func LoadCollection(f *surface.File, envs []*surface.Environment) (*surface.API,
 		return nil, err
 	}
 	api.Variables = vars
-	sc := scope{env: mergeEnvironments(envs)}.with(setVars)
+	sc := scope{env: mergeEnvironments(envs), budget: newBudget(len(f.Data))}.with(setVars)
 
 	auth, err := parseAuth(f, member(root, "auth"), base+"/auth")
 	if err != nil {

@@ -25,7 +25,9 @@
 //     resolve. Unknown names and dynamic variables ({{$guid}}, ...) stay as
 //     written. Resolution repeats while it changes something, at most 19
 //     rounds (Postman's own limit), and stops growing a value past 64 KiB,
-//     so self- and mutually-referencing variables terminate.
+//     so self- and mutually-referencing variables terminate. All resolution
+//     in one collection shares a budget of 16 MiB plus 16 times the file's
+//     size; once it is spent, values stay as far as they were resolved.
 //   - Path variables. A ":name" path segment takes the value of the URL's
 //     variable[] entry of that name when it is enabled and not empty;
 //     otherwise the segment stays ":name" in the resolved URL.

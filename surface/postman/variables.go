@@ -11,6 +11,16 @@ const (
 	maxResolvedGrowth = 64 << 10
 )
 
+// resolveBudget bounds the bytes all resolution in one load may produce,
+// so many values that each grow to the per-value bound cannot add up to
+// gigabytes. Once it is spent, values are left as far as they got.
+type resolveBudget struct{ left int }
+
+// newBudget allows a generous multiple of the document's size.
+func newBudget(docSize int) *resolveBudget {
+	return &resolveBudget{left: 16<<20 + 16*docSize}
+}
+
 // varSet is one layer of variables, enabled ones only.
 type varSet map[string]string
 
@@ -22,6 +32,8 @@ type scope struct {
 	// env is the environments merged, first definition winning; it beats
 	// every layer of the chain.
 	env varSet
+	// budget is shared by every scope of one load; nil means unbounded.
+	budget *resolveBudget
 }
 
 // with returns the scope with one more, higher-precedence layer. The
@@ -58,8 +70,14 @@ func (s scope) resolve(in string) string {
 	limit := len(in) + maxResolvedGrowth
 	out := in
 	for range maxResolveRounds {
+		if s.budget != nil && s.budget.left <= 0 {
+			break
+		}
 		next, changed := s.substitute(out, limit)
 		out = next
+		if s.budget != nil {
+			s.budget.left -= len(next)
+		}
 		if !changed || !strings.Contains(out, "{{") {
 			break
 		}

@@ -3,6 +3,8 @@ package postman
 import (
 	"strings"
 	"testing"
+
+	"github.com/specterhq/specter/surface"
 )
 
 func TestResolve(t *testing.T) {
@@ -48,5 +50,37 @@ func TestResolveBounded(t *testing.T) {
 	got := sc.resolve("{{pad}}")
 	if n := strings.Count(got, "x"); n != maxResolveRounds*1000 {
 		t.Errorf("padding reference expanded %d times, want %d rounds", n/1000, maxResolveRounds)
+	}
+}
+
+// TestResolveBudget: thousands of values that each grow to the per-value
+// bound stop growing once the load's budget is spent.
+func TestResolveBudget(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"info":{"name":"bomb","schema":"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},`)
+	b.WriteString(`"variable":[{"key":"d","value":"{{d}}{{d}}"}],"item":[{"name":"r","request":{"url":"https://x","header":[`)
+	const headers = 3000
+	for i := range headers {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`{"key":"h","value":"{{d}}"}`)
+	}
+	b.WriteString(`]}}]}`)
+	data := []byte(b.String())
+	f := &surface.File{Path: "bomb.json", Data: data, Tree: reparse(t, data)}
+	api, err := LoadCollection(f, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, h := range api.Operations[0].Request.Headers {
+		total += len(h.Value)
+	}
+	if budget := 16<<20 + 16*len(data); total > budget+maxResolvedGrowth {
+		t.Errorf("headers resolved to %d bytes, over the %d byte budget", total, budget)
+	}
+	if first := api.Operations[0].Request.Headers[0].Value; len(first) < maxResolvedGrowth/2 {
+		t.Errorf("first header only grew to %d bytes; the budget should not starve it", len(first))
 	}
 }
