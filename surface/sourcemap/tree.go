@@ -248,6 +248,9 @@ func SplitPointer(pointer string) ([]string, error) {
 		return nil, fmt.Errorf("JSON pointer %q does not start with /", pointer)
 	}
 	parts := strings.Split(pointer[1:], "/")
+	if strings.IndexByte(pointer, '~') < 0 {
+		return parts, nil
+	}
 	for i, p := range parts {
 		parts[i] = unescaper.Replace(p)
 	}
