@@ -15,6 +15,9 @@ import (
 // ignored and backslashes in the path are read as slashes. A malformed glob
 // matches nothing; ValidatePathGlob reports why.
 func MatchPath(glob, name string) bool {
+	if strings.TrimSpace(glob) == "" {
+		return false
+	}
 	g := splitSegments(glob)
 	p := splitSegments(strings.ReplaceAll(name, `\`, "/"))
 	// matched[j] is true when the glob segments seen so far match p[:j].
