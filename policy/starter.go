@@ -1,8 +1,9 @@
 package policy
 
 // StarterConfig returns a commented .specter.yaml for `specter init` to
-// write. LoadConfig accepts it as is; it changes nothing from the defaults
-// except naming them, and shows every other key in comments.
+// write. LoadConfig accepts it as is. Besides the defaults it excludes
+// node_modules and vendor directories; every other key is shown in
+// comments.
 func StarterConfig() string {
 	return `# specter configuration. Documentation: docs/configuration.md
 # Command-line flags (--fail-on, --exclude, --baseline) take precedence.
