@@ -190,7 +190,7 @@ func (c *Config) Validate(cat *rules.Catalog) error {
 	}
 	for _, ig := range c.Ignore {
 		if err := ig.check(); err != nil {
-			add(ig.Line, err)
+			add(ig.Line, fmt.Errorf("ignore entry: %w", err))
 			continue
 		}
 		if cat != nil {
@@ -226,10 +226,10 @@ func (c *Config) positioned(line int, err error) error {
 // pattern, glob, pointer or fingerprint.
 func (ig *IgnoreRule) check() error {
 	if strings.TrimSpace(ig.Reason) == "" {
-		return errors.New("ignore entry has no reason (every suppression needs one)")
+		return errors.New("no reason (every suppression needs one)")
 	}
 	if ig.Rule == "" {
-		return errors.New("ignore entry has no rule (write rule: \"*\" to match every rule)")
+		return errors.New("no rule (write rule: \"*\" to match every rule)")
 	}
 	if err := checkRulePattern(ig.Rule); err != nil {
 		return err

@@ -281,7 +281,7 @@ func (p *configParser) ignore(v *yaml.Node) {
 			ig.Rule = "*"
 		}
 		if err := ig.check(); err != nil {
-			p.errorf(item, "ignore: %v", err)
+			p.errorf(item, "ignore entry: %v", err)
 			continue
 		}
 		p.cfg.Ignore = append(p.cfg.Ignore, ig)
