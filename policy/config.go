@@ -1,0 +1,291 @@
+// Package policy is the processing chain between scanners and reporters: it
+// reads the .specter.yaml config file, applies rule settings, path excludes,
+// inline (x-specter-ignore) and config-file suppressions and a baseline to
+// the findings, and evaluates the CI gate on what is left.
+package policy
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/specterhq/specter/rules"
+)
+
+// ConfigVersion is the config file version this package reads.
+const ConfigVersion = 1
+
+// DefaultConfigFile is the config file read from the working directory when
+// no --config flag names one.
+const DefaultConfigFile = ".specter.yaml"
+
+// Config is a parsed .specter.yaml. The zero value is not valid; use
+// DefaultConfig or LoadConfig.
+type Config struct {
+	// File is the path the config was read from; "" for DefaultConfig.
+	File    string
+	Version int
+	// Exclude lists path globs (see MatchPath) that are never scanned;
+	// Apply also drops findings in them.
+	Exclude []string
+	// Rules are the per-rule settings in file order.
+	Rules []RuleSetting
+	// Ignore are the config-file suppressions in file order.
+	Ignore []IgnoreRule
+	Gate   GateConfig
+
+	// excludeLines[i] is the line Exclude[i] was read from, when read.
+	excludeLines []int
+}
+
+// RuleSetting turns a rule on or off or overrides its severity. Rule is an
+// id, a family wildcard ("lint/*") or "*"; for each field the most specific
+// setting that sets it wins (exact id, then family, then "*").
+type RuleSetting struct {
+	Rule     string
+	Enabled  *bool           // nil: not set here
+	Severity *rules.Severity // nil: not set here
+	Line     int             // where it was read; 0 when not read from a file
+}
+
+// IgnoreRule is a config-file suppression. A finding is suppressed when it
+// matches every field that is set.
+type IgnoreRule struct {
+	// Rule is an id, a family wildcard or "*".
+	Rule string
+	// Path is a glob (MatchPath) on the finding's file; "" matches all.
+	Path string
+	// Pointer is a JSON pointer; it matches the finding's pointer and every
+	// pointer below it at a token boundary. "" matches all.
+	Pointer string
+	// Fingerprint matches one finding exactly; "" matches all.
+	Fingerprint string
+	// Reason says why; it is required.
+	Reason string
+	Line   int // where it was read; 0 when not read from a file
+}
+
+// GateConfig is the gate section of the config file.
+type GateConfig struct {
+	// FailOn is a severity name or "none"; "" means DefaultFailOn.
+	FailOn string
+	// Max holds the per-severity maximum counts of unsuppressed findings.
+	Max  map[rules.Severity]int
+	Line int // where fail-on was read; 0 when not read from a file
+}
+
+// DefaultConfig is the config used when there is no config file: every rule
+// on at its catalog severity, nothing excluded or ignored, fail on high.
+func DefaultConfig() *Config {
+	return &Config{Version: ConfigVersion}
+}
+
+// LoadConfig reads and parses a config file. It checks the file's structure;
+// call Validate with the rule catalog to check rule ids as well.
+func LoadConfig(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return ParseConfig(data, path)
+}
+
+// LoadDefaultConfig loads DefaultConfigFile from dir when it exists and
+// returns DefaultConfig otherwise.
+func LoadDefaultConfig(dir string) (*Config, error) {
+	path := filepath.Join(dir, DefaultConfigFile)
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return DefaultConfig(), nil
+	}
+	return LoadConfig(path)
+}
+
+// Excluded reports whether a report path matches one of the exclude globs.
+func (c *Config) Excluded(path string) bool {
+	for _, g := range c.Exclude {
+		if MatchPath(g, path) {
+			return true
+		}
+	}
+	return false
+}
+
+// RuleEnabled reports whether the config leaves the rule on.
+func (c *Config) RuleEnabled(ruleID string) bool {
+	enabled, _ := c.resolveRule(ruleID)
+	return enabled
+}
+
+// RuleSeverity returns the severity the config gives the rule: its override
+// when one applies, else def (the catalog or scanner severity).
+func (c *Config) RuleSeverity(ruleID string, def rules.Severity) rules.Severity {
+	if _, sev := c.resolveRule(ruleID); sev != nil {
+		return *sev
+	}
+	return def
+}
+
+// resolveRule picks, for each field, the most specific setting that sets it;
+// among equally specific settings the later one wins.
+func (c *Config) resolveRule(ruleID string) (enabled bool, severity *rules.Severity) {
+	enabled = true
+	enabledRank, severityRank := -1, -1
+	for i := range c.Rules {
+		s := &c.Rules[i]
+		if !MatchRule(s.Rule, ruleID) {
+			continue
+		}
+		rank := patternSpecificity(s.Rule)
+		if s.Enabled != nil && rank >= enabledRank {
+			enabled, enabledRank = *s.Enabled, rank
+		}
+		if s.Severity != nil && rank >= severityRank {
+			severity, severityRank = s.Severity, rank
+		}
+	}
+	return enabled, severity
+}
+
+// Validate checks the config against the rule catalog: every rule id in
+// rules and ignore must exist (with a suggestion for close ids), every
+// family wildcard must name a family of the catalog; and it repeats the
+// structural checks LoadConfig makes, for configs built in code. A nil
+// catalog skips the rule id checks. All problems are reported at once.
+func (c *Config) Validate(cat *rules.Catalog) error {
+	var errs []error
+	add := func(line int, err error) {
+		if err != nil {
+			errs = append(errs, c.positioned(line, err))
+		}
+	}
+	if c.Version != ConfigVersion {
+		add(0, fmt.Errorf("unsupported config version %d (want %d)", c.Version, ConfigVersion))
+	}
+	for i, g := range c.Exclude {
+		line := 0
+		if i < len(c.excludeLines) {
+			line = c.excludeLines[i]
+		}
+		add(line, ValidatePathGlob(g))
+	}
+	seen := map[string]bool{}
+	for _, s := range c.Rules {
+		if seen[s.Rule] {
+			add(s.Line, fmt.Errorf("rule %q is set twice", s.Rule))
+		}
+		seen[s.Rule] = true
+		if err := checkRulePattern(s.Rule); err != nil {
+			add(s.Line, err)
+			continue
+		}
+		if s.Severity != nil && (*s.Severity < rules.SeverityInfo || *s.Severity > rules.SeverityCritical) {
+			add(s.Line, fmt.Errorf("rule %q: invalid severity %v", s.Rule, *s.Severity))
+		}
+		if cat != nil {
+			add(s.Line, checkRuleKnown(s.Rule, cat))
+		}
+	}
+	for _, ig := range c.Ignore {
+		if err := ig.check(); err != nil {
+			add(ig.Line, fmt.Errorf("ignore entry: %w", err))
+			continue
+		}
+		if cat != nil {
+			add(ig.Line, checkRuleKnown(ig.Rule, cat))
+		}
+	}
+	if c.Gate.FailOn != "" {
+		if _, err := ParseFailOn(c.Gate.FailOn); err != nil {
+			add(c.Gate.Line, err)
+		}
+	}
+	for sev, n := range c.Gate.Max {
+		if n < 0 {
+			add(c.Gate.Line, fmt.Errorf("gate max for %v is negative (%d)", sev, n))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// positioned prefixes an error with the config file and line when known.
+func (c *Config) positioned(line int, err error) error {
+	switch {
+	case c.File != "" && line > 0:
+		return fmt.Errorf("%s:%d: %w", c.File, line, err)
+	case c.File != "":
+		return fmt.Errorf("%s: %w", c.File, err)
+	default:
+		return fmt.Errorf("config: %w", err)
+	}
+}
+
+// check reports an ignore entry that cannot work: no reason, a bad rule
+// pattern, glob, pointer or fingerprint.
+func (ig *IgnoreRule) check() error {
+	if strings.TrimSpace(ig.Reason) == "" {
+		return errors.New("no reason (every suppression needs one)")
+	}
+	if ig.Rule == "" {
+		return errors.New("no rule (write rule: \"*\" to match every rule)")
+	}
+	if err := checkRulePattern(ig.Rule); err != nil {
+		return err
+	}
+	if ig.Path != "" {
+		if err := ValidatePathGlob(ig.Path); err != nil {
+			return err
+		}
+	}
+	if err := checkPointer(ig.Pointer); err != nil {
+		return err
+	}
+	return checkFingerprint(ig.Fingerprint)
+}
+
+// checkPointer reports a string that is not an RFC 6901 JSON pointer.
+func checkPointer(p string) error {
+	if p == "" {
+		return nil
+	}
+	if p[0] != '/' {
+		return fmt.Errorf("pointer %q does not start with /", p)
+	}
+	for i := 0; i < len(p); i++ {
+		if p[i] == '~' && (i+1 == len(p) || (p[i+1] != '0' && p[i+1] != '1')) {
+			return fmt.Errorf("pointer %q has a ~ not followed by 0 or 1 (escape ~ as ~0 and / as ~1)", p)
+		}
+	}
+	return nil
+}
+
+// fingerprintLen is the length of rules.Fingerprint's hex string.
+var fingerprintLen = len(rules.Fingerprint("", "", "", ""))
+
+// checkFingerprint reports a string that cannot be a finding fingerprint.
+func checkFingerprint(fp string) error {
+	if fp == "" {
+		return nil
+	}
+	if len(fp) != fingerprintLen || strings.Trim(fp, "0123456789abcdef") != "" {
+		return fmt.Errorf("fingerprint %q is not %d lower-case hex digits", fp, fingerprintLen)
+	}
+	return nil
+}
+
+// matches reports whether the ignore entry covers the finding.
+func (ig *IgnoreRule) matches(f *rules.Finding) bool {
+	return MatchRule(ig.Rule, f.RuleID) &&
+		(ig.Path == "" || MatchPath(ig.Path, f.Location.File)) &&
+		pointerCovers(ig.Pointer, f.Location.Pointer) &&
+		(ig.Fingerprint == "" || ig.Fingerprint == f.Fingerprint)
+}
+
+// pointerCovers reports whether pointer p is at or below prefix at a token
+// boundary: "/paths/~1a" covers "/paths/~1a/get" but not "/paths/~1ab".
+// The empty pointer (the whole document) covers everything.
+func pointerCovers(prefix, p string) bool {
+	return prefix == "" || p == prefix || strings.HasPrefix(p, prefix+"/")
+}
