@@ -5,13 +5,16 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"runtime"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/specterhq/specter/surface"
+	"github.com/specterhq/specter/surface/sourcemap"
 )
 
 // corpusFolders are the corpora holding OpenAPI documents.
@@ -59,54 +62,69 @@ func TestCorpus(t *testing.T) {
 	}
 	sort.Strings(paths)
 
-	type tally struct{ loaded, failed int }
-	counts := map[surface.Format]*tally{}
-	classes := map[string][]string{}
 	var skippedBig []string
+	var jobs []string
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		rel, _ := filepath.Rel(base, p)
 		if st.Size() > bigSpecBytes && !big {
+			rel, _ := filepath.Rel(base, p)
 			skippedBig = append(skippedBig, rel)
 			continue
 		}
-		root := readSpec(t, p, filepath.ToSlash(rel))
-		if root.Tree != nil && !root.Format.IsOpenAPI() {
-			continue // not an OpenAPI document
+		jobs = append(jobs, p)
+	}
+
+	// Load on every core: kin-openapi is single-threaded.
+	outcomes := make([]corpusOutcome, len(jobs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				outcomes[i] = loadCorpusFile(base, jobs[i])
+			}
+		}()
+	}
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+
+	type tally struct{ loaded, failed int }
+	counts := map[surface.Format]*tally{}
+	classes := map[string][]string{}
+	for _, o := range outcomes {
+		if o.skip {
+			continue
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), corpusTimeout)
-		start := time.Now()
-		res, err := Load(ctx, root, Options{})
-		elapsed := time.Since(start)
-		cancel()
-		if counts[root.Format] == nil {
-			counts[root.Format] = &tally{}
+		if counts[o.format] == nil {
+			counts[o.format] = &tally{}
 		}
-		if st.Size() > 2<<20 && report {
-			t.Logf("%s: %d bytes in %v", rel, st.Size(), elapsed.Round(time.Millisecond))
+		if o.size > 2<<20 && report {
+			t.Logf("%s: %d bytes in %v", o.rel, o.size, o.elapsed.Round(time.Millisecond))
 		}
-		switch {
+		switch err := o.err; {
 		case errors.Is(err, context.DeadlineExceeded):
-			t.Errorf("%s: did not load within %v", rel, corpusTimeout)
+			t.Errorf("%s: did not load within %v", o.rel, corpusTimeout)
 		case err != nil:
-			counts[root.Format].failed++
+			counts[o.format].failed++
 			msg := err.Error()
 			if strings.Contains(msg, "\n") {
-				t.Errorf("%s: error spans several lines: %q", rel, msg)
+				t.Errorf("%s: error spans several lines: %q", o.rel, msg)
 			}
-			if !strings.HasPrefix(msg, root.Path) {
-				t.Errorf("%s: error does not name the file: %q", rel, msg)
+			if !strings.HasPrefix(msg, o.rel) {
+				t.Errorf("%s: error does not name the file: %q", o.rel, msg)
 			}
 			c := errorClass(msg)
 			classes[c] = append(classes[c], msg)
 		default:
-			counts[root.Format].loaded++
-			if res.API == nil || res.API.OpenAPI == nil {
-				t.Errorf("%s: loaded without an API", rel)
-			}
+			counts[o.format].loaded++
 		}
 	}
 	if !report {
@@ -148,4 +166,45 @@ func errorClass(msg string) string {
 		}
 	}
 	return "other"
+}
+
+// corpusOutcome is what loading one corpus file gave.
+type corpusOutcome struct {
+	rel     string
+	format  surface.Format
+	size    int64
+	elapsed time.Duration
+	err     error
+	skip    bool // not an OpenAPI document
+}
+
+func loadCorpusFile(base, p string) corpusOutcome {
+	rel, _ := filepath.Rel(base, p)
+	rel = filepath.ToSlash(rel)
+	o := corpusOutcome{rel: rel}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		o.err = err
+		return o
+	}
+	o.size = int64(len(data))
+	root := &surface.File{Path: rel, Abs: p, Data: data}
+	if tree, err := sourcemap.Parse(data); err == nil {
+		root.Tree, root.Format = tree, Detect(tree)
+		if !root.Format.IsOpenAPI() {
+			o.skip = true
+			return o
+		}
+	}
+	o.format = root.Format
+	ctx, cancel := context.WithTimeout(context.Background(), corpusTimeout)
+	defer cancel()
+	start := time.Now()
+	res, err := Load(ctx, root, Options{})
+	o.elapsed = time.Since(start)
+	if err == nil && (res.API == nil || res.API.OpenAPI == nil) {
+		err = errors.New("loaded without an API")
+	}
+	o.err = err
+	return o
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
@@ -96,7 +97,7 @@ func Load(ctx context.Context, root *surface.File, opts Options) (*Result, error
 		return nil, fmt.Errorf("%s: loading stopped: %w", root.Path, ctx.Err())
 	case out := <-done:
 		if out.err != nil {
-			return nil, out.err
+			return nil, plainRefError(root, out.err)
 		}
 		doc = out.doc
 	}
@@ -144,4 +145,18 @@ func loadDocument(ctx context.Context, root *surface.File, format surface.Format
 		return nil, fmt.Errorf("%s: %w", root.Path, err)
 	}
 	return doc, nil
+}
+
+// plainRefError drops kin-openapi's wrapping around a refused $ref, whose
+// own message already says where the $ref is written; it keeps the root's
+// name in front when the $ref is in another file.
+func plainRefError(root *surface.File, err error) error {
+	var refErr *RefError
+	if !errors.As(err, &refErr) || refErr.Site == "" {
+		return err
+	}
+	if strings.HasPrefix(refErr.Site, root.Path+":") {
+		return refErr
+	}
+	return fmt.Errorf("%s: %w", root.Path, refErr)
 }
