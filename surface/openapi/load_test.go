@@ -34,6 +34,7 @@ func TestLoadErrors(t *testing.T) {
 		{"refuse/https.yaml", Options{}, []string{`$ref "https://example.com/schemas.yaml#/Thing"`, "names a URL", "--allow-remote-refs"}},
 		{"refuse/ftp.yaml", Options{}, []string{`$ref "ftp://example.com/x.yaml"`, "names a URL"}},
 		{"refuse/ftp.yaml", Options{AllowRemoteRefs: true}, []string{`$ref "ftp://example.com/x.yaml"`, `scheme "ftp" is not supported`}},
+		{"refuse/mapping.yaml", Options{}, []string{"testdata/refuse/mapping.yaml:13:16", `$ref "models/cat.yaml#/Cat"`, "does not exist"}},
 		{"refuse/broken-target.yaml", Options{}, []string{`$ref "broken.yaml#/Thing"`, "testdata/refuse/broken.yaml", "malformed YAML"}},
 		{"refuse/missing.yaml", Options{MaxFileBytes: 10}, []string{"does not exist"}},
 		{"multi/api.yaml", Options{MaxFileBytes: 100}, []string{"testdata/multi/paths/users.yaml is", "over the 100 byte limit"}},

@@ -111,8 +111,13 @@ func (r *refReader) location() *url.URL { return &url.URL{Path: filepath.ToSlash
 // the loader will ask for, so that a refusal names the $ref as written.
 func (r *refReader) index(f *surface.File) {
 	base := &url.URL{Path: filepath.ToSlash(f.Abs)}
-	f.Tree.Walk(func(_ string, key, value *yaml.Node) bool {
-		if key == nil || key.Value != "$ref" || value.Kind != yaml.ScalarNode || strings.HasPrefix(value.Value, "#") {
+	f.Tree.Walk(func(ptr string, key, value *yaml.Node) bool {
+		if key == nil || value.Kind != yaml.ScalarNode || strings.HasPrefix(value.Value, "#") {
+			return true
+		}
+		// $ref members, and discriminator mappings, which kin-openapi
+		// resolves as references too.
+		if key.Value != "$ref" && !strings.HasSuffix(ptr[:strings.LastIndexByte(ptr, '/')], "/discriminator/mapping") {
 			return true
 		}
 		u, err := url.Parse(value.Value)
