@@ -88,7 +88,9 @@ type API struct {
 	Servers []Server
 	// SecuritySchemes are keyed by the name requirements use.
 	SecuritySchemes map[string]*SecurityScheme
-	// Security is the document-wide default requirement list (OpenAPI).
+	// Security is the document-wide default requirement list (OpenAPI):
+	// nil when the document declares none, non-nil and empty for
+	// `security: []`.
 	Security   []SecurityRequirement
 	Operations []*Operation
 	// OpenAPI is the loaded document (Swagger 2.0 converted to 3.0) for
@@ -142,7 +144,9 @@ type Operation struct {
 	Location    rules.Location
 	Parameters  []Parameter
 	// Security is the effective requirement list (operation-level, else
-	// document-level). nil when the source declares none.
+	// document-level). nil when the source declares none; a non-nil empty
+	// slice when the effective declaration is an explicit `security: []`
+	// (anonymous access on purpose).
 	Security []SecurityRequirement
 	// Auth is the effective Postman auth after inheritance; nil for OpenAPI.
 	Auth *Auth
