@@ -316,12 +316,12 @@ func Redact(secret string) string {
 func dedupe(in []candidate) []candidate {
 	type exact struct {
 		rule, secret string
-		line, col    int
+		line         int
 	}
 	seen := map[exact]bool{}
 	var gl, st []candidate
 	for _, c := range in {
-		k := exact{c.RuleID, c.secret, c.Location.Line, c.Location.Column}
+		k := exact{c.RuleID, c.secret, c.Location.Line}
 		if seen[k] {
 			continue
 		}

@@ -490,23 +490,32 @@ func urlPath(raw string) string {
 
 // LooksLikeCredential reports whether a named value (an example, default,
 // variable or header) is a hard-coded credential, and under which rule:
-// the gitleaks rule when a provider pattern matches it, else
+// a provider-specific gitleaks rule when one matches the value, else
 // secrets/hardcoded-credential when the name is credential-like and the
-// value is not a placeholder. The lint scanner uses it for examples.
+// value is not a placeholder, else gitleaks' generic rule if it matches. The lint scanner uses it for examples.
 func (s *Scanner) LooksLikeCredential(name, value string) (ruleID string, ok bool) {
 	if IsPlaceholder(value) {
 		return "", false
 	}
 	line := name + ": " + strconv.Quote(value) + "\n"
-	if found, err := s.engine.detect(context.Background(), fragment{path: "", text: line, startLine: 1}); err == nil {
+	generic := ""
+	if found, err := s.engine.detect(context.Background(), fragment{text: line, startLine: 1}); err == nil {
 		for _, g := range found {
-			if g.Secret != "" && strings.Contains(value, g.Secret) && !IsPlaceholder(g.Secret) {
-				return rules.GitleaksRulePrefix + g.RuleID, true
+			if g.Secret == "" || !strings.Contains(value, g.Secret) || IsPlaceholder(g.Secret) {
+				continue
 			}
+			if strings.HasPrefix(g.RuleID, "generic-") {
+				generic = rules.GitleaksRulePrefix + g.RuleID
+				continue
+			}
+			return rules.GitleaksRulePrefix + g.RuleID, true
 		}
 	}
 	if IsCredentialName(name) {
 		return rules.RuleSecretsHardcodedCredential, true
+	}
+	if generic != "" {
+		return generic, true
 	}
 	return "", false
 }
