@@ -39,7 +39,7 @@ var placeholderWords = map[string]bool{
 }
 
 // fakeMarkers mark a value as illustrative wherever they appear in it.
-var fakeMarkers = []string{"example", "placeholder", "changeme", "dummy", "sample", "redacted", "your_", "your-", "yourkey", "yourtoken", "yoursecret", "yourpassword", "notreal", "not-a-real", "fake"}
+var fakeMarkers = []string{"example", "placeholder", "changeme", "dummy", "sample", "redacted", "your_", "your-", "yourkey", "yourtoken", "yoursecret", "yourpassword", "notreal", "not-a-real", "fake", "bogus"}
 
 // IsPlaceholder reports whether a value stands for a credential instead of
 // being one: templates ({{var}}, ${VAR}, $VAR, %VAR%, <your-key>), masked

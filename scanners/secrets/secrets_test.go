@@ -180,7 +180,7 @@ func TestIsPlaceholder(t *testing.T) {
 		{"token", true}, {"string", true}, {"null", true}, {"undefined", true}, {"none", true},
 		{"redacted", true}, {"", true}, {"aaaaaaaaaa", true}, {"abc", true}, {"abc123", true},
 		{"12345", true}, {"123456789", true}, {"foo", true}, {"dummy", true}, {"sample-key-1234", true},
-		{"placeholder", true}, {"example-token-abc", true},
+		{"placeholder", true}, {"example-token-abc", true}, {"bogus_token", true},
 		{"Rk7pLq2Zx9Vm4Tw8", false}, {"Tr0ub4dor-Horse-93", false}, {"AKIAZ3MXQ7T4VB2LN6PW", false},
 		{"hunter2hunter", false}, {"sk_test_4eC39HqLyjWDarjtT1zdp7dc", false},
 	} {

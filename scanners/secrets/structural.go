@@ -189,6 +189,8 @@ func (w *walker) postmanHeaders(req *yaml.Node, rp string) {
 	}
 }
 
+var signatureSchemes = map[string]bool{"digest": true, "hawk": true, "oauth": true, "aws4-hmac-sha256": true}
+
 // headerSecret extracts the credential from a header value: the part after
 // an auth scheme ("Bearer x"), the password of Basic credentials, or the
 // first non-placeholder cookie value.
@@ -203,8 +205,14 @@ func headerSecret(name, value string) (string, bool) {
 		}
 		return "", false
 	}
-	if scheme, rest, ok := strings.Cut(v, " "); ok && len(scheme) < 16 && !strings.ContainsAny(scheme, "{}<>$") {
+	if scheme, rest, ok := strings.Cut(v, " "); ok && len(scheme) < 20 && !strings.ContainsAny(scheme, "{}<>$") {
 		rest = strings.TrimSpace(rest)
+		if signatureSchemes[strings.ToLower(scheme)] {
+			// A per-request signature (Digest response, Hawk or OAuth 1
+			// MAC, AWS SigV4) recorded in the collection, not a reusable
+			// credential.
+			return "", false
+		}
 		if strings.EqualFold(scheme, "basic") {
 			if dec, err := base64.StdEncoding.DecodeString(rest); err == nil {
 				if _, pw, ok := strings.Cut(string(dec), ":"); ok && IsPlaceholder(pw) {
@@ -267,7 +275,8 @@ var exampleKeys = map[string]bool{"example": true, "examples": true, "default": 
 func (w *walker) openAPI() {
 	reported := map[string]bool{}
 	flag := func(name, val string, n *yaml.Node, ptr string) {
-		if reported[ptr] || IsPlaceholder(val) {
+		// Prose ("secret for book 7") is not a credential.
+		if reported[ptr] || IsPlaceholder(val) || strings.ContainsAny(strings.TrimSpace(val), " \t\n") {
 			return
 		}
 		reported[ptr] = true
