@@ -1,0 +1,12 @@
+package rules
+
+// Builtin returns the catalog of every rule specter's scanners can emit.
+func Builtin() (*Catalog, error) {
+	var all []Rule
+	secrets, err := secretRules()
+	if err != nil {
+		return nil, err
+	}
+	all = append(all, secrets...)
+	return NewCatalog(all...)
+}

@@ -1,0 +1,185 @@
+package rules
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/spf13/viper"
+	"github.com/zricethezav/gitleaks/v8/config"
+)
+
+// Structural secret rules: a value written where a credential goes, found
+// by reading the document's structure rather than by a provider pattern.
+const (
+	RuleSecretsPostmanAuth         = "secrets/postman-auth-credential"
+	RuleSecretsHeader              = "secrets/credential-header"
+	RuleSecretsQueryParameter      = "secrets/credential-query-parameter"
+	RuleSecretsEnvironment         = "secrets/environment-credential"
+	RuleSecretsPostmanVariable     = "secrets/postman-variable-credential"
+	RuleSecretsSpecExample         = "secrets/spec-example-credential"
+	RuleSecretsURLUserinfo         = "secrets/url-userinfo-password"
+	RuleSecretsHardcodedCredential = "secrets/hardcoded-credential"
+)
+
+// Every secrets rule shares the OWASP category and CWE: a hard-coded
+// credential is a security misconfiguration of the API's artefacts.
+const (
+	secretsOWASP = "API8:2023"
+	secretsCWE   = "CWE-798"
+)
+
+// GitleaksRulePrefix is prepended to a gitleaks rule id to make specter's id.
+const GitleaksRulePrefix = "secrets/"
+
+// GitleaksConfig parses gitleaks' embedded default configuration with a
+// private viper instance, so that no global state is read or written.
+// Translate compiles regexes with MustCompile; a panic becomes an error.
+func GitleaksConfig() (cfg config.Config, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("gitleaks default config: %v", r)
+		}
+	}()
+	v := viper.New()
+	v.SetConfigType("toml")
+	if err := v.ReadConfig(strings.NewReader(config.DefaultConfig)); err != nil {
+		return config.Config{}, fmt.Errorf("reading gitleaks default config: %w", err)
+	}
+	var vc config.ViperConfig
+	if err := v.Unmarshal(&vc); err != nil {
+		return config.Config{}, fmt.Errorf("decoding gitleaks default config: %w", err)
+	}
+	cfg, err = vc.Translate()
+	if err != nil {
+		return config.Config{}, fmt.Errorf("compiling gitleaks default config: %w", err)
+	}
+	return cfg, nil
+}
+
+// criticalSecretPrefixes are gitleaks rule id prefixes of credentials that
+// open a cloud account or are private keys: they are critical, not high.
+var criticalSecretPrefixes = []string{
+	"private-key", "aws-", "gcp-", "azure-", "alibaba-", "digitalocean-",
+	"yandex-", "heroku-", "cloudflare-", "kubernetes-secret",
+}
+
+// SecretSeverity returns the severity of a gitleaks rule: critical for
+// private keys and cloud provider credentials, high otherwise.
+func SecretSeverity(gitleaksID string) Severity {
+	for _, p := range criticalSecretPrefixes {
+		if strings.HasPrefix(gitleaksID, p) {
+			return SeverityCritical
+		}
+	}
+	return SeverityHigh
+}
+
+// GitleaksRule returns the catalog entry for a gitleaks rule.
+func GitleaksRule(gitleaksID, description string) Rule {
+	precision := PrecisionHigh
+	if strings.HasPrefix(gitleaksID, "generic-") {
+		precision = PrecisionMedium
+	}
+	title := strings.TrimSpace(strings.TrimSuffix(description, "."))
+	if title == "" {
+		title = "Secret matching gitleaks rule " + gitleaksID
+	}
+	return Rule{
+		ID:        GitleaksRulePrefix + gitleaksID,
+		Title:     title,
+		Severity:  SecretSeverity(gitleaksID),
+		OWASP:     secretsOWASP,
+		CWE:       []string{secretsCWE},
+		Precision: precision,
+		Help: fmt.Sprintf(`A value in the file matches gitleaks' %q pattern: %s.
+
+**Why it matters.** Anyone who can read the file (repository, CI logs,
+published documentation, a shared collection) can use the credential.
+
+**How to fix.**
+1. Rotate the credential now: removing it from the file does not un-leak it.
+2. Move it to a secret store or an environment variable read at run time.
+3. In specs and collections, write a placeholder instead: %s.
+
+Compliant example:
+
+    Authorization: Bearer {{accessToken}}
+`, gitleaksID, title, "`{{accessToken}}`, `${API_TOKEN}` or `<your-api-key>`"),
+	}
+}
+
+func secretRules() ([]Rule, error) {
+	cfg, err := GitleaksConfig()
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(cfg.Rules))
+	for id := range cfg.Rules {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	out := make([]Rule, 0, len(ids)+8)
+	for _, id := range ids {
+		out = append(out, GitleaksRule(id, cfg.Rules[id].Description))
+	}
+	return append(out, structuralSecretRules()...), nil
+}
+
+const structuralFix = `
+**How to fix.**
+1. Rotate the credential: it has been readable by everyone with the file.
+2. Keep the real value in a secret store or an environment variable, or in
+   a local, uncommitted Postman environment (type ` + "`secret`" + `).
+3. Reference it with a placeholder: ` + "`{{apiKey}}`" + ` in Postman,
+   ` + "`<your-api-key>`" + ` or ` + "`${API_KEY}`" + ` in documentation.
+`
+
+func structuralRule(id, title, why, example string, precision Precision) Rule {
+	return Rule{
+		ID:        id,
+		Title:     title,
+		Severity:  SeverityHigh,
+		OWASP:     secretsOWASP,
+		CWE:       []string{secretsCWE},
+		Precision: precision,
+		Help:      "**Why it matters.** " + why + "\n" + structuralFix + "\nCompliant example:\n\n" + example + "\n",
+	}
+}
+
+func structuralSecretRules() []Rule {
+	return []Rule{
+		structuralRule(RuleSecretsPostmanAuth, "Hard-coded credential in a Postman auth block",
+			"The auth block of a collection, folder or request holds a literal password, token, key or client secret. Whoever gets the collection (an export, a public workspace, the repository) can authenticate as its owner.",
+			"    \"auth\": {\"type\": \"bearer\", \"bearer\": [{\"key\": \"token\", \"value\": \"{{accessToken}}\"}]}",
+			PrecisionHigh),
+		structuralRule(RuleSecretsHeader, "Hard-coded credential in a request header",
+			"A request sets `Authorization`, `Proxy-Authorization`, an API key header or `Cookie` to a literal value, so the credential ships with the collection.",
+			"    {\"key\": \"Authorization\", \"value\": \"Bearer {{accessToken}}\"}",
+			PrecisionHigh),
+		structuralRule(RuleSecretsQueryParameter, "Hard-coded credential in a URL query parameter",
+			"A URL carries `api_key`, `token`, `client_secret`, `password` or a similar parameter with a literal value. Query strings end up in server logs, proxies and browser history as well as in the file.",
+			"    https://api.example.com/v1/items?api_key={{apiKey}}",
+			PrecisionHigh),
+		structuralRule(RuleSecretsEnvironment, "Credential stored in a Postman environment",
+			"An exported environment holds the value of a `secret` variable or of a variable named like a credential. Environments are meant to be shared without their secrets: export them with empty current values.",
+			"    {\"key\": \"apiKey\", \"value\": \"\", \"type\": \"secret\", \"enabled\": true}",
+			PrecisionHigh),
+		structuralRule(RuleSecretsPostmanVariable, "Credential stored in a collection or folder variable",
+			"A collection or folder variable named like a credential holds a literal value, which travels with every copy of the collection.",
+			"    \"variable\": [{\"key\": \"apiKey\", \"value\": \"\"}]",
+			PrecisionMedium),
+		structuralRule(RuleSecretsSpecExample, "Credential-like example or default in an API description",
+			"An `example`, `examples`, `default` or `x-example` of a parameter or property named like a secret holds a value that is not a placeholder. Published API descriptions are public; real credentials copied into examples leak, and realistic fakes teach readers to paste secrets into documents.",
+			"    api_key:\n      type: string\n      example: <your-api-key>",
+			PrecisionMedium),
+		structuralRule(RuleSecretsURLUserinfo, "Password in a URL's userinfo",
+			"A URL has the form `scheme://user:password@host`. The password is readable by anyone with the file and is logged by most tools that print the URL.",
+			"    https://{{username}}:{{password}}@api.example.com/",
+			PrecisionHigh),
+		structuralRule(RuleSecretsHardcodedCredential, "Hard-coded credential",
+			"A value in a credential position (a field, parameter or variable named like a secret) is a literal that does not look like a placeholder.",
+			"    password: ${DB_PASSWORD}",
+			PrecisionMedium),
+	}
+}
