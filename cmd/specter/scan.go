@@ -1,0 +1,333 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/specterhq/specter/policy"
+	"github.com/specterhq/specter/reporters"
+	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/scanners"
+	"github.com/specterhq/specter/scanners/secrets"
+	"github.com/specterhq/specter/surface/discover"
+	"github.com/specterhq/specter/surface/ingest"
+)
+
+// scanKind says which scanners a command runs.
+type scanKind string
+
+const (
+	scanAll     scanKind = "scan"
+	scanSecrets scanKind = "secrets"
+)
+
+// scanFlags are the flags scan and secrets share.
+type scanFlags struct {
+	format          string
+	output          string
+	failOn          string
+	config          string
+	baseline        string
+	writeBaseline   string
+	noColor         bool
+	quiet           bool
+	exclude         []string
+	showSecrets     bool
+	allowRemoteRefs bool
+	maxFileBytes    int64
+}
+
+func newScanCommand(st streams, kind scanKind) *cobra.Command {
+	f := &scanFlags{}
+	cmd := &cobra.Command{
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				args = []string{"."}
+			}
+			return runScan(cmd.Context(), st, kind, f, args, cmd.Flags().Changed("fail-on"))
+		},
+	}
+	switch kind {
+	case scanAll:
+		cmd.Use = "scan [PATH...]"
+		cmd.Short = "Run every static scanner over the specs and collections under PATHs"
+		cmd.Long = `Scan finds OpenAPI documents (by a top-level openapi or swagger key) and
+Postman collections and environments (by their schema) under each PATH
+(default: the current directory), loads them into one model of the API
+surface, and runs every static scanner over them. Secrets are searched in
+every text file found, not only in specs.`
+		cmd.Example = `  specter scan                               # everything under .
+  specter scan api/openapi.yaml -f sarif -o specter.sarif
+  specter scan . --fail-on critical --baseline .specter-baseline.json
+  specter scan . --write-baseline .specter-baseline.json`
+	case scanSecrets:
+		cmd.Use = "secrets [PATH...]"
+		cmd.Short = "Run only the secret scanner over every file under PATHs"
+		cmd.Long = `Secrets runs gitleaks' default rules over every text file under each PATH
+and, in OpenAPI documents, Postman collections and environments, the
+structure-aware checks: credentials in auth blocks, headers, query
+parameters, variables, examples and URLs. Placeholders are ignored and
+secrets are redacted in every output unless --show-secrets is given.`
+		cmd.Example = `  specter secrets
+  specter secrets collections/ -f json -o secrets.json
+  specter secrets . --exclude 'testdata/**'`
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&f.format, "format", "f", "text", "report format: "+strings.Join(reporters.Formats(), ", "))
+	fl.StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of stdout")
+	fl.StringVar(&f.failOn, "fail-on", "high", "lowest severity that fails the gate: critical, high, medium, low, info or none")
+	fl.StringVar(&f.config, "config", "", "config file (default .specter.yaml in the working directory when present)")
+	fl.StringVar(&f.baseline, "baseline", "", "drop findings whose fingerprints this baseline file lists")
+	fl.BoolVar(&f.noColor, "no-color", false, "never colour the text report (NO_COLOR is honoured too)")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the summary and errors")
+	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip paths matching GLOB (repeatable; ** matches any depth)")
+	fl.BoolVar(&f.showSecrets, "show-secrets", false, "print secrets in full (local use only; never in CI)")
+	fl.Int64Var(&f.maxFileBytes, "max-file-size", discover.DefaultMaxFileBytes, "skip files larger than this many bytes")
+	if kind == scanAll {
+		fl.StringVar(&f.writeBaseline, "write-baseline", "", "write the fingerprints of the reported findings to FILE")
+		fl.BoolVar(&f.allowRemoteRefs, "allow-remote-refs", false, "let $refs name URLs and files outside the spec's folder")
+	}
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(reporters.Formats(), cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"critical", "high", "medium", "low", "info", "none"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths []string, failOnSet bool) error {
+	catalog, err := rules.Builtin()
+	if err != nil {
+		return fmt.Errorf("building the rule catalog: %w", err)
+	}
+	reporter, err := reporters.New(f.format, reporters.Options{Color: useColor(st, f), Quiet: f.quiet})
+	if err != nil {
+		return usageError("%v", err)
+	}
+	cfg, err := loadConfig(f.config, catalog)
+	if err != nil {
+		return &exitError{code: exitInputError, err: err}
+	}
+	gate, err := cfg.ResolveGate(f.failOn, failOnSet)
+	if err != nil {
+		return usageError("--fail-on: %v", err)
+	}
+	var baseline *policy.Baseline
+	if f.baseline != "" {
+		if baseline, err = policy.ReadBaseline(f.baseline); err != nil {
+			return &exitError{code: exitInputError, err: err}
+		}
+	}
+	logf := func(format string, args ...any) {
+		if !f.quiet {
+			fmt.Fprintf(st.err, format+"\n", args...)
+		}
+	}
+
+	excludes := append(append([]string(nil), cfg.Exclude...), f.exclude...)
+	for _, g := range f.exclude {
+		if err := policy.ValidatePathGlob(g); err != nil {
+			return usageError("--exclude %q: %v", g, err)
+		}
+	}
+	walked, err := discover.Walk(ctx, paths, discover.Options{
+		MaxFileBytes: f.maxFileBytes,
+		Excluded: func(p string) bool {
+			for _, g := range excludes {
+				if policy.MatchPath(g, p) {
+					return true
+				}
+			}
+			return false
+		},
+	})
+	if err != nil {
+		var ie *discover.InputError
+		if errors.As(err, &ie) {
+			return &exitError{code: exitInputError, err: err}
+		}
+		return err
+	}
+	if n := len(walked.Skipped); n > 0 {
+		logf("specter: skipped %d file(s): %s", n, describeSkipped(walked.Skipped))
+	}
+
+	ingested, err := ingest.Load(ctx, walked.Files, ingest.Options{
+		Models:          kind == scanAll,
+		AllowRemoteRefs: f.allowRemoteRefs,
+		MaxFileBytes:    f.maxFileBytes,
+	})
+	if err != nil {
+		return err
+	}
+	problems := ingested.Problems
+	if kind == scanAll {
+		problems = append(problems, ingest.CheckNamed(ingested.Surface, walked.Named)...)
+	}
+	for _, p := range problems {
+		fmt.Fprintf(st.err, "specter: input error: %v\n", p)
+	}
+
+	secretScanner, err := secrets.New(secrets.Options{ShowSecrets: f.showSecrets})
+	if err != nil {
+		return fmt.Errorf("starting the secret scanner: %w", err)
+	}
+	var findings []rules.Finding
+	for _, sc := range []scanners.Scanner{secretScanner} {
+		got, err := sc.Scan(ctx, ingested.Surface)
+		if err != nil {
+			return fmt.Errorf("%s scanner: %w", sc.Name(), err)
+		}
+		findings = append(findings, got...)
+	}
+
+	kept := policy.Apply(findings, policy.Inputs{Config: cfg, Ignores: ingested.Surface.Ignores, Baseline: baseline})
+	verdict := gate.Evaluate(kept.Findings)
+	if f.writeBaseline != "" {
+		if err := writeBaselineFile(f.writeBaseline, kept.Findings); err != nil {
+			return &exitError{code: exitInputError, err: err}
+		}
+		logf("specter: wrote baseline %s", f.writeBaseline)
+	}
+
+	b := currentBuild()
+	report := &reporters.Report{
+		Tool:         reporters.Tool{Name: "specter", Version: b.Version, InformationURI: "https://github.com/specterhq/specter"},
+		Catalog:      catalog,
+		Findings:     kept.Findings,
+		Gate:         reporters.Gate{Passed: verdict.Passed, FailOn: verdict.FailOn, Reasons: verdict.Reasons},
+		Command:      string(kind),
+		FilesScanned: len(ingested.Surface.Files),
+		Baselined:    kept.Baselined,
+		SourceRoot:   workDir(),
+	}
+	if err := writeReport(st, f.output, reporter, report); err != nil {
+		return &exitError{code: exitInputError, err: err}
+	}
+	if f.format != "text" || f.output != "" {
+		logf("specter: %s", summaryLine(report))
+	}
+
+	switch {
+	case ctx.Err() != nil:
+		return &exitError{code: exitInputError, err: fmt.Errorf("interrupted: %w", ctx.Err())}
+	case len(problems) > 0:
+		return &exitError{code: exitInputError, err: fmt.Errorf("%d input error(s); the report covers the rest", len(problems))}
+	case !verdict.Passed:
+		return &exitError{code: exitGateFailed}
+	}
+	return nil
+}
+
+// loadConfig reads --config, else .specter.yaml in the working directory
+// when present, else the defaults.
+func loadConfig(path string, catalog *rules.Catalog) (*policy.Config, error) {
+	var cfg *policy.Config
+	var err error
+	if path == "" {
+		cfg, err = policy.LoadDefaultConfig(".")
+	} else {
+		cfg, err = policy.LoadConfig(path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := cfg.Validate(catalog); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+func workDir() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	return wd
+}
+
+func writeReport(st streams, output string, r reporters.Reporter, report *reporters.Report) error {
+	if output == "" || output == "-" {
+		return r.Render(st.out, report)
+	}
+	file, err := os.Create(output)
+	if err != nil {
+		return fmt.Errorf("creating the report file: %w", err)
+	}
+	if err := r.Render(file, report); err != nil {
+		file.Close()
+		return fmt.Errorf("writing %s: %w", output, err)
+	}
+	return file.Close()
+}
+
+func writeBaselineFile(path string, findings []rules.Finding) error {
+	file, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("creating the baseline: %w", err)
+	}
+	if err := policy.WriteBaseline(file, findings, time.Now().UTC()); err != nil {
+		file.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return file.Close()
+}
+
+// useColor decides whether the text report is styled: only on a terminal,
+// never under CI, NO_COLOR or --no-color, and never into a file.
+func useColor(st streams, f *scanFlags) bool {
+	if f.noColor || f.output != "" || st.env("NO_COLOR") != "" || st.env("CI") != "" || st.env("TERM") == "dumb" {
+		return false
+	}
+	return isTerminal(st.out)
+}
+
+func isTerminal(w io.Writer) bool {
+	file, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := file.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+func describeSkipped(skipped []discover.Skipped) string {
+	const shown = 3
+	parts := make([]string, 0, shown+1)
+	for i, s := range skipped {
+		if i == shown {
+			parts = append(parts, fmt.Sprintf("and %d more", len(skipped)-shown))
+			break
+		}
+		parts = append(parts, s.Path+" ("+s.Reason+")")
+	}
+	return strings.Join(parts, ", ")
+}
+
+// summaryLine is the one-line human summary printed on stderr when the
+// report itself is machine-readable or goes to a file.
+func summaryLine(r *reporters.Report) string {
+	counts := r.Counts()
+	total := 0
+	var parts []string
+	for _, s := range rules.AllSeverities() {
+		total += counts[s]
+		if counts[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
+		}
+	}
+	verdict := "gate passed"
+	if !r.Gate.Passed {
+		verdict = "gate FAILED (" + strings.Join(r.Gate.Reasons, "; ") + ")"
+	}
+	detail := ""
+	if len(parts) > 0 {
+		detail = " (" + strings.Join(parts, ", ") + ")"
+	}
+	return fmt.Sprintf("%d finding(s)%s in %d file(s); %s", total, detail, r.FilesScanned, verdict)
+}
