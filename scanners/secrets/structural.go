@@ -11,6 +11,7 @@ import (
 
 	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/surface"
+	"github.com/specterhq/specter/surface/postman"
 	"github.com/specterhq/specter/surface/sourcemap"
 )
 
@@ -429,72 +430,9 @@ func operationAt(f *surface.File, ptr string) *rules.Operation {
 			return op
 		}
 	case f.Format.IsPostman():
-		for n := len(toks); n >= 2; n-- {
-			if toks[n-2] != "item" {
-				continue
-			}
-			item, _, ok := f.Tree.Lookup(sourcemap.JoinPointer("", toks[:n]...))
-			if !ok {
-				continue
-			}
-			if _, req := sourcemap.Member(item, "request"); req != nil {
-				return postmanOperation(req)
-			}
-		}
+		return postman.OperationAt(f, ptr)
 	}
 	return nil
-}
-
-func postmanOperation(req *yaml.Node) *rules.Operation {
-	op := &rules.Operation{Method: "GET"}
-	var raw string
-	if isString(req) {
-		raw = req.Value
-	} else {
-		if _, m := sourcemap.Member(req, "method"); isString(m) {
-			op.Method = strings.ToUpper(m.Value)
-		}
-		_, u := sourcemap.Member(req, "url")
-		switch {
-		case isString(u):
-			raw = u.Value
-		case u != nil && u.Kind == yaml.MappingNode:
-			if _, p := sourcemap.Member(u, "path"); p != nil && p.Kind == yaml.SequenceNode {
-				var segs []string
-				for _, s := range p.Content {
-					segs = append(segs, s.Value)
-				}
-				op.Path = "/" + strings.Join(segs, "/")
-				return op
-			}
-			if _, r := sourcemap.Member(u, "raw"); isString(r) {
-				raw = r.Value
-			}
-		}
-	}
-	op.Path = urlPath(raw)
-	return op
-}
-
-// urlPath strips scheme, host (or a leading {{variable}}) and query.
-func urlPath(raw string) string {
-	raw, _, _ = strings.Cut(raw, "?")
-	if _, rest, ok := strings.Cut(raw, "://"); ok {
-		raw = rest
-		if i := strings.IndexByte(raw, '/'); i >= 0 {
-			raw = raw[i:]
-		} else {
-			raw = ""
-		}
-	} else if strings.HasPrefix(raw, "{{") {
-		if i := strings.Index(raw, "}}"); i >= 0 {
-			raw = raw[i+2:]
-		}
-	}
-	if !strings.HasPrefix(raw, "/") {
-		raw = "/" + raw
-	}
-	return raw
 }
 
 // LooksLikeCredential reports whether a named value (an example, default,
