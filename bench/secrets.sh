@@ -40,3 +40,24 @@ else
     done
   done
 fi
+
+# Findings compared: every gitleaks finding must have a specter finding on
+# the same file and line ("no fewer true findings").
+"$tmp/specter" secrets -q -f json -o "$tmp/specter.json" "$in" || true
+"${peer[@]}" >/dev/null 2>&1 || true
+python3 - "$in" "$tmp/gitleaks.json" "$tmp/specter.json" <<'PY'
+import collections, json, os, sys
+root, gl_path, sp_path = sys.argv[1:]
+gl = json.load(open(gl_path))
+sp = json.load(open(sp_path))["findings"]
+def rel(p):
+    return os.path.relpath(p, root) if os.path.isabs(p) else os.path.relpath(os.path.abspath(p), root)
+ours = {(rel(f["location"]["file"]), f["location"]["line"]) for f in sp}
+missing = [f for f in gl if (rel(f["File"]), f["StartLine"]) not in ours]
+print(f"gitleaks: {len(gl)} findings {dict(collections.Counter(f['RuleID'] for f in gl))}")
+print(f"specter:  {len(sp)} findings {dict(collections.Counter(f['rule_id'] for f in sp))}")
+print(f"gitleaks findings without a specter finding on the same file and line: {len(missing)}")
+for f in missing:
+    print(f"  missing: {rel(f['File'])}:{f['StartLine']} {f['RuleID']}")
+sys.exit(1 if missing else 0)
+PY

@@ -48,31 +48,51 @@ type engine struct {
 	// unconditional is true when some content rule has no keyword and so
 	// must see every line.
 	unconditional bool
+	// gated maps a keyword to the pre-checks of the rules that use it,
+	// for keywords whose every rule has a pre-check (see prechecks.go).
+	// A hit on a gated keyword marks its line only when one of the checks
+	// passes; on API descriptions most hits of "key", "token", "secret",
+	// "s." or "ey" are prose, and the regexes behind them are the most
+	// expensive ones.
+	gated map[string][]keywordCheck
 }
 
 func newEngine(cfg config.Config) *engine {
-	e := &engine{cfg: cfg, multiline: map[string]bool{}}
+	e := &engine{cfg: cfg, multiline: map[string]bool{}, gated: map[string][]keywordCheck{}}
 	var words []string
 	seen := map[string]bool{}
-	for _, r := range cfg.Rules {
+	ungated := map[string]bool{}
+	for id, r := range cfg.Rules {
 		if r.Regex == nil {
-			continue
+			continue // path-only rules
 		}
 		if len(r.Keywords) == 0 {
 			e.unconditional = true
 		}
 		re := r.Regex.String()
 		spans := strings.Contains(re, `[\s\S`) || strings.Contains(re, `(?s`)
+		check := prechecks[id]
 		for _, k := range r.Keywords {
 			k = strings.ToLower(k)
 			if spans {
 				e.multiline[k] = true
+			}
+			if check == nil {
+				ungated[k] = true
+			} else {
+				e.gated[k] = append(e.gated[k], keywordCheck{rule: id, pass: check, multiline: spans})
 			}
 			if !seen[k] {
 				seen[k] = true
 				words = append(words, k)
 			}
 		}
+	}
+	for k := range ungated {
+		delete(e.gated, k)
+	}
+	for _, checks := range e.gated {
+		sort.Slice(checks, func(i, j int) bool { return checks[i].rule < checks[j].rule })
 	}
 	sort.Strings(words)
 	e.trie = ahocorasick.NewTrieBuilder().AddStrings(words).Build()
@@ -132,11 +152,12 @@ func (e *engine) windows(fileIdx int, path, text string, li lineIndex) []fragmen
 		if to > n-1 {
 			to = n - 1
 		}
-		if len(spans) > 0 && from <= spans[len(spans)-1].to+1 {
-			if to > spans[len(spans)-1].to {
-				spans[len(spans)-1].to = to
-			}
-			return spans
+		// Merge with every earlier span this one touches (a multiline
+		// rule's leading context can reach back over several).
+		for len(spans) > 0 && from <= spans[len(spans)-1].to+1 {
+			last := spans[len(spans)-1]
+			from, to = min(from, last.from), max(to, last.to)
+			spans = spans[:len(spans)-1]
 		}
 		return append(spans, span{from, to})
 	}
@@ -147,13 +168,24 @@ func (e *engine) windows(fileIdx int, path, text string, li lineIndex) []fragmen
 	h := 0
 	for l := 0; l < n; l++ {
 		start, end := li[l], li.end(l, len(text))
-		marked, extend := false, 0
-		for h < len(hits) && int(hits[h].Pos()) < end {
-			marked = true
-			if e.multiline[string(hits[h].Match())] {
-				extend = int(hits[h].Pos()) + multilineSpan
+		marked, extend, first := false, 0, l
+		for ; h < len(hits) && int(hits[h].Pos()) < end; h++ {
+			kw := string(hits[h].Match())
+			pos := int(hits[h].Pos())
+			hitMarks, hitExtends := true, e.multiline[kw]
+			if checks, ok := e.gated[kw]; ok {
+				hitMarks, hitExtends = evaluate(checks, lower, pos, pos+len(kw))
 			}
-			h++
+			if !hitMarks {
+				continue
+			}
+			marked = true
+			if hitExtends {
+				extend = pos + multilineSpan
+				if before := li.lineOf(max(pos-multilineSpan/8, 0)); before < first {
+					first = before
+				}
+			}
 		}
 		if marked {
 			to := l
@@ -163,7 +195,7 @@ func (e *engine) windows(fileIdx int, path, text string, li lineIndex) []fragmen
 				}
 				to = li.lineOf(extend)
 			}
-			plain = add(plain, l, to)
+			plain = add(plain, first, to)
 		}
 		if mayDecode(text[start:end]) {
 			decode = add(decode, l, l)

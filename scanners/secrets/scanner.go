@@ -253,9 +253,11 @@ func (s *Scanner) fromGitleaks(st *fileState, g report.Finding) candidate {
 		return c
 	}
 	if !c.decoded && g.StartLine >= 1 && g.StartLine <= len(st.lines) {
-		matchOff := st.lines[g.StartLine-1] + g.StartColumn - 1
+		// gitleaks' column is one too far on every line of a fragment but
+		// its first, so the search starts a little before it.
+		matchOff := max(st.lines[g.StartLine-1], st.lines[g.StartLine-1]+g.StartColumn-3)
 		if matchOff >= 0 && matchOff <= len(st.text) {
-			if i := strings.Index(st.text[matchOff:], g.Secret); i >= 0 && i <= len(g.Match)+1 {
+			if i := strings.Index(st.text[matchOff:], g.Secret); i >= 0 && i <= len(g.Match)+3 {
 				s.setSpan(st, &c.Location, matchOff+i, matchOff+i+len(g.Secret))
 			}
 		}
