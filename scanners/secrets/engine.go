@@ -32,6 +32,21 @@ const (
 	maxFragmentBytes = 1 << 10
 	// decodeDepth is gitleaks' CLI default for --max-decode-depth.
 	decodeDepth = 5
+	// Lines longer than longLineBytes (minified JSON is one line of
+	// megabytes) are never handed to gitleaks whole: gitleaks' allowlists
+	// run their regexes over the whole line of every match, which is
+	// quadratic. Such a line is scanned in pieces around its keyword hits
+	// (pieceBefore bytes before, pieceAfter after) and around what the
+	// decoder could decode, cut into chunks of pieceChunk bytes that
+	// overlap by pieceOverlap, longer than any single-line match.
+	longLineBytes = 4 << 10
+	pieceBefore   = 256
+	pieceAfter    = 1 << 10
+	pieceChunk    = 4 << 10
+	pieceOverlap  = 1 << 10
+	// longLineHead is how much of a long line is kept when it is only
+	// context after a marked line.
+	longLineHead = 2 << 10
 )
 
 // engine runs gitleaks' rules over the interesting windows of a file.
@@ -108,7 +123,43 @@ type fragment struct {
 	path      string
 	text      string
 	startLine int // 1-based
+	// colOffset is the byte offset of the fragment's start within its
+	// first line (non-zero only for pieces of long lines).
+	colOffset int
 	decode    bool
+}
+
+// piece is a byte range [from, to) of one long line.
+type piece struct{ from, to int }
+
+// mergePieces sorts and joins overlapping or touching pieces.
+func mergePieces(ps []piece) []piece {
+	sort.Slice(ps, func(i, j int) bool { return ps[i].from < ps[j].from })
+	var out []piece
+	for _, p := range ps {
+		if n := len(out); n > 0 && p.from <= out[n-1].to {
+			out[n-1].to = max(out[n-1].to, p.to)
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// cutPieces turns merged pieces of the long line starting at lineStart
+// (0-based line l) into overlapping fragments.
+func cutPieces(fileIdx int, path, text string, l, lineStart int, ps []piece, decode bool) []fragment {
+	var out []fragment
+	for _, p := range ps {
+		for from := p.from; ; from += pieceChunk - pieceOverlap {
+			to := min(p.to, from+pieceChunk)
+			out = append(out, fragment{file: fileIdx, path: path, text: text[from:to], startLine: l + 1, colOffset: from - lineStart, decode: decode})
+			if to >= p.to {
+				break
+			}
+		}
+	}
+	return out
 }
 
 // lineIndex holds the byte offset where each line starts.
@@ -164,11 +215,14 @@ func (e *engine) windows(fileIdx int, path, text string, li lineIndex) []fragmen
 	// Walk lines in order: keyword hits (sorted by position) and lines the
 	// decoder could rewrite, merged as we go.
 	var plain, decode []span
+	var pieces []fragment // of long lines
 	hits := e.trie.MatchString(lower)
 	h := 0
 	for l := 0; l < n; l++ {
 		start, end := li[l], li.end(l, len(text))
+		long := end-start > longLineBytes
 		marked, extend, first := false, 0, l
+		var linePieces []piece
 		for ; h < len(hits) && int(hits[h].Pos()) < end; h++ {
 			kw := string(hits[h].Match())
 			pos := int(hits[h].Pos())
@@ -179,6 +233,14 @@ func (e *engine) windows(fileIdx int, path, text string, li lineIndex) []fragmen
 			if !hitMarks {
 				continue
 			}
+			if long {
+				after := pieceAfter
+				if hitExtends {
+					after = multilineSpan
+				}
+				linePieces = append(linePieces, piece{max(start, pos-pieceBefore), min(end, pos+len(kw)+after)})
+				continue
+			}
 			marked = true
 			if hitExtends {
 				extend = pos + multilineSpan
@@ -186,6 +248,17 @@ func (e *engine) windows(fileIdx int, path, text string, li lineIndex) []fragmen
 					first = before
 				}
 			}
+		}
+		if long {
+			pieces = append(pieces, cutPieces(fileIdx, path, text, l, start, mergePieces(linePieces), false)...)
+			var decodable []piece
+			for b := start; b < end; b += pieceChunk {
+				if mayDecode(text[b:min(end, b+pieceChunk+pieceBefore)]) {
+					decodable = append(decodable, piece{max(start, b-pieceBefore), min(end, b+pieceChunk+2*pieceBefore)})
+				}
+			}
+			pieces = append(pieces, cutPieces(fileIdx, path, text, l, start, mergePieces(decodable), true)...)
+			continue
 		}
 		if marked {
 			to := l
@@ -201,7 +274,7 @@ func (e *engine) windows(fileIdx int, path, text string, li lineIndex) []fragmen
 			decode = add(decode, l, l)
 		}
 	}
-	var out []fragment
+	out := pieces
 	for _, s := range plain {
 		out = append(out, chunkLines(fileIdx, path, text, li, s.from, s.to, false)...)
 	}
@@ -215,13 +288,20 @@ func (e *engine) windows(fileIdx int, path, text string, li lineIndex) []fragmen
 // overlapping by the context lines so no match is cut in two (duplicates are
 // removed later).
 func chunkLines(fileIdx int, path, text string, li lineIndex, from, to int, decode bool) []fragment {
+	isLong := func(l int) bool { return li.end(l, len(text))-li[l] > longLineBytes }
 	var out []fragment
 	for from <= to {
 		last := from
-		for last < to && li.end(last, len(text))-li[from] < maxFragmentBytes {
+		for last < to && li.end(last, len(text))-li[from] < maxFragmentBytes && !isLong(last+1) && !isLong(last) {
 			last++
 		}
-		out = append(out, fragment{file: fileIdx, path: path, text: text[li[from]:li.end(last, len(text))], startLine: from + 1, decode: decode})
+		end := li.end(last, len(text))
+		if isLong(last) {
+			// A long line reached as context: only its head can continue a
+			// match that started on an earlier line.
+			end = li[last] + longLineHead
+		}
+		out = append(out, fragment{file: fileIdx, path: path, text: text[li[from]:end], startLine: from + 1, decode: decode})
 		if last >= to {
 			break
 		}
@@ -259,6 +339,12 @@ func (e *engine) detect(ctx context.Context, fr fragment) (out []report.Finding,
 	for _, f := range found {
 		if r, ok := e.cfg.Rules[f.RuleID]; ok && r.Regex == nil {
 			continue // path-only rules are reported once per file by detectPath
+		}
+		if fr.colOffset > 0 && f.StartLine == fr.startLine {
+			f.StartColumn += fr.colOffset
+			if f.EndLine == f.StartLine {
+				f.EndColumn += fr.colOffset
+			}
 		}
 		out = append(out, f)
 	}

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/specterhq/specter/surface"
@@ -38,7 +39,13 @@ type Problem struct {
 	Err  error
 }
 
-func (p Problem) Error() string { return p.Path + ": " + p.Err.Error() }
+func (p Problem) Error() string {
+	msg := p.Err.Error()
+	if strings.HasPrefix(msg, p.Path+":") {
+		return msg // the format package already named the file
+	}
+	return p.Path + ": " + msg
+}
 
 // Result is the ingested surface and the problems met on the way.
 type Result struct {

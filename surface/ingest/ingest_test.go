@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -167,5 +168,19 @@ func TestLoadCancelled(t *testing.T) {
 	cancel()
 	if _, err := Load(ctx, walked.Files, Options{Models: true}); err == nil {
 		t.Fatal("Load ignored a cancelled context")
+	}
+}
+
+func TestProblemNamesTheFileOnce(t *testing.T) {
+	for _, tt := range []struct {
+		p    Problem
+		want string
+	}{
+		{Problem{Path: "a.yaml", Err: errors.New("malformed YAML: x")}, "a.yaml: malformed YAML: x"},
+		{Problem{Path: "a.yaml", Err: errors.New("a.yaml:3:4: $ref refused")}, "a.yaml:3:4: $ref refused"},
+	} {
+		if got := tt.p.Error(); got != tt.want {
+			t.Errorf("Error() = %q, want %q", got, tt.want)
+		}
 	}
 }
