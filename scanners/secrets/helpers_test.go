@@ -1,13 +1,13 @@
 package secrets
 
 import (
-	"bytes"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/specterhq/specter/internal/corpora"
 	"github.com/specterhq/specter/surface"
 	"github.com/specterhq/specter/surface/sourcemap"
 )
@@ -77,29 +77,5 @@ func loadSurface(t testing.TB, paths ...string) *surface.Surface {
 	return s
 }
 
-// corporaDir finds /work/shared/corpora relative to the repository root,
-// or skips the test.
-func corporaDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("repository root not found")
-		}
-		dir = parent
-	}
-	c := filepath.Join(dir, "..", "shared", "corpora")
-	if _, err := os.Stat(c); err != nil {
-		t.Skipf("corpora not found at %s", c)
-	}
-	return c
-}
-
-var _ = bytes.Contains
+// corporaDir finds the shared corpora, or skips the test.
+func corporaDir(t testing.TB) string { return corpora.Dir(t) }

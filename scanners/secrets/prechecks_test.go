@@ -3,12 +3,12 @@ package secrets
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/specterhq/specter/internal/corpora"
 	"github.com/specterhq/specter/rules"
 )
 
@@ -55,7 +55,7 @@ func TestPrechecks(t *testing.T) {
 // rule's regex cannot match.
 func TestPrechecksLoseNothing(t *testing.T) {
 	paths := []string{"testdata"}
-	if c := filepath.Join("..", "..", "..", "shared", "corpora"); dirExists(c) {
+	if c, err := corpora.Find(); err == nil {
 		paths = append(paths, filepath.Join(c, "postman"), filepath.Join(c, "vulnapps"))
 	} else {
 		t.Log("corpora absent: comparing on the fixtures only")
@@ -95,9 +95,4 @@ func TestPrechecksNameGitleaksRules(t *testing.T) {
 			t.Errorf("precheck for %s, which gitleaks' default config does not have", id)
 		}
 	}
-}
-
-func dirExists(p string) bool {
-	info, err := os.Stat(p)
-	return err == nil && info.IsDir()
 }

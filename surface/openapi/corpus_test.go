@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/specterhq/specter/internal/corpora"
 	"github.com/specterhq/specter/surface"
 	"github.com/specterhq/specter/surface/sourcemap"
 )
@@ -35,10 +36,7 @@ const corpusTimeout = 60 * time.Second
 // over 8 MB (GitHub's), SPECTER_CORPUS_MATCH=<substring> to load only the
 // paths containing it.
 func TestCorpus(t *testing.T) {
-	base := filepath.Join(filepath.Dir(repoRoot(t)), "shared", "corpora")
-	if _, err := os.Stat(base); err != nil {
-		t.Skipf("corpora not present at %s", base)
-	}
+	base := corpora.Dir(t)
 	big := os.Getenv("SPECTER_CORPUS_BIG") != ""
 	report := os.Getenv("SPECTER_CORPUS_REPORT") != ""
 

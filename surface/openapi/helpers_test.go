@@ -2,7 +2,6 @@ package openapi
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/specterhq/specter/surface"
@@ -25,23 +24,4 @@ func readSpec(tb testing.TB, abs, reportPath string) *surface.File {
 	f.Tree = tree
 	f.Format = Detect(tree)
 	return f
-}
-
-// repoRoot walks up from the package folder to the folder holding go.mod.
-func repoRoot(tb testing.TB) string {
-	tb.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("no go.mod above the package")
-		}
-		dir = parent
-	}
 }

@@ -6,39 +6,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/specterhq/specter/internal/corpora"
 	"github.com/specterhq/specter/surface"
 	"github.com/specterhq/specter/surface/sourcemap"
 )
 
-// corporaDir finds /work/shared/corpora relative to the repository root:
-// the directory holding go.mod, then ../shared/corpora.
-func corporaDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatalf("getwd: %v", err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the package directory")
-		}
-		dir = parent
-	}
-	corpora := filepath.Join(dir, "..", "shared", "corpora")
-	if _, err := os.Stat(corpora); err != nil {
-		t.Skipf("corpora not available at %s", corpora)
-	}
-	return corpora
-}
-
 // TestCorpus loads every real collection and environment in the shared
 // corpus: each must load or fail with a one-line error, none may panic.
 func TestCorpus(t *testing.T) {
-	root := filepath.Join(corporaDir(t), "postman")
+	root := filepath.Join(corpora.Dir(t), "postman")
 	if _, err := os.Stat(root); err != nil {
 		t.Skipf("no postman corpus at %s", root)
 	}
