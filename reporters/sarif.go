@@ -309,7 +309,15 @@ func pascalCase(s string) string {
 func fullDescription(rule *rules.Rule) string {
 	para, _, _ := strings.Cut(strings.TrimSpace(strings.ReplaceAll(rule.Help, "\r\n", "\n")), "\n\n")
 	para = strings.Join(strings.Fields(para), " ")
-	if para == "" || strings.ContainsAny(para[:1], "#-*>`|") {
+	// A leading bold label ("**Why it matters.** ...") is a heading in
+	// disguise; the plain-text description starts after it.
+	if rest, ok := strings.CutPrefix(para, "**"); ok {
+		if _, after, found := strings.Cut(rest, "**"); found {
+			para = strings.TrimSpace(after)
+		}
+	}
+	para = strings.NewReplacer("**", "", "`", "").Replace(para)
+	if para == "" || strings.ContainsAny(para[:1], "#-*>|") {
 		para = rule.Title
 	}
 	return truncateRunes(para, maxDescriptionRunes)

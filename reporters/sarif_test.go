@@ -255,6 +255,8 @@ func TestFullDescription(t *testing.T) {
 		{"First line\nstill first.\n\nSecond paragraph.", "First line still first."},
 		{"## Heading\n\nBody.", "Title"},
 		{"- a list", "Title"},
+		{"**Why it matters.** A key in `example` leaks.\n\nMore.", "A key in example leaks."},
+		{"**Only a label**", "Title"},
 		{strings.Repeat("x", 1100), strings.Repeat("x", 1023) + "…"},
 	} {
 		if got := fullDescription(&rules.Rule{Title: "Title", Help: tt.help}); got != tt.want {
