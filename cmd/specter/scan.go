@@ -16,6 +16,7 @@ import (
 	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/scanners"
 	"github.com/specterhq/specter/scanners/secrets"
+	"github.com/specterhq/specter/surface"
 	"github.com/specterhq/specter/surface/discover"
 	"github.com/specterhq/specter/surface/ingest"
 )
@@ -165,6 +166,7 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 	if err != nil {
 		return err
 	}
+	logf("specter: %s", describeSurface(ingested.Surface))
 	problems := ingested.Problems
 	if kind == scanAll {
 		problems = append(problems, ingest.CheckNamed(ingested.Surface, walked.Named)...)
@@ -330,4 +332,20 @@ func summaryLine(r *reporters.Report) string {
 		detail = " (" + strings.Join(parts, ", ") + ")"
 	}
 	return fmt.Sprintf("%d finding(s)%s in %d file(s); %s", total, detail, r.FilesScanned, verdict)
+}
+
+// describeSurface is the progress line naming what ingest recognised.
+func describeSurface(s *surface.Surface) string {
+	var specs, collections, environments int
+	for _, f := range s.Files {
+		switch {
+		case f.Format.IsOpenAPI():
+			specs++
+		case f.Format.IsPostman():
+			collections++
+		case f.Format == surface.FormatPostmanEnvironment:
+			environments++
+		}
+	}
+	return fmt.Sprintf("scanning %d file(s): %d OpenAPI document(s), %d Postman collection(s), %d environment(s)", len(s.Files), specs, collections, environments)
 }
