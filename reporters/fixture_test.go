@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/specterhq/specter/rules"
 )
@@ -18,6 +19,8 @@ type reportFixture struct {
 	FilesScanned int          `json:"files_scanned"`
 	Baselined    int          `json:"baselined"`
 	SourceRoot   string       `json:"source_root"`
+	Started      time.Time    `json:"started"`
+	Finished     time.Time    `json:"finished"`
 	Gate         Gate         `json:"gate"`
 	Rules        []rules.Rule `json:"rules"`
 	Findings     []struct {
@@ -51,6 +54,8 @@ func loadReport(t *testing.T, name string) *Report {
 		FilesScanned: fx.FilesScanned,
 		Baselined:    fx.Baselined,
 		SourceRoot:   fx.SourceRoot,
+		Started:      fx.Started,
+		Finished:     fx.Finished,
 	}
 	for _, f := range fx.Findings {
 		finding := f.Finding

@@ -27,6 +27,11 @@ func renderCases() []renderCase {
 			renderCase{fixture, "text", Options{Quiet: true}, fixture + ".text.quiet.golden"},
 			renderCase{fixture, "json", Options{}, fixture + ".json.golden"},
 			renderCase{fixture, "sarif", Options{}, fixture + ".sarif.golden"},
+			renderCase{fixture, "github", Options{}, fixture + ".github.golden"},
+			renderCase{fixture, "markdown", Options{}, fixture + ".md.golden"},
+			renderCase{fixture, "gitlab-sast", Options{}, fixture + ".gitlab-sast.golden"},
+			renderCase{fixture, "codequality", Options{}, fixture + ".codequality.golden"},
+			renderCase{fixture, "junit", Options{}, fixture + ".junit.golden"},
 		)
 	}
 	return cases

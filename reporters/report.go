@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
+	"time"
 
 	"github.com/specterhq/specter/rules"
 )
@@ -49,6 +51,9 @@ type Report struct {
 	// finding paths are relative to. SARIF records it as %SRCROOT%; empty
 	// leaves the root for the consumer (GitHub uses the checkout).
 	SourceRoot string
+	// Started and Finished bound the scan; the GitLab security report
+	// records them. Zero values are written as the zero time.
+	Started, Finished time.Time
 }
 
 // Counts tallies the unsuppressed findings per severity.
@@ -133,7 +138,9 @@ type Options struct {
 }
 
 // Formats lists the format names New accepts.
-func Formats() []string { return []string{"text", "json", "sarif"} }
+func Formats() []string {
+	return []string{"text", "json", "sarif", "github", "markdown", "gitlab-sast", "codequality", "junit"}
+}
 
 // New returns the reporter for a format name.
 func New(format string, opts Options) (Reporter, error) {
@@ -144,6 +151,16 @@ func New(format string, opts Options) (Reporter, error) {
 		return &JSON{}, nil
 	case "sarif":
 		return &SARIF{}, nil
+	case "github":
+		return &GitHubAnnotations{}, nil
+	case "markdown":
+		return &Markdown{}, nil
+	case "gitlab-sast":
+		return &GitLabSAST{}, nil
+	case "codequality":
+		return &CodeQuality{}, nil
+	case "junit":
+		return &JUnit{}, nil
 	}
-	return nil, fmt.Errorf("unknown format %q (want one of text, json, sarif)", format)
+	return nil, fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats(), ", "))
 }
