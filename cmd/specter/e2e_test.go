@@ -59,7 +59,7 @@ func specter(t *testing.T, dir string, env []string, args ...string) result {
 	t.Helper()
 	cmd := exec.Command(specterBin, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "NO_COLOR=", "CI=")
+	cmd.Env = append(os.Environ(), "NO_COLOR=", "CI=", "GITHUB_ACTIONS=", "GITLAB_CI=")
 	cmd.Env = append(cmd.Env, env...)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
@@ -185,9 +185,12 @@ func TestInlineSuppressionIsKeptAndMarked(t *testing.T) {
 
 func TestSecretsAreRedactedInEveryFormat(t *testing.T) {
 	root := repoRoot(t)
-	for _, format := range []string{"text", "json", "sarif"} {
+	for _, format := range []string{"text", "json", "sarif", "github", "markdown", "gitlab-sast", "codequality", "junit"} {
 		t.Run(format, func(t *testing.T) {
 			res := specter(t, root, nil, "scan", "testdata/examples", "-f", format)
+			if res.code != exitGateFailed || len(res.stdout) < 100 {
+				t.Fatalf("exit %d, %d bytes of output\nstderr: %s", res.code, len(res.stdout), res.stderr)
+			}
 			for _, s := range plantedSecrets {
 				if strings.Contains(res.stdout, s) || strings.Contains(res.stderr, s) {
 					t.Errorf("%s output contains the secret %q", format, s)

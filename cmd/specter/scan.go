@@ -102,6 +102,7 @@ secrets are redacted in every output unless --show-secrets is given.`
 }
 
 func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths []string, failOnSet bool) error {
+	started := time.Now()
 	catalog, err := rules.Builtin()
 	if err != nil {
 		return fmt.Errorf("building the rule catalog: %w", err)
@@ -207,9 +208,14 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 		FilesScanned: len(ingested.Surface.Files),
 		Baselined:    kept.Baselined,
 		SourceRoot:   workDir(),
+		Started:      started,
+		Finished:     time.Now(),
 	}
 	if err := writeReport(st, f.output, reporter, report); err != nil {
 		return &exitError{code: exitInputError, err: err}
+	}
+	if inGitHubActions(st) {
+		publishToGitHub(st, f, report)
 	}
 	if f.format != "text" || f.output != "" {
 		logf("specter: %s", summaryLine(report))
