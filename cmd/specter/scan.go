@@ -43,6 +43,7 @@ type scanFlags struct {
 	showSecrets     bool
 	allowRemoteRefs bool
 	maxFileBytes    int64
+	newFromRev      string
 }
 
 func newScanCommand(st streams, kind scanKind) *cobra.Command {
@@ -92,6 +93,7 @@ secrets are redacted in every output unless --show-secrets is given.`
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip paths matching GLOB (repeatable; ** matches any depth)")
 	fl.BoolVar(&f.showSecrets, "show-secrets", false, "print secrets in full (local use only; never in CI)")
 	fl.Int64Var(&f.maxFileBytes, "max-file-size", discover.DefaultMaxFileBytes, "skip files larger than this many bytes")
+	fl.StringVar(&f.newFromRev, "new-from-rev", "", "report only findings that are not at git revision REF (\"auto\": the pull or merge request's base in GitHub Actions and GitLab CI)")
 	if kind == scanAll {
 		fl.StringVar(&f.writeBaseline, "write-baseline", "", "write the fingerprints of the reported findings to FILE")
 		fl.BoolVar(&f.allowRemoteRefs, "allow-remote-refs", false, "let $refs name URLs and files outside the spec's folder")
@@ -137,16 +139,16 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 			return usageError("--exclude %q: %v", g, err)
 		}
 	}
+	if f.newFromRev != "" {
+		earlier, err := findingsAtRevision(ctx, st, kind, f, excludes, paths, logf)
+		if err != nil {
+			return &exitError{code: exitInputError, err: fmt.Errorf("--new-from-rev: %w", err)}
+		}
+		baseline = mergeBaselines(baseline, earlier)
+	}
 	walked, err := discover.Walk(ctx, paths, discover.Options{
 		MaxFileBytes: f.maxFileBytes,
-		Excluded: func(p string) bool {
-			for _, g := range excludes {
-				if policy.MatchPath(g, p) {
-					return true
-				}
-			}
-			return false
-		},
+		Excluded:     excludedBy(excludes),
 	})
 	if err != nil {
 		var ie *discover.InputError
@@ -176,17 +178,9 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 		fmt.Fprintf(st.err, "specter: input error: %v\n", p)
 	}
 
-	secretScanner, err := secrets.New(secrets.Options{ShowSecrets: f.showSecrets})
+	findings, err := runScanners(ctx, kind, f, ingested.Surface)
 	if err != nil {
-		return fmt.Errorf("starting the secret scanner: %w", err)
-	}
-	var findings []rules.Finding
-	for _, sc := range []scanners.Scanner{secretScanner} {
-		got, err := sc.Scan(ctx, ingested.Surface)
-		if err != nil {
-			return fmt.Errorf("%s scanner: %w", sc.Name(), err)
-		}
-		findings = append(findings, got...)
+		return err
 	}
 
 	kept := policy.Apply(findings, policy.Inputs{Config: cfg, Ignores: ingested.Surface.Ignores, Baseline: baseline})
@@ -230,6 +224,44 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 		return &exitError{code: exitGateFailed}
 	}
 	return nil
+}
+
+// staticScanners are the scanners a command runs.
+func staticScanners(_ scanKind, f *scanFlags) ([]scanners.Scanner, error) {
+	secretScanner, err := secrets.New(secrets.Options{ShowSecrets: f.showSecrets})
+	if err != nil {
+		return nil, fmt.Errorf("starting the secret scanner: %w", err)
+	}
+	return []scanners.Scanner{secretScanner}, nil
+}
+
+// runScanners runs the command's scanners over a surface.
+func runScanners(ctx context.Context, kind scanKind, f *scanFlags, s *surface.Surface) ([]rules.Finding, error) {
+	all, err := staticScanners(kind, f)
+	if err != nil {
+		return nil, err
+	}
+	var findings []rules.Finding
+	for _, sc := range all {
+		got, err := sc.Scan(ctx, s)
+		if err != nil {
+			return nil, fmt.Errorf("%s scanner: %w", sc.Name(), err)
+		}
+		findings = append(findings, got...)
+	}
+	return findings, nil
+}
+
+// excludedBy matches report paths against exclude globs.
+func excludedBy(globs []string) func(string) bool {
+	return func(p string) bool {
+		for _, g := range globs {
+			if policy.MatchPath(g, p) {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 // loadConfig reads --config, else .specter.yaml in the working directory

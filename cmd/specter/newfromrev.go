@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/specterhq/specter/internal/cienv"
+	"github.com/specterhq/specter/internal/gitrev"
+	"github.com/specterhq/specter/policy"
+	"github.com/specterhq/specter/surface/discover"
+	"github.com/specterhq/specter/surface/ingest"
+)
+
+// findingsAtRevision scans the same paths as they are at --new-from-rev
+// and returns the fingerprints found there as a baseline, so that only
+// findings introduced since are reported. Fingerprints hold no line
+// numbers, so findings that only moved stay known. It returns nil when
+// "auto" finds no pull or merge request to compare with.
+func findingsAtRevision(ctx context.Context, st streams, kind scanKind, f *scanFlags, excludes, paths []string, logf func(string, ...any)) (*policy.Baseline, error) {
+	rev := f.newFromRev
+	if rev == "auto" {
+		base, ok, err := cienv.BaseRevision(st.env)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			logf("specter: --new-from-rev auto: not a pull or merge request build; reporting every finding")
+			return nil, nil
+		}
+		rev = base.Rev
+		logf("specter: comparing with %s (from %s)", rev, base.Source)
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return nil, fmt.Errorf("finding the working directory: %w", err)
+	}
+	repo, err := gitrev.Open(ctx, wd)
+	if err != nil {
+		return nil, err
+	}
+	commit, err := repo.Resolve(ctx, rev)
+	if err != nil {
+		return nil, err
+	}
+	wdRel, ok := repo.RelPath(wd)
+	if !ok {
+		return nil, fmt.Errorf("the working directory is outside the repository at %s", repo.Top)
+	}
+	var relPaths []string
+	for _, p := range paths {
+		rel, ok := repo.RelPath(p)
+		if !ok {
+			return nil, fmt.Errorf("%s is outside the repository at %s", p, repo.Top)
+		}
+		relPaths = append(relPaths, rel)
+	}
+
+	tree, err := os.MkdirTemp("", "specter-rev-")
+	if err != nil {
+		return nil, fmt.Errorf("creating a directory for %s: %w", rev, err)
+	}
+	defer os.RemoveAll(tree)
+	if _, err := repo.Export(ctx, commit, tree, relPaths); err != nil {
+		return nil, err
+	}
+
+	// Scan the old tree from the old working directory, so that report
+	// paths, and with them fingerprints, are the ones the scan of the
+	// working tree produces.
+	oldWD := filepath.Join(tree, filepath.FromSlash(wdRel))
+	var oldPaths []string
+	for _, rel := range relPaths {
+		old := filepath.Join(tree, filepath.FromSlash(rel))
+		if _, err := os.Stat(old); err == nil {
+			oldPaths = append(oldPaths, old)
+		}
+	}
+	earlier := &policy.Baseline{Version: policy.BaselineVersion, Tool: "specter"}
+	if len(oldPaths) > 0 {
+		if err := os.MkdirAll(oldWD, 0o755); err != nil {
+			return nil, fmt.Errorf("creating %s: %w", oldWD, err)
+		}
+		walked, err := discover.Walk(ctx, oldPaths, discover.Options{WorkDir: oldWD, MaxFileBytes: f.maxFileBytes, Excluded: excludedBy(excludes)})
+		if err != nil {
+			return nil, fmt.Errorf("reading the files at %s: %w", rev, err)
+		}
+		ingested, err := ingest.Load(ctx, walked.Files, ingest.Options{Models: kind == scanAll, AllowRemoteRefs: f.allowRemoteRefs, MaxFileBytes: f.maxFileBytes})
+		if err != nil {
+			return nil, fmt.Errorf("loading the files at %s: %w", rev, err)
+		}
+		findings, err := runScanners(ctx, kind, f, ingested.Surface)
+		if err != nil {
+			return nil, fmt.Errorf("scanning the files at %s: %w", rev, err)
+		}
+		for _, finding := range findings {
+			earlier.Entries = append(earlier.Entries, policy.BaselineEntry{
+				Fingerprint: finding.Fingerprint, RuleID: finding.RuleID,
+				File: finding.Location.File, Pointer: finding.Location.Pointer,
+			})
+		}
+	}
+	logf("specter: %d finding(s) at %s (%.12s) are not reported again", len(earlier.Entries), rev, commit)
+	return earlier, nil
+}
+
+// mergeBaselines returns a baseline listing the fingerprints of both.
+func mergeBaselines(a, b *policy.Baseline) *policy.Baseline {
+	switch {
+	case a == nil:
+		return b
+	case b == nil:
+		return a
+	}
+	return &policy.Baseline{
+		Version: a.Version, Tool: a.Tool, Created: a.Created,
+		Entries: append(append([]policy.BaselineEntry(nil), a.Entries...), b.Entries...),
+	}
+}
