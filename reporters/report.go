@@ -49,6 +49,8 @@ type Report struct {
 	// finding paths are relative to. SARIF records it as %SRCROOT%; empty
 	// leaves the root for the consumer (GitHub uses the checkout).
 	SourceRoot string
+	// Inventory summarises the traffic of an inventory run; nil otherwise.
+	Inventory *InventorySummary
 }
 
 // Counts tallies the unsuppressed findings per severity.
@@ -146,4 +148,27 @@ func New(format string, opts Options) (Reporter, error) {
 		return &SARIF{}, nil
 	}
 	return nil, fmt.Errorf("unknown format %q (want one of text, json, sarif)", format)
+}
+
+// InventorySummary describes the recorded traffic an inventory run read;
+// nil when no traffic was given.
+type InventorySummary struct {
+	Sources            []InventorySource
+	Requests           int
+	WindowStart        string // RFC 3339; "" when the traffic has no timestamps
+	WindowEnd          string
+	Operations         int
+	ObservedOperations int
+	ProbeEndpoints     int
+	ProbeRequests      int
+	PreflightRequests  int
+	Overflow           int
+}
+
+// InventorySource is one traffic input.
+type InventorySource struct {
+	Name    string
+	Format  string
+	Records int
+	Skipped int
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/specterhq/specter/reporters"
 	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/scanners"
+	"github.com/specterhq/specter/scanners/inventory"
 	"github.com/specterhq/specter/scanners/secrets"
 	"github.com/specterhq/specter/surface"
 	"github.com/specterhq/specter/surface/discover"
@@ -25,8 +26,9 @@ import (
 type scanKind string
 
 const (
-	scanAll     scanKind = "scan"
-	scanSecrets scanKind = "secrets"
+	scanAll       scanKind = "scan"
+	scanSecrets   scanKind = "secrets"
+	scanInventory scanKind = "inventory"
 )
 
 // scanFlags are the flags scan and secrets share.
@@ -43,6 +45,7 @@ type scanFlags struct {
 	showSecrets     bool
 	allowRemoteRefs bool
 	maxFileBytes    int64
+	traffic         trafficFlags
 }
 
 func newScanCommand(st streams, kind scanKind) *cobra.Command {
@@ -81,6 +84,21 @@ secrets are redacted in every output unless --show-secrets is given.`
   specter secrets collections/ -f json -o secrets.json
   specter secrets . --exclude 'testdata/**'`
 	}
+	addReportFlags(cmd, f, kind)
+	fl := cmd.Flags()
+	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip paths matching GLOB (repeatable; ** matches any depth)")
+	fl.BoolVar(&f.showSecrets, "show-secrets", false, "print secrets in full (local use only; never in CI)")
+	if kind == scanAll {
+		addTrafficFlags(cmd, &f.traffic, false)
+	}
+	return cmd
+}
+
+// addReportFlags registers the flags every scanning command shares:
+// report format and destination, gate, config, baseline, output styling,
+// and for commands that load specs, --write-baseline and
+// --allow-remote-refs.
+func addReportFlags(cmd *cobra.Command, f *scanFlags, kind scanKind) {
 	fl := cmd.Flags()
 	fl.StringVarP(&f.format, "format", "f", "text", "report format: "+strings.Join(reporters.Formats(), ", "))
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of stdout")
@@ -89,16 +107,13 @@ secrets are redacted in every output unless --show-secrets is given.`
 	fl.StringVar(&f.baseline, "baseline", "", "drop findings whose fingerprints this baseline file lists")
 	fl.BoolVar(&f.noColor, "no-color", false, "never colour the text report (NO_COLOR is honoured too)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the summary and errors")
-	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip paths matching GLOB (repeatable; ** matches any depth)")
-	fl.BoolVar(&f.showSecrets, "show-secrets", false, "print secrets in full (local use only; never in CI)")
 	fl.Int64Var(&f.maxFileBytes, "max-file-size", discover.DefaultMaxFileBytes, "skip files larger than this many bytes")
-	if kind == scanAll {
+	if kind != scanSecrets {
 		fl.StringVar(&f.writeBaseline, "write-baseline", "", "write the fingerprints of the reported findings to FILE")
 		fl.BoolVar(&f.allowRemoteRefs, "allow-remote-refs", false, "let $refs name URLs and files outside the spec's folder")
 	}
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(reporters.Formats(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"critical", "high", "medium", "low", "info", "none"}, cobra.ShellCompDirectiveNoFileComp))
-	return cmd
 }
 
 func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths []string, failOnSet bool) error {
@@ -159,7 +174,7 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 	}
 
 	ingested, err := ingest.Load(ctx, walked.Files, ingest.Options{
-		Models:          kind == scanAll,
+		Models:          kind != scanSecrets,
 		AllowRemoteRefs: f.allowRemoteRefs,
 		MaxFileBytes:    f.maxFileBytes,
 	})
@@ -168,7 +183,7 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 	}
 	logf("specter: %s", describeSurface(ingested.Surface))
 	problems := ingested.Problems
-	if kind == scanAll {
+	if kind != scanSecrets {
 		problems = append(problems, ingest.CheckNamed(ingested.Surface, walked.Named)...)
 	}
 	for _, p := range problems {
@@ -179,8 +194,19 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 	if err != nil {
 		return fmt.Errorf("starting the secret scanner: %w", err)
 	}
+	var list []scanners.Scanner
+	if kind != scanInventory {
+		list = append(list, secretScanner)
+	}
+	var inv *inventory.Scanner
+	if kind == scanInventory || len(f.traffic.files) > 0 {
+		if inv, err = newInventoryScanner(ctx, st, &f.traffic, secretScanner, f); err != nil {
+			return err
+		}
+		list = append(list, inv)
+	}
 	var findings []rules.Finding
-	for _, sc := range []scanners.Scanner{secretScanner} {
+	for _, sc := range list {
 		got, err := sc.Scan(ctx, ingested.Surface)
 		if err != nil {
 			return fmt.Errorf("%s scanner: %w", sc.Name(), err)
@@ -207,6 +233,11 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 		FilesScanned: len(ingested.Surface.Files),
 		Baselined:    kept.Baselined,
 		SourceRoot:   workDir(),
+	}
+	if inv != nil {
+		sum := inv.Summary()
+		report.Inventory = inventoryReport(sum)
+		logf("specter: %s", describeInventory(sum))
 	}
 	if err := writeReport(st, f.output, reporter, report); err != nil {
 		return &exitError{code: exitInputError, err: err}
