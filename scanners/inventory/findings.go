@@ -105,7 +105,7 @@ func (r *run) endpointFindings(ep *endpoint) []rules.Finding {
 	}
 	if ep.sensitive != "" && primary != nil {
 		out = append(out, r.finding(rules.RuleInventorySensitiveResponse, primary.Location, primary.Operation.Method, primary.Operation.Path, primary.Operation.OperationID,
-			fmt.Sprintf("%s %s (%s) returned a response containing a %s", primary.Operation.Method, primary.Operation.Path, kindName(ep), ep.sensitive),
+			fmt.Sprintf("%s %s (%s) returned a response containing %s", primary.Operation.Method, primary.Operation.Path, kindName(ep), ep.sensitive),
 			primary.Key+" "+ep.sensitive, ep,
 			rules.RelatedLocation{Location: rules.Location{File: ep.sensitiveFile, Line: ep.sensitiveLine}, Message: "the response"}))
 	}

@@ -20,18 +20,18 @@ const maxPairs = 200
 func detectSensitive(body string, credential func(name, value string) (string, bool)) string {
 	for _, m := range reBodyEmail.FindAllString(body, 20) {
 		if !strings.HasSuffix(m, ".example") && !strings.Contains(m, "@example.") {
-			return "email address"
+			return "an email address"
 		}
 	}
 	for _, m := range reCardLike.FindAllString(body, 20) {
 		if luhn(m) {
-			return "payment card number"
+			return "a payment card number"
 		}
 	}
 	if credential != nil {
 		for _, m := range reJSONPair.FindAllStringSubmatch(body, maxPairs) {
 			if rule, ok := credential(m[1], m[2]); ok {
-				return "credential (" + rule + ")"
+				return "a credential (" + rule + ")"
 			}
 		}
 	}

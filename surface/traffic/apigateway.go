@@ -48,6 +48,9 @@ func parseAPIGateway(line []byte) (Observation, error) {
 		return o, errors.New("no httpMethod")
 	}
 	o.Method = strings.ToUpper(method)
+	if !isToken(o.Method) {
+		return o, errors.New("malformed httpMethod")
+	}
 	o.Route = route
 	path := str("path", "requestPath", "rawPath")
 	if stage := str("stage"); stage != "" && stage != "$default" && path != "" {

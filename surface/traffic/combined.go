@@ -93,6 +93,9 @@ func splitRequestLine(request string, o *Observation) error {
 // setTarget stores a request target, splitting an absolute URL into host
 // and path.
 func setTarget(o *Observation, target string) error {
+	if target == "" {
+		return errors.New("empty request target")
+	}
 	if i := strings.Index(target, "://"); i > 0 && !strings.HasPrefix(target, "/") {
 		rest := target[i+3:]
 		slash := strings.IndexAny(rest, "/?")
@@ -109,7 +112,7 @@ func setTarget(o *Observation, target string) error {
 		}
 		target = path
 	}
-	if target == "*" || target[0] != '/' {
+	if target == "" || target[0] != '/' {
 		return errors.New("request target is not a path")
 	}
 	o.Target = target

@@ -17,13 +17,12 @@ var envoyLine = regexp.MustCompile(`^\[\d{4}-\d\d-\d\dT[^\]]+\] "`)
 // parseEnvoy reads one default-format line: start time, request line,
 // response code, response flags; the authority is the fourth quoted field
 // after the request line (X-Forwarded-For, User-Agent, X-Request-Id,
-// :authority). Istio inserts unquoted and one quoted field before them, so
-// the authority is found by counting quoted fields from the end is not
-// reliable either: both layouts are tried.
+// :authority, upstream host). Istio's default format adds a quoted
+// upstream-failure reason before them, making six quoted fields.
 func parseEnvoy(line []byte) (Observation, error) {
 	var o Observation
 	end := strings.IndexByte(string(line), ']')
-	if line[0] != '[' || end < 0 {
+	if len(line) == 0 || line[0] != '[' || end < 0 {
 		return o, errors.New("no [start time]")
 	}
 	if t, err := time.Parse(time.RFC3339Nano, string(line[1:end])); err == nil {
@@ -95,6 +94,9 @@ func parseEnvoyJSON(line []byte) (Observation, error) {
 		target = r.OriginalPath
 	}
 	o.Method = strings.ToUpper(r.Method)
+	if !isToken(o.Method) {
+		return o, errors.New("malformed method")
+	}
 	if err := setTarget(&o, target); err != nil {
 		return o, err
 	}

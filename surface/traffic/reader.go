@@ -233,6 +233,9 @@ func (l *lines) next() ([]byte, error) {
 			return nil, io.EOF
 		}
 		l.line++
+		if len(buf)+len(chunk) > MaxLineBytes+2 {
+			return nil, fmt.Errorf("line %d: longer than %d bytes: %w", l.line, MaxLineBytes, ErrSkip)
+		}
 		if buf != nil {
 			buf = append(buf, chunk...)
 		} else {
