@@ -332,10 +332,10 @@ func compareVersions(a, b string) int {
 	for i := 0; i < len(pa) || i < len(pb); i++ {
 		var x, y int
 		if i < len(pa) {
-			x, _ = strconv.Atoi(strings.TrimRightFunc(pa[i], isLetter))
+			x = leadingNumber(pa[i])
 		}
 		if i < len(pb) {
-			y, _ = strconv.Atoi(strings.TrimRightFunc(pb[i], isLetter))
+			y = leadingNumber(pb[i])
 		}
 		if x != y {
 			if x < y {
@@ -347,4 +347,12 @@ func compareVersions(a, b string) int {
 	return 0
 }
 
-func isLetter(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }
+// leadingNumber reads the digits a version part starts with ("2beta1" is 2).
+func leadingNumber(s string) int {
+	end := 0
+	for end < len(s) && s[end] >= '0' && s[end] <= '9' {
+		end++
+	}
+	n, _ := strconv.Atoi(s[:end])
+	return n
+}

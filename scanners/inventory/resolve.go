@@ -250,9 +250,24 @@ func (r *run) collapse() {
 			}
 			return a.method+" "+a.prefix+"/"+a.suffix < b.method+" "+b.prefix+"/"+b.suffix
 		})
-		g := ready[0]
-		r.collapsed[g] = true
-		r.merge(groups[g], g.pos)
+		merged := false
+		for _, g := range ready {
+			var present []*endpoint
+			for _, ep := range groups[g] {
+				if r.endpoints[ep.key] == ep {
+					present = append(present, ep)
+				}
+			}
+			if len(present) < r.opts.CollapseThreshold {
+				continue
+			}
+			r.collapsed[g] = true
+			r.merge(present, g.pos)
+			merged = true
+		}
+		if !merged {
+			return
+		}
 	}
 }
 
@@ -287,9 +302,7 @@ func (r *run) merge(eps []*endpoint, pos int) {
 			into.last = ep.last
 		}
 		for _, s := range ep.samples {
-			if len(into.samples) < maxSamples && !contains(into.samples, s) {
-				into.samples = append(into.samples, s)
-			}
+			into.addSample(s)
 		}
 		if into.sensitive == "" && ep.sensitive != "" {
 			into.sensitive, into.sensitiveFile, into.sensitiveLine = ep.sensitive, ep.sensitiveFile, ep.sensitiveLine

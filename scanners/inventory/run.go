@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"sort"
 	"strings"
 	"time"
 
@@ -53,6 +54,22 @@ type endpoint struct {
 
 const maxSamples = 3
 
+// addSample keeps the maxSamples lexically smallest distinct samples, so
+// the evidence does not depend on the order of the input.
+func (ep *endpoint) addSample(s string) {
+	if contains(ep.samples, s) {
+		return
+	}
+	if len(ep.samples) == maxSamples {
+		if s >= ep.samples[maxSamples-1] {
+			return
+		}
+		ep.samples = ep.samples[:maxSamples-1]
+	}
+	ep.samples = append(ep.samples, s)
+	sort.Strings(ep.samples)
+}
+
 // hostStat aggregates requests to a host no server entry covers.
 type hostStat struct {
 	host        string
@@ -75,6 +92,7 @@ type run struct {
 	hostStats map[string]*hostStat
 	cache     map[string]*resolution
 	collapsed map[siblingGroup]bool
+	full      bool // the endpoint limit is reached and collapsing no longer helps
 	summary   Summary
 }
 
@@ -151,8 +169,11 @@ func (r *run) observe(o *traffic.Observation, file string) {
 	ep, ok := r.endpoints[res.key]
 	if !ok {
 		if res.kind != kindDocumented {
-			if r.undoc >= r.opts.MaxEndpoints {
+			if r.undoc >= r.opts.MaxEndpoints && !r.full {
 				r.collapse()
+				// When collapsing freed little, stop trying: what does not
+				// fit is counted as overflow.
+				r.full = r.undoc > r.opts.MaxEndpoints*9/10
 			}
 			if r.undoc >= r.opts.MaxEndpoints {
 				r.summary.Overflow += o.Count
@@ -174,11 +195,8 @@ func (r *run) observe(o *traffic.Observation, file string) {
 	if o.LastSeen.After(ep.last) {
 		ep.last = o.LastSeen
 	}
-	if len(ep.samples) < maxSamples && len(res.segs) > 0 {
-		sample := redactPath(res.segs)
-		if !contains(ep.samples, sample) {
-			ep.samples = append(ep.samples, sample)
-		}
+	if len(res.segs) > 0 {
+		ep.addSample(redactPath(res.segs))
 	}
 	success := o.Status >= 200 && o.Status < 300
 	if success && res.kind == kindDocumented && res.op != nil && requiresAuth(res.op) && !r.authenticated(o, res.api) {
