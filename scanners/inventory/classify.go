@@ -38,9 +38,24 @@ var (
 // classify says whether a segment is a literal word, a version, or a value
 // that templating turns into a parameter.
 func classify(s string) segmentKind {
+	// One pass over the bytes settles the common cases without regular
+	// expressions: words (no digit) are literals, digit runs are numbers.
+	digits, at := 0, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '@':
+			at = true
+		}
+	}
 	switch {
 	case s == "":
 		return kindLiteral
+	case digits == 0 && !at:
+		return kindLiteral
+	case digits == len(s) || digits == len(s)-1 && s[0] == '-':
+		return kindNumber
 	case reVersion.MatchString(s):
 		return kindVersion
 	case reDate.MatchString(s):

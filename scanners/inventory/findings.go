@@ -131,7 +131,7 @@ func (r *run) finding(rule string, loc rules.Location, method, path, opID, msg, 
 		Related:   related,
 	}
 	if ep != nil && len(ep.samples) > 0 {
-		f.Evidence = "samples: " + strings.Join(ep.samples, ", ")
+		f.Evidence = "samples: " + strings.Join(redactSamples(ep.samples), ", ")
 	}
 	f.SetFingerprint()
 	return f
@@ -258,4 +258,17 @@ func securityNames(op *surface.Operation) string {
 		alts = append(alts, strings.Join(names, "+"))
 	}
 	return strings.Join(alts, " or ")
+}
+
+// redactSamples redacts the value segments of sample paths; paths that
+// redact to the same text are listed once.
+func redactSamples(raw []string) []string {
+	var out []string
+	for _, p := range raw {
+		r := redactPath(parsePath(p).segs)
+		if !contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
 }

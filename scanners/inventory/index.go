@@ -53,10 +53,21 @@ type apiIndex struct {
 	byStructure map[string]*pathItem
 	versions    []string // version tokens seen in bases and paths
 	patterns    patternCache
+	opKeys      map[*surface.Operation]string
+}
+
+// opKey is the aggregation key of a documented operation, built once.
+func (ix *apiIndex) opKey(op *surface.Operation) string {
+	k, ok := ix.opKeys[op]
+	if !ok {
+		k = "op " + ix.api.File.Path + " " + op.Method + " " + op.Path
+		ix.opKeys[op] = k
+	}
+	return k
 }
 
 func buildIndex(api *surface.API) *apiIndex {
-	ix := &apiIndex{api: api, root: newNode(), byStructure: map[string]*pathItem{}, patterns: patternCache{}}
+	ix := &apiIndex{api: api, root: newNode(), byStructure: map[string]*pathItem{}, patterns: patternCache{}, opKeys: map[*surface.Operation]string{}}
 	items := map[string]*pathItem{}
 	var order []string
 	for _, op := range api.Operations {
@@ -198,53 +209,60 @@ type matchResult struct {
 // right, a literal beats a template; a dead end backtracks; a template
 // only matches when the value validates against the parameter schema.
 func (ix *apiIndex) match(segs []string) matchResult {
-	var res matchResult
-	var caps []capture
-	var walk func(n *node, i int) bool
-	walk = func(n *node, i int) bool {
-		if i == len(segs) {
-			for _, it := range n.items {
-				why := ""
-				for _, c := range caps {
-					if why = ix.patterns.validate(c.value, it.schemas[c.name]); why != "" {
-						break
-					}
-				}
-				if why == "" {
-					res.item = it
-					return true
-				}
-				if res.mismatchItem == nil {
-					res.mismatch, res.mismatchItem = why, it
-				}
-			}
-			return false
-		}
-		if child, ok := n.literal[segs[i]]; ok && walk(child, i+1) {
-			return true
-		}
-		for _, e := range n.params {
-			mark := len(caps)
-			if e.seg.re == nil {
-				caps = append(caps, capture{e.seg.names[0], segs[i]})
-			} else {
-				sub := e.seg.re.FindStringSubmatch(segs[i])
-				if sub == nil {
-					continue
-				}
-				for k, name := range e.seg.names {
-					caps = append(caps, capture{name, sub[k+1]})
+	m := matcher{ix: ix, segs: segs, caps: make([]capture, 0, 8)}
+	m.walk(ix.root, 0)
+	return m.res
+}
+
+// matcher is the state of one match: the captured values so far.
+type matcher struct {
+	ix   *apiIndex
+	segs []string
+	caps []capture
+	res  matchResult
+}
+
+func (m *matcher) walk(n *node, i int) bool {
+	if i == len(m.segs) {
+		for _, it := range n.items {
+			why := ""
+			for _, c := range m.caps {
+				if why = m.ix.patterns.validate(c.value, it.schemas[c.name]); why != "" {
+					break
 				}
 			}
-			if walk(e.next, i+1) {
+			if why == "" {
+				m.res.item = it
 				return true
 			}
-			caps = caps[:mark]
+			if m.res.mismatchItem == nil {
+				m.res.mismatch, m.res.mismatchItem = why, it
+			}
 		}
 		return false
 	}
-	walk(ix.root, 0)
-	return res
+	if child, ok := n.literal[m.segs[i]]; ok && m.walk(child, i+1) {
+		return true
+	}
+	for _, e := range n.params {
+		mark := len(m.caps)
+		if e.seg.re == nil {
+			m.caps = append(m.caps, capture{e.seg.names[0], m.segs[i]})
+		} else {
+			sub := e.seg.re.FindStringSubmatch(m.segs[i])
+			if sub == nil {
+				continue
+			}
+			for k, name := range e.seg.names {
+				m.caps = append(m.caps, capture{name, sub[k+1]})
+			}
+		}
+		if m.walk(e.next, i+1) {
+			return true
+		}
+		m.caps = m.caps[:mark]
+	}
+	return false
 }
 
 // serverBases lists the base paths of an API's servers (server variables
@@ -355,4 +373,65 @@ func leadingNumber(s string) int {
 	}
 	n, _ := strconv.Atoi(s[:end])
 	return n
+}
+
+// digitBlind reports whether the API's paths cannot tell two digit
+// strings of the same length apart: no literal segment is all digits and
+// no path parameter schema constrains values beyond their type.
+func (ix *apiIndex) digitBlind() bool {
+	for _, b := range ix.bases {
+		for _, s := range b {
+			if allDigits(s) {
+				return false
+			}
+		}
+	}
+	blind := true
+	var visit func(n *node)
+	visit = func(n *node) {
+		for lit, child := range n.literal {
+			if allDigits(lit) {
+				blind = false
+			}
+			visit(child)
+		}
+		for _, e := range n.params {
+			if e.seg.re != nil && allDigits(literalPart(e.seg.raw)) {
+				blind = false // "{a}1{b}" can split a digit string
+			}
+			visit(e.next)
+		}
+		for _, it := range n.items {
+			for _, sch := range it.schemas {
+				if !plainSchema(sch) {
+					blind = false
+				}
+			}
+		}
+	}
+	visit(ix.root)
+	return blind
+}
+
+// plainSchema reports whether a schema accepts every digit string of a
+// given length alike: a bare type or format, nothing value-dependent.
+func plainSchema(s *openapi3.Schema) bool {
+	if s == nil {
+		return true
+	}
+	for _, e := range s.Enum {
+		if v, ok := e.(string); !ok || allDigits(v) {
+			return false
+		}
+	}
+	// date, date-time and uuid formats reject every digit string alike;
+	// int32 does not (its range splits ten-digit strings).
+	return s.Pattern == "" && s.Min == nil && s.Max == nil &&
+		!s.ExclusiveMin.IsSet() && !s.ExclusiveMax.IsSet() && s.MinLength == 0 && s.MaxLength == nil &&
+		len(s.AllOf) == 0 && len(s.AnyOf) == 0 && len(s.OneOf) == 0 && s.Format != "int32"
+}
+
+// literalPart is a template segment without its {parameters}.
+func literalPart(seg string) string {
+	return reParam.ReplaceAllString(seg, "")
 }

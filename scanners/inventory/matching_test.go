@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -295,5 +296,45 @@ func TestCompareVersions(t *testing.T) {
 		if got := compareVersions(tc.a, tc.b); got != tc.want {
 			t.Errorf("compareVersions(%s, %s) = %d, want %d", tc.a, tc.b, got, tc.want)
 		}
+	}
+}
+
+// Requests whose digit segments have the same length share a cached
+// resolution only when no schema can tell them apart.
+func TestDigitKeyedCacheRespectsSchemas(t *testing.T) {
+	surf := inlineSpec(t, "spec.yaml", `openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /items/{n}:
+    get:
+      parameters: [{name: n, in: path, required: true, schema: {type: integer, maximum: 60}}]
+      responses: {'200': {description: ok}}
+  /plain/{id}:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+      responses: {'200': {description: ok}}
+`)
+	log := ""
+	for _, p := range []string{"/items/50", "/items/70", "/plain/10", "/plain/99"} {
+		log += `10.0.0.1 - - [01/Jun/2024:10:00:00 +0000] "GET ` + p + ` HTTP/1.1" 200 1 "-" "-"` + "\n"
+	}
+	fs, sum := scan(t, surf, Options{Traffic: []Source{stringSource("items.log", log, "")}})
+	got := briefs(fs)
+	if !has(got, "shadow-endpoint GET /items/{param}") || sum.ObservedOperations != 2 || !strings.Contains(fmt.Sprint(fs), "above the maximum") {
+		t.Errorf("maximum: 60 must reject 70 even after 50 was accepted: %v %+v", got, sum)
+	}
+	r := newRun(New(Options{}).opts, inlineSpec(t, "plain.yaml", `openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /plain/{id}:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+      responses: {'200': {description: ok}}
+`))
+	if !r.digitBlind {
+		t.Error("a bare integer parameter cannot tell digit strings apart; the cache should key them by length")
+	}
+	if string(r.appendCacheKey(nil, "GET", "/plain/1234", "", false)) != string(r.appendCacheKey(nil, "GET", "/plain/9876", "", false)) {
+		t.Error("equal-length ids should share a cache key")
 	}
 }

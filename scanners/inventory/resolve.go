@@ -89,7 +89,7 @@ func (r *run) resolve(method, target, route string, preflight bool) *resolution 
 		if op := operationFor(item, method); op != nil {
 			res.kind, res.op = kindDocumented, op
 			res.method, res.template = op.Method, op.Path
-			res.key = "op " + ix.api.File.Path + " " + op.Method + " " + op.Path
+			res.key = ix.opKey(op)
 			return res
 		}
 		if method == "OPTIONS" && preflight {

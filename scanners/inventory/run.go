@@ -34,6 +34,47 @@ type resolution struct {
 	segs             []string
 }
 
+// appendCacheKey appends the key of requests that resolve the same way.
+// When no documented parameter schema can tell digit strings of the same
+// length apart (digitBlind), a segment of up to 18 digits is keyed by its
+// length only, so requests to /orders/1001 and /orders/1002 share one
+// resolution: this is what keeps a log full of distinct ids cheap.
+func (r *run) appendCacheKey(b []byte, method, path, route string, preflight bool) []byte {
+	b = append(b, method...)
+	b = append(b, 0)
+	if preflight {
+		b = append(b, 'p')
+	}
+	b = append(b, route...)
+	b = append(b, 0)
+	start := 0
+	for i := 0; i <= len(path); i++ {
+		if i < len(path) && path[i] != '/' {
+			continue
+		}
+		seg := path[start:i]
+		if r.digitBlind && len(seg) > 0 && len(seg) <= 18 && allDigits(seg) {
+			b = append(b, '#', byte('a'+len(seg)))
+		} else {
+			b = append(b, seg...)
+		}
+		if i < len(path) {
+			b = append(b, '/')
+		}
+		start = i + 1
+	}
+	return b
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // endpoint aggregates the requests of one resolution key. Its size is
 // bounded: a status histogram and at most maxSamples samples.
 type endpoint struct {
@@ -54,8 +95,9 @@ type endpoint struct {
 
 const maxSamples = 3
 
-// addSample keeps the maxSamples lexically smallest distinct samples, so
-// the evidence does not depend on the order of the input.
+// addSample keeps the maxSamples lexically smallest distinct request paths
+// (redacted only when reported, so the hot path stays cheap), so the
+// evidence does not depend on the order of the input.
 func (ep *endpoint) addSample(s string) {
 	if contains(ep.samples, s) {
 		return
@@ -91,9 +133,14 @@ type run struct {
 	undoc     int // undocumented endpoints held
 	hostStats map[string]*hostStat
 	cache     map[string]*resolution
-	collapsed map[siblingGroup]bool
-	full      bool // the endpoint limit is reached and collapsing no longer helps
-	summary   Summary
+	keyBuf    []byte
+	// digitBlind is set when no documented path parameter or literal
+	// segment distinguishes digit strings of equal length (see
+	// appendCacheKey).
+	digitBlind bool
+	collapsed  map[siblingGroup]bool
+	full       bool // the endpoint limit is reached and collapsing no longer helps
+	summary    Summary
 }
 
 func newRun(opts Options, surf *surface.Surface) *run {
@@ -123,6 +170,12 @@ func newRun(opts Options, surf *surface.Surface) *run {
 			r.previous = append(r.previous, buildIndex(api))
 		}
 	}
+	r.digitBlind = true
+	for _, ix := range append(append([]*apiIndex(nil), r.indexes...), r.previous...) {
+		if !ix.digitBlind() {
+			r.digitBlind = false
+		}
+	}
 	return r
 }
 
@@ -143,24 +196,19 @@ func (r *run) observe(o *traffic.Observation, file string) {
 	if o.Host != "" && len(r.hosts) > 0 && !r.hosts[o.Host] {
 		r.observeHost(o, file)
 	}
-	cacheKey := o.Method + " " + o.Target
-	if i := strings.IndexByte(cacheKey, '?'); i >= 0 {
-		cacheKey = cacheKey[:i]
+	path := o.Target
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
 	}
 	preflightish := o.Method == "OPTIONS" && (o.Preflight || !o.HeadersKnown)
-	if o.Route != "" || preflightish {
-		cacheKey += "\x00" + o.Route
-		if preflightish {
-			cacheKey += "\x00p"
-		}
-	}
-	res, ok := r.cache[cacheKey]
+	r.keyBuf = r.appendCacheKey(r.keyBuf[:0], o.Method, path, o.Route, preflightish)
+	res, ok := r.cache[string(r.keyBuf)]
 	if !ok {
-		res = r.resolve(o.Method, o.Target, o.Route, preflightish)
+		res = r.resolve(o.Method, path, o.Route, preflightish)
 		if len(r.cache) >= maxCache {
 			clear(r.cache)
 		}
-		r.cache[cacheKey] = res
+		r.cache[string(r.keyBuf)] = res
 	}
 	if res.kind == kindPreflight {
 		r.summary.PreflightRequests += o.Count
@@ -196,7 +244,7 @@ func (r *run) observe(o *traffic.Observation, file string) {
 		ep.last = o.LastSeen
 	}
 	if len(res.segs) > 0 {
-		ep.addSample(redactPath(res.segs))
+		ep.addSample(path)
 	}
 	success := o.Status >= 200 && o.Status < 300
 	if success && res.kind == kindDocumented && res.op != nil && requiresAuth(res.op) && !r.authenticated(o, res.api) {

@@ -63,7 +63,7 @@ func newDecoder(f Format, br *bufio.Reader) (decoder, error) {
 	case FormatHAR:
 		return newHARDecoder(br), nil
 	case FormatCombined:
-		return &lineDecoder{lines: newLines(br), parse: parseCombined}, nil
+		return &lineDecoder{lines: newLines(br), parse: (&combinedParser{}).parse}, nil
 	case FormatALB:
 		return &lineDecoder{lines: newLines(br), parse: parseALB}, nil
 	case FormatAPIGateway:
@@ -83,18 +83,23 @@ func newDecoder(f Format, br *bufio.Reader) (decoder, error) {
 }
 
 // Each calls fn for every observation, counting skipped records, until the
-// input ends, fn fails or ctx is cancelled.
+// input ends, fn fails or ctx is cancelled. The observation passed to fn
+// is only valid during the call.
 func (r *Reader) Each(ctx context.Context, fn func(*Observation) error) error {
 	defer func() {
 		if r.closer != nil {
 			r.closer.Close()
 		}
 	}()
+	// One Observation is reused for every record: fn must not keep the
+	// pointer.
+	var o Observation
+	var err error
 	for n := 0; ; n++ {
 		if n&1023 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
-		o, err := r.dec.next()
+		o, err = r.dec.next()
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
