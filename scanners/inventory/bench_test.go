@@ -33,7 +33,7 @@ func benchLog(n int) string {
 		default:
 			p, s = "/wp-login.php", 404
 		}
-		fmt.Fprintf(&b, "203.0.113.%d - - [01/Jun/2024:10:%02d:%02d +0000] \"%s %s HTTP/1.1\" %d 512 \"-\" \"Mozilla/5.0 shop-bench/1.0\"\n", i%250+1, i/60%60, i%60, m, p, s)
+		fmt.Fprintf(&b, "203.0.113.%d - - [01/Jun/2024:%02d:%02d:%02d +0000] \"%s %s HTTP/1.1\" %d 512 \"-\" \"Mozilla/5.0 shop-bench/1.0\"\n", i%250+1, i/43200%24, i/720%60, i/12%60, m, p, s)
 	}
 	return b.String()
 }
