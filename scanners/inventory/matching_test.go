@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -11,11 +12,7 @@ import (
 // "version …", "preflight".
 func resolveOne(t *testing.T, spec, method, target, route string, preflight bool) string {
 	t.Helper()
-	name := "spec.yaml"
-	if strings.HasPrefix(strings.TrimSpace(spec), "{") {
-		name = "spec.json"
-	}
-	surf := inlineSpec(t, name, spec)
+	surf := load(t, filepath.Join(fixtures, spec))
 	r := newRun(New(Options{}).opts, surf)
 	res := r.resolve(method, target, route, preflight)
 	switch res.kind {
@@ -33,70 +30,8 @@ func resolveOne(t *testing.T, spec, method, target, route string, preflight bool
 	return "?"
 }
 
-const usersSpec = `openapi: 3.0.3
-info: {title: t, version: '1'}
-paths:
-  /users/me:
-    get: {responses: {'200': {description: ok}}}
-  /users/{id}:
-    get:
-      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
-      responses: {'200': {description: ok}}
-  /users/{id}/me:
-    get:
-      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
-      responses: {'200': {description: ok}}
-  /users/me/{x}:
-    get:
-      parameters: [{name: x, in: path, required: true, schema: {type: string}}]
-      responses: {'200': {description: ok}}
-  /accounts/me/profile:
-    get: {responses: {'200': {description: ok}}}
-  /accounts/{name}/orders:
-    get:
-      parameters: [{name: name, in: path, required: true, schema: {type: string}}]
-      responses: {'200': {description: ok}}
-  /foo:
-    patch: {responses: {'200': {description: ok}}}
-  /projects/{project}:
-    get:
-      parameters: [{name: project, in: path, required: true, schema: {type: string}}]
-      responses: {'200': {description: ok}}
-  /codes/{code}:
-    get:
-      parameters: [{name: code, in: path, required: true, schema: {type: string, pattern: '^[A-Z]{3}$'}}]
-      responses: {'200': {description: ok}}
-  /colors/{color}:
-    get:
-      parameters: [{name: color, in: path, required: true, schema: {type: string, enum: [red, green]}}]
-      responses: {'200': {description: ok}}
-  /files/{name}.{ext}:
-    get:
-      parameters:
-        - {name: name, in: path, required: true, schema: {type: string}}
-        - {name: ext, in: path, required: true, schema: {type: string}}
-      responses: {'200': {description: ok}}
-  /report.{format}:
-    get:
-      parameters: [{name: format, in: path, required: true, schema: {type: string, enum: [pdf, csv]}}]
-      responses: {'200': {description: ok}}
-  /jobs/{name}:cancel:
-    post:
-      parameters: [{name: name, in: path, required: true, schema: {type: string}}]
-      responses: {'200': {description: ok}}
-  /jobs/{name}:
-    post:
-      parameters: [{name: name, in: path, required: true, schema: {type: string}}]
-      responses: {'200': {description: ok}}
-  /events/{day}:
-    get:
-      parameters: [{name: day, in: path, required: true, schema: {type: string, format: date}}]
-      responses: {'200': {description: ok}}
-  /things/{thingId}:
-    get:
-      parameters: [{name: thingId, in: path, required: true, schema: {type: string, format: uuid}}]
-      responses: {'200': {description: ok}}
-`
+// usersSpec is testdata/traffic/matching.openapi.yaml.
+const usersSpec = "matching.openapi.yaml"
 
 func TestMatchingFailureCases(t *testing.T) {
 	for _, tc := range []struct {
@@ -154,24 +89,8 @@ func TestPreflight(t *testing.T) {
 	}
 }
 
-const basesSpec = `openapi: 3.0.3
-info: {title: t, version: '1'}
-servers:
-  - url: https://{region}.example.com/{basePath}
-    variables:
-      region: {default: eu}
-      basePath: {default: api/v2, enum: [api/v2, api/v3]}
-  - url: /internal
-paths:
-  /name:
-    get: {responses: {'200': {description: ok}}}
-  /v2/username:
-    get: {responses: {'200': {description: ok}}}
-  /{version}/name:
-    get:
-      parameters: [{name: version, in: path, required: true, schema: {type: string}}]
-      responses: {'200': {description: ok}}
-`
+// basesSpec is testdata/traffic/matching-servers.openapi.yaml.
+const basesSpec = "matching-servers.openapi.yaml"
 
 func TestBasePaths(t *testing.T) {
 	for _, tc := range []struct{ target, want string }{
@@ -191,16 +110,8 @@ func TestBasePaths(t *testing.T) {
 	}
 }
 
-const swagger2 = `swagger: '2.0'
-info: {title: t, version: '1'}
-host: api.example.com
-basePath: /legacy
-paths:
-  /widgets/{id}:
-    get:
-      parameters: [{name: id, in: path, required: true, type: integer}]
-      responses: {'200': {description: ok}}
-`
+// swagger2 is testdata/traffic/matching-swagger2.yaml.
+const swagger2 = "matching-swagger2.yaml"
 
 func TestSwagger2BasePath(t *testing.T) {
 	if got := resolveOne(t, swagger2, "GET", "/legacy/widgets/3", "", false); got != "documented GET /widgets/{id}" {
@@ -225,13 +136,8 @@ func TestRoutesFromLogs(t *testing.T) {
 	}
 }
 
-const postmanSpec = `{
-  "info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
-  "item": [
-    {"name": "get user", "request": {"method": "GET", "url": {"raw": "{{baseUrl}}/users/:id", "host": ["{{baseUrl}}"], "path": ["users", ":id"]}}}
-  ],
-  "variable": [{"key": "baseUrl", "value": "https://api.example.com"}]
-}`
+// postmanSpec is testdata/traffic/matching.postman_collection.json.
+const postmanSpec = "matching.postman_collection.json"
 
 func TestPostmanCollectionAsSpec(t *testing.T) {
 	if got := resolveOne(t, postmanSpec, "GET", "/users/abc", "", false); got != "documented GET /users/{id}" {
