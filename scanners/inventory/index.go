@@ -228,6 +228,8 @@ func (m *matcher) walk(n *node, i int) bool {
 			why := ""
 			for _, c := range m.caps {
 				if why = m.ix.patterns.validate(c.value, it.schemas[c.name]); why != "" {
+					// The reason quotes the value: redact it like a sample.
+					why = strings.ReplaceAll(why, strconv.Quote(c.value), strconv.Quote(redactSegment(c.value)))
 					break
 				}
 			}

@@ -141,6 +141,20 @@ func TestSamplesAreRedacted(t *testing.T) {
 	}
 }
 
+// A value quoted in a schema-mismatch reason is redacted too.
+func TestMismatchReasonIsRedacted(t *testing.T) {
+	surf := load(t, shop(t))
+	log := `10.0.0.1 - - [01/Jun/2024:10:00:00 +0000] "GET /api/v2/users/ada@lovelace-labs.io HTTP/1.1" 200 1 "-" "-"` + "\n"
+	fs, _ := scan(t, surf, Options{Traffic: []Source{stringSource("emails.log", log, "")}})
+	all := fmt.Sprintf("%+v", fs)
+	if strings.Contains(all, "ada@lovelace-labs.io") {
+		t.Errorf("email reached the findings: %s", all)
+	}
+	if !strings.Contains(all, `"a…@lovelace-labs.io" is not an integer`) {
+		t.Errorf("redacted reason missing: %s", all)
+	}
+}
+
 func TestPreviousSpecTurnsShadowIntoZombie(t *testing.T) {
 	surf := load(t, shop(t))
 	prev := load(t, filepath.Join(fixtures, "shop-previous.openapi.yaml"))
