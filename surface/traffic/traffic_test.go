@@ -169,6 +169,24 @@ func TestFieldDetails(t *testing.T) {
 			t.Errorf("%+v", o)
 		}
 	})
+	t.Run("athena csv, everything quoted", func(t *testing.T) {
+		data := []byte(`"method","host","path","status","count","first_seen","last_seen"` + "\n" +
+			`"POST","api.shop.example","/api/v2/orders/1001/refund","200","3","2024-06-02 10:11:12.000","2024-06-02 10:14:00.000"` + "\n")
+		obs, r, err := readAll(t, data, "")
+		if err != nil || r.Format != FormatCSV || len(obs) != 1 {
+			t.Fatal(err, r, obs)
+		}
+		if o := obs[0]; o.Method != "POST" || o.Count != 3 || o.LastSeen.Minute() != 14 || o.Target != "/api/v2/orders/1001/refund" {
+			t.Errorf("%+v", o)
+		}
+	})
+	t.Run("bigquery jsonl, numbers as strings", func(t *testing.T) {
+		data := []byte(`{"method":"GET","host":"api.shop.example","path":"/api/v2/users/42","status":"200","count":"5120","first_seen":"2024-06-01T00:00:03Z","last_seen":"2024-06-30T23:59:41Z"}` + "\n")
+		obs, r, err := readAll(t, data, "")
+		if err != nil || r.Format != FormatJSONL || len(obs) != 1 || obs[0].Count != 5120 || obs[0].Status != 200 {
+			t.Fatal(err, r, obs)
+		}
+	})
 	t.Run("otel stable with _OTHER and dup attributes", func(t *testing.T) {
 		data := []byte(`{"resourceSpans":[{"scopeSpans":[{"spans":[` +
 			`{"kind":"SPAN_KIND_SERVER","startTimeUnixNano":"1717236000000000000","attributes":[{"key":"http.request.method","value":{"stringValue":"_OTHER"}},{"key":"http.request.method_original","value":{"stringValue":"PURGE"}},{"key":"url.path","value":{"stringValue":"/cache"}},{"key":"http.response.status_code","value":{"intValue":204}}]},` +
