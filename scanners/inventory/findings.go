@@ -38,14 +38,45 @@ func (r *run) findings() []rules.Finding {
 			out = append(out, f)
 		}
 	}
+	// Several specs form one surface: an operation documented twice (an
+	// OpenAPI document and a Postman collection) is observed when either
+	// copy is.
+	shapes := map[string]bool{}
 	for _, ix := range r.indexes {
 		for _, op := range ix.api.Operations {
-			if !observed[op] {
+			if observed[op] {
+				for _, k := range ix.shapeKeys(op) {
+					shapes[k] = true
+				}
+			}
+		}
+	}
+	for _, ix := range r.indexes {
+		for _, op := range ix.api.Operations {
+			if observed[op] {
+				continue
+			}
+			seen := false
+			for _, k := range ix.shapeKeys(op) {
+				seen = seen || shapes[k]
+			}
+			if !seen {
 				out = append(out, r.orphan(op))
 			}
 		}
 	}
 	return out
+}
+
+// shapeKeys names an operation independently of its API: the method and
+// the template's structure, with and without each server base path.
+func (ix *apiIndex) shapeKeys(op *surface.Operation) []string {
+	segs := splitTemplate(op.Path)
+	keys := make([]string, 0, len(ix.bases))
+	for _, base := range ix.bases {
+		keys = append(keys, op.Method+" "+structureKey(append(append([]string(nil), base...), segs...)))
+	}
+	return keys
 }
 
 func (r *run) endpointFindings(ep *endpoint) []rules.Finding {

@@ -364,3 +364,18 @@ func TestUnreadableTrafficIsAnError(t *testing.T) {
 		t.Errorf("got %v, want an error naming the input", err)
 	}
 }
+
+// An operation documented in both an OpenAPI document and a Postman
+// collection is one operation of the surface: observing it through either
+// copy means neither is an orphan.
+func TestSeveralSpecsFormOneSurface(t *testing.T) {
+	surf := load(t, filepath.Join(fixtures, "matching.openapi.yaml"), filepath.Join(fixtures, "matching.postman_collection.json"))
+	log := `10.0.0.1 - - [01/Jun/2024:10:00:00 +0000] "GET /users/42 HTTP/1.1" 200 1 "-" "-"` + "\n"
+	fs, sum := scan(t, surf, Options{Traffic: []Source{stringSource("users.log", log, "")}})
+	if has(briefs(fs), "orphan-endpoint GET /users/{id}") {
+		t.Errorf("GET /users/{id} was observed through one of its two documents: %v", briefs(fs))
+	}
+	if sum.ObservedOperations != 1 {
+		t.Errorf("summary %+v", sum)
+	}
+}
