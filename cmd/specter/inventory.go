@@ -93,7 +93,6 @@ func newInventoryScanner(ctx context.Context, st streams, t *trafficFlags, sec *
 	opts := inventory.Options{Hosts: t.hosts, Credentials: sec.LooksLikeCredential}
 	stdin := false
 	for _, name := range t.files {
-		name := name
 		src := inventory.Source{Name: name, Format: format}
 		if name == "-" {
 			if stdin {
