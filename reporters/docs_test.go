@@ -15,12 +15,14 @@ func TestJSONFieldsDocumented(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var report any
-	if err := json.Unmarshal(render(t, renderCase{fixture: "full", format: "json"}), &report); err != nil {
-		t.Fatal(err)
-	}
 	keys := make(map[string]bool)
-	collectKeys(report, "", keys)
+	for _, fixture := range []string{"full", "inventory"} {
+		var report any
+		if err := json.Unmarshal(render(t, renderCase{fixture: fixture, format: "json"}), &report); err != nil {
+			t.Fatal(err)
+		}
+		collectKeys(report, "", keys)
+	}
 	if len(keys) < 30 {
 		t.Fatalf("found only %d keys; the fixture should exercise every field", len(keys))
 	}

@@ -14,15 +14,16 @@ import (
 // Key (which rules.Finding never marshals) so tests can check it never
 // reaches any output.
 type reportFixture struct {
-	Tool         Tool         `json:"tool"`
-	Command      string       `json:"command"`
-	FilesScanned int          `json:"files_scanned"`
-	Baselined    int          `json:"baselined"`
-	SourceRoot   string       `json:"source_root"`
-	Started      time.Time    `json:"started"`
-	Finished     time.Time    `json:"finished"`
-	Gate         Gate         `json:"gate"`
-	Rules        []rules.Rule `json:"rules"`
+	Tool         Tool              `json:"tool"`
+	Command      string            `json:"command"`
+	FilesScanned int               `json:"files_scanned"`
+	Baselined    int               `json:"baselined"`
+	SourceRoot   string            `json:"source_root"`
+	Started      time.Time         `json:"started"`
+	Finished     time.Time         `json:"finished"`
+	Gate         Gate              `json:"gate"`
+	Rules        []rules.Rule      `json:"rules"`
+	Inventory    *InventorySummary `json:"inventory"`
 	Findings     []struct {
 		rules.Finding
 		Key string `json:"key"`
@@ -56,6 +57,7 @@ func loadReport(t *testing.T, name string) *Report {
 		SourceRoot:   fx.SourceRoot,
 		Started:      fx.Started,
 		Finished:     fx.Finished,
+		Inventory:    fx.Inventory,
 	}
 	for _, f := range fx.Findings {
 		finding := f.Finding

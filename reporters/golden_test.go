@@ -20,7 +20,7 @@ type renderCase struct {
 
 func renderCases() []renderCase {
 	var cases []renderCase
-	for _, fixture := range []string{"full", "empty"} {
+	for _, fixture := range []string{"full", "empty", "inventory"} {
 		cases = append(cases,
 			renderCase{fixture, "text", Options{Color: false}, fixture + ".text.plain.golden"},
 			renderCase{fixture, "text", Options{Color: true}, fixture + ".text.color.golden"},

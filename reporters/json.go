@@ -22,6 +22,8 @@ type (
 		Findings []jsonFinding `json:"findings"`
 		Summary  jsonSummary   `json:"summary"`
 		Gate     jsonGate      `json:"gate"`
+		// Inventory is present only when the run read recorded traffic.
+		Inventory *jsonInventory `json:"inventory,omitempty"`
 	}
 	jsonTool struct {
 		Name    string `json:"name"`
@@ -40,6 +42,30 @@ type (
 		Fingerprint string           `json:"fingerprint"`
 		Suppressed  bool             `json:"suppressed"`
 		Suppression *jsonSuppression `json:"suppression"`
+		// Related is present only on findings that have related locations.
+		Related []jsonRelated `json:"related,omitempty"`
+	}
+	jsonRelated struct {
+		Location jsonLocation `json:"location"`
+		Message  string       `json:"message"`
+	}
+	jsonInventory struct {
+		Sources            []jsonInventorySource `json:"sources"`
+		Requests           int                   `json:"requests"`
+		WindowStart        string                `json:"window_start"`
+		WindowEnd          string                `json:"window_end"`
+		Operations         int                   `json:"operations"`
+		ObservedOperations int                   `json:"observed_operations"`
+		ProbeEndpoints     int                   `json:"probe_endpoints"`
+		ProbeRequests      int                   `json:"probe_requests"`
+		PreflightRequests  int                   `json:"preflight_requests"`
+		Overflow           int                   `json:"overflow"`
+	}
+	jsonInventorySource struct {
+		Name    string `json:"name"`
+		Format  string `json:"format"`
+		Records int    `json:"records"`
+		Skipped int    `json:"skipped"`
 	}
 	jsonLocation struct {
 		File      string `json:"file"`
@@ -126,20 +152,13 @@ func buildJSONReport(r *Report) (*jsonReport, error) {
 			return nil, err
 		}
 		jf := jsonFinding{
-			RuleID:   f.RuleID,
-			Severity: f.Severity.String(),
-			Title:    rule.Title,
-			Message:  f.Message,
-			OWASP:    rule.OWASP,
-			CWE:      append([]string{}, rule.CWE...),
-			Location: jsonLocation{
-				File:      f.Location.File,
-				Line:      f.Location.Line,
-				Column:    f.Location.Column,
-				EndLine:   f.Location.EndLine,
-				EndColumn: f.Location.EndColumn,
-				Pointer:   f.Location.Pointer,
-			},
+			RuleID:      f.RuleID,
+			Severity:    f.Severity.String(),
+			Title:       rule.Title,
+			Message:     f.Message,
+			OWASP:       rule.OWASP,
+			CWE:         append([]string{}, rule.CWE...),
+			Location:    toJSONLocation(f.Location),
 			Evidence:    f.Evidence,
 			Fingerprint: fingerprintOf(*f),
 			Suppressed:  f.Suppressed(),
@@ -150,7 +169,27 @@ func buildJSONReport(r *Report) (*jsonReport, error) {
 		if s := f.Suppression; s != nil {
 			jf.Suppression = &jsonSuppression{Kind: string(s.Kind), Source: s.Source, Reason: s.Reason}
 		}
+		for _, rel := range f.Related {
+			jf.Related = append(jf.Related, jsonRelated{Location: toJSONLocation(rel.Location), Message: rel.Message})
+		}
 		doc.Findings = append(doc.Findings, jf)
 	}
+	if inv := r.Inventory; inv != nil {
+		ji := &jsonInventory{
+			Sources: []jsonInventorySource{}, Requests: inv.Requests,
+			WindowStart: inv.WindowStart, WindowEnd: inv.WindowEnd,
+			Operations: inv.Operations, ObservedOperations: inv.ObservedOperations,
+			ProbeEndpoints: inv.ProbeEndpoints, ProbeRequests: inv.ProbeRequests,
+			PreflightRequests: inv.PreflightRequests, Overflow: inv.Overflow,
+		}
+		for _, s := range inv.Sources {
+			ji.Sources = append(ji.Sources, jsonInventorySource{Name: s.Name, Format: s.Format, Records: s.Records, Skipped: s.Skipped})
+		}
+		doc.Inventory = ji
+	}
 	return doc, nil
+}
+
+func toJSONLocation(l rules.Location) jsonLocation {
+	return jsonLocation{File: l.File, Line: l.Line, Column: l.Column, EndLine: l.EndLine, EndColumn: l.EndColumn, Pointer: l.Pointer}
 }

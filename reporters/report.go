@@ -54,6 +54,8 @@ type Report struct {
 	// Started and Finished bound the scan; the GitLab security report
 	// records them. Zero values are written as the zero time.
 	Started, Finished time.Time
+	// Inventory summarises the traffic of an inventory run; nil otherwise.
+	Inventory *InventorySummary
 }
 
 // Counts tallies the unsuppressed findings per severity.
@@ -163,4 +165,27 @@ func New(format string, opts Options) (Reporter, error) {
 		return &JUnit{}, nil
 	}
 	return nil, fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats(), ", "))
+}
+
+// InventorySummary describes the recorded traffic an inventory run read;
+// nil when no traffic was given.
+type InventorySummary struct {
+	Sources            []InventorySource
+	Requests           int
+	WindowStart        string // RFC 3339; "" when the traffic has no timestamps
+	WindowEnd          string
+	Operations         int
+	ObservedOperations int
+	ProbeEndpoints     int
+	ProbeRequests      int
+	PreflightRequests  int
+	Overflow           int
+}
+
+// InventorySource is one traffic input.
+type InventorySource struct {
+	Name    string
+	Format  string
+	Records int
+	Skipped int
 }

@@ -178,6 +178,20 @@ func sarifResult(f *rules.Finding, rule *rules.Rule, ruleIndex int) *sarif.Resul
 				WithArtifactLocation(artifactLocation(f.Location.File)).
 				WithRegion(sarifRegion(f.Location))))
 	}
+	for i, rel := range f.Related {
+		if rel.Location.File == "" {
+			continue
+		}
+		loc := sarif.NewLocationWithPhysicalLocation(
+			sarif.NewPhysicalLocation().
+				WithArtifactLocation(artifactLocation(rel.Location.File)).
+				WithRegion(sarifRegion(rel.Location))).
+			WithId(i + 1)
+		if rel.Message != "" {
+			loc.WithMessage(sarif.NewTextMessage(rel.Message))
+		}
+		res.AddRelatedLocation(loc)
+	}
 	props := sarif.Properties{}
 	if f.Location.Pointer != "" {
 		props["pointer"] = f.Location.Pointer

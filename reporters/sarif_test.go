@@ -79,7 +79,7 @@ type githubMessage struct {
 // beyond the schema: non-empty descriptions, help and messages, start
 // lines of at least 1, fingerprints, unique rule ids and correct indexes.
 func TestSARIFGitHubRequirements(t *testing.T) {
-	for _, fixture := range []string{"full", "empty"} {
+	for _, fixture := range []string{"full", "empty", "inventory"} {
 		t.Run(fixture, func(t *testing.T) {
 			report := loadReport(t, fixture)
 			var log githubLog

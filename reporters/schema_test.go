@@ -67,7 +67,7 @@ func mutate(t *testing.T, doc []byte, edit func(map[string]any)) []byte {
 
 func TestJSONMatchesSchema(t *testing.T) {
 	sch := compileSchema(t, "json-report.schema.json")
-	for _, fixture := range []string{"full", "empty"} {
+	for _, fixture := range []string{"full", "empty", "inventory"} {
 		out := render(t, renderCase{fixture: fixture, format: "json"})
 		if err := validate(sch, out); err != nil {
 			t.Errorf("%s: JSON report does not match its schema: %v", fixture, err)
@@ -110,7 +110,7 @@ func TestJSONEmptyFindingsIsArray(t *testing.T) {
 
 func TestSARIFMatchesSchema(t *testing.T) {
 	sch := compileSchema(t, "sarif-schema-2.1.0.json")
-	for _, fixture := range []string{"full", "empty"} {
+	for _, fixture := range []string{"full", "empty", "inventory"} {
 		out := render(t, renderCase{fixture: fixture, format: "sarif"})
 		if err := validate(sch, out); err != nil {
 			t.Errorf("%s: SARIF does not match the 2.1.0 schema: %v", fixture, err)

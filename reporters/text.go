@@ -106,6 +106,9 @@ func (t *Text) writeFindings(w *bufio.Writer, st textStyles, r *Report) {
 			if f.Evidence != "" {
 				fmt.Fprintf(w, "%s%s\n", indent, st.detail.Render("evidence: "+terminalSafe(f.Evidence)))
 			}
+			for _, rel := range f.Related {
+				fmt.Fprintf(w, "%s%s\n", indent, st.detail.Render(terminalSafe(fmt.Sprintf("%s: %s:%d", rel.Message, rel.Location.File, rel.Location.Line))))
+			}
 		}
 		w.WriteByte('\n')
 	}

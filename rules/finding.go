@@ -56,6 +56,17 @@ type Finding struct {
 	Key         string       `json:"-"`
 	Fingerprint string       `json:"fingerprint"`
 	Suppression *Suppression `json:"suppression,omitempty"`
+	// Related are secondary places that explain the finding (the traffic
+	// file's line where an endpoint was first seen, the previous spec's
+	// operation). They never feed the fingerprint.
+	Related []RelatedLocation `json:"related,omitempty"`
+}
+
+// RelatedLocation is a secondary location with a message saying why it is
+// relevant.
+type RelatedLocation struct {
+	Location Location `json:"location"`
+	Message  string   `json:"message"`
 }
 
 // Suppressed reports whether a policy step suppressed the finding.

@@ -15,6 +15,7 @@ import (
 	"github.com/specterhq/specter/reporters"
 	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/scanners"
+	"github.com/specterhq/specter/scanners/inventory"
 	"github.com/specterhq/specter/scanners/secrets"
 	"github.com/specterhq/specter/surface"
 	"github.com/specterhq/specter/surface/discover"
@@ -25,8 +26,9 @@ import (
 type scanKind string
 
 const (
-	scanAll     scanKind = "scan"
-	scanSecrets scanKind = "secrets"
+	scanAll       scanKind = "scan"
+	scanSecrets   scanKind = "secrets"
+	scanInventory scanKind = "inventory"
 )
 
 // scanFlags are the flags scan and secrets share.
@@ -44,6 +46,7 @@ type scanFlags struct {
 	allowRemoteRefs bool
 	maxFileBytes    int64
 	newFromRev      string
+	traffic         trafficFlags
 }
 
 func newScanCommand(st streams, kind scanKind) *cobra.Command {
@@ -82,6 +85,21 @@ secrets are redacted in every output unless --show-secrets is given.`
   specter secrets collections/ -f json -o secrets.json
   specter secrets . --exclude 'testdata/**'`
 	}
+	addReportFlags(cmd, f, kind)
+	fl := cmd.Flags()
+	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip paths matching GLOB (repeatable; ** matches any depth)")
+	fl.BoolVar(&f.showSecrets, "show-secrets", false, "print secrets in full (local use only; never in CI)")
+	if kind == scanAll {
+		addTrafficFlags(cmd, &f.traffic, false)
+	}
+	return cmd
+}
+
+// addReportFlags registers the flags every scanning command shares:
+// report format and destination, gate, config, baseline, output styling,
+// and for commands that load specs, --write-baseline and
+// --allow-remote-refs.
+func addReportFlags(cmd *cobra.Command, f *scanFlags, kind scanKind) {
 	fl := cmd.Flags()
 	fl.StringVarP(&f.format, "format", "f", "text", "report format: "+strings.Join(reporters.Formats(), ", "))
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of stdout")
@@ -90,17 +108,14 @@ secrets are redacted in every output unless --show-secrets is given.`
 	fl.StringVar(&f.baseline, "baseline", "", "drop findings whose fingerprints this baseline file lists")
 	fl.BoolVar(&f.noColor, "no-color", false, "never colour the text report (NO_COLOR is honoured too)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the summary and errors")
-	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip paths matching GLOB (repeatable; ** matches any depth)")
-	fl.BoolVar(&f.showSecrets, "show-secrets", false, "print secrets in full (local use only; never in CI)")
 	fl.Int64Var(&f.maxFileBytes, "max-file-size", discover.DefaultMaxFileBytes, "skip files larger than this many bytes")
 	fl.StringVar(&f.newFromRev, "new-from-rev", "", "report only findings that are not at git revision REF (\"auto\": the pull or merge request's base in GitHub Actions and GitLab CI)")
-	if kind == scanAll {
+	if kind != scanSecrets {
 		fl.StringVar(&f.writeBaseline, "write-baseline", "", "write the fingerprints of the reported findings to FILE")
 		fl.BoolVar(&f.allowRemoteRefs, "allow-remote-refs", false, "let $refs name URLs and files outside the spec's folder")
 	}
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(reporters.Formats(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"critical", "high", "medium", "low", "info", "none"}, cobra.ShellCompDirectiveNoFileComp))
-	return cmd
 }
 
 func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths []string, failOnSet bool) error {
@@ -162,7 +177,7 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 	}
 
 	ingested, err := ingest.Load(ctx, walked.Files, ingest.Options{
-		Models:          kind == scanAll,
+		Models:          kind != scanSecrets,
 		AllowRemoteRefs: f.allowRemoteRefs,
 		MaxFileBytes:    f.maxFileBytes,
 	})
@@ -171,7 +186,7 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 	}
 	logf("specter: %s", describeSurface(ingested.Surface))
 	problems := ingested.Problems
-	if kind == scanAll {
+	if kind != scanSecrets {
 		problems = append(problems, ingest.CheckNamed(ingested.Surface, walked.Named)...)
 	}
 	for _, p := range problems {
@@ -181,6 +196,21 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 	findings, err := runScanners(ctx, kind, f, ingested.Surface)
 	if err != nil {
 		return err
+	}
+	var inv *inventory.Scanner
+	if kind == scanInventory || len(f.traffic.files) > 0 {
+		secretScanner, err := secrets.New(secrets.Options{ShowSecrets: f.showSecrets})
+		if err != nil {
+			return fmt.Errorf("starting the secret scanner: %w", err)
+		}
+		if inv, err = newInventoryScanner(ctx, st, &f.traffic, secretScanner, f); err != nil {
+			return err
+		}
+		got, err := inv.Scan(ctx, ingested.Surface)
+		if err != nil {
+			return fmt.Errorf("%s scanner: %w", inv.Name(), err)
+		}
+		findings = append(findings, got...)
 	}
 
 	kept := policy.Apply(findings, policy.Inputs{Config: cfg, Ignores: ingested.Surface.Ignores, Baseline: baseline})
@@ -205,6 +235,11 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 		Started:      started,
 		Finished:     time.Now(),
 	}
+	if inv != nil {
+		sum := inv.Summary()
+		report.Inventory = inventoryReport(sum)
+		logf("specter: %s", describeInventory(sum))
+	}
 	if err := writeReport(st, f.output, reporter, report); err != nil {
 		return &exitError{code: exitInputError, err: err}
 	}
@@ -227,7 +262,10 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 }
 
 // staticScanners are the scanners a command runs.
-func staticScanners(_ scanKind, f *scanFlags) ([]scanners.Scanner, error) {
+func staticScanners(kind scanKind, f *scanFlags) ([]scanners.Scanner, error) {
+	if kind == scanInventory {
+		return nil, nil // inventory runs only the traffic diff
+	}
 	secretScanner, err := secrets.New(secrets.Options{ShowSecrets: f.showSecrets})
 	if err != nil {
 		return nil, fmt.Errorf("starting the secret scanner: %w", err)

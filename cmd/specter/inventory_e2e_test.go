@@ -1,0 +1,216 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// The inventory end-to-end tests run the binary on the fixture spec and
+// traffic in testdata/traffic.
+
+type inventoryJSON struct {
+	Findings []struct {
+		RuleID    string `json:"rule_id"`
+		Severity  string `json:"severity"`
+		Message   string `json:"message"`
+		Operation *struct {
+			Method string `json:"method"`
+			Path   string `json:"path"`
+		} `json:"operation"`
+		Location struct {
+			File    string `json:"file"`
+			Line    int    `json:"line"`
+			Pointer string `json:"pointer"`
+		} `json:"location"`
+		Related []struct {
+			Location struct {
+				File string `json:"file"`
+				Line int    `json:"line"`
+			} `json:"location"`
+			Message string `json:"message"`
+		} `json:"related"`
+	} `json:"findings"`
+	Inventory *struct {
+		Requests       int `json:"requests"`
+		ProbeRequests  int `json:"probe_requests"`
+		ProbeEndpoints int `json:"probe_endpoints"`
+		Sources        []struct {
+			Name    string `json:"name"`
+			Format  string `json:"format"`
+			Records int    `json:"records"`
+		} `json:"sources"`
+	} `json:"inventory"`
+}
+
+func (r inventoryJSON) has(rule, method, path string) bool {
+	for _, f := range r.Findings {
+		if f.RuleID == rule && f.Operation != nil && f.Operation.Method == method && f.Operation.Path == path {
+			return true
+		}
+	}
+	return false
+}
+
+func decodeInventory(t *testing.T, res result) inventoryJSON {
+	t.Helper()
+	var rep inventoryJSON
+	if err := json.Unmarshal([]byte(res.stdout), &rep); err != nil {
+		t.Fatalf("stdout is not a JSON report: %v\nstdout: %.500s\nstderr: %s", err, res.stdout, res.stderr)
+	}
+	return rep
+}
+
+func TestInventoryCommand(t *testing.T) {
+	root := repoRoot(t)
+	res := specter(t, root, nil, "inventory", "--spec", "testdata/traffic/shop.openapi.yaml",
+		"--traffic", "testdata/traffic/shop.combined.log", "-f", "json")
+	if res.code != exitPass {
+		t.Fatalf("exit %d (medium and info findings pass the default gate): %s", res.code, res.stderr)
+	}
+	rep := decodeInventory(t, res)
+	for _, want := range [][3]string{
+		{"inventory/shadow-endpoint", "POST", "/api/v2/orders/{param}/refund"},
+		{"inventory/zombie-endpoint", "GET", "/legacy/search"},
+		{"inventory/zombie-endpoint", "GET", "/api/v1/users/{param}"},
+		{"inventory/orphan-endpoint", "GET", "/admin/audit"},
+	} {
+		if !rep.has(want[0], want[1], want[2]) {
+			t.Errorf("missing %v", want)
+		}
+	}
+	if rep.Inventory == nil || rep.Inventory.Requests != 53 || rep.Inventory.ProbeRequests != 4 || rep.Inventory.Sources[0].Format != "combined" {
+		t.Errorf("inventory summary %+v", rep.Inventory)
+	}
+	for _, f := range rep.Findings {
+		if f.RuleID == "inventory/shadow-endpoint" && (len(f.Related) == 0 || f.Related[0].Location.File != "testdata/traffic/shop.combined.log") {
+			t.Errorf("shadow finding without the traffic line: %+v", f)
+		}
+	}
+	if !strings.Contains(res.stderr, "probe noise: 4 request(s) to 4 undocumented path(s)") {
+		t.Errorf("stderr lacks the probe-noise summary: %s", res.stderr)
+	}
+	if strings.Contains(res.stdout, "a.lovelace@gmail.com") {
+		t.Error("an email from a path reached the report")
+	}
+}
+
+func TestInventoryStdinGzipAndFormats(t *testing.T) {
+	root := repoRoot(t)
+	raw, err := os.ReadFile(filepath.Join(root, "testdata", "traffic", "shop.envoy.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(raw)
+	zw.Close()
+	cmd := exec.Command(specterBin, "inventory", "--spec", "testdata/traffic/shop.openapi.yaml", "--traffic", "-", "-f", "json")
+	cmd.Dir = root
+	cmd.Stdin = &gz
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%v: %s", err, errOut.String())
+	}
+	rep := decodeInventory(t, result{stdout: out.String()})
+	if rep.Inventory.Sources[0].Name != "-" || rep.Inventory.Sources[0].Format != "envoy" || rep.Inventory.Requests != 53 {
+		t.Errorf("stdin source %+v", rep.Inventory.Sources)
+	}
+
+	// Forcing the wrong format is an input error, exit 2.
+	res := specter(t, root, nil, "inventory", "--spec", "testdata/traffic/shop.openapi.yaml",
+		"--traffic", "testdata/traffic/shop.combined.log", "--traffic-format", "har")
+	if res.code != exitInputError || !strings.Contains(res.stderr, "not a HAR file") {
+		t.Errorf("forced har on a combined log: exit %d, %s", res.code, res.stderr)
+	}
+	for _, args := range [][]string{
+		{"inventory", "--spec", "testdata/traffic/shop.openapi.yaml", "--traffic", "testdata/traffic/shop.har", "--traffic-format", "pcap"},
+		{"inventory", "--spec", "testdata/traffic/shop.openapi.yaml"},
+		{"inventory", "--traffic", "testdata/traffic/shop.har"},
+		{"inventory", "--spec", "testdata/traffic/shop.openapi.yaml", "--traffic", "testdata/traffic/missing.log"},
+		{"inventory", "--spec", "testdata/traffic/shop.combined.log", "--traffic", "testdata/traffic/shop.har"},
+	} {
+		if res := specter(t, root, nil, args...); res.code != exitInputError {
+			t.Errorf("%v: exit %d, want 2 (%s)", args, res.code, res.stderr)
+		}
+	}
+}
+
+func TestInventoryGateAndPreviousSpec(t *testing.T) {
+	root := repoRoot(t)
+	// auth.har holds a secured operation answered without credentials (high).
+	res := specter(t, root, nil, "inventory", "--spec", "testdata/traffic/shop.openapi.yaml", "--traffic", "testdata/traffic/auth.har", "-f", "json")
+	if res.code != exitGateFailed {
+		t.Fatalf("exit %d, want 1: %s", res.code, res.stderr)
+	}
+	rep := decodeInventory(t, res)
+	if !rep.has("inventory/unauthenticated-2xx", "GET", "/orders/{orderId}") || !rep.has("inventory/sensitive-data-in-response", "GET", "/legacy/search") {
+		t.Errorf("findings %+v", rep.Findings)
+	}
+
+	res = specter(t, root, nil, "inventory", "--spec", "testdata/traffic/shop.openapi.yaml",
+		"--previous-spec", "testdata/traffic/shop-previous.openapi.yaml", "--traffic", "testdata/traffic/shop.alb.log", "-f", "json")
+	rep = decodeInventory(t, res)
+	if !rep.has("inventory/zombie-endpoint", "GET", "/coupons/{code}") {
+		t.Errorf("removed operation not reported as a zombie: %s", res.stdout)
+	}
+}
+
+func TestScanWithTrafficAddsInventory(t *testing.T) {
+	root := repoRoot(t)
+	res := specter(t, root, nil, "scan", "testdata/traffic/shop.openapi.yaml", "--traffic", "testdata/traffic/shop.otlp-new.jsonl", "-f", "json")
+	if res.code != exitPass {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	rep := decodeInventory(t, res)
+	if !rep.has("inventory/shadow-endpoint", "GET", "/api/v2/users/export") || rep.Inventory == nil {
+		t.Errorf("scan --traffic did not run the inventory: %.400s", res.stdout)
+	}
+	// Without --traffic, scan carries no inventory.
+	res = specter(t, root, nil, "scan", "testdata/traffic/shop.openapi.yaml", "-f", "json")
+	if rep := decodeInventory(t, res); rep.Inventory != nil || len(rep.Findings) != 0 {
+		t.Errorf("plain scan: %+v", rep)
+	}
+}
+
+func TestInventoryReportsValidate(t *testing.T) {
+	root := repoRoot(t)
+	dir := t.TempDir()
+	for _, tc := range []struct{ format, schema string }{
+		{"json", filepath.Join(root, "reporters", "testdata", "json-report.schema.json")},
+		{"sarif", filepath.Join(root, "reporters", "testdata", "sarif-schema-2.1.0.json")},
+	} {
+		out := filepath.Join(dir, "inventory."+tc.format)
+		res := specter(t, root, nil, "inventory", "--spec", "testdata/traffic/shop.openapi.yaml",
+			"--traffic", "testdata/traffic/shop.har", "-f", tc.format, "-o", out)
+		if res.code != exitPass {
+			t.Fatalf("exit %d: %s", res.code, res.stderr)
+		}
+		schema, err := jsonschema.NewCompiler().Compile(tc.schema)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := schema.Validate(doc); err != nil {
+			t.Errorf("%s report does not validate: %v", tc.format, err)
+		}
+		if tc.format == "sarif" && !bytes.Contains(data, []byte(`"relatedLocations"`)) {
+			t.Error("SARIF lacks relatedLocations")
+		}
+	}
+}

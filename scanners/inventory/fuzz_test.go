@@ -1,0 +1,38 @@
+package inventory
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// FuzzResolve matches arbitrary request targets and routes against the
+// matching fixture spec: no panic, and every resolution has a key and a
+// template that starts with "/".
+func FuzzResolve(f *testing.F) {
+	for _, seed := range []string{"/users/me", "/users/%34%32;x=1?q", "//a//b/", "/files/a.b.c", "/jobs/x:cancel", "/%zz/%2F", "/api/v1/name", "", "/"} {
+		f.Add("GET", seed, "")
+	}
+	f.Add("OPTIONS", "/users/1", "/users/{id}")
+	f.Add("HEAD", "/x", "{proxy+}")
+	f.Add("GET", "/a", "/:b/{c")
+	surf := load(&testing.T{}, filepath.Join(fixtures, "matching.openapi.yaml"))
+	f.Fuzz(func(t *testing.T, method, target, route string) {
+		if !strings.HasPrefix(target, "/") {
+			target = "/" + target
+		}
+		r := newRun(New(Options{}).opts, surf)
+		res := r.resolve(method, target, route, method == "OPTIONS")
+		if res.kind == kindPreflight {
+			return
+		}
+		if res.key == "" {
+			t.Fatalf("%s %s: empty key", method, target)
+		}
+		if res.kind != kindDocumented && !strings.HasPrefix(res.template, "/") {
+			t.Fatalf("%s %s (route %q): template %q", method, target, route, res.template)
+		}
+		_ = redactPath(parsePath(target).segs)
+		_ = string(r.appendCacheKey(nil, method, target, route, false))
+	})
+}

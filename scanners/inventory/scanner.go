@@ -1,0 +1,199 @@
+// Package inventory compares the documented API surface with recorded
+// runtime traffic: shadow endpoints (live but undocumented), zombie
+// endpoints (deprecated, removed or superseded but live), orphan endpoints
+// (documented, never seen), secured operations answered without
+// credentials, and sensitive data from unmanaged endpoints.
+package inventory
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/surface"
+	"github.com/specterhq/specter/surface/traffic"
+)
+
+// Source is one recorded-traffic input.
+type Source struct {
+	// Name is how reports name the input (a report path, or "-" for stdin).
+	Name string
+	// Open returns the raw bytes; gzip is unwrapped by the reader.
+	Open func() (io.ReadCloser, error)
+	// Format forces a format; "" detects it.
+	Format traffic.Format
+}
+
+// Options configure a Scanner.
+type Options struct {
+	Traffic []Source
+	// Previous is the surface of an older spec revision (--previous-spec):
+	// live endpoints it documents and the current one does not are zombies.
+	Previous *surface.Surface
+	// Hosts are extra hosts that serve the documented API (staging,
+	// regional names) besides the hosts in the specs' servers.
+	Hosts []string
+	// Credentials reports whether a named value is a credential (the secret
+	// scanner's LooksLikeCredential); nil leaves secrets out of the
+	// sensitive-data check.
+	Credentials func(name, value string) (ruleID string, ok bool)
+	// MaxEndpoints bounds the distinct undocumented endpoints held in
+	// memory (0 means DefaultMaxEndpoints).
+	MaxEndpoints int
+	// CollapseThreshold is the number of distinct sibling values after
+	// which a path position becomes {param} (0 means DefaultCollapseThreshold).
+	CollapseThreshold int
+}
+
+// Defaults for Options.
+const (
+	DefaultMaxEndpoints      = 200_000
+	DefaultCollapseThreshold = 10
+)
+
+// Summary describes what a run read, for the report and stderr.
+type Summary struct {
+	Sources  []SourceSummary `json:"sources"`
+	Requests int             `json:"requests"`
+	// WindowStart and WindowEnd bound the timestamps seen; zero when the
+	// sources carry none.
+	WindowStart time.Time `json:"window_start"`
+	WindowEnd   time.Time `json:"window_end"`
+	// Operations documented, and how many of them traffic reached.
+	Operations         int `json:"operations"`
+	ObservedOperations int `json:"observed_operations"`
+	// ProbeEndpoints and ProbeRequests count undocumented paths only ever
+	// answered 404/405/501: scanner noise, not findings.
+	ProbeEndpoints int `json:"probe_endpoints"`
+	ProbeRequests  int `json:"probe_requests"`
+	// PreflightRequests counts CORS preflight OPTIONS requests on paths
+	// that document no OPTIONS operation.
+	PreflightRequests int `json:"preflight_requests"`
+	// Overflow counts requests to undocumented endpoints dropped because
+	// MaxEndpoints distinct ones were already held.
+	Overflow int `json:"overflow"`
+}
+
+// SourceSummary describes one input.
+type SourceSummary struct {
+	Name    string `json:"name"`
+	Format  string `json:"format"`
+	Records int    `json:"records"`
+	Skipped int    `json:"skipped"`
+	// FirstSkip says why the first skipped record was skipped.
+	FirstSkip string `json:"first_skip,omitempty"`
+}
+
+// Scanner is the inventory scanner. It holds the summary of its last Scan.
+type Scanner struct {
+	opts    Options
+	summary Summary
+}
+
+// New returns a scanner over the given traffic.
+func New(opts Options) *Scanner {
+	if opts.MaxEndpoints <= 0 {
+		opts.MaxEndpoints = DefaultMaxEndpoints
+	}
+	if opts.CollapseThreshold <= 1 {
+		opts.CollapseThreshold = DefaultCollapseThreshold
+	}
+	return &Scanner{opts: opts}
+}
+
+// Name implements scanners.Scanner.
+func (s *Scanner) Name() string { return "inventory" }
+
+// Summary returns what the last Scan read.
+func (s *Scanner) Summary() Summary { return s.summary }
+
+// Scan reads every traffic source once, streaming, and compares it with
+// the documented surface.
+func (s *Scanner) Scan(ctx context.Context, surf *surface.Surface) ([]rules.Finding, error) {
+	r := newRun(s.opts, surf)
+	for _, src := range s.opts.Traffic {
+		if err := r.read(ctx, src); err != nil {
+			return nil, err
+		}
+	}
+	findings := r.findings()
+	s.summary = r.summary
+	return findings, nil
+}
+
+func (r *run) read(ctx context.Context, src Source) error {
+	rc, err := src.Open()
+	if err != nil {
+		return fmt.Errorf("opening traffic %s: %w", src.Name, err)
+	}
+	defer rc.Close()
+	reader, err := traffic.Open(rc, src.Format)
+	if err != nil {
+		return fmt.Errorf("traffic %s: %w", src.Name, err)
+	}
+	sum := SourceSummary{Name: src.Name, Format: string(reader.Format)}
+	err = readPipelined(ctx, reader, func(o *traffic.Observation) {
+		sum.Records++
+		r.observe(o, src.Name)
+	})
+	sum.Skipped, sum.FirstSkip = reader.Skipped, reader.FirstSkip
+	r.summary.Sources = append(r.summary.Sources, sum)
+	if err != nil {
+		return fmt.Errorf("traffic %s: %w", src.Name, err)
+	}
+	return nil
+}
+
+// Observations travel from the parsing goroutine to the matching one in
+// batches, so parsing and matching use two cores; the order is kept.
+const (
+	batchSize   = 512
+	batchesHeld = 4
+)
+
+// readPipelined parses in a second goroutine and calls fn for every
+// observation in input order in the calling goroutine.
+func readPipelined(ctx context.Context, reader *traffic.Reader, fn func(*traffic.Observation)) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	full := make(chan []traffic.Observation, batchesHeld)
+	free := make(chan []traffic.Observation, batchesHeld+2)
+	for i := 0; i < batchesHeld+2; i++ {
+		free <- make([]traffic.Observation, 0, batchSize)
+	}
+	var readErr error
+	go func() {
+		defer close(full)
+		cur := <-free
+		readErr = reader.Each(ctx, func(o *traffic.Observation) error {
+			cur = append(cur, *o)
+			if len(cur) < batchSize {
+				return nil
+			}
+			select {
+			case full <- cur:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			select {
+			case cur = <-free:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			return nil
+		})
+		if len(cur) > 0 && readErr == nil {
+			full <- cur
+		}
+	}()
+	for batch := range full {
+		for i := range batch {
+			fn(&batch[i])
+		}
+		clear(batch) // drop bodies and slices before reuse
+		free <- batch[:0]
+	}
+	return readErr
+}
