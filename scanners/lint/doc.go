@@ -37,7 +37,8 @@
 //     critical only for exploitable configurations), OWASP 2023 category,
 //     CWE where obvious, precision, and markdown help (why it matters, how
 //     to fix, a compliant example). Regenerate docs/rules.md with
-//     `go generate ./rules/...` (TestRulesDocCurrent fails until you do).
+//     `go generate ./internal/rulesdoc` (its TestRulesDocCurrent fails until
+//     you do, in CI too).
 //  2. Logic: add a Check to its family's file in this package
 //     (<family>.go, a func <family>Checks() []Check listed in Checks in
 //     checks.go): {Rule: "lint/<name>", Operation: fn} with the hook(s) it
