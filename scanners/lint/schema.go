@@ -98,13 +98,24 @@ func (s *Schema) eachAllOf(fn func(Node) bool) {
 	walk(s.Node)
 }
 
-// schemaChildren are the keywords whose value is a schema, and those whose
-// value is a list or a map of schemas.
-var (
-	schemaChild     = []string{"items", "additionalProperties", "unevaluatedProperties", "unevaluatedItems", "not", "if", "then", "else", "contains", "propertyNames", "additionalItems"}
-	schemaChildList = []string{"allOf", "anyOf", "oneOf", "prefixItems"}
-	schemaChildMap  = []string{"properties", "patternProperties", "dependentSchemas", "$defs", "definitions"}
+// childKind says how a keyword's value holds schemas.
+type childKind uint8
+
+const (
+	childSchema childKind = iota // a schema
+	childList                    // a list of schemas
+	childMap                     // a map of names to schemas
 )
+
+// schemaKeywords are the keywords whose value holds schemas.
+var schemaKeywords = map[string]childKind{
+	"items": childSchema, "additionalProperties": childSchema, "unevaluatedProperties": childSchema,
+	"unevaluatedItems": childSchema, "not": childSchema, "if": childSchema, "then": childSchema,
+	"else": childSchema, "contains": childSchema, "propertyNames": childSchema, "additionalItems": childSchema,
+	"allOf": childList, "anyOf": childList, "oneOf": childList, "prefixItems": childList,
+	"properties": childMap, "patternProperties": childMap, "dependentSchemas": childMap,
+	"$defs": childMap, "definitions": childMap,
+}
 
 // lengthImplyingFormats are string formats whose values have a bounded
 // length, so they bound a string like maxLength does.
