@@ -42,9 +42,10 @@
 //  2. Logic: add a Check to its family's file in this package
 //     (<family>.go, a func <family>Checks() []Check listed in Checks in
 //     checks.go): {Rule: "lint/<name>", Operation: fn} with the hook(s) it
-//     needs: Document, Scheme, Operation, Schema, Text. Read the index
+//     needs: Document, Scheme, Operation, Schema, Text, Collection. Read the index
 //     (Operation.Security, Scheme.Flows, Schema.Keyword for allOf-merged
-//     constraints, Schema.Properties, Operation.Extension for vendor
+//     constraints, Schema.StringBounded/NumberBounded (enum, const and
+//     length-implying formats count), Schema.Properties, Operation.Extension for vendor
 //     extensions with path-item and document defaults, Document.Resolve to
 //     follow a $ref yourself); never walk the tree.
 //  3. Report with c.Report(Finding{At: node, Operation: op, Message: ...,
@@ -66,6 +67,16 @@
 //     must not trigger the rule (something close: the compliant variant).
 //     A fixture may be a folder for multi-file documents. Swagger 2.0
 //     fixtures where the rule applies to 2.0 too.
+//
+// Postman collections are not OpenAPI documents: a rule about them uses the
+// Collection hook, which receives the surface.API ingest built (operations
+// with Auth and Request, variables resolved), and reports with
+// c.ReportAt(location, Finding{...}) at the locations that model already
+// holds (Auth.Location, Auth.ParamLocations, Request.Location). Its fixtures
+// are collections in the same testdata/rules/<name>/ folders.
+//
+// The engine's API (Document and its element types, Check, Context,
+// Finding) only grows: new hooks or fields, never a changed meaning.
 //
 // TestChecksMatchCatalog fails when a rule has no check or a check no rule.
 package lint
