@@ -65,7 +65,9 @@
 //     offending lines carry `# want: lint/<name>` (one marker per finding;
 //     TestRuleFixtures checks the exact lines) and near-miss*.yaml that
 //     must not trigger the rule (something close: the compliant variant).
-//     A fixture may be a folder for multi-file documents. Swagger 2.0
+//     A fixture may be a folder for multi-file documents. JSON fixtures
+//     (collections) cannot carry comments: put the expected findings in a
+//     sidecar <fixture>.want, one `LINE RULE-ID` per line. Swagger 2.0
 //     fixtures where the rule applies to 2.0 too.
 //
 // Postman collections are not OpenAPI documents: a rule about them uses the
