@@ -9,5 +9,6 @@ func Builtin() (*Catalog, error) {
 	}
 	all = append(all, secrets...)
 	all = append(all, inventoryRules()...)
+	all = append(all, LintRules()...)
 	return NewCatalog(all...)
 }

@@ -18,7 +18,7 @@ import (
 // findings introduced since are reported. Fingerprints hold no line
 // numbers, so findings that only moved stay known. It returns nil when
 // "auto" finds no pull or merge request to compare with.
-func findingsAtRevision(ctx context.Context, st streams, kind scanKind, f *scanFlags, excludes, paths []string, logf func(string, ...any)) (*policy.Baseline, error) {
+func findingsAtRevision(ctx context.Context, st streams, kind scanKind, f *scanFlags, cfg *policy.Config, excludes, paths []string, logf func(string, ...any)) (*policy.Baseline, error) {
 	rev := f.newFromRev
 	if rev == "auto" {
 		base, ok, err := cienv.BaseRevision(st.env)
@@ -86,11 +86,11 @@ func findingsAtRevision(ctx context.Context, st streams, kind scanKind, f *scanF
 		if err != nil {
 			return nil, fmt.Errorf("reading the files at %s: %w", rev, err)
 		}
-		ingested, err := ingest.Load(ctx, walked.Files, ingest.Options{Models: kind == scanAll, AllowRemoteRefs: f.allowRemoteRefs, MaxFileBytes: f.maxFileBytes})
+		ingested, err := ingest.Load(ctx, walked.Files, ingestOptions(kind, f))
 		if err != nil {
 			return nil, fmt.Errorf("loading the files at %s: %w", rev, err)
 		}
-		findings, err := runScanners(ctx, kind, f, ingested.Surface)
+		findings, err := runScanners(ctx, kind, f, cfg, ingested.Surface)
 		if err != nil {
 			return nil, fmt.Errorf("scanning the files at %s: %w", rev, err)
 		}

@@ -14,7 +14,6 @@ import (
 	"github.com/specterhq/specter/policy"
 	"github.com/specterhq/specter/reporters"
 	"github.com/specterhq/specter/rules"
-	"github.com/specterhq/specter/scanners"
 	"github.com/specterhq/specter/scanners/inventory"
 	"github.com/specterhq/specter/scanners/secrets"
 	"github.com/specterhq/specter/surface"
@@ -84,6 +83,8 @@ secrets are redacted in every output unless --show-secrets is given.`
 		cmd.Example = `  specter secrets
   specter secrets collections/ -f json -o secrets.json
   specter secrets . --exclude 'testdata/**'`
+	case scanLint:
+		describeLint(cmd)
 	}
 	addReportFlags(cmd, f, kind)
 	fl := cmd.Flags()
@@ -155,7 +156,7 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 		}
 	}
 	if f.newFromRev != "" {
-		earlier, err := findingsAtRevision(ctx, st, kind, f, excludes, paths, logf)
+		earlier, err := findingsAtRevision(ctx, st, kind, f, cfg, excludes, paths, logf)
 		if err != nil {
 			return &exitError{code: exitInputError, err: fmt.Errorf("--new-from-rev: %w", err)}
 		}
@@ -176,11 +177,7 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 		logf("specter: skipped %d file(s): %s", n, describeSkipped(walked.Skipped))
 	}
 
-	ingested, err := ingest.Load(ctx, walked.Files, ingest.Options{
-		Models:          kind != scanSecrets,
-		AllowRemoteRefs: f.allowRemoteRefs,
-		MaxFileBytes:    f.maxFileBytes,
-	})
+	ingested, err := ingest.Load(ctx, walked.Files, ingestOptions(kind, f))
 	if err != nil {
 		return err
 	}
@@ -193,7 +190,7 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 		fmt.Fprintf(st.err, "specter: input error: %v\n", p)
 	}
 
-	findings, err := runScanners(ctx, kind, f, ingested.Surface)
+	findings, err := runScanners(ctx, kind, f, cfg, ingested.Surface)
 	if err != nil {
 		return err
 	}
@@ -261,23 +258,22 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 	return nil
 }
 
-// staticScanners are the scanners a command runs.
-func staticScanners(kind scanKind, f *scanFlags) ([]scanners.Scanner, error) {
-	if kind == scanInventory {
-		return nil, nil // inventory runs only the traffic diff
+// ingestOptions says how much of each document a command needs: lint reads
+// parse trees only, secrets not even the models, the rest kin-openapi's.
+func ingestOptions(kind scanKind, f *scanFlags) ingest.Options {
+	return ingest.Options{
+		Models:           kind != scanSecrets,
+		SkipOpenAPIModel: kind == scanLint,
+		AllowRemoteRefs:  f.allowRemoteRefs,
+		MaxFileBytes:     f.maxFileBytes,
 	}
-	secretScanner, err := secrets.New(secrets.Options{ShowSecrets: f.showSecrets})
-	if err != nil {
-		return nil, fmt.Errorf("starting the secret scanner: %w", err)
-	}
-	return []scanners.Scanner{secretScanner}, nil
 }
 
-// runScanners runs the command's scanners over a surface.
-func runScanners(ctx context.Context, kind scanKind, f *scanFlags, s *surface.Surface) ([]rules.Finding, error) {
-	all, err := staticScanners(kind, f)
+// runScanners runs the command's static scanners over a surface.
+func runScanners(ctx context.Context, kind scanKind, f *scanFlags, cfg *policy.Config, s *surface.Surface) ([]rules.Finding, error) {
+	all, err := scannersFor(kind, f, cfg)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("starting the scanners: %w", err)
 	}
 	var findings []rules.Finding
 	for _, sc := range all {
