@@ -277,4 +277,3 @@ func TestPostmanReplayThenMutations(t *testing.T) {
 		}
 	}
 }
-

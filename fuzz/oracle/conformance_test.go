@@ -53,7 +53,11 @@ type recordingEnv struct {
 	notes    []string
 }
 
-func (e *recordingEnv) Report(v Verdict) { e.mu.Lock(); e.verdicts = append(e.verdicts, v); e.mu.Unlock() }
+func (e *recordingEnv) Report(v Verdict) {
+	e.mu.Lock()
+	e.verdicts = append(e.verdicts, v)
+	e.mu.Unlock()
+}
 func (e *recordingEnv) Send(context.Context, *plan.Case) (*execute.Exchange, error) {
 	return nil, nil
 }
