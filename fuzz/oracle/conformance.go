@@ -201,7 +201,11 @@ func (ResponseSchema) Check(_ context.Context, obs *Observation, env Env) {
 		})
 		return
 	}
-	err := schema.VisitJSON(body, openapi3.VisitAsResponse(), openapi3.DisableWriteOnlyValidation())
+	opts := []openapi3.SchemaValidationOption{openapi3.VisitAsResponse(), openapi3.DisableWriteOnlyValidation()}
+	if t.API != nil && t.API.OpenAPI != nil && t.API.OpenAPI.IsOpenAPI31OrLater() {
+		opts = append(opts, openapi3.EnableJSONSchema2020())
+	}
+	err := schema.VisitJSON(body, opts...)
 	if err == nil {
 		return
 	}

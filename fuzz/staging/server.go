@@ -123,10 +123,12 @@ func (s *Server) valid(w http.ResponseWriter, r *http.Request, path string) bool
 	if strings.Contains(path, "{id}") {
 		params["id"] = r.PathValue("id")
 	}
+	opts := &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}
+	opts.WithCustomSchemaErrorFunc(func(err *openapi3.SchemaError) string { return err.Reason })
 	in := &openapi3filter.RequestValidationInput{
 		Request: r, PathParams: params,
 		Route:   &routers.Route{Spec: s.doc, Path: path, PathItem: item, Method: r.Method, Operation: op},
-		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
+		Options: opts,
 	}
 	if err := openapi3filter.ValidateRequest(r.Context(), in); err != nil {
 		msg, _, _ := strings.Cut(err.Error(), "\n")
