@@ -3,6 +3,7 @@ package fuzz
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/specterhq/specter/fuzz/execute"
+	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/plan"
 	"github.com/specterhq/specter/surface"
 )
@@ -120,4 +122,35 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.w.Write(p)
+}
+
+// TestFindingSetKeepsLowestCaseUnderConcurrency: verdicts about one
+// problem from many workers make one finding, counted exactly, with the
+// reproducer of the lowest case number.
+func TestFindingSetKeepsLowestCaseUnderConcurrency(t *testing.T) {
+	catalog := testConfig(t, &url.URL{Scheme: "http", Host: "127.0.0.1"}, 1).Catalog
+	set := newFindingSet(catalog, 1, false)
+	target := &plan.Target{Op: &surface.Operation{Method: "GET", Path: "/x"}}
+	req, _ := http.NewRequest("GET", "http://127.0.0.1/x", nil)
+	const n = 400
+	var wg sync.WaitGroup
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < n; i += 8 {
+				seq := n - i // descending, so later adds keep winning
+				x := &execute.Exchange{Case: &plan.Case{Seq: seq, Target: target, Mutation: fmt.Sprint(seq)}, Request: req, Status: 500, Header: http.Header{}}
+				set.add(oracle.Verdict{Rule: "fuzz/server-error", Exchange: x, Message: "boom"})
+			}
+		}(w)
+	}
+	wg.Wait()
+	got := set.list()
+	if len(got) != 1 {
+		t.Fatalf("%d findings, want 1", len(got))
+	}
+	if !strings.Contains(got[0].Message, fmt.Sprintf("(%d requests showed it)", n)) || !strings.Contains(got[0].Evidence, "case 1,") {
+		t.Errorf("message %q / evidence %q: want %d requests and case 1", got[0].Message, got[0].Evidence, n)
+	}
 }
