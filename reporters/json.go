@@ -24,6 +24,7 @@ type (
 		Gate     jsonGate      `json:"gate"`
 		// Inventory is present only when the run read recorded traffic.
 		Inventory *jsonInventory `json:"inventory,omitempty"`
+		Notes     []string       `json:"notes"`
 	}
 	jsonTool struct {
 		Name    string `json:"name"`
@@ -141,6 +142,7 @@ func buildJSONReport(r *Report) (*jsonReport, error) {
 			FailOn:  r.Gate.FailOn,
 			Reasons: append([]string{}, r.Gate.Reasons...),
 		},
+		Notes: append([]string{}, r.Notes...),
 	}
 	if doc.Gate.FailOn == "" {
 		doc.Gate.FailOn = "none"

@@ -56,6 +56,11 @@ type Report struct {
 	Started, Finished time.Time
 	// Inventory summarises the traffic of an inventory run; nil otherwise.
 	Inventory *InventorySummary
+	// Notes are run-level facts a reader needs besides the findings: the
+	// fuzzer's seed and target, operations it never exercised and why,
+	// checks that could not run. Text prints them before the summary,
+	// JSON as "notes", SARIF as the invocation's notifications.
+	Notes []string
 }
 
 // Counts tallies the unsuppressed findings per severity.

@@ -10,5 +10,6 @@ func Builtin() (*Catalog, error) {
 	all = append(all, secrets...)
 	all = append(all, inventoryRules()...)
 	all = append(all, LintRules()...)
+	all = append(all, fuzzRules()...)
 	return NewCatalog(all...)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/specterhq/specter/fuzz"
 	"github.com/specterhq/specter/policy"
 	"github.com/specterhq/specter/reporters"
 	"github.com/specterhq/specter/rules"
@@ -28,6 +29,7 @@ const (
 	scanAll       scanKind = "scan"
 	scanSecrets   scanKind = "secrets"
 	scanInventory scanKind = "inventory"
+	scanFuzz      scanKind = "fuzz"
 )
 
 // scanFlags are the flags scan and secrets share.
@@ -46,6 +48,8 @@ type scanFlags struct {
 	maxFileBytes    int64
 	newFromRev      string
 	traffic         trafficFlags
+	// fuzz holds the fuzzer's flags (fuzz, and scan --target).
+	fuzz fuzzFlags
 }
 
 func newScanCommand(st streams, kind scanKind) *cobra.Command {
@@ -53,6 +57,13 @@ func newScanCommand(st streams, kind scanKind) *cobra.Command {
 	cmd := &cobra.Command{
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			f.fuzz.seedSet = cmd.Flags().Changed("seed")
+			if kind == scanFuzz {
+				if len(f.fuzz.specs) == 0 {
+					return usageError("--spec is required: the OpenAPI document or Postman collection to fuzz from")
+				}
+				args = f.fuzz.specs
+			}
 			if len(args) == 0 {
 				args = []string{"."}
 			}
@@ -67,11 +78,13 @@ func newScanCommand(st streams, kind scanKind) *cobra.Command {
 Postman collections and environments (by their schema) under each PATH
 (default: the current directory), loads them into one model of the API
 surface, and runs every static scanner over them. Secrets are searched in
-every text file found, not only in specs.`
+every text file found, not only in specs. With --target URL the fuzzer
+also runs against that staging deployment (see specter fuzz --help).`
 		cmd.Example = `  specter scan                               # everything under .
   specter scan api/openapi.yaml -f sarif -o specter.sarif
   specter scan . --fail-on critical --baseline .specter-baseline.json
-  specter scan . --write-baseline .specter-baseline.json`
+  specter scan . --write-baseline .specter-baseline.json
+  specter scan api/ --target http://127.0.0.1:8080 --duration 2m`
 	case scanSecrets:
 		cmd.Use = "secrets [PATH...]"
 		cmd.Short = "Run only the secret scanner over every file under PATHs"
@@ -85,6 +98,25 @@ secrets are redacted in every output unless --show-secrets is given.`
   specter secrets . --exclude 'testdata/**'`
 	case scanLint:
 		describeLint(cmd)
+	case scanFuzz:
+		cmd.Use = "fuzz --spec SPEC --target URL"
+		cmd.Args = cobra.NoArgs
+		cmd.Short = "Send schema-driven requests to a staging deployment and report what the answers reveal"
+		cmd.Long = `Fuzz reads an OpenAPI document or a Postman collection (its requests are
+the seeds), generates requests phase by phase (recorded requests, spec
+examples, boundary values, random valid values, negative values, injection
+payloads), sends them to --target and reports what the conformance and
+security oracles see: server errors, undocumented statuses and content
+types, answers that do not match their schema, undocumented properties,
+invalid input accepted, valid input rejected.
+
+Only loopback and private addresses are fuzzed unless --allow-host names
+the host; redirects are not followed; TLS is verified unless --insecure.
+The seed is printed in every report: --seed N regenerates the same
+requests. Ctrl-C or --duration writes the partial report.`
+		cmd.Example = `  specter fuzz --spec api/openapi.yaml --target http://127.0.0.1:8080
+  specter fuzz --spec api/openapi.yaml --target http://staging.internal:8080 --dry-run
+  specter fuzz --spec collection.json --target http://10.0.0.5 --safe --duration 2m -f sarif -o fuzz.sarif`
 	}
 	addReportFlags(cmd, f, kind)
 	fl := cmd.Flags()
@@ -111,6 +143,9 @@ func addReportFlags(cmd *cobra.Command, f *scanFlags, kind scanKind) {
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the summary and errors")
 	fl.Int64Var(&f.maxFileBytes, "max-file-size", discover.DefaultMaxFileBytes, "skip files larger than this many bytes")
 	fl.StringVar(&f.newFromRev, "new-from-rev", "", "report only findings that are not at git revision REF (\"auto\": the pull or merge request's base in GitHub Actions and GitLab CI)")
+	if kind == scanAll || kind == scanFuzz {
+		addFuzzFlags(fl, &f.fuzz, kind == scanFuzz)
+	}
 	if kind != scanSecrets {
 		fl.StringVar(&f.writeBaseline, "write-baseline", "", "write the fingerprints of the reported findings to FILE")
 		fl.BoolVar(&f.allowRemoteRefs, "allow-remote-refs", false, "let $refs name URLs and files outside the spec's folder")
@@ -177,6 +212,17 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 		logf("specter: skipped %d file(s): %s", n, describeSkipped(walked.Skipped))
 	}
 
+	var fuzzCfg *fuzz.Config
+	if kind == scanFuzz || (kind == scanAll && f.fuzz.target != "") {
+		cfg, err := fuzzConfig(ctx, st, &f.fuzz, catalog, f.quiet, f.showSecrets)
+		if err != nil {
+			return err
+		}
+		fuzzCfg = &cfg
+	} else if f.fuzz.dryRun {
+		return usageError("--dry-run needs --target")
+	}
+
 	ingested, err := ingest.Load(ctx, walked.Files, ingestOptions(kind, f))
 	if err != nil {
 		return err
@@ -189,10 +235,37 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 	for _, p := range problems {
 		fmt.Fprintf(st.err, "specter: input error: %v\n", p)
 	}
+	if fuzzCfg != nil && f.fuzz.dryRun {
+		if err := printPlan(ctx, st.out, *fuzzCfg, ingested.Surface); err != nil {
+			return &exitError{code: exitInputError, err: err}
+		}
+		if len(problems) > 0 {
+			return &exitError{code: exitInputError, err: fmt.Errorf("%d input error(s); the plan covers the rest", len(problems))}
+		}
+		return nil
+	}
 
 	findings, err := runScanners(ctx, kind, f, cfg, ingested.Surface)
 	if err != nil {
 		return err
+	}
+	var notes []string
+	var fuzzErr error
+	if fuzzCfg != nil {
+		fs := fuzz.NewScanner(*fuzzCfg)
+		got, err := fs.Scan(ctx, ingested.Surface)
+		// The fuzzer's partial results are reported even when the target
+		// stopped answering; its error decides the exit code.
+		notes = fuzzNotes(fs)
+		if f.format != "text" || f.output != "" {
+			for _, n := range notes {
+				logf("specter: %s", n)
+			}
+		}
+		findings = append(findings, got...)
+		if err != nil {
+			fuzzErr = fuzzRunError(err)
+		}
 	}
 	var inv *inventory.Scanner
 	if kind == scanInventory || len(f.traffic.files) > 0 {
@@ -231,6 +304,7 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 		SourceRoot:   workDir(),
 		Started:      started,
 		Finished:     time.Now(),
+		Notes:        notes,
 	}
 	if inv != nil {
 		sum := inv.Summary()
@@ -247,7 +321,12 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 		logf("specter: %s", summaryLine(report))
 	}
 
+	var ee *exitError
 	switch {
+	case errors.As(fuzzErr, &ee):
+		return ee
+	case fuzzErr != nil:
+		return &exitError{code: exitInputError, err: fuzzErr}
 	case ctx.Err() != nil:
 		return &exitError{code: exitInputError, err: fmt.Errorf("interrupted: %w", ctx.Err())}
 	case len(problems) > 0:
