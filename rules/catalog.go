@@ -8,6 +8,6 @@ func Builtin() (*Catalog, error) {
 		return nil, err
 	}
 	all = append(all, secrets...)
-	all = append(all, lintFamiliesB()...)
+	all = append(all, LintRules()...)
 	return NewCatalog(all...)
 }

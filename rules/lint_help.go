@@ -8,16 +8,3 @@ func lintHelpMarkdown(why, fix, example string) string {
 	block := "    " + strings.ReplaceAll(strings.TrimRight(example, "\n"), "\n", "\n    ")
 	return "**Why it matters.** " + why + "\n\n**How to fix.** " + fix + "\n\nCompliant example:\n\n" + block + "\n"
 }
-
-// lintFamiliesB lists the rules of the data exposure, resource limits,
-// transport, SSRF, authorization hints, inventory and Postman families.
-func lintFamiliesB() []Rule {
-	var out []Rule
-	for _, family := range [][]Rule{
-		dataExposureRules(), resourceLimitRules(), transportRules(), ssrfRules(),
-		authorizationHintRules(), inventoryRules(), postmanLintRules(),
-	} {
-		out = append(out, family...)
-	}
-	return out
-}

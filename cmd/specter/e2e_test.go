@@ -271,6 +271,7 @@ func TestConfigFile(t *testing.T) {
 	config := `version: 1
 rules:
   secrets/*: { severity: low }
+  lint/*: { severity: low }
 gate:
   fail-on: medium
 `
@@ -279,7 +280,7 @@ gate:
 	}
 	rep, res := scanJSON(t, dir, examples)
 	if res.code != exitPass {
-		t.Fatalf("exit %d, want 0 (every secret downgraded to low, gate at medium): %s", res.code, res.stderr)
+		t.Fatalf("exit %d, want 0 (every secret and lint finding downgraded to low, gate at medium): %s", res.code, res.stderr)
 	}
 	if len(rep.Findings) == 0 {
 		t.Fatal("no findings")

@@ -14,8 +14,6 @@ import (
 	"github.com/specterhq/specter/policy"
 	"github.com/specterhq/specter/reporters"
 	"github.com/specterhq/specter/rules"
-	"github.com/specterhq/specter/scanners"
-	"github.com/specterhq/specter/scanners/secrets"
 	"github.com/specterhq/specter/surface"
 	"github.com/specterhq/specter/surface/discover"
 	"github.com/specterhq/specter/surface/ingest"
@@ -80,6 +78,8 @@ secrets are redacted in every output unless --show-secrets is given.`
 		cmd.Example = `  specter secrets
   specter secrets collections/ -f json -o secrets.json
   specter secrets . --exclude 'testdata/**'`
+	case scanLint:
+		describeLint(cmd)
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&f.format, "format", "f", "text", "report format: "+strings.Join(reporters.Formats(), ", "))
@@ -92,7 +92,7 @@ secrets are redacted in every output unless --show-secrets is given.`
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip paths matching GLOB (repeatable; ** matches any depth)")
 	fl.BoolVar(&f.showSecrets, "show-secrets", false, "print secrets in full (local use only; never in CI)")
 	fl.Int64Var(&f.maxFileBytes, "max-file-size", discover.DefaultMaxFileBytes, "skip files larger than this many bytes")
-	if kind == scanAll {
+	if kind == scanAll || kind == scanLint {
 		fl.StringVar(&f.writeBaseline, "write-baseline", "", "write the fingerprints of the reported findings to FILE")
 		fl.BoolVar(&f.allowRemoteRefs, "allow-remote-refs", false, "let $refs name URLs and files outside the spec's folder")
 	}
@@ -159,28 +159,29 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 	}
 
 	ingested, err := ingest.Load(ctx, walked.Files, ingest.Options{
-		Models:          kind == scanAll,
-		AllowRemoteRefs: f.allowRemoteRefs,
-		MaxFileBytes:    f.maxFileBytes,
+		Models:           kind == scanAll || kind == scanLint,
+		SkipOpenAPIModel: kind == scanLint,
+		AllowRemoteRefs:  f.allowRemoteRefs,
+		MaxFileBytes:     f.maxFileBytes,
 	})
 	if err != nil {
 		return err
 	}
 	logf("specter: %s", describeSurface(ingested.Surface))
 	problems := ingested.Problems
-	if kind == scanAll {
+	if kind == scanAll || kind == scanLint {
 		problems = append(problems, ingest.CheckNamed(ingested.Surface, walked.Named)...)
 	}
 	for _, p := range problems {
 		fmt.Fprintf(st.err, "specter: input error: %v\n", p)
 	}
 
-	secretScanner, err := secrets.New(secrets.Options{ShowSecrets: f.showSecrets})
+	scanList, err := scannersFor(kind, f)
 	if err != nil {
-		return fmt.Errorf("starting the secret scanner: %w", err)
+		return fmt.Errorf("starting the scanners: %w", err)
 	}
 	var findings []rules.Finding
-	for _, sc := range []scanners.Scanner{secretScanner} {
+	for _, sc := range scanList {
 		got, err := sc.Scan(ctx, ingested.Surface)
 		if err != nil {
 			return fmt.Errorf("%s scanner: %w", sc.Name(), err)

@@ -25,6 +25,12 @@ type Options struct {
 	// collections). Without it only the parse trees are built, which is
 	// all the secret scanner needs.
 	Models bool
+	// SkipOpenAPIModel, with Models, reads OpenAPI documents with
+	// openapi.LoadSources instead of openapi.Load: every file their $refs
+	// reach and their inline ignores, but no kin-openapi model and no
+	// surface.API. The lint scanner needs only that, and kin-openapi's
+	// model is most of the time and memory of a load.
+	SkipOpenAPIModel bool
 	// AllowRemoteRefs lets OpenAPI documents follow $refs to URLs and to
 	// files outside their folder.
 	AllowRemoteRefs bool
@@ -153,7 +159,11 @@ func loadModels(ctx context.Context, res *Result, opts Options) error {
 			out[i] = loaded{api: api, err: err}
 			return
 		}
-		r, err := openapi.Load(ctx, f, openapi.Options{AllowRemoteRefs: opts.AllowRemoteRefs, MaxFileBytes: opts.MaxFileBytes})
+		load := openapi.Load
+		if opts.SkipOpenAPIModel {
+			load = openapi.LoadSources
+		}
+		r, err := load(ctx, f, openapi.Options{AllowRemoteRefs: opts.AllowRemoteRefs, MaxFileBytes: opts.MaxFileBytes})
 		if err != nil {
 			out[i] = loaded{err: err}
 			return
@@ -172,7 +182,9 @@ func loadModels(ctx context.Context, res *Result, opts Options) error {
 			res.Problems = append(res.Problems, Problem{Path: docs[i].Path, Err: l.err})
 			continue
 		}
-		s.APIs = append(s.APIs, l.api)
+		if l.api != nil {
+			s.APIs = append(s.APIs, l.api)
+		}
 		s.Ignores = append(s.Ignores, l.ignores...)
 		for _, rf := range l.files {
 			if known, ok := byAbs[rf.Abs]; ok {

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"testing"
+)
+
+func lintJSON(t *testing.T, dir string, args ...string) (jsonReport, result) {
+	t.Helper()
+	res := specter(t, dir, nil, append([]string{"lint", "-f", "json"}, args...)...)
+	var rep jsonReport
+	if err := json.Unmarshal([]byte(res.stdout), &rep); err != nil {
+		t.Fatalf("stdout is not a JSON report: %v\nstdout: %.500s\nstderr: %s", err, res.stdout, res.stderr)
+	}
+	return rep, res
+}
+
+func TestLintFindsAtExactLineAndHonoursInlineIgnore(t *testing.T) {
+	rep, res := lintJSON(t, ".", "testdata/lint/orders.yaml")
+	if res.code != exitGateFailed {
+		t.Fatalf("exit code %d, want %d\nstderr: %s", res.code, exitGateFailed, res.stderr)
+	}
+	var open, suppressed int
+	for _, f := range rep.Findings {
+		if f.RuleID != "lint/write-without-auth" {
+			continue
+		}
+		switch f.Location.Pointer {
+		case "/paths/~1orders/post":
+			open++
+			if f.Location.File != "testdata/lint/orders.yaml" || f.Location.Line != 7 || f.Location.Column != 5 || f.Suppressed {
+				t.Errorf("POST /orders finding at %+v (suppressed %v), want testdata/lint/orders.yaml:7:5", f.Location, f.Suppressed)
+			}
+		case "/paths/~1health/put":
+			suppressed++
+			if !f.Suppressed || f.Suppression == nil || f.Suppression.Source != "x-specter-ignore" || f.Suppression.Reason != "internal probe behind the mesh" {
+				t.Errorf("PUT /health finding not suppressed inline: %+v", f)
+			}
+		}
+	}
+	if open != 1 || suppressed != 1 {
+		t.Errorf("write-without-auth: %d open and %d suppressed findings, want 1 and 1", open, suppressed)
+	}
+	for _, f := range rep.Findings {
+		if f.RuleID[:5] != "lint/" {
+			t.Errorf("lint ran another scanner's rule: %+v", f)
+		}
+	}
+}
+
+func TestLintExitCodes(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"findings below the gate", []string{"--fail-on", "critical", "testdata/lint/orders.yaml"}, exitPass},
+		{"findings at the gate", []string{"testdata/lint/orders.yaml"}, exitGateFailed},
+		{"no spec where one is named", []string{"lint_e2e_test.go"}, exitInputError},
+		{"missing path", []string{filepath.Join("testdata", "lint", "nope.yaml")}, exitInputError},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res := specter(t, ".", nil, append([]string{"lint", "-q"}, tt.args...)...)
+			if res.code != tt.want {
+				t.Errorf("exit code %d, want %d\nstderr: %s", res.code, tt.want, res.stderr)
+			}
+		})
+	}
+}
