@@ -7,6 +7,7 @@ func LintRules() []Rule {
 	var all []Rule
 	for _, family := range [][]Rule{
 		lintAuthRules(),
+		dataExposureRules(), resourceLimitRules(), transportRules(), ssrfRules(), authorizationHintRules(), inventoryRules(), postmanLintRules(),
 	} {
 		all = append(all, family...)
 	}

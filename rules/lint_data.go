@@ -50,10 +50,10 @@ func dataExposureRules() []Rule {
 				"card:\n  type: object\n  properties:\n    cvc:\n      type: string\n      pattern: '^[0-9]{3,4}$'\n      writeOnly: true"),
 		},
 		{
-			ID: RuleLintSecretNotWriteOnly, Title: "Password or secret property returned in responses",
+			ID: RuleLintSecretNotWriteOnly, Title: "Password or private key returned in responses",
 			Severity: SeverityMedium, OWASP: api3, CWE: []string{"CWE-200"}, Precision: PrecisionHigh,
 			Help: lintHelpMarkdown(
-				"A property named like a password, passphrase, private key or secret key appears in a response schema and is not `writeOnly`. Clients send these values; a server that returns them (or their hashes) exposes them to every reader of the response, its logs and caches. Tokens that the server issues (an OAuth token response's `access_token`) are not this problem.",
+				"A property named like a password, passphrase or private key appears in a response schema and is not `writeOnly`. Clients choose and send these values; a server that returns them (or their hashes) exposes them to every reader of the response, its logs and caches. Credentials the server issues (an OAuth token response's `access_token`, a webhook signing secret shown once) are not this problem, and neither are flags such as `has_password`.",
 				"Mark the property `writeOnly: true`, or use separate request and response schemas and leave it out of the response.",
 				"password:\n  type: string\n  format: password\n  maxLength: 128\n  writeOnly: true"),
 		},

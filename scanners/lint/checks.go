@@ -6,6 +6,7 @@ func Checks() []Check {
 	var all []Check
 	for _, family := range [][]Check{
 		authChecks(),
+		dataExposureChecks(), resourceLimitChecks(), transportChecks(), ssrfChecks(), authorizationHintChecks(), inventoryChecks(), postmanChecks(),
 	} {
 		all = append(all, family...)
 	}

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/scanners/secrets"
 	"github.com/specterhq/specter/surface"
 )
 
@@ -29,6 +30,9 @@ type Options struct {
 	// (defaults 5 and 50).
 	MaxScopesPerOperation int
 	MaxScopesPerScheme    int
+	// Credentials tells credential-like example values from others
+	// (lint/credential-like-example); nil builds the secret scanner's.
+	Credentials CredentialDetector
 	// Workers is how many documents are linted at once; 0 is GOMAXPROCS.
 	Workers int
 }
@@ -78,6 +82,8 @@ type Check struct {
 	Schema func(c *Context, s *Schema)
 	// Text is called for every description, summary and title.
 	Text func(c *Context, t Text)
+	// Collection is called for every Postman collection (c.Doc is nil).
+	Collection func(c *Context, api *surface.API)
 }
 
 // Finding is what a check reports; the engine adds the rule id, severity,
@@ -160,6 +166,13 @@ func New(opts Options) (*Scanner, error) {
 		return nil, fmt.Errorf("lint scanner: %w", err)
 	}
 	s := &Scanner{opts: opts.withDefaults()}
+	if s.opts.Credentials == nil {
+		det, err := secrets.New(secrets.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("lint scanner: %w", err)
+		}
+		s.opts.Credentials = det
+	}
 	for _, ch := range Checks() {
 		r := catalog.Lookup(ch.Rule)
 		if r == nil {
@@ -213,6 +226,11 @@ func (s *Scanner) Scan(ctx context.Context, surf *surface.Surface) ([]rules.Find
 			return nil, fmt.Errorf("linting %s: %w", roots[i].Path, err)
 		}
 		out = append(out, res[i]...)
+	}
+	for _, api := range surf.APIs {
+		if api.Format.IsPostman() {
+			out = append(out, s.LintCollection(api)...)
+		}
 	}
 	SortFindings(out)
 	return out, nil

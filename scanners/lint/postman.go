@@ -1,0 +1,141 @@
+package lint
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/scanners/secrets"
+	"github.com/specterhq/specter/surface"
+)
+
+// Postman collections (rules/lint_postman.go): where and how credentials
+// travel. Literal credential values are the secret scanner's findings.
+func postmanChecks() []Check {
+	return []Check{
+		{Rule: rules.RuleLintPostmanCredentialsHTTP, Collection: postmanCredentialsOverHTTP},
+		{Rule: rules.RuleLintPostmanAPIKeyInQuery, Collection: postmanAPIKeyInQuery},
+		{Rule: rules.RuleLintPostmanHTTPTokenURL, Collection: postmanHTTPTokenURL},
+	}
+}
+
+// LintCollection runs the checks with a Collection hook over one Postman
+// collection.
+func (s *Scanner) LintCollection(api *surface.API) []rules.Finding {
+	col := &collector{seen: map[string]bool{}}
+	for _, ch := range s.checks {
+		if ch.Collection != nil {
+			ch.Collection(&Context{Options: s.opts, rule: ch.rule, out: col}, api)
+		}
+	}
+	return col.findings
+}
+
+// nodeAt is the Node a surface location names in file f, so that Postman
+// findings are reported like OpenAPI ones (key line, pointer).
+func nodeAt(f *surface.File, loc rules.Location) Node {
+	if f == nil || f.Tree == nil {
+		return Node{}
+	}
+	v, at, ok := f.Tree.Lookup(loc.Pointer)
+	if !ok {
+		return Node{}
+	}
+	n := Node{File: f, Ptr: loc.Pointer, Value: v}
+	if at != v {
+		n.Key = at
+	}
+	return n
+}
+
+// postmanURLNode is where a request's URL is written.
+func postmanURLNode(f *surface.File, req *surface.Request) Node {
+	if n := nodeAt(f, rules.Location{Pointer: req.Location.Pointer + "/url"}); n.Exists() {
+		return n
+	}
+	return nodeAt(f, req.Location)
+}
+
+// noCredentials are Postman auth types that send nothing.
+var noCredentials = setOf("", "noauth", "inherit")
+
+// isCredentialHeaderName reports whether a request header carries a
+// credential: Authorization, Cookie, or a credential-named header.
+func isCredentialHeaderName(name string) bool {
+	switch strings.ToLower(name) {
+	case "authorization", "proxy-authorization", "cookie":
+		return true
+	}
+	return secrets.IsCredentialName(name)
+}
+
+func postmanCredentialsOverHTTP(c *Context, api *surface.API) {
+	for _, op := range api.Operations {
+		req := op.Request
+		if req == nil {
+			continue
+		}
+		host, ok := cleartextURL(req.URL)
+		if !ok {
+			continue
+		}
+		var carried []string
+		if op.Auth != nil && !noCredentials[strings.ToLower(op.Auth.Type)] {
+			carried = append(carried, op.Auth.Type+" auth")
+		}
+		for _, h := range req.Headers {
+			if !h.Disabled && isCredentialHeaderName(h.Name) {
+				carried = append(carried, h.Name+" header")
+			}
+		}
+		if len(carried) == 0 {
+			continue
+		}
+		c.Report(Finding{At: postmanURLNode(api.File, req), Evidence: req.Method + " http://" + host, Key: strings.Join(carried, ","),
+			Message: fmt.Sprintf("request %q sends %s over plain http to %s", req.Name, strings.Join(carried, " and "), host)})
+	}
+}
+
+func postmanAPIKeyInQuery(c *Context, api *surface.API) {
+	for _, op := range api.Operations {
+		if a := op.Auth; a != nil && strings.EqualFold(a.Type, "apikey") && strings.EqualFold(a.Params["in"], "query") {
+			at := nodeAt(api.File, a.ParamLocations["in"])
+			if !at.Exists() {
+				at = nodeAt(api.File, a.Location)
+			}
+			c.Report(Finding{At: at, Evidence: a.Params["key"], Message: fmt.Sprintf("apikey auth sends %q in the query string", a.Params["key"])})
+		}
+		for _, p := range op.Parameters {
+			if p.In != "query" || !secrets.IsCredentialName(p.Name) {
+				continue
+			}
+			c.Report(Finding{At: nodeAt(api.File, p.Location), Evidence: p.Name, Message: fmt.Sprintf("request %q puts credential %q in the query string", op.Summary, p.Name)})
+		}
+	}
+}
+
+// oauthURLParams are the Postman auth parameters that name an OAuth
+// endpoint.
+var oauthURLParams = []string{"accessTokenUrl", "authUrl", "refreshTokenUrl", "requestTokenUrl", "tokenUrl"}
+
+func postmanHTTPTokenURL(c *Context, api *surface.API) {
+	for _, op := range api.Operations {
+		a := op.Auth
+		if a == nil || (!strings.EqualFold(a.Type, "oauth2") && !strings.EqualFold(a.Type, "oauth1")) {
+			continue
+		}
+		for _, k := range oauthURLParams {
+			u := a.Params[k]
+			host, ok := cleartextURL(u)
+			if !ok {
+				continue
+			}
+			if parsed, err := url.Parse(u); err == nil {
+				u = parsed.Scheme + "://" + parsed.Host + parsed.Path
+			}
+			c.Report(Finding{At: nodeAt(api.File, a.ParamLocations[k]), Evidence: u, Key: k,
+				Message: fmt.Sprintf("%s auth %s is plain http: credentials and tokens cross the network to %s in clear text", a.Type, k, host)})
+		}
+	}
+}
