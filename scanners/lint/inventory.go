@@ -59,7 +59,8 @@ func serverEnvironmentUndeclared(c *Context, d *Document) {
 		if s.Node.Has("x-environment") || environmentWord.MatchString(s.Description) {
 			continue
 		}
-		c.Report(Finding{At: s.Node, Evidence: s.URL, Message: fmt.Sprintf("server %s declares no environment (x-environment, or a description naming it)", s.URL)})
+		shown := displayURL(s.URL)
+		c.Report(Finding{At: s.Node, Evidence: shown, Message: fmt.Sprintf("server %s declares no environment (x-environment, or a description naming it)", shown)})
 	}
 }
 
@@ -134,7 +135,8 @@ func nonProductionServers(c *Context, d *Document) {
 			u = serverURL(s.Node)
 		}
 		if why := nonProduction(raw, u); why != "" {
-			c.Report(Finding{At: s.Node, Evidence: s.URL, Message: fmt.Sprintf("production document lists non-production server %s (%s)", s.URL, why)})
+			shown := displayURL(s.URL)
+			c.Report(Finding{At: s.Node, Evidence: shown, Message: fmt.Sprintf("production document lists non-production server %s (%s)", shown, why)})
 		}
 	}
 }

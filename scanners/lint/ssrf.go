@@ -151,7 +151,7 @@ func isWebhook(d *Document, op *Operation) bool {
 func callbacksOverHTTP(c *Context, d *Document) {
 	for _, op := range d.Callbacks {
 		if _, ok := cleartextURL(op.Path); ok {
-			c.Report(Finding{At: op.Node, Operation: op, Evidence: op.Path, Message: fmt.Sprintf("callback URL %s is plain http", op.Path)})
+			c.Report(Finding{At: op.Node, Operation: op, Evidence: displayURL(op.Path), Message: fmt.Sprintf("callback URL %s is plain http", displayURL(op.Path))})
 		}
 	}
 	for _, in := range namedInputs(d) {
@@ -162,7 +162,7 @@ func callbacksOverHTTP(c *Context, d *Document) {
 		for _, kw := range []string{"example", "default"} {
 			v := in.Schema.Keyword(kw)
 			if _, ok := cleartextURL(v.Str()); ok {
-				c.Report(Finding{At: v, Operation: in.Op, Evidence: v.Str(), Message: fmt.Sprintf("%s of %s %q is a plain http URL", kw, in.Where, in.Name)})
+				c.Report(Finding{At: v, Operation: in.Op, Evidence: displayURL(v.Str()), Message: fmt.Sprintf("%s of %s %q is a plain http URL", kw, in.Where, in.Name)})
 			}
 		}
 	}

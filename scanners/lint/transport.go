@@ -32,7 +32,8 @@ func serverURL(server Node) string {
 func serverHTTP(c *Context, d *Document) {
 	check := func(at Node, u string) {
 		if host, ok := cleartextURL(u); ok {
-			c.Report(Finding{At: at, Evidence: u, Message: fmt.Sprintf("server %s is plain http: traffic to %s is readable and changeable on the way", u, host)})
+			shown := displayURL(u)
+			c.Report(Finding{At: at, Evidence: shown, Message: fmt.Sprintf("server %s is plain http: traffic to %s is readable and changeable on the way", shown, host)})
 		}
 	}
 	for _, s := range d.Servers {

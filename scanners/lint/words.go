@@ -87,3 +87,18 @@ func cleartextURL(u string) (host string, ok bool) {
 	}
 	return parsed.Hostname(), true
 }
+
+// displayURL is a URL as findings may show it: without userinfo (it may
+// hold a password), query or fragment (they may hold keys). Strings that
+// do not parse as URLs are cut at the first '@', '?' or '#'.
+func displayURL(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		if i := strings.IndexAny(raw, "@?#"); i >= 0 {
+			return raw[:i] + "…"
+		}
+		return raw
+	}
+	u.User, u.RawQuery, u.Fragment, u.ForceQuery = nil, "", "", false
+	return u.String()
+}
