@@ -77,7 +77,7 @@ func dataExposureRules() []Rule {
 			ID: RuleLintServerOwnedFieldWritable, Title: "Server-owned field writable in a request",
 			Severity: SeverityMedium, OWASP: api3, CWE: []string{"CWE-915"}, Precision: PrecisionMedium,
 			Help: lintHelpMarkdown(
-				"A request body accepts a field the server should own: `id`, `role`, `is_admin`, `owner_id`, `tenant_id`, `balance` and similar, and the schema does not mark it `readOnly`. A client that sets it may take over another object, tenant or privilege.",
+				"A request body reuses a schema that responses also return (the resource model), and a field the server should own in it (`id`, `role`, `is_admin`, `owner_id`, `tenant_id`, `balance` and similar) is not `readOnly`. Servers that bind the request onto the model let a client set it, and take over another object, tenant or privilege. Request-only schemas that list such a field on purpose (an invitation's `role`, a client-chosen `id`) are not reported.",
 				"Mark the property `readOnly: true` (it then stays in responses only), or drop it from the request schema.",
 				"id:\n  type: string\n  format: uuid\n  readOnly: true"),
 		},

@@ -38,7 +38,13 @@ func scannersFor(kind scanKind, f *scanFlags) ([]scanners.Scanner, error) {
 		out = append(out, s)
 	}
 	if kind == scanAll || kind == scanLint {
-		s, err := lint.New(lint.Options{})
+		opts := lint.Options{}
+		if len(out) > 0 { // scan: lint's example check reuses the secret scanner's detectors
+			if det, ok := out[0].(*secrets.Scanner); ok {
+				opts.Credentials = det
+			}
+		}
+		s, err := lint.New(opts)
 		if err != nil {
 			return nil, err
 		}

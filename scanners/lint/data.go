@@ -7,6 +7,7 @@ import (
 	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/scanners/secrets"
 	"github.com/specterhq/specter/surface"
+	"github.com/specterhq/specter/surface/sourcemap"
 )
 
 // Data exposure and classification (rules/lint_data.go).
@@ -372,9 +373,34 @@ func serverOwnedFieldWritable(c *Context, op *Operation) {
 			if !serverOwnedNames[squashName(p.Name)] || isReadOnly(p) {
 				continue
 			}
+			// A request-only schema that lists the field means the API lets
+			// clients choose it (an invitation's role, a client-chosen id);
+			// mass assignment is a resource model bound from the request.
+			if owner := op.Doc.propertyOwner(p); owner == nil || owner.Usage&UsedInResponse == 0 {
+				continue
+			}
 			c.Report(Finding{At: p.Node, Operation: op, Evidence: p.Name, Message: fmt.Sprintf("request body of %s %s lets the client set %q, which the server should own; mark it readOnly", op.Method, op.Path, p.Name)})
 		}
 	}
+}
+
+// propertyOwner is the indexed schema whose `properties` the property is
+// written in, or nil.
+func (d *Document) propertyOwner(p Property) *Schema {
+	toks, err := sourcemap.SplitPointer(p.Node.Ptr)
+	if err != nil || len(toks) < 2 || p.Node.File == nil || p.Node.File.Tree == nil {
+		return nil
+	}
+	ptr := sourcemap.JoinPointer("", toks[:len(toks)-2]...)
+	v, at, ok := p.Node.File.Tree.Lookup(ptr)
+	if !ok {
+		return nil
+	}
+	n := Node{File: p.Node.File, Ptr: ptr, Value: deref(v)}
+	if at != v {
+		n.Key = at
+	}
+	return d.SchemaAt(n)
 }
 
 // structuredMedia reports whether a media type holds fields (JSON, XML,

@@ -14,7 +14,7 @@ func transportChecks() []Check {
 	return []Check{
 		{Rule: rules.RuleLintServerHTTP, Document: serverHTTP},
 		{Rule: rules.RuleLintCORSWildcardCredential, Operation: corsWildcardWithCredentials},
-		{Rule: rules.RuleLintErrorDebugFields, Operation: errorDebugFields},
+		{Rule: rules.RuleLintErrorDebugFields, Document: errorDebugFields},
 		{Rule: rules.RuleLintMarkdownScript, Text: markdownScript},
 		{Rule: rules.RuleLintTokenResponseCacheable, Operation: tokenResponseCacheable},
 	}
@@ -102,14 +102,19 @@ var debugNames = setOf("stack", "stacktrace", "backtrace", "exception", "excepti
 // maxErrorDepth bounds how deep an error schema is searched.
 const maxErrorDepth = 6
 
-func errorDebugFields(c *Context, op *Operation) {
-	for _, r := range op.Responses {
-		code := strings.ToUpper(r.Code)
-		if code != "DEFAULT" && !strings.HasPrefix(code, "4") && !strings.HasPrefix(code, "5") {
-			continue
-		}
-		for _, m := range r.Content {
-			debugFieldsIn(c, op, m.Schema, map[*Schema]bool{}, 0)
+// errorDebugFields walks the error responses of every operation, each
+// schema once per document: error schemas are shared by most operations.
+func errorDebugFields(c *Context, d *Document) {
+	seen := map[*Schema]bool{}
+	for _, op := range d.Operations {
+		for _, r := range op.Responses {
+			code := strings.ToUpper(r.Code)
+			if code != "DEFAULT" && !strings.HasPrefix(code, "4") && !strings.HasPrefix(code, "5") {
+				continue
+			}
+			for _, m := range r.Content {
+				debugFieldsIn(c, op, m.Schema, seen, 0)
+			}
 		}
 	}
 }
