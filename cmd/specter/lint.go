@@ -41,7 +41,7 @@ func scannersFor(kind scanKind, f *scanFlags) ([]scanners.Scanner, error) {
 		opts := lint.Options{}
 		if len(out) > 0 { // scan: lint's example check reuses the secret scanner's detectors
 			if det, ok := out[0].(*secrets.Scanner); ok {
-				opts.Credentials = det
+				opts.Credentials, opts.SecretsReported = det, true
 			}
 		}
 		s, err := lint.New(opts)

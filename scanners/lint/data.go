@@ -486,10 +486,16 @@ func credentialValues(c *Context, op *Operation, name string, v Node, depth int)
 }
 
 func credentialLikeSchemaExample(c *Context, s *Schema) {
+	if c.Options.SecretsReported {
+		return
+	}
 	credentialExamples(c, nil, s.Node.Name(), s.Node)
 }
 
 func credentialLikeOperationExample(c *Context, op *Operation) {
+	if c.Options.SecretsReported {
+		return
+	}
 	for _, p := range op.Parameters {
 		credentialExamples(c, op, p.Name, p.Def.Member("schema"))
 		credentialExamples(c, op, p.Name, p.Def)

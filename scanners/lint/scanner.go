@@ -33,6 +33,11 @@ type Options struct {
 	// Credentials tells credential-like example values from others
 	// (lint/credential-like-example); nil builds the secret scanner's.
 	Credentials CredentialDetector
+	// SecretsReported says the secret scanner runs in the same scan and
+	// reports credentials in examples itself (secrets/spec-example-credential,
+	// its gitleaks rules): lint/credential-like-example then stays quiet
+	// instead of reporting each of them a second time.
+	SecretsReported bool
 	// Workers is how many documents are linted at once; 0 is GOMAXPROCS.
 	Workers int
 }
