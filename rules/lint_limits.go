@@ -62,7 +62,7 @@ func resourceLimitRules() []Rule {
 			ID: RuleLintCatchAllPattern, Title: "Catch-all pattern",
 			Severity: SeverityInfo, OWASP: api4, CWE: []string{"CWE-20"}, Precision: PrecisionHigh,
 			Help: lintHelpMarkdown(
-				"A `pattern` such as `.*`, `^.*$` or `[\\s\\S]*` accepts everything: it reads like validation but validates nothing.",
+				"A `pattern` such as `.*`, `^.*$` or `[\\s\\S]*` accepts every string, the empty one included: it reads like validation but validates nothing. (`.+` says \"not empty\" and is not reported.)",
 				"Write the pattern the values really follow, anchored with `^` and `$`, or drop it and bound the string with `maxLength`.",
 				"sku:\n  type: string\n  pattern: '^[A-Z]{3}-[0-9]{6}$'"),
 		},

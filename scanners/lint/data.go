@@ -45,10 +45,12 @@ var (
 	urlSensitiveNames = setOf("ssn", "socialsecuritynumber", "email", "emailaddress", "phone", "phonenumber",
 		"dateofbirth", "dob", "birthdate", "cardnumber", "creditcardnumber", "pan", "iban", "accountnumber",
 		"bankaccountnumber", "nationalid", "passportnumber", "mrn", "medicalrecordnumber", "diagnosis")
-	// cardVerificationNames are card verification codes, PINs and track
-	// data. Names of verification results (cvc_check) do not match.
+	// cardVerificationNames are card verification codes, card PINs and
+	// track data. Names of verification results (cvc_check) do not match,
+	// nor a bare "pin", which is as often a postal code (India) or a pinned
+	// flag.
 	cardVerificationNames = setOf("cvv", "cvc", "cvv2", "cvc2", "cvn", "cardverificationvalue",
-		"cardverificationcode", "cardsecuritycode", "cardcvv", "cardcvc", "pin", "cardpin", "pinblock",
+		"cardverificationcode", "cardsecuritycode", "cardcvv", "cardcvc", "cardpin", "pinblock", "atmpin",
 		"track1", "track2", "trackdata", "track1data", "track2data", "magstripe", "magneticstripe", "magstripedata")
 	// serverOwnedNames are fields a server assigns, never a client.
 	serverOwnedNames = setOf("id", "role", "roles", "isadmin", "issuperuser", "isstaff", "ownerid",

@@ -97,12 +97,13 @@ func isReadOnly(p Property) bool {
 	return p.Schema != nil && p.Schema.Keyword("readOnly").Bool()
 }
 
-// isWriteOnly is isReadOnly for writeOnly.
+// isWriteOnly is isReadOnly for writeOnly. Azure's x-ms-secret: true
+// (the service never returns the value) counts as writeOnly.
 func isWriteOnly(p Property) bool {
-	if p.Node.Member("writeOnly").Bool() {
+	if p.Node.Member("writeOnly").Bool() || p.Node.Member("x-ms-secret").Bool() {
 		return true
 	}
-	return p.Schema != nil && p.Schema.Keyword("writeOnly").Bool()
+	return p.Schema != nil && (p.Schema.Keyword("writeOnly").Bool() || p.Schema.Keyword("x-ms-secret").Bool())
 }
 
 // hasType reports whether the schema's type (merged over allOf) is t or a

@@ -183,8 +183,9 @@ func uploadUnbounded(c *Context, op *Operation) {
 	}
 }
 
-// catchAll matches patterns that accept every string.
-var catchAll = regexp.MustCompile(`^\^?(\.\*|\.\+|\[\\s\\S\][*+]|\[\\w\\W\][*+]|\[\\d\\D\][*+]|\(\.\*\)|\(\.\+\))\$?$`)
+// catchAll matches patterns that accept every string, the empty one
+// included. ".+" and "[\s\S]+" are left alone: they say "not empty".
+var catchAll = regexp.MustCompile(`^\^?(\.\*|\[\\s\\S\]\*|\[\\w\\W\]\*|\[\\d\\D\]\*|\(\.\*\))\$?$`)
 
 func catchAllPattern(c *Context, s *Schema) {
 	p := s.Node.Member("pattern")

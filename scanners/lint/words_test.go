@@ -81,7 +81,8 @@ func TestCatchAllPattern(t *testing.T) {
 		in   string
 		want bool
 	}{
-		{".*", true}, {"^.*$", true}, {".+", true}, {`[\s\S]*`, true}, {"^(.*)$", true},
+		{".*", true}, {"^.*$", true}, {`[\s\S]*`, true}, {`^[\s\S]*$`, true}, {"^(.*)$", true},
+		{".+", false}, {`^[\s\S]+$`, false},
 		{`.*\S.*`, false}, {"^ord_.*$", false}, {"^[a-z]+$", false},
 	} {
 		if got := catchAll.MatchString(tt.in); got != tt.want {
