@@ -7,6 +7,9 @@ func LintRules() []Rule {
 	var all []Rule
 	for _, family := range [][]Rule{
 		lintAuthRules(),
+		lintOAuthRules(),
+		lintScopeRules(),
+		lintAgentRules(),
 		dataExposureRules(), resourceLimitRules(), transportRules(), ssrfRules(), authorizationHintRules(), inventoryRules(), postmanLintRules(),
 	} {
 		all = append(all, family...)

@@ -6,6 +6,9 @@ func Checks() []Check {
 	var all []Check
 	for _, family := range [][]Check{
 		authChecks(),
+		oauthChecks(),
+		scopeChecks(),
+		agentChecks(),
 		dataExposureChecks(), resourceLimitChecks(), transportChecks(), ssrfChecks(), authorizationHintChecks(), inventoryChecks(), postmanChecks(),
 	} {
 		all = append(all, family...)

@@ -1,104 +1,93 @@
 package lint
 
 import (
-	"net"
-	"net/url"
+	"regexp"
 	"strings"
 	"unicode"
 )
 
-// nameWords splits an identifier into lower-case words at separators and
-// camel-case humps: "callbackURL" -> [callback url], "owner_id" -> [owner
-// id], "X-RateLimit-Limit" -> [x rate limit limit].
-func nameWords(name string) []string {
-	var words []string
+// words splits an identifier, scope or path into lower-case words: at
+// anything that is not a letter or digit, and at camelCase humps.
+func words(s string) []string {
+	var out []string
 	var cur []rune
 	flush := func() {
 		if len(cur) > 0 {
-			words = append(words, strings.ToLower(string(cur)))
+			out = append(out, strings.ToLower(string(cur)))
 			cur = cur[:0]
 		}
 	}
-	rs := []rune(name)
+	rs := []rune(s)
 	for i, r := range rs {
 		switch {
+		case r == '*':
+			flush()
+			out = append(out, "*")
 		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
 			flush()
-			continue
-		case unicode.IsUpper(r) && len(cur) > 0:
-			prevLower := unicode.IsLower(rs[i-1]) || unicode.IsDigit(rs[i-1])
-			nextLower := i+1 < len(rs) && unicode.IsLower(rs[i+1])
-			if prevLower || (unicode.IsUpper(rs[i-1]) && nextLower) {
-				flush()
-			}
+		case unicode.IsUpper(r) && i > 0 && unicode.IsLower(rs[i-1]):
+			flush()
+			cur = append(cur, r)
+		default:
+			cur = append(cur, r)
 		}
-		cur = append(cur, r)
 	}
 	flush()
-	return words
+	return out
 }
 
-// squashName lower-cases a name and drops everything but letters and
-// digits: "Date-Of_Birth" -> "dateofbirth".
-func squashName(name string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(name) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			b.WriteRune(r)
+func hasWord(ws []string, set map[string]bool) bool {
+	for _, w := range ws {
+		if set[w] {
+			return true
 		}
 	}
-	return b.String()
+	return false
 }
 
-// lastWord is the last word of a name, "" for none.
-func lastWord(name string) string {
-	w := nameWords(name)
-	if len(w) == 0 {
-		return ""
+var (
+	readWords  = map[string]bool{"read": true, "readonly": true, "ro": true, "view": true, "viewer": true, "list": true, "get": true, "reader": true}
+	writeWords = map[string]bool{
+		"write": true, "admin": true, "manage": true, "delete": true, "create": true, "update": true, "edit": true,
+		"modify": true, "rw": true, "readwrite": true, "full": true, "all": true, "owner": true, "writer": true,
+		"editor": true, "*": true, "superuser": true, "root": true,
 	}
-	return w[len(w)-1]
+)
+
+// readClassScope reports whether a scope grants only reading.
+func readClassScope(name string) bool {
+	ws := words(name)
+	return hasWord(ws, readWords) && !hasWord(ws, writeWords)
 }
 
-// isLoopbackHost reports whether a host (no port) is localhost or a
-// loopback address.
-func isLoopbackHost(host string) bool {
-	host = strings.TrimSuffix(strings.ToLower(strings.Trim(host, "[]")), ".")
-	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
+// writeClassScope reports whether a scope grants writing or administration.
+func writeClassScope(name string) bool { return hasWord(words(name), writeWords) }
 
-// cleartextURL reports whether u is an absolute http:// URL to a host that
-// is not loopback. URLs whose host is still a template ({var}, {{var}})
-// are not judged.
-func cleartextURL(u string) (host string, ok bool) {
-	u = strings.TrimSpace(u)
-	if len(u) < 7 || !strings.EqualFold(u[:7], "http://") {
-		return "", false
+var (
+	broadNames = map[string]bool{
+		"admin": true, "root": true, "all": true, "full": true, "*": true, "superuser": true, "sudo": true,
+		"god": true, "everything": true, "full_access": true, "fullaccess": true, "full-access": true,
+		"all_access": true, "allaccess": true, "write": true, "readwrite": true, "read_write": true, "owner": true,
 	}
-	parsed, err := url.Parse(u)
-	if err != nil || parsed.Hostname() == "" || strings.ContainsAny(parsed.Host, "{}") {
-		return "", false
-	}
-	if isLoopbackHost(parsed.Hostname()) {
-		return "", false
-	}
-	return parsed.Hostname(), true
-}
+	// The phrase must end the clause or go on with to/on/for/over/of, so
+	// "full access logs" is not read as a grant.
+	broadDescription = regexp.MustCompile(`(?i)\b(?:(?:full|unrestricted|complete|unlimited|total)\s+(?:access|control|permissions?|privileges?|rights)|super\s?user|all\s+(?:resources|permissions|privileges|scopes|operations))(?:\s*$|\s*[.,;:!)]|\s+(?:to|on|for|over|of|in)\b)`)
+)
 
-// displayURL is a URL as findings may show it: without userinfo (it may
-// hold a password), query or fragment (they may hold keys). Strings that
-// do not parse as URLs are cut at the first '@', '?' or '#'.
-func displayURL(raw string) string {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil {
-		if i := strings.IndexAny(raw, "@?#"); i >= 0 {
-			return raw[:i] + "…"
-		}
-		return raw
+// broadScope says why a scope grants too much, from its name and its
+// declared description.
+func broadScope(name, description string) (string, bool) {
+	n := strings.ToLower(strings.TrimSpace(name))
+	ws := words(n)
+	switch {
+	case broadNames[n]:
+		return "its name grants everything", true
+	case strings.Contains(n, "*"):
+		return "it is a wildcard", true
+	case len(ws) > 1 && (ws[len(ws)-1] == "all" || ws[0] == "all"):
+		return "it covers all resources", true
+	case broadDescription.MatchString(description):
+		return "its description says it grants " + broadDescription.FindString(description), true
 	}
-	u.User, u.RawQuery, u.Fragment, u.ForceQuery = nil, "", "", false
-	return u.String()
+	return "", false
 }
