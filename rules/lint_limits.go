@@ -22,7 +22,7 @@ func resourceLimitRules() []Rule {
 			ID: RuleLintStringUnbounded, Title: "Input string without a length bound",
 			Severity: SeverityLow, OWASP: api4, CWE: []string{"CWE-770"}, Precision: PrecisionHigh,
 			Help: lintHelpMarkdown(
-				"A string in a request body or parameter has no `maxLength`. Servers that trust the description allocate, store and index whatever arrives. `enum`, `const`, a bounded `pattern` (anchored, no `*` or `+`) and length-implying formats (`uuid`, `date`, `date-time`, `email`, `ipv4`, `ipv6`, …) count as bounds, and constraints merged from `allOf` count.",
+				"A string in a request body or a query parameter has no `maxLength` (path segments and headers are bounded by the server's request-line and header limits). Servers that trust the description allocate, store and index whatever arrives. `enum`, `const`, a bounded `pattern` (anchored, no `*` or `+`) and length-implying formats (`uuid`, `date`, `date-time`, `email`, `ipv4`, `ipv6`, …) count as bounds, and constraints merged from `allOf` count.",
 				"Add `maxLength` (or an `enum`, or a precise `format`).",
 				"name:\n  type: string\n  maxLength: 200"),
 		},

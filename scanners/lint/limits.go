@@ -70,6 +70,9 @@ func stringUnbounded(c *Context, d *Document) {
 		if !s.hasType("string") || isFile(s) || enumerated(s) || s.Keyword("maxLength").Exists() {
 			continue
 		}
+		if in.Param != nil && (in.Param.In == "path" || in.Param.In == "header") {
+			continue // bounded by the server's request-line and header size limits
+		}
 		if boundedFormats[strings.ToLower(s.Keyword("format").Str())] || boundedPattern(s.Keyword("pattern").Str()) {
 			continue
 		}
