@@ -30,7 +30,8 @@ var boundedFormats = setOf("uuid", "guid", "date", "date-time", "time", "full-da
 	"double", "float", "mac", "iso-country-code", "country-code", "currency", "language-code", "bcp47",
 	"unix-time", "timestamp", "byte-length")
 
-// fileFormats mark file contents: the upload rule judges them.
+// fileFormats mark file contents in multipart parts, where the upload rule
+// judges them; in JSON, base64 strings (`byte`) are ordinary strings.
 var fileFormats = setOf("binary", "byte", "base64")
 
 // enumerated reports whether enum or const pins the value.
@@ -47,7 +48,13 @@ func boundedPattern(p string) bool {
 	return !strings.ContainsAny(p, "*+") && !strings.Contains(p, ",}")
 }
 
-// isFile reports whether a string schema carries file contents.
+// isBinary reports whether a string schema is raw bytes (format binary,
+// contentMediaType, Swagger 2.0 type file): a file, never a text field.
+func isBinary(s *Schema) bool {
+	return strings.EqualFold(s.Keyword("format").Str(), "binary") || s.Keyword("contentMediaType").Exists() || s.hasType("file")
+}
+
+// isFile reports whether a multipart part carries file contents.
 func isFile(s *Schema) bool {
 	return fileFormats[strings.ToLower(s.Keyword("format").Str())] || s.Keyword("contentEncoding").Exists() ||
 		s.Keyword("contentMediaType").Exists() || s.hasType("file")
@@ -67,7 +74,7 @@ func inputName(in inputSchema) string {
 func stringUnbounded(c *Context, d *Document) {
 	for _, in := range d.inputs().Schemas {
 		s := in.Schema
-		if !s.hasType("string") || isFile(s) || enumerated(s) || s.Keyword("maxLength").Exists() {
+		if !s.hasType("string") || isBinary(s) || enumerated(s) || s.Keyword("maxLength").Exists() {
 			continue
 		}
 		if in.Param != nil && (in.Param.In == "path" || in.Param.In == "header") {
@@ -161,21 +168,14 @@ func uploadUnbounded(c *Context, op *Operation) {
 			}
 			continue
 		}
-		files := []*Schema{}
+		var files []*Schema
 		if fileMedia(m.Type) {
 			files = append(files, m.Schema)
 		}
-		for _, p := range m.Schema.Properties() {
-			if p.Schema == nil {
-				continue
-			}
-			item := p.Schema
-			if item.hasType("array") {
-				item = op.Doc.SchemaAt(p.Schema.Keyword("items"))
-			}
-			if item != nil && item.hasType("string") && isFile(item) {
-				files = append(files, item)
-			}
+		if strings.HasPrefix(strings.ToLower(m.Type), "multipart/") {
+			files = append(files, multipartFiles(m.Schema, op.Doc)...)
+		} else {
+			files = append(files, binaryProperties(m.Schema)...)
 		}
 		for _, f := range files {
 			if f.Keyword("maxLength").Exists() {
@@ -184,6 +184,34 @@ func uploadUnbounded(c *Context, op *Operation) {
 			c.Report(Finding{At: f.Node, Operation: op, Message: fmt.Sprintf("file in the %s body of %s %s has no maxLength and the body no x-max-body-size", m.Type, op.Method, op.Path)})
 		}
 	}
+}
+
+// multipartFiles lists the file parts of a multipart body: binary, base64
+// or content-encoded strings, alone or in arrays.
+func multipartFiles(s *Schema, d *Document) []*Schema {
+	var out []*Schema
+	for _, p := range s.Properties() {
+		item := p.Schema
+		if item != nil && item.hasType("array") {
+			item = d.SchemaAt(item.Keyword("items"))
+		}
+		if item != nil && item.hasType("string") && isFile(item) {
+			out = append(out, item)
+		}
+	}
+	return out
+}
+
+// binaryProperties lists the raw-bytes properties (format binary) of a
+// non-multipart body: a JSON body cannot carry them, but forms can.
+func binaryProperties(s *Schema) []*Schema {
+	var out []*Schema
+	for _, p := range s.Properties() {
+		if p.Schema != nil && p.Schema.hasType("string") && isBinary(p.Schema) {
+			out = append(out, p.Schema)
+		}
+	}
+	return out
 }
 
 // catchAll matches patterns that accept every string, the empty one

@@ -17,8 +17,13 @@ func ssrfChecks() []Check {
 	}
 }
 
-// urlWords end names of URL-valued inputs.
-var urlWords = setOf("url", "uri", "href", "callback", "webhook", "endpoint")
+// urlWords end names of URL-valued inputs. hookWords do too, but only
+// for string body properties: a `callback` query parameter is the JSONP
+// function name (every Google discovery API has one).
+var (
+	urlWords  = setOf("url", "uri", "href", "endpoint")
+	hookWords = setOf("callback", "webhook")
+)
 
 // urlFormats are string formats that hold a URL the server may fetch.
 var urlFormats = setOf("uri", "url", "iri")
@@ -55,11 +60,16 @@ func isRedirectInput(name string, s *Schema) bool {
 }
 
 // isURLInput reports whether an input takes a URL.
-func isURLInput(name string, s *Schema) bool {
+func isURLInput(in namedInput) bool {
+	s := in.Schema
 	if s != nil && !s.hasType("string") && len(s.Types()) > 0 {
 		return false
 	}
-	return urlWords[lastWord(name)] || urlValued(s)
+	w := lastWord(in.Name)
+	if hookWords[w] {
+		return in.Where == "body property" && s != nil && s.hasType("string")
+	}
+	return urlWords[w] || urlValued(s)
 }
 
 // namedInput is a parameter or a body property clients send.
@@ -91,7 +101,7 @@ func namedInputs(d *Document) []namedInput {
 
 func urlInputs(c *Context, d *Document) {
 	for _, in := range namedInputs(d) {
-		if isRedirectInput(in.Name, in.Schema) || !isURLInput(in.Name, in.Schema) {
+		if isRedirectInput(in.Name, in.Schema) || !isURLInput(in) {
 			continue
 		}
 		c.Report(Finding{At: in.At, Operation: in.Op, Evidence: in.Name, Message: fmt.Sprintf("%s %q of %s %s takes a URL: if the server fetches it, check the target against an allow-list", in.Where, in.Name, in.Op.Method, in.Op.Path)})
@@ -155,8 +165,8 @@ func callbacksOverHTTP(c *Context, d *Document) {
 		}
 	}
 	for _, in := range namedInputs(d) {
-		w := lastWord(in.Name)
-		if in.Schema == nil || !strings.Contains(strings.ToLower(in.Name), "callback") && !strings.Contains(strings.ToLower(in.Name), "webhook") || !urlWords[w] {
+		lower := strings.ToLower(in.Name)
+		if in.Schema == nil || !strings.Contains(lower, "callback") && !strings.Contains(lower, "webhook") || !isURLInput(in) {
 			continue
 		}
 		for _, kw := range []string{"example", "default"} {
