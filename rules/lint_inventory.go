@@ -33,8 +33,8 @@ func inventoryRules() []Rule {
 			ID: RuleLintAudienceUndeclared, Title: "API without a declared audience",
 			Severity: SeverityInfo, OWASP: api9, Precision: PrecisionHigh,
 			Help: lintHelpMarkdown(
-				"The document declares no `x-audience` (`info.x-audience` or at the top level) and no server says `x-internal`. Whether the API is public, partner-only or internal decides how it must be exposed and reviewed; without it, internal APIs end up on public gateways.",
-				"Set `info.x-audience` to `public`, `partner`, `internal` (or a list), or `x-internal` on servers.",
+				"The document does not say who may call the API: no `x-api-audience`, no `x-audience` with an audience value (`public`, `partner`, `internal`, Zalando's `company-internal`, `external-public`…; a URL there is the token audience the agent rules read), and no `x-internal` on the document or a server. Whether the API is public, partner-only or internal decides how it must be exposed and reviewed; without it, internal APIs end up on public gateways.",
+				"Set `info.x-api-audience` (or `info.x-audience`) to `public`, `partner` or `internal`, or `x-internal` on servers.",
 				"info:\n  x-audience: internal"),
 		},
 		{

@@ -68,3 +68,20 @@ func TestLintExitCodes(t *testing.T) {
 		})
 	}
 }
+
+func TestScanIncludesLint(t *testing.T) {
+	res := specter(t, ".", nil, "scan", "-f", "json", "--fail-on", "none", "testdata/lint/orders.yaml")
+	if res.code != exitPass {
+		t.Fatalf("exit code %d, want 0\nstderr: %s", res.code, res.stderr)
+	}
+	var rep jsonReport
+	if err := json.Unmarshal([]byte(res.stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range rep.Findings {
+		if f.RuleID == "lint/write-without-auth" && f.Location.Line == 7 {
+			return
+		}
+	}
+	t.Errorf("specter scan did not run the lint rules: %+v", rep.Findings)
+}

@@ -292,6 +292,21 @@ func agentDestructiveWithoutApproval(c *Context, op *Operation) {
 // injectionPhrase matches instructions aimed at a model.
 var injectionPhrase = regexp.MustCompile(`(?i)\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+|your\s+)*(?:previous|prior|above|earlier|preceding|former|system)\s+(?:instructions|prompts?|directions|rules|messages)\b|\bdo\s+not\s+(?:tell|inform|reveal\s+to|mention\s+to)\s+the\s+user\b|<\|im_start\|>|<\|system\|>|\[/?INST\]|<<SYS>>`)
 
+// injectionKeywords are words every injectionPhrase match contains, in
+// lower case: the regexp runs only on texts holding one (a 13 MB spec has
+// megabytes of descriptions, and the regexp backtracks).
+var injectionKeywords = []string{"ignore", "disregard", "forget", "override", "do not", "<|", "inst]", "<<sys>>", "<!--"}
+
+func mayInject(s string) bool {
+	lower := strings.ToLower(s)
+	for _, k := range injectionKeywords {
+		if strings.Contains(lower, k) {
+			return true
+		}
+	}
+	return false
+}
+
 // hiddenRune names an invisible or reordering character, or "".
 func hiddenRune(r rune) string {
 	switch {
@@ -313,7 +328,7 @@ func promptInjection(c *Context, t Text) {
 			break
 		}
 	}
-	if why == "" {
+	if why == "" && mayInject(s) {
 		if m := injectionPhrase.FindString(s); m != "" {
 			why = fmt.Sprintf("instruction to a model %q", m)
 		} else if strings.Contains(s, "<!--") {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/specterhq/specter/surface"
+	"github.com/specterhq/specter/surface/sourcemap"
 )
 
 // methods are the path item members that are operations, in OAS order.
@@ -414,24 +415,29 @@ func (b *builder) schema(n Node, u Usage) *Schema {
 		b.d.Schemas = append(b.d.Schemas, s)
 		b.texts(def)
 	}
-	for _, kw := range schemaChild {
-		c := def.Member(kw)
-		if c.IsSeq() { // draft-4 style tuple `items: [...]`
-			for _, it := range c.Items() {
-				b.schema(it, u)
-			}
+	// One pass over the schema's members (not one lookup per keyword).
+	c := def.Value.Content
+	for i := 0; i+1 < len(c); i += 2 {
+		kind, ok := schemaKeywords[c[i].Value]
+		if !ok {
 			continue
 		}
-		b.schema(c, u)
-	}
-	for _, kw := range schemaChildList {
-		for _, it := range def.Member(kw).Items() {
-			b.schema(it, u)
+		v := deref(c[i+1])
+		if v == nil {
+			continue
 		}
-	}
-	for _, kw := range schemaChildMap {
-		for _, m := range def.Member(kw).Members() {
-			b.schema(m, u)
+		child := Node{File: def.File, Ptr: def.Ptr + "/" + sourcemap.EscapeToken(c[i].Value), Key: c[i], Value: v}
+		switch {
+		case kind == childSchema && !child.IsSeq():
+			b.schema(child, u)
+		case kind == childSchema, kind == childList: // a draft-4 tuple `items: [...]`, or allOf...
+			for _, it := range child.Items() {
+				b.schema(it, u)
+			}
+		case kind == childMap:
+			for _, m := range child.Members() {
+				b.schema(m, u)
+			}
 		}
 	}
 	return s

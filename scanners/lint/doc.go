@@ -37,13 +37,15 @@
 //     critical only for exploitable configurations), OWASP 2023 category,
 //     CWE where obvious, precision, and markdown help (why it matters, how
 //     to fix, a compliant example). Regenerate docs/rules.md with
-//     `go generate ./rules/...` (TestRulesDocCurrent fails until you do).
+//     `go generate ./internal/rulesdoc` (its TestRulesDocCurrent fails until
+//     you do, in CI too).
 //  2. Logic: add a Check to its family's file in this package
 //     (<family>.go, a func <family>Checks() []Check listed in Checks in
 //     checks.go): {Rule: "lint/<name>", Operation: fn} with the hook(s) it
-//     needs: Document, Scheme, Operation, Schema, Text. Read the index
+//     needs: Document, Scheme, Operation, Schema, Text, Collection. Read the index
 //     (Operation.Security, Scheme.Flows, Schema.Keyword for allOf-merged
-//     constraints, Schema.Properties, Operation.Extension for vendor
+//     constraints, Schema.StringBounded/NumberBounded (enum, const and
+//     length-implying formats count), Schema.Properties, Operation.Extension for vendor
 //     extensions with path-item and document defaults, Document.Resolve to
 //     follow a $ref yourself); never walk the tree.
 //  3. Report with c.Report(Finding{At: node, Operation: op, Message: ...,
@@ -63,8 +65,20 @@
 //     offending lines carry `# want: lint/<name>` (one marker per finding;
 //     TestRuleFixtures checks the exact lines) and near-miss*.yaml that
 //     must not trigger the rule (something close: the compliant variant).
-//     A fixture may be a folder for multi-file documents. Swagger 2.0
+//     A fixture may be a folder for multi-file documents. JSON fixtures
+//     (collections) cannot carry comments: put the expected findings in a
+//     sidecar <fixture>.want, one `LINE RULE-ID` per line. Swagger 2.0
 //     fixtures where the rule applies to 2.0 too.
+//
+// Postman collections are not OpenAPI documents: a rule about them uses the
+// Collection hook, which receives the surface.API ingest built (operations
+// with Auth and Request, variables resolved), and reports with
+// c.ReportAt(location, Finding{...}) at the locations that model already
+// holds (Auth.Location, Auth.ParamLocations, Request.Location). Its fixtures
+// are collections in the same testdata/rules/<name>/ folders.
+//
+// The engine's API (Document and its element types, Check, Context,
+// Finding) only grows: new hooks or fields, never a changed meaning.
 //
 // TestChecksMatchCatalog fails when a rule has no check or a check no rule.
 package lint

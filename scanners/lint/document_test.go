@@ -133,3 +133,42 @@ func TestIndexCallbackCycles(t *testing.T) {
 		t.Fatalf("operations %d, callbacks %d; want 2 and 1", len(d.Operations), len(d.Callbacks))
 	}
 }
+
+func TestSchemaBounds(t *testing.T) {
+	d := index(t, "testdata/index/bounds.yaml")
+	byName := map[string]*Schema{}
+	for _, s := range d.Schemas {
+		if s.Node.Key != nil {
+			byName[s.Node.Name()] = s
+		}
+	}
+	for _, tt := range []struct {
+		name           string
+		str, num, seen bool
+	}{
+		{"Base", true, false, true},
+		{"ViaAllOf", true, false, true},
+		{"Enum", true, true, true},
+		{"Const", true, true, true},
+		{"Uuid", true, false, true},
+		{"Free", false, false, true},
+		{"Loop", false, false, true},
+		{"Range", false, true, true},
+		{"Half", false, false, true},
+		{"Legacy", false, true, true},
+		{"BoolOnly", false, false, true},
+		{"MergedRange", false, true, true},
+	} {
+		s := byName[tt.name]
+		if s == nil {
+			t.Errorf("%s not indexed", tt.name)
+			continue
+		}
+		if got := s.StringBounded(); got != tt.str {
+			t.Errorf("%s.StringBounded() = %v, want %v", tt.name, got, tt.str)
+		}
+		if got := s.NumberBounded(); got != tt.num {
+			t.Errorf("%s.NumberBounded() = %v, want %v", tt.name, got, tt.num)
+		}
+	}
+}

@@ -64,16 +64,27 @@ func serverEnvironmentUndeclared(c *Context, d *Document) {
 	}
 }
 
+// apiAudiences are the values of a document-level x-audience that name
+// who may call the API (Zalando's vocabulary and the short forms); any
+// other value (a URL) is the token audience the agent rules read.
+var apiAudiences = setOf("public", "partner", "internal", "external", "private", "component-internal",
+	"business-unit-internal", "company-internal", "external-partner", "external-public")
+
 func audienceUndeclared(c *Context, d *Document) {
-	if d.Extension("x-audience").Exists() || d.Extension("x-internal").Exists() {
+	if d.Extension("x-api-audience").Exists() || d.Extension("x-internal").Exists() {
 		return
+	}
+	for _, v := range d.Extension("x-audience").Strings() {
+		if apiAudiences[strings.ToLower(strings.TrimSpace(v))] {
+			return
+		}
 	}
 	for _, s := range d.Servers {
 		if s.Node.Has("x-internal") || s.Node.Has("x-audience") {
 			return
 		}
 	}
-	c.Report(Finding{At: documentAnchor(d), Message: "the document declares no audience (x-audience: public, partner or internal)"})
+	c.Report(Finding{At: documentAnchor(d), Message: "the document declares who may call the API nowhere (x-api-audience, or x-audience: public, partner or internal)"})
 }
 
 func deprecatedWithoutSunset(c *Context, op *Operation) {

@@ -20,41 +20,10 @@ func postmanChecks() []Check {
 	}
 }
 
-// LintCollection runs the checks with a Collection hook over one Postman
-// collection.
-func (s *Scanner) LintCollection(api *surface.API) []rules.Finding {
-	col := &collector{seen: map[string]bool{}}
-	for _, ch := range s.checks {
-		if ch.Collection != nil {
-			ch.Collection(&Context{Options: s.opts, rule: ch.rule, out: col}, api)
-		}
-	}
-	return col.findings
-}
-
-// nodeAt is the Node a surface location names in file f, so that Postman
-// findings are reported like OpenAPI ones (key line, pointer).
-func nodeAt(f *surface.File, loc rules.Location) Node {
-	if f == nil || f.Tree == nil {
-		return Node{}
-	}
-	v, at, ok := f.Tree.Lookup(loc.Pointer)
-	if !ok {
-		return Node{}
-	}
-	n := Node{File: f, Ptr: loc.Pointer, Value: v}
-	if at != v {
-		n.Key = at
-	}
-	return n
-}
-
-// postmanURLNode is where a request's URL is written.
-func postmanURLNode(f *surface.File, req *surface.Request) Node {
-	if n := nodeAt(f, rules.Location{Pointer: req.Location.Pointer + "/url"}); n.Exists() {
-		return n
-	}
-	return nodeAt(f, req.Location)
+// postmanURLLocation is where a request's URL is written (the request
+// itself when the URL is the request string).
+func postmanURLLocation(f *surface.File, req *surface.Request) rules.Location {
+	return f.Locate(req.Location.Pointer + "/url")
 }
 
 // noCredentials are Postman auth types that send nothing.
@@ -92,7 +61,7 @@ func postmanCredentialsOverHTTP(c *Context, api *surface.API) {
 		if len(carried) == 0 {
 			continue
 		}
-		c.Report(Finding{At: postmanURLNode(api.File, req), Evidence: req.Method + " http://" + host, Key: strings.Join(carried, ","),
+		c.ReportAt(postmanURLLocation(api.File, req), Finding{Evidence: req.Method + " http://" + host, Key: strings.Join(carried, ","),
 			Message: fmt.Sprintf("request %q sends %s over plain http to %s", req.Name, strings.Join(carried, " and "), host)})
 	}
 }
@@ -100,17 +69,17 @@ func postmanCredentialsOverHTTP(c *Context, api *surface.API) {
 func postmanAPIKeyInQuery(c *Context, api *surface.API) {
 	for _, op := range api.Operations {
 		if a := op.Auth; a != nil && strings.EqualFold(a.Type, "apikey") && strings.EqualFold(a.Params["in"], "query") {
-			at := nodeAt(api.File, a.ParamLocations["in"])
-			if !at.Exists() {
-				at = nodeAt(api.File, a.Location)
+			at, ok := a.ParamLocations["in"]
+			if !ok {
+				at = a.Location
 			}
-			c.Report(Finding{At: at, Evidence: a.Params["key"], Message: fmt.Sprintf("apikey auth sends %q in the query string", a.Params["key"])})
+			c.ReportAt(at, Finding{Evidence: a.Params["key"], Message: fmt.Sprintf("apikey auth sends %q in the query string", a.Params["key"])})
 		}
 		for _, p := range op.Parameters {
 			if p.In != "query" || !secrets.IsCredentialName(p.Name) {
 				continue
 			}
-			c.Report(Finding{At: nodeAt(api.File, p.Location), Evidence: p.Name, Message: fmt.Sprintf("request %q puts credential %q in the query string", op.Summary, p.Name)})
+			c.ReportAt(p.Location, Finding{Evidence: p.Name, Message: fmt.Sprintf("request %q puts credential %q in the query string", op.Summary, p.Name)})
 		}
 	}
 }
@@ -134,7 +103,7 @@ func postmanHTTPTokenURL(c *Context, api *surface.API) {
 			if parsed, err := url.Parse(u); err == nil {
 				u = parsed.Scheme + "://" + parsed.Host + parsed.Path
 			}
-			c.Report(Finding{At: nodeAt(api.File, a.ParamLocations[k]), Evidence: u, Key: k,
+			c.ReportAt(a.ParamLocations[k], Finding{Evidence: u, Key: k,
 				Message: fmt.Sprintf("%s auth %s is plain http: credentials and tokens cross the network to %s in clear text", a.Type, k, host)})
 		}
 	}

@@ -19,7 +19,8 @@ import (
 // may carry several, comma-separated), and near-miss*.yaml fixtures, on
 // which the rule must report nothing. A fixture may be a folder instead of
 // a file (multi-file documents): its markers are read from every file in
-// it.
+// it. For JSON (no comments), a sidecar file <fixture>.want lists the
+// expected findings as `LINE RULE-ID` lines.
 
 var wantMarker = regexp.MustCompile(`#\s*want:\s*(.+)$`)
 
@@ -31,6 +32,9 @@ func expected(t *testing.T, fixture, id string) map[string]int {
 	err := filepath.Walk(fixture, func(path string, info os.FileInfo, err error) error {
 		if err != nil || info.IsDir() {
 			return err
+		}
+		if strings.HasSuffix(path, ".want") {
+			return sidecarMarkers(path, id, want)
 		}
 		f, err := os.Open(path)
 		if err != nil {
@@ -58,6 +62,24 @@ func expected(t *testing.T, fixture, id string) map[string]int {
 	return want
 }
 
+// sidecarMarkers reads a .want file: `LINE RULE-ID` per line, about the
+// fixture named like it without .want.
+func sidecarMarkers(path, id string, want map[string]int) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	target := filepath.ToSlash(strings.TrimSuffix(path, ".want"))
+	for _, line := range strings.Split(string(data), "\n") {
+		var n int
+		var rule string
+		if _, err := fmt.Sscanf(line, "%d %s", &n, &rule); err == nil && rule == id {
+			want[fmt.Sprintf("%s:%d", target, n)]++
+		}
+	}
+	return nil
+}
+
 func TestRuleFixtures(t *testing.T) {
 	for _, r := range rules.LintRules() {
 		name := strings.TrimPrefix(r.ID, "lint/")
@@ -70,6 +92,9 @@ func TestRuleFixtures(t *testing.T) {
 			var triggers, nearMisses int
 			for _, e := range entries {
 				fixture := filepath.ToSlash(filepath.Join(dir, e.Name()))
+				if strings.HasSuffix(e.Name(), ".want") {
+					continue // read with its fixture
+				}
 				switch {
 				case strings.HasPrefix(e.Name(), "trigger"):
 					triggers++
@@ -79,6 +104,11 @@ func TestRuleFixtures(t *testing.T) {
 					continue
 				}
 				want := expected(t, fixture, r.ID)
+				if _, err := os.Stat(fixture + ".want"); err == nil {
+					for k, n := range expected(t, fixture+".want", r.ID) {
+						want[k] += n
+					}
+				}
 				if strings.HasPrefix(e.Name(), "trigger") && len(want) == 0 {
 					t.Errorf("%s: a trigger fixture without a `# want: %s` marker", fixture, r.ID)
 				}

@@ -87,7 +87,10 @@ type Check struct {
 	Schema func(c *Context, s *Schema)
 	// Text is called for every description, summary and title.
 	Text func(c *Context, t Text)
-	// Collection is called for every Postman collection (c.Doc is nil).
+	// Collection is called for every Postman collection of the surface
+	// (loaded by ingest into a surface.API with Operations carrying Auth
+	// and Request). Context.Doc is nil; report with Context.ReportAt and
+	// the locations the model holds (Auth.Location, Request.Location...).
 	Collection func(c *Context, api *surface.API)
 }
 
@@ -108,8 +111,8 @@ type Finding struct {
 	Key string
 }
 
-// Context is handed to every hook: the document, the scanner's options,
-// and Report.
+// Context is handed to every hook: the document (nil in Collection
+// hooks), the scanner's options, and Report.
 type Context struct {
 	Doc     *Document
 	Options Options
@@ -132,6 +135,20 @@ func (c *Context) Report(f Finding) {
 		Evidence: f.Evidence,
 		Key:      f.Key,
 	}
+	if f.Operation != nil {
+		rf.Operation = f.Operation.Ref()
+	}
+	rf.SetFingerprint()
+	c.out.add(rf)
+}
+
+// ReportAt records a finding at a location the surface model already
+// holds (Postman auth blocks, requests, variables); f.At is ignored.
+func (c *Context) ReportAt(loc rules.Location, f Finding) {
+	if loc.File == "" {
+		return
+	}
+	rf := rules.Finding{RuleID: c.rule.ID, Severity: c.rule.Severity, Message: f.Message, Location: loc, Evidence: f.Evidence, Key: f.Key}
 	if f.Operation != nil {
 		rf.Operation = f.Operation.Ref()
 	}
@@ -166,7 +183,11 @@ type boundCheck struct {
 // New builds the scanner with every check of Checks(); it fails when a
 // check names a rule the catalog does not hold.
 func New(opts Options) (*Scanner, error) {
-	catalog, err := rules.NewCatalog(rules.LintRules()...)
+	return newScanner(opts, rules.LintRules(), Checks())
+}
+
+func newScanner(opts Options, rs []rules.Rule, checks []Check) (*Scanner, error) {
+	catalog, err := rules.NewCatalog(rs...)
 	if err != nil {
 		return nil, fmt.Errorf("lint scanner: %w", err)
 	}
@@ -178,7 +199,7 @@ func New(opts Options) (*Scanner, error) {
 		}
 		s.opts.Credentials = det
 	}
-	for _, ch := range Checks() {
+	for _, ch := range checks {
 		r := catalog.Lookup(ch.Rule)
 		if r == nil {
 			return nil, fmt.Errorf("lint scanner: check %s has no rule in the catalog", ch.Rule)
@@ -234,7 +255,7 @@ func (s *Scanner) Scan(ctx context.Context, surf *surface.Surface) ([]rules.Find
 	}
 	for _, api := range surf.APIs {
 		if api.Format.IsPostman() {
-			out = append(out, s.LintCollection(api)...)
+			out = append(out, s.lintCollection(api)...)
 		}
 	}
 	SortFindings(out)
@@ -253,6 +274,17 @@ func (s *Scanner) lintFile(ctx context.Context, root *surface.File, r *resolver)
 		return nil, err
 	}
 	return s.Lint(d), nil
+}
+
+// lintCollection runs the Collection hooks over a Postman collection.
+func (s *Scanner) lintCollection(api *surface.API) []rules.Finding {
+	col := &collector{seen: map[string]bool{}}
+	for _, ch := range s.checks {
+		if ch.Collection != nil {
+			ch.Collection(&Context{Options: s.opts, rule: ch.rule, out: col}, api)
+		}
+	}
+	return col.findings
 }
 
 // Lint runs every check over an indexed document.

@@ -98,10 +98,51 @@ func (s *Schema) eachAllOf(fn func(Node) bool) {
 	walk(s.Node)
 }
 
-// schemaChildren are the keywords whose value is a schema, and those whose
-// value is a list or a map of schemas.
-var (
-	schemaChild     = []string{"items", "additionalProperties", "unevaluatedProperties", "unevaluatedItems", "not", "if", "then", "else", "contains", "propertyNames", "additionalItems"}
-	schemaChildList = []string{"allOf", "anyOf", "oneOf", "prefixItems"}
-	schemaChildMap  = []string{"properties", "patternProperties", "dependentSchemas", "$defs", "definitions"}
+// childKind says how a keyword's value holds schemas.
+type childKind uint8
+
+const (
+	childSchema childKind = iota // a schema
+	childList                    // a list of schemas
+	childMap                     // a map of names to schemas
 )
+
+// schemaKeywords are the keywords whose value holds schemas.
+var schemaKeywords = map[string]childKind{
+	"items": childSchema, "additionalProperties": childSchema, "unevaluatedProperties": childSchema,
+	"unevaluatedItems": childSchema, "not": childSchema, "if": childSchema, "then": childSchema,
+	"else": childSchema, "contains": childSchema, "propertyNames": childSchema, "additionalItems": childSchema,
+	"allOf": childList, "anyOf": childList, "oneOf": childList, "prefixItems": childList,
+	"properties": childMap, "patternProperties": childMap, "dependentSchemas": childMap,
+	"$defs": childMap, "definitions": childMap,
+}
+
+// lengthImplyingFormats are string formats whose values have a bounded
+// length, so they bound a string like maxLength does.
+var lengthImplyingFormats = map[string]bool{
+	"date": true, "date-time": true, "time": true, "duration": true, "uuid": true,
+	"ipv4": true, "ipv6": true, "email": true, "idn-email": true, "hostname": true,
+	"idn-hostname": true, "int32": true, "int64": true,
+}
+
+// StringBounded reports whether the schema bounds the length of its
+// strings, allOf merged: maxLength, enum, const, or a length-implying
+// format (date, date-time, uuid, ipv4, ipv6, email, hostname...).
+func (s *Schema) StringBounded() bool {
+	if s.Keyword("maxLength").Exists() || s.Keyword("enum").Exists() || s.Keyword("const").Exists() {
+		return true
+	}
+	return lengthImplyingFormats[s.Keyword("format").Str()]
+}
+
+// NumberBounded reports whether the schema bounds its numbers on both
+// sides, allOf merged: (exclusive)minimum and (exclusive)maximum, or enum
+// or const.
+func (s *Schema) NumberBounded() bool {
+	if s.Keyword("enum").Exists() || s.Keyword("const").Exists() {
+		return true
+	}
+	lower := s.Keyword("minimum").Exists() || s.Keyword("exclusiveMinimum").IsScalar() && s.Keyword("exclusiveMinimum").Str() != "true" && s.Keyword("exclusiveMinimum").Str() != "false"
+	upper := s.Keyword("maximum").Exists() || s.Keyword("exclusiveMaximum").IsScalar() && s.Keyword("exclusiveMaximum").Str() != "true" && s.Keyword("exclusiveMaximum").Str() != "false"
+	return lower && upper
+}

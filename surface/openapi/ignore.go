@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"regexp"
@@ -25,6 +26,9 @@ var ruleIDPattern = regexp.MustCompile(`^(\*|[A-Za-z0-9][A-Za-z0-9._-]*/(\*|[A-Z
 func collectIgnores(f *surface.File) ([]surface.InlineIgnore, error) {
 	if f.Tree == nil || f.Tree.Root == nil {
 		return nil, nil
+	}
+	if f.Data != nil && !bytes.Contains(f.Data, []byte(IgnoreKey)) {
+		return nil, nil // no annotation: skip the walk (a key spelt with escapes is not recognised)
 	}
 	var out []surface.InlineIgnore
 	var errs []error

@@ -75,7 +75,12 @@ type refReader struct {
 
 	files map[string]*surface.File // by cleaned absolute path, root included
 	order []*surface.File          // files other than the root, in the order first read
-	sites map[string]refSite       // first $ref naming each target (absolute path or URL without fragment)
+	// sites maps each target (absolute path or URL without fragment) to the
+	// first $ref naming it. It is built on the first refusal only: walking
+	// every file for it costs a large share of a lint run, and only an
+	// error message needs it.
+	sites   map[string]refSite
+	indexed int // how many files (root, then order) sites covers
 }
 
 func newRefReader(ctx context.Context, root *surface.File, opts Options) (*refReader, error) {
@@ -100,12 +105,21 @@ func newRefReader(ctx context.Context, root *surface.File, opts Options) (*refRe
 	if opts.AllowRemoteRefs {
 		r.client = &http.Client{Timeout: remoteTimeout}
 	}
-	r.index(root)
 	return r, nil
 }
 
 // location is the URL the loader resolves the root's relative refs against.
 func (r *refReader) location() *url.URL { return &url.URL{Path: filepath.ToSlash(r.rootAbs)} }
+
+// indexSites indexes the files read since the last call, root first then
+// in the order they were read, so that sites keeps the first $ref naming
+// each target.
+func (r *refReader) indexSites() {
+	files := append([]*surface.File{r.root}, r.order...)
+	for ; r.indexed < len(files); r.indexed++ {
+		r.index(files[r.indexed])
+	}
+}
 
 // index records where each $ref of a file is written, keyed by the location
 // the loader will ask for, so that a refusal names the $ref as written.
@@ -159,6 +173,7 @@ func targetKey(u *url.URL) string {
 }
 
 func (r *refReader) refError(target, reason string) error {
+	r.indexSites()
 	e := &RefError{Target: target, Reason: reason}
 	if s, ok := r.sites[target]; ok {
 		e.Ref, e.Site = s.raw, s.String()
@@ -236,7 +251,6 @@ func (r *refReader) readLocal(key, target string) (*surface.File, error) {
 	}
 	r.files[target] = f
 	r.order = append(r.order, f)
-	r.index(f)
 	return f, nil
 }
 
