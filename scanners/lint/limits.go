@@ -24,12 +24,6 @@ func resourceLimitChecks() []Check {
 	}
 }
 
-// boundedFormats imply a maximum length.
-var boundedFormats = setOf("uuid", "guid", "date", "date-time", "time", "full-date", "full-time", "email",
-	"idn-email", "ipv4", "ipv6", "hostname", "idn-hostname", "duration", "int32", "int64", "decimal",
-	"double", "float", "mac", "iso-country-code", "country-code", "currency", "language-code", "bcp47",
-	"unix-time", "timestamp", "byte-length")
-
 // fileFormats mark file contents in multipart parts, where the upload rule
 // judges them; in JSON, base64 strings (`byte`) are ordinary strings.
 var fileFormats = setOf("binary", "byte", "base64")
@@ -74,14 +68,11 @@ func inputName(in inputSchema) string {
 func stringUnbounded(c *Context, d *Document) {
 	for _, in := range d.inputs().Schemas {
 		s := in.Schema
-		if !s.hasType("string") || isBinary(s) || enumerated(s) || s.Keyword("maxLength").Exists() {
+		if !s.hasType("string") || isBinary(s) || s.StringBounded() || boundedPattern(s.Keyword("pattern").Str()) {
 			continue
 		}
 		if in.Param != nil && (in.Param.In == "path" || in.Param.In == "header") {
 			continue // bounded by the server's request-line and header size limits
-		}
-		if boundedFormats[strings.ToLower(s.Keyword("format").Str())] || boundedPattern(s.Keyword("pattern").Str()) {
-			continue
 		}
 		c.Report(Finding{At: s.Node, Operation: in.Op, Message: fmt.Sprintf("string %s of %s %s has no maxLength, enum or length-bounding format", inputName(in), in.Op.Method, in.Op.Path)})
 	}
@@ -90,24 +81,20 @@ func stringUnbounded(c *Context, d *Document) {
 func numberUnbounded(c *Context, d *Document) {
 	for _, in := range d.inputs().Schemas {
 		s := in.Schema
-		if !s.hasType("integer") && !s.hasType("number") || enumerated(s) {
+		if !s.hasType("integer") && !s.hasType("number") || s.NumberBounded() {
 			continue
 		}
 		if in.Param != nil && isPageSize(in.Param) {
 			continue // lint/pagination-unbounded speaks for page sizes
 		}
-		// In 3.0 exclusiveMinimum is a boolean next to minimum; in 3.1 a number.
-		low := s.Keyword("minimum").Exists() || (s.Keyword("exclusiveMinimum").Exists() && s.Keyword("exclusiveMinimum").Str() != "true" && s.Keyword("exclusiveMinimum").Str() != "false")
-		high := s.Keyword("maximum").Exists() || (s.Keyword("exclusiveMaximum").Exists() && s.Keyword("exclusiveMaximum").Str() != "true" && s.Keyword("exclusiveMaximum").Str() != "false")
+		low := s.Keyword("minimum").Exists() || s.Keyword("exclusiveMinimum").Exists() && s.Keyword("exclusiveMinimum").Str() != "true" && s.Keyword("exclusiveMinimum").Str() != "false"
+		high := s.Keyword("maximum").Exists() || s.Keyword("exclusiveMaximum").Exists() && s.Keyword("exclusiveMaximum").Str() != "true" && s.Keyword("exclusiveMaximum").Str() != "false"
 		var missing []string
 		if !low {
 			missing = append(missing, "minimum")
 		}
 		if !high {
 			missing = append(missing, "maximum")
-		}
-		if len(missing) == 0 {
-			continue
 		}
 		c.Report(Finding{At: s.Node, Operation: in.Op, Message: fmt.Sprintf("number %s of %s %s has no %s", inputName(in), in.Op.Method, in.Op.Path, strings.Join(missing, " and no "))})
 	}
