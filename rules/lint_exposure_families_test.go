@@ -5,11 +5,12 @@ import (
 	"testing"
 )
 
-// TestLintFamiliesBMetadata holds every rule of these families to the
-// catalog's standard: an OWASP category, a help with the three parts, a
-// precision, and high or critical only where the configuration is
-// exploitable as written.
-func TestLintFamiliesBMetadata(t *testing.T) {
+// TestExposureFamiliesMetadata holds every rule of the data exposure,
+// resource limits, transport, SSRF, authorization hints, inventory and
+// Postman families to the catalog's standard: an OWASP category, a help
+// with the three parts, a precision, and high or critical only where the
+// configuration is exploitable as written.
+func TestExposureFamiliesMetadata(t *testing.T) {
 	exploitable := map[string]bool{
 		RuleLintClassifiedPublicResponse: true, RuleLintCardVerificationResponse: true,
 		RuleLintCredentialLikeExample: true, RuleLintCORSWildcardCredential: true,
@@ -30,7 +31,7 @@ func TestLintFamiliesBMetadata(t *testing.T) {
 		if r.OWASP == "" || r.Precision == "" {
 			t.Errorf("%s: missing OWASP category or precision", r.ID)
 		}
-		for _, part := range []string{"**Why it matters.**", "**How to fix.**", "Compliant example:\n\n    "} {
+		for _, part := range []string{"**Why it matters.**", "**How to fix.**", "```yaml\n"} {
 			if !strings.Contains(r.Help, part) {
 				t.Errorf("%s: help lacks %q", r.ID, part)
 			}
