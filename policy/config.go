@@ -36,6 +36,9 @@ type Config struct {
 	// Ignore are the config-file suppressions in file order.
 	Ignore []IgnoreRule
 	Gate   GateConfig
+	// Lint holds the lint scanner's policy values; zero fields mean the
+	// scanner's defaults.
+	Lint LintConfig
 
 	// excludeLines[i] is the line Exclude[i] was read from, when read.
 	excludeLines []int
@@ -75,6 +78,21 @@ type GateConfig struct {
 	// Max holds the per-severity maximum counts of unsuppressed findings.
 	Max  map[rules.Severity]int
 	Line int // where fail-on was read; 0 when not read from a file
+}
+
+// LintConfig is the lint section of the config file: the values some lint
+// rules compare against.
+type LintConfig struct {
+	// ScopePattern is the regular expression scope names must match
+	// (lint/scope-name-grammar); "" for the default grammar.
+	ScopePattern string
+	// MaxTokenTTL and AgentMaxTokenTTL are the longest token lifetimes in
+	// seconds (lint/token-ttl-too-long, lint/agent-token-ttl-too-long).
+	MaxTokenTTL      int64
+	AgentMaxTokenTTL int64
+	// MaxScopesPerOperation and MaxScopesPerScheme bound scope sprawl.
+	MaxScopesPerOperation int
+	MaxScopesPerScheme    int
 }
 
 // DefaultConfig is the config used when there is no config file: every rule

@@ -118,6 +118,7 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"rule-wildcard-misuse.yaml", []string{"rule-wildcard-misuse.yaml:3:3:", "only allowed as <family>/* or *"}},
 		{"not-a-mapping.yaml", []string{"not-a-mapping.yaml:1:1:", "want a mapping, found a list"}},
 		{"does-not-exist.yaml", []string{"read config", "does-not-exist.yaml"}},
+		{"bad-lint.yaml", []string{"bad-lint.yaml:3:18: lint: scope-pattern: error parsing regexp", `bad-lint.yaml:4:18: lint: max-token-ttl: want a positive whole number, found "-5"`, `bad-lint.yaml:5:24: lint: agent-max-token-ttl: want a positive whole number, found "soon"`, `bad-lint.yaml:6:3: lint: unknown key "max-scope"`}},
 	} {
 		t.Run(tt.file, func(t *testing.T) {
 			cfg, err := LoadConfig(fixture(tt.file))
@@ -130,6 +131,20 @@ func TestLoadConfigErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestLoadConfigLint(t *testing.T) {
+	cfg, err := LoadConfig(fixture("lint.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := LintConfig{ScopePattern: "^[a-z]+:[a-z]+$", MaxTokenTTL: 1800, AgentMaxTokenTTL: 300, MaxScopesPerOperation: 3, MaxScopesPerScheme: 20}
+	if cfg.Lint != want {
+		t.Errorf("Lint = %+v, want %+v", cfg.Lint, want)
+	}
+	if DefaultConfig().Lint != (LintConfig{}) {
+		t.Error("the default config sets lint values")
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -128,7 +129,7 @@ func (p *configParser) members(n *yaml.Node, what string, allowed []string) [][2
 }
 
 func (p *configParser) parse(root *yaml.Node) {
-	members := p.members(root, "config", []string{"version", "exclude", "rules", "ignore", "gate"})
+	members := p.members(root, "config", []string{"version", "exclude", "rules", "ignore", "gate", "lint"})
 	if root.Kind != yaml.MappingNode {
 		return
 	}
@@ -147,6 +148,8 @@ func (p *configParser) parse(root *yaml.Node) {
 			p.ignore(v)
 		case "gate":
 			p.gate(v)
+		case "lint":
+			p.lint(v)
 		}
 	}
 	if !sawVersion {
@@ -324,6 +327,39 @@ func (p *configParser) gate(v *yaml.Node) {
 				}
 				p.cfg.Gate.Max[sev] = n
 			}
+		}
+	}
+}
+
+func (p *configParser) lint(v *yaml.Node) {
+	for _, kv := range p.members(v, "lint", []string{"scope-pattern", "max-token-ttl", "agent-max-token-ttl", "max-scopes-per-operation", "max-scopes-per-scheme"}) {
+		k, val := kv[0], kv[1]
+		s, ok := p.scalar(val, "lint: "+k.Value)
+		if !ok {
+			continue
+		}
+		if k.Value == "scope-pattern" {
+			if _, err := regexp.Compile(s); err != nil {
+				p.errorf(val, "lint: scope-pattern: %v", err)
+				continue
+			}
+			p.cfg.Lint.ScopePattern = s
+			continue
+		}
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n <= 0 || n > 1<<31 {
+			p.errorf(val, "lint: %s: want a positive whole number, found %q", k.Value, s)
+			continue
+		}
+		switch k.Value {
+		case "max-token-ttl":
+			p.cfg.Lint.MaxTokenTTL = n
+		case "agent-max-token-ttl":
+			p.cfg.Lint.AgentMaxTokenTTL = n
+		case "max-scopes-per-operation":
+			p.cfg.Lint.MaxScopesPerOperation = int(n)
+		case "max-scopes-per-scheme":
+			p.cfg.Lint.MaxScopesPerScheme = int(n)
 		}
 	}
 }

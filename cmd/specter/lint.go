@@ -1,7 +1,12 @@
 package main
 
 import (
+	"fmt"
+	"regexp"
+
 	"github.com/spf13/cobra"
+
+	"github.com/specterhq/specter/policy"
 
 	"github.com/specterhq/specter/scanners"
 	"github.com/specterhq/specter/scanners/lint"
@@ -27,8 +32,9 @@ inline.`
   specter lint specs/ -f sarif -o lint.sarif --fail-on medium`
 }
 
-// scannersFor builds the scanners a command runs.
-func scannersFor(kind scanKind, f *scanFlags) ([]scanners.Scanner, error) {
+// scannersFor builds the scanners a command runs, the lint scanner with
+// the config file's lint section.
+func scannersFor(kind scanKind, f *scanFlags, cfg *policy.Config) ([]scanners.Scanner, error) {
 	var out []scanners.Scanner
 	if kind == scanAll || kind == scanSecrets {
 		s, err := secrets.New(secrets.Options{ShowSecrets: f.showSecrets})
@@ -38,7 +44,19 @@ func scannersFor(kind scanKind, f *scanFlags) ([]scanners.Scanner, error) {
 		out = append(out, s)
 	}
 	if kind == scanAll || kind == scanLint {
-		opts := lint.Options{}
+		opts := lint.Options{
+			MaxTokenTTL:           cfg.Lint.MaxTokenTTL,
+			AgentMaxTokenTTL:      cfg.Lint.AgentMaxTokenTTL,
+			MaxScopesPerOperation: cfg.Lint.MaxScopesPerOperation,
+			MaxScopesPerScheme:    cfg.Lint.MaxScopesPerScheme,
+		}
+		if cfg.Lint.ScopePattern != "" {
+			re, err := regexp.Compile(cfg.Lint.ScopePattern)
+			if err != nil {
+				return nil, fmt.Errorf("lint: scope-pattern: %w", err)
+			}
+			opts.ScopePattern = re
+		}
 		if len(out) > 0 { // scan: lint's example check reuses the secret scanner's detectors
 			if det, ok := out[0].(*secrets.Scanner); ok {
 				opts.Credentials, opts.SecretsReported = det, true

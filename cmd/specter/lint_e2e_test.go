@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"testing"
 )
@@ -84,4 +85,51 @@ func TestScanIncludesLint(t *testing.T) {
 		}
 	}
 	t.Errorf("specter scan did not run the lint rules: %+v", rep.Findings)
+}
+
+// TestLintConfigSection: the config file's lint section reaches the rules
+// (a stricter scope grammar flags a scope the default accepts).
+func TestLintConfigSection(t *testing.T) {
+	dir := t.TempDir()
+	spec := `openapi: 3.0.3
+info: {title: T, version: "1"}
+paths: {}
+components:
+  securitySchemes:
+    oauth:
+      type: oauth2
+      flows:
+        clientCredentials:
+          tokenUrl: https://a.example.com/t
+          scopes:
+            orders.read: Read
+`
+	writeFile(t, filepath.Join(dir, "api.yaml"), spec)
+	count := func() int {
+		rep, res := lintJSON(t, dir, "--fail-on", "none", "api.yaml")
+		if res.code != exitPass {
+			t.Fatalf("exit %d: %s", res.code, res.stderr)
+		}
+		n := 0
+		for _, f := range rep.Findings {
+			if f.RuleID == "lint/scope-name-grammar" {
+				n++
+			}
+		}
+		return n
+	}
+	if n := count(); n != 0 {
+		t.Fatalf("default grammar: %d findings, want 0", n)
+	}
+	writeFile(t, filepath.Join(dir, ".specter.yaml"), "version: 1\nlint:\n  scope-pattern: \"^[a-z]+:[a-z]+$\"\n")
+	if n := count(); n != 1 {
+		t.Errorf("configured grammar: %d findings, want 1", n)
+	}
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -176,7 +176,7 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 		fmt.Fprintf(st.err, "specter: input error: %v\n", p)
 	}
 
-	scanList, err := scannersFor(kind, f)
+	scanList, err := scannersFor(kind, f, cfg)
 	if err != nil {
 		return fmt.Errorf("starting the scanners: %w", err)
 	}
