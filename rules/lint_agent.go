@@ -43,7 +43,7 @@ func lintAgentRules() []Rule {
 		{
 			ID: "lint/agent-token-ttl-too-long", Title: "Token lifetime for agents above policy, or undeclared",
 			Severity: SeverityMedium, OWASP: "API2:2023", CWE: []string{"CWE-613"}, Precision: PrecisionHigh,
-			Help: lintHelp("Agent tokens travel through tool runtimes and logs; the agent policy caps their lifetime at 15 minutes (900 s). A scheme agent-allowed operations use must declare `x-token-ttl` within it (mTLS and DPoP-bound schemes are exempt).",
+			Help: lintHelp("Agent tokens travel through tool runtimes and logs; the agent policy caps their lifetime at 15 minutes (900 s; `lint.agent-max-token-ttl` in `.specter.yaml`). A scheme agent-allowed operations use must declare `x-token-ttl` within it (mTLS and DPoP-bound schemes are exempt).",
 				"Issue short-lived tokens to agents and declare `x-token-ttl`.",
 				"components:\n  securitySchemes:\n    oauth:\n      type: oauth2\n      x-token-ttl: 600\n      flows: {clientCredentials: {tokenUrl: https://auth.example.com/token, scopes: {}}}"),
 		},

@@ -42,7 +42,7 @@ func lintOAuthRules() []Rule {
 		{
 			ID: "lint/token-ttl-too-long", Title: "Access-token lifetime above policy",
 			Severity: SeverityLow, OWASP: "API2:2023", CWE: []string{"CWE-613"}, Precision: PrecisionHigh,
-			Help: lintHelp("A long-lived bearer token is a long-lived credential: whoever copies it from a log or a device keeps access until it expires. The default policy is one hour (3600 s).",
+			Help: lintHelp("A long-lived bearer token is a long-lived credential: whoever copies it from a log or a device keeps access until it expires. The default policy is one hour (3600 s); set `lint.max-token-ttl` in `.specter.yaml` to change it.",
 				"Shorten the lifetime and use refresh tokens, or sender-constrain the tokens (DPoP, mTLS).",
 				"components:\n  securitySchemes:\n    oauth:\n      type: oauth2\n      x-token-ttl: 900\n      flows: {clientCredentials: {tokenUrl: https://auth.example.com/token, scopes: {}}}"),
 		},

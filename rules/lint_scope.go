@@ -77,14 +77,14 @@ func lintScopeRules() []Rule {
 		{
 			ID: "lint/scope-name-grammar", Title: "Scope name does not follow the naming grammar",
 			Severity: SeverityInfo, OWASP: "API5:2023", Precision: PrecisionHigh,
-			Help: lintHelp("Consistent scope names (`resource:action`, `resource.action`) let reviewers and agents see at a glance what a scope grants and spot broad or misplaced ones. The default grammar accepts lower-case words joined by `:` `.` `_` `-` `/`, and https URLs; spaces, upper case and punctuation are flagged.",
+			Help: lintHelp("Consistent scope names (`resource:action`, `resource.action`) let reviewers and agents see at a glance what a scope grants and spot broad or misplaced ones. The default grammar accepts lower-case words joined by `:` `.` `_` `-` `/`, and https URLs; spaces, upper case and punctuation are flagged. Set your own grammar with `lint.scope-pattern` in `.specter.yaml`.",
 				"Rename the scope to the grammar.",
 				"scopes:\n  orders:read: Read orders"),
 		},
 		{
 			ID: "lint/scope-sprawl", Title: "Too many scopes",
 			Severity: SeverityInfo, OWASP: "API5:2023", Precision: PrecisionMedium,
-			Help: lintHelp("An alternative that requires more than 5 scopes at once, or a scheme that declares more than 50, makes consent meaningless and least privilege hard to review.",
+			Help: lintHelp("An alternative that requires more than 5 scopes at once, or a scheme that declares more than 50, makes consent meaningless and least privilege hard to review. The limits are `lint.max-scopes-per-operation` and `lint.max-scopes-per-scheme` in `.specter.yaml`.",
 				"Group scopes by resource and action; require one or two per operation.",
 				"security:\n  - oauth: [orders:write]"),
 		},

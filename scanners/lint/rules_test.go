@@ -2,6 +2,7 @@ package lint
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -116,7 +117,24 @@ func TestRuleFixtures(t *testing.T) {
 					t.Errorf("%s: a near-miss fixture with markers", fixture)
 				}
 				got := map[string]int{}
-				for _, f := range byRule(lintPaths(t, fixture), r.ID) {
+				surf := load(t, fixture)
+				sc, err := New(Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				all, err := sc.Scan(context.Background(), surf)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, f := range byRule(all, r.ID) {
+					// The pointer names the reported key in the reported
+					// file: what x-specter-ignore on it or any ancestor
+					// matches.
+					if file := surf.FileByPath(f.Location.File); file == nil || file.Tree == nil {
+						t.Errorf("%s: finding in a file the scan did not read: %+v", fixture, f.Location)
+					} else if line, col := file.Tree.Position(f.Location.Pointer); line != f.Location.Line || col != f.Location.Column {
+						t.Errorf("%s: finding at %d:%d but its pointer %s names %d:%d", fixture, f.Location.Line, f.Location.Column, f.Location.Pointer, line, col)
+					}
 					got[fmt.Sprintf("%s:%d", f.Location.File, f.Location.Line)]++
 					if f.Severity != r.Severity {
 						t.Errorf("%s: severity %v, catalog says %v", fixture, f.Severity, r.Severity)
