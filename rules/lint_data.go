@@ -93,7 +93,7 @@ func dataExposureRules() []Rule {
 			ID: RuleLintCredentialLikeExample, Title: "Credential-like value in an example or default",
 			Severity: SeverityHigh, OWASP: "API8:2023", CWE: []string{"CWE-798"}, Precision: PrecisionMedium,
 			Help: lintHelp(
-				"An `example`, `examples`, `x-example` or `default` holds a value the secret scanner's detectors recognise as a credential (a provider key, a JWT, a literal in a credential-named field). Published API descriptions are public, and a default is sent by generated clients. `specter scan` reports these values under the `secrets/` rule that matched and leaves this rule quiet; this rule is how `specter lint`, which runs without the secret scanner, reports them.",
+				"An `example`, `examples`, `x-example` or `default` holds a value the secret scanner's detectors recognise as a credential (a provider key, a JWT, a literal in a credential-named field that mixes letters and digits, so that `key: jira-software` is not one). Published API descriptions are public, and a default is sent by generated clients. `specter scan` reports these values under the `secrets/` rule that matched and leaves this rule quiet; this rule is how `specter lint`, which runs without the secret scanner, reports them.",
 				"Rotate the credential if it is real, and write a placeholder instead.",
 				"api_key:\n  type: string\n  example: <your-api-key>"),
 		},

@@ -479,12 +479,31 @@ func credentialValues(c *Context, op *Operation, name string, v Node, depth int)
 			return
 		}
 		rule, ok := c.Options.Credentials.LooksLikeCredential(name, val)
-		if !ok {
+		if !ok || rule == rules.RuleSecretsHardcodedCredential && !randomLooking(val) {
 			return
 		}
 		c.Report(Finding{At: v, Operation: op, Evidence: secrets.Redact(val),
 			Message: fmt.Sprintf("example of %q looks like a real credential (%s)", name, rule)})
 	}
+}
+
+// randomLooking reports whether a value has the shape of a generated or
+// chosen secret: letters mixed with digits, or long and mixed-case. It
+// guards the name-only verdict (a field named "key" or "token"), whose
+// examples are as often identifiers such as "jira-software".
+func randomLooking(v string) bool {
+	var lower, upper, digit bool
+	for _, r := range v {
+		switch {
+		case r >= 'a' && r <= 'z':
+			lower = true
+		case r >= 'A' && r <= 'Z':
+			upper = true
+		case r >= '0' && r <= '9':
+			digit = true
+		}
+	}
+	return (lower || upper) && digit || len(v) >= 16 && lower && upper
 }
 
 func credentialLikeSchemaExample(c *Context, s *Schema) {

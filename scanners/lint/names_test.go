@@ -115,3 +115,17 @@ func TestSensitiveKind(t *testing.T) {
 		}
 	}
 }
+
+func TestRandomLooking(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want bool
+	}{
+		{"wv78Xq2pL", true}, {"e72e16c7e42f292c6912e7710c838347ae178b4a", true}, {"CorrectHorseBatteryStaple", true},
+		{"jira-software", false}, {"WorkflowScheme", false}, {"1234567890", false}, {"changeme-please", false},
+	} {
+		if got := randomLooking(tt.in); got != tt.want {
+			t.Errorf("randomLooking(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
