@@ -248,7 +248,10 @@ func (b *builder) pathItem(path string, entry Node, callbacks *[]*Operation) []*
 				if strings.HasPrefix(expr.Name(), "x-") {
 					continue
 				}
-				*callbacks = append(*callbacks, b.pathItem(expr.Name(), expr, callbacks)...)
+				for _, cbOp := range b.pathItem(expr.Name(), expr, callbacks) {
+					cbOp.Parent, cbOp.Callback = op, cb.Name()
+					*callbacks = append(*callbacks, cbOp)
+				}
 			}
 		}
 		out = append(out, op)

@@ -45,7 +45,8 @@
 //     needs: Document, Scheme, Operation, Schema, Text, Collection. Read the index
 //     (Operation.Security, Scheme.Flows, Schema.Keyword for allOf-merged
 //     constraints, Schema.StringBounded/NumberBounded (enum, const and
-//     length-implying formats count), Schema.Properties, Operation.Extension for vendor
+//     length-implying formats count), Schema.Properties, Schema.Walk (every
+//     schema below, each once), Operation.Extension for vendor
 //     extensions with path-item and document defaults, Document.Resolve to
 //     follow a $ref yourself); never walk the tree.
 //  3. Report with c.Report(Finding{At: node, Operation: op, Message: ...,

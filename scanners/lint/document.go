@@ -120,6 +120,10 @@ type Operation struct {
 	Parameters  []*Parameter
 	RequestBody *Body
 	Responses   []*Response
+	// Parent and Callback are set on callback operations: the operation
+	// that declares the callback and the callback's name.
+	Parent   *Operation
+	Callback string
 }
 
 // Ref is the operation's identity as findings carry it.

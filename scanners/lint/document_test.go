@@ -172,3 +172,36 @@ func TestSchemaBounds(t *testing.T) {
 		}
 	}
 }
+
+func TestSchemaWalk(t *testing.T) {
+	d := index(t, "testdata/index/multi/api.yaml")
+	var node *Schema
+	for _, s := range d.Schemas {
+		if s.Node.Ptr == "/components/schemas/Node" {
+			node = s
+		}
+	}
+	var seen []string
+	node.Walk(func(s *Schema) bool {
+		seen = append(seen, s.Node.File.Path+"#"+s.Node.Ptr)
+		return true
+	})
+	// Node -> child (Node again: skipped) and other -> Other -> back (Node),
+	// self (Other): two schemas, each once.
+	if len(seen) != 2 {
+		t.Errorf("Walk visited %v, want Node and Other once each", seen)
+	}
+	var stopped int
+	node.Walk(func(*Schema) bool { stopped++; return false })
+	if stopped != 1 {
+		t.Errorf("Walk went below a schema whose fn returned false (%d calls)", stopped)
+	}
+}
+
+func TestCallbackParent(t *testing.T) {
+	d := index(t, "testdata/index/callback-cycle.yaml")
+	cb := d.Callbacks[0]
+	if cb.Parent == nil || cb.Parent.Path != "/b" || cb.Callback != "hook" || cb.Method != "POST" {
+		t.Errorf("callback = %+v, want POST under /b's hook", cb)
+	}
+}

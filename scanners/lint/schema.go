@@ -117,6 +117,45 @@ var schemaKeywords = map[string]childKind{
 	"$defs": childMap, "definitions": childMap,
 }
 
+// Walk calls fn for the schema and every schema below it (properties,
+// items, allOf/anyOf/oneOf members, additionalProperties, ...), each once
+// however many paths lead to it, so circular schemas end. Returning false
+// from fn skips the schema's children.
+func (s *Schema) Walk(fn func(*Schema) bool) {
+	seen := map[*Schema]bool{}
+	var visit func(*Schema)
+	visit = func(x *Schema) {
+		if x == nil || seen[x] {
+			return
+		}
+		seen[x] = true
+		if !fn(x) {
+			return
+		}
+		c := x.Node.Value.Content
+		for i := 0; i+1 < len(c); i += 2 {
+			kind, ok := schemaKeywords[c[i].Value]
+			if !ok {
+				continue
+			}
+			child := x.Node.Member(c[i].Value)
+			switch {
+			case kind == childSchema && !child.IsSeq():
+				visit(x.doc.SchemaAt(child))
+			case kind == childSchema, kind == childList:
+				for _, it := range child.Items() {
+					visit(x.doc.SchemaAt(it))
+				}
+			default:
+				for _, m := range child.Members() {
+					visit(x.doc.SchemaAt(m))
+				}
+			}
+		}
+	}
+	visit(s)
+}
+
 // lengthImplyingFormats are string formats whose values have a bounded
 // length, so they bound a string like maxLength does.
 var lengthImplyingFormats = map[string]bool{
