@@ -10,6 +10,7 @@ func LintRules() []Rule {
 		lintOAuthRules(),
 		lintScopeRules(),
 		lintAgentRules(),
+		dataExposureRules(), resourceLimitRules(), transportRules(), ssrfRules(), authorizationHintRules(), governanceRules(), postmanLintRules(),
 	} {
 		all = append(all, family...)
 	}

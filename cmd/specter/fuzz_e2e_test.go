@@ -74,6 +74,9 @@ func fuzzJSON(t *testing.T, dir string, args ...string) (fuzzReport, result) {
 func (r fuzzReport) byOperation() map[string]string {
 	out := map[string][]string{}
 	for _, f := range r.Findings {
+		if f.Operation == nil {
+			continue // document-level findings (lint) name no operation
+		}
 		k := f.Operation.Method + " " + f.Operation.Path
 		out[k] = append(out[k], f.RuleID)
 	}

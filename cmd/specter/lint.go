@@ -57,6 +57,11 @@ func scannersFor(kind scanKind, f *scanFlags, cfg *policy.Config) ([]scanners.Sc
 			}
 			opts.ScopePattern = re
 		}
+		if len(out) > 0 { // scan: lint's example check reuses the secret scanner's detectors
+			if det, ok := out[0].(*secrets.Scanner); ok {
+				opts.Credentials, opts.SecretsReported = det, true
+			}
+		}
 		s, err := lint.New(opts)
 		if err != nil {
 			return nil, err

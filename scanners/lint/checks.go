@@ -9,6 +9,7 @@ func Checks() []Check {
 		oauthChecks(),
 		scopeChecks(),
 		agentChecks(),
+		dataExposureChecks(), resourceLimitChecks(), transportChecks(), ssrfChecks(), authorizationHintChecks(), inventoryChecks(), postmanChecks(),
 	} {
 		all = append(all, family...)
 	}

@@ -44,6 +44,10 @@ type Document struct {
 	schemes  map[string]*Scheme
 	schemas  map[schemaKey]*Schema
 	scopeUse map[*Scheme]map[string]bool
+	// inputIdx and classifiedMemo are built on first use by the data
+	// exposure, resource limit and SSRF checks (inputs.go, data.go).
+	inputIdx       *inputIndex
+	classifiedMemo map[*Schema]*Node
 }
 
 // Server is one base URL.

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/scanners/secrets"
 	"github.com/specterhq/specter/surface"
 )
 
@@ -29,6 +30,14 @@ type Options struct {
 	// (defaults 5 and 50).
 	MaxScopesPerOperation int
 	MaxScopesPerScheme    int
+	// Credentials tells credential-like example values from others
+	// (lint/credential-like-example); nil builds the secret scanner's.
+	Credentials CredentialDetector
+	// SecretsReported says the secret scanner runs in the same scan and
+	// reports credentials in examples itself (secrets/spec-example-credential,
+	// its gitleaks rules): lint/credential-like-example then stays quiet
+	// instead of reporting each of them a second time.
+	SecretsReported bool
 	// Workers is how many documents are linted at once; 0 is GOMAXPROCS.
 	Workers int
 }
@@ -183,6 +192,13 @@ func newScanner(opts Options, rs []rules.Rule, checks []Check) (*Scanner, error)
 		return nil, fmt.Errorf("lint scanner: %w", err)
 	}
 	s := &Scanner{opts: opts.withDefaults()}
+	if s.opts.Credentials == nil {
+		det, err := secrets.New(secrets.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("lint scanner: %w", err)
+		}
+		s.opts.Credentials = det
+	}
 	for _, ch := range checks {
 		r := catalog.Lookup(ch.Rule)
 		if r == nil {

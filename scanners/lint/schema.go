@@ -162,6 +162,10 @@ var lengthImplyingFormats = map[string]bool{
 	"date": true, "date-time": true, "time": true, "duration": true, "uuid": true,
 	"ipv4": true, "ipv6": true, "email": true, "idn-email": true, "hostname": true,
 	"idn-hostname": true, "int32": true, "int64": true,
+	// numbers, codes and timestamps written as strings
+	"guid": true, "full-date": true, "full-time": true, "decimal": true, "double": true, "float": true,
+	"mac": true, "iso-country-code": true, "country-code": true, "currency": true, "language-code": true,
+	"bcp47": true, "unix-time": true, "timestamp": true,
 }
 
 // StringBounded reports whether the schema bounds the length of its

@@ -1,0 +1,43 @@
+package lint
+
+import (
+	"context"
+	"testing"
+
+	"github.com/specterhq/specter/policy"
+	"github.com/specterhq/specter/rules"
+)
+
+// TestInlineSuppressionOfFamilies: x-specter-ignore on a server, a path
+// item (family wildcard) and a component schema suppresses the findings
+// these families report at and below it, and no other.
+func TestInlineSuppressionOfFamilies(t *testing.T) {
+	surf := load(t, "testdata/suppress/families.yaml")
+	s, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found, err := s.Scan(context.Background(), surf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := policy.Apply(found, policy.Inputs{Ignores: surf.Ignores})
+	suppressed := map[string]bool{}
+	kept := map[string]bool{}
+	for _, f := range res.Findings {
+		if f.Suppressed() {
+			suppressed[f.RuleID] = true
+		} else {
+			kept[f.RuleID] = true
+		}
+	}
+	for _, id := range []string{rules.RuleLintServerHTTP, rules.RuleLintGuessableIDUnscoped, rules.RuleLintPaginationUnbounded, rules.RuleLintPIIUnclassified} {
+		if !suppressed[id] || kept[id] {
+			t.Errorf("%s: suppressed=%v kept=%v, want only suppressed", id, suppressed[id], kept[id])
+		}
+	}
+	// The schema's ignore names one rule: the password is still reported.
+	if !kept[rules.RuleLintSecretNotWriteOnly] {
+		t.Errorf("%s under the schema was suppressed by an ignore naming another rule", rules.RuleLintSecretNotWriteOnly)
+	}
+}
