@@ -8,5 +8,6 @@ func Builtin() (*Catalog, error) {
 		return nil, err
 	}
 	all = append(all, secrets...)
+	all = append(all, fuzzSecurityRules()...)
 	return NewCatalog(all...)
 }
