@@ -12,6 +12,8 @@ const (
 	RuleFuzzSQLInjection       = "fuzz/sql-injection"
 	RuleFuzzPathTraversal      = "fuzz/path-traversal"
 	RuleFuzzReflectedXSS       = "fuzz/reflected-xss"
+	RuleFuzzCommandInjection   = "fuzz/command-injection"
+	RuleFuzzTemplateInjection  = "fuzz/template-injection"
 	RuleFuzzTimeBasedInjection = "fuzz/time-based-injection"
 	RuleFuzzCORSCredentials    = "fuzz/cors-reflected-origin-with-credentials"
 	RuleFuzzNoAuthRateLimit    = "fuzz/no-auth-rate-limit"
@@ -73,6 +75,16 @@ func fuzzSecurityRules() []Rule {
 			"An active-content payload sent in a parameter came back verbatim in a response served as HTML (or without a content type, which browsers sniff). A link to the API runs script in the victim's browser on the API's origin. JSON responses that echo input are not reported.",
 			"Serve API responses as `application/json` with `X-Content-Type-Options: nosniff`; when HTML is rendered, escape by context with the template engine's auto-escaping.",
 			"    Content-Type: application/json\n    X-Content-Type-Options: nosniff"),
+		fuzzRule(RuleFuzzCommandInjection, "OS command payload executed",
+			SeverityCritical, "API8:2023", []string{"CWE-78"}, PrecisionVeryHigh,
+			"A parameter holding a shell payload (`;id;`, `$(cat /etc/passwd)`) made the server answer with the command's output (`uid=33(www-data) gid=…`, `root:x:0:0:`) that the same request without the payload did not show. Anyone can run commands on the server.",
+			"Never pass request values to a shell. Call programs directly with an argument list, validate values against an allow-list, and run the service with least privilege.",
+			"    exec.CommandContext(ctx, \"/usr/bin/convert\", \"--\", in, out) // no sh -c, values after --"),
+		fuzzRule(RuleFuzzTemplateInjection, "Template payload evaluated by the server",
+			SeverityHigh, "API8:2023", []string{"CWE-1336", "CWE-94"}, PrecisionVeryHigh,
+			"A parameter holding a template expression (`{{7*7}}specter`) came back evaluated (`49specter`): request values are rendered as templates, which in most engines leads to code execution.",
+			"Pass request values to templates as data, never as template source; use sandboxed engines for user-authored templates.",
+			"    tmpl.Execute(w, map[string]string{\"name\": name}) // name is data, not template text"),
 		fuzzRule(RuleFuzzTimeBasedInjection, "Time-based injection payload delayed the answer",
 			SeverityHigh, "API8:2023", []string{"CWE-89", "CWE-78"}, PrecisionMedium,
 			"A sleep payload (`' AND SLEEP(5)--`, `; sleep 5`) made the operation answer at least the requested delay slower than its usual time, twice, while the same request without the payload stayed fast: the input is executed by a database or a shell. Only sent with --time-based.",

@@ -11,7 +11,7 @@ func TestFuzzSecurityRulesInCatalog(t *testing.T) {
 		t.Fatal(err)
 	}
 	rs := fuzzSecurityRules()
-	if len(rs) < 17 {
+	if len(rs) < 19 {
 		t.Fatalf("%d fuzz security rules", len(rs))
 	}
 	for _, r := range rs {

@@ -286,3 +286,36 @@ func Reflected(body []byte, contentType, payload string) (Match, bool) {
 	}
 	return Match{Kind: Reflection, Detail: "html", Excerpt: excerpt(payload)}, true
 }
+
+// Kinds of injection evidence besides file content and reflection.
+const (
+	CommandOutput     Kind = "command-output"
+	TemplateEvaluated Kind = "template-evaluated"
+)
+
+var commandOutputs = []signature{
+	sig(CommandOutput, "id", []string{"uid="}, `\buid=\d+\([\w.-]+\) gid=\d+\([\w.-]+\)`),
+}
+
+// CommandOutputs returns the output of OS commands the command-injection
+// payloads run (`id`), found in a body.
+func CommandOutputs(body []byte) []Match { return scan(body, commandOutputs) }
+
+// templateProbe is an arithmetic template payload followed by a marker:
+// "{{7*7}}specter", "${7*7}specter", "<%= 7*7 %>specter".
+var templateProbe = regexp.MustCompile(`7\s*\*\s*7\s*[}%>\]]+\}?([A-Za-z]{4,})$`)
+
+// Evaluated reports whether a template payload came back evaluated: the
+// body (with verbatim echoes of the payload removed) holds "49" followed
+// by the payload's marker.
+func Evaluated(body []byte, payload string) (Match, bool) {
+	m := templateProbe.FindStringSubmatch(payload)
+	if m == nil {
+		return Match{}, false
+	}
+	want := "49" + m[1]
+	if !strings.Contains(string(Without(body, payload)), want) {
+		return Match{}, false
+	}
+	return Match{Kind: TemplateEvaluated, Detail: "arithmetic", Excerpt: excerpt(payload + " -> " + want)}, true
+}

@@ -173,3 +173,35 @@ func TestHostileBodies(t *testing.T) {
 	_ = Leaks(bin)
 	_ = FileContents(bin)
 }
+
+func TestCommandOutputs(t *testing.T) {
+	if got := CommandOutputs([]byte(`{"out":"uid=33(www-data) gid=33(www-data) groups=33(www-data)"}`)); len(got) != 1 {
+		t.Errorf("id output not found: %+v", got)
+	}
+	for _, clean := range []string{`{"uid":33,"gid":33}`, `uid=abc gid=def`, `{"query":"uid=1 gid=2"}`} {
+		if got := CommandOutputs([]byte(clean)); len(got) != 0 {
+			t.Errorf("CommandOutputs(%q) = %+v", clean, got)
+		}
+	}
+}
+
+func TestEvaluated(t *testing.T) {
+	tests := []struct {
+		name, body, payload string
+		want                bool
+	}{
+		{"jinja evaluated", `{"greeting":"Hello 49specter"}`, "{{7*7}}specter", true},
+		{"el evaluated", `Hello 49specter`, "${7*7}specter", true},
+		{"erb evaluated", `Hello 49specter`, "<%= 7*7 %>specter", true},
+		{"echoed verbatim", `{"greeting":"Hello {{7*7}}specter"}`, "{{7*7}}specter", false},
+		{"no template payload", `Hello 49specter`, "specter'\"", false},
+		{"marker absent", `{"total":49}`, "{{7*7}}specter", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, got := Evaluated([]byte(tt.body), tt.payload); got != tt.want {
+				t.Errorf("Evaluated = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
