@@ -8,6 +8,7 @@ func Builtin() (*Catalog, error) {
 		return nil, err
 	}
 	all = append(all, secrets...)
+	all = append(all, fuzzRules()...)
 	all = append(all, fuzzSecurityRules()...)
 	return NewCatalog(all...)
 }

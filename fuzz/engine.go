@@ -1,0 +1,324 @@
+package fuzz
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/specterhq/specter/fuzz/execute"
+	"github.com/specterhq/specter/fuzz/generate"
+	"github.com/specterhq/specter/fuzz/oracle"
+	"github.com/specterhq/specter/fuzz/plan"
+	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/surface"
+)
+
+// Config is one fuzzing run.
+type Config struct {
+	Executor execute.Config
+	Generate generate.Options
+	// Oracles judge the exchanges; nil runs DefaultOracles.
+	Oracles []oracle.Oracle
+	// Catalog gives each finding its rule's severity; required.
+	Catalog *rules.Catalog
+	// Duration bounds the run; 0 is unbounded (the budget still is).
+	Duration time.Duration
+	// Safe restricts the run to GET, HEAD and OPTIONS operations.
+	Safe bool
+	// ShowSecrets leaves credentials unredacted in reproducers.
+	ShowSecrets bool
+	// Progress receives a progress line every ProgressEvery (plain) or a
+	// live line rewritten in place (ProgressTTY); nil prints nothing.
+	Progress      io.Writer
+	ProgressTTY   bool
+	ProgressEvery time.Duration
+}
+
+// Stop reasons a summary can carry.
+const (
+	StopCompleted   = "plan completed"
+	StopBudget      = "request budget (--max-requests) reached"
+	StopDuration    = "time budget (--duration) reached"
+	StopBreaker     = "circuit breaker: too many server errors or timeouts in a row"
+	StopInterrupted = "interrupted"
+)
+
+// ErrNoAnswer is returned when not one request got an answer: the target
+// is unreachable, refuses TLS, or times out on everything.
+var ErrNoAnswer = errors.New("no answer from the target")
+
+// Result is what a run found and did.
+type Result struct {
+	Findings []rules.Finding
+	Summary  Summary
+}
+
+// Engine runs the plan through the executor and the oracles.
+type Engine struct {
+	cfg      Config
+	exec     *execute.Executor
+	gen      *generate.Generator
+	oracles  []oracle.Oracle
+	ledger   *ledger
+	findings *findingSet
+	stats    *runStats
+	notes    *noteSet
+	runCtx   context.Context
+}
+
+// New validates the configuration and builds an engine. It checks the
+// target against the host policy (a network lookup for names).
+func New(ctx context.Context, cfg Config) (*Engine, error) {
+	if cfg.Catalog == nil {
+		return nil, errors.New("fuzz: no rule catalog")
+	}
+	if err := cfg.Executor.Hosts.Check(ctx, cfg.Executor.Target); err != nil {
+		return nil, err
+	}
+	if cfg.Executor.Headers == nil {
+		cfg.Executor.Headers = http.Header{}
+	}
+	if cfg.Executor.Headers.Get("User-Agent") == "" {
+		cfg.Executor.Headers.Set("User-Agent", "specter-fuzz")
+	}
+	cfg.Executor.Headers.Set("X-Specter-Seed", fmt.Sprint(cfg.Generate.Seed))
+	ex, err := execute.New(cfg.Executor)
+	if err != nil {
+		return nil, err
+	}
+	oracles := cfg.Oracles
+	if oracles == nil {
+		oracles = DefaultOracles()
+	}
+	for _, o := range oracles {
+		for _, id := range o.Rules() {
+			if cfg.Catalog.Lookup(id) == nil {
+				return nil, fmt.Errorf("fuzz: oracle %s reports rule %s, which is not in the catalog", o.Name(), id)
+			}
+		}
+	}
+	if cfg.ProgressEvery <= 0 {
+		cfg.ProgressEvery = 5 * time.Second
+		if cfg.ProgressTTY {
+			cfg.ProgressEvery = 200 * time.Millisecond
+		}
+	}
+	return &Engine{
+		cfg: cfg, exec: ex, gen: generate.New(cfg.Generate), oracles: oracles,
+		ledger: newLedger(), findings: newFindingSet(cfg.Catalog, cfg.Generate.Seed, cfg.ShowSecrets),
+		stats: newRunStats(), notes: &noteSet{},
+	}, nil
+}
+
+// DefaultOracles are the conformance oracles of the engine, in the order
+// they run on each exchange.
+func DefaultOracles() []oracle.Oracle {
+	return []oracle.Oracle{
+		oracle.ServerError{},
+	}
+}
+
+// Targets are the operations a run on the surface exercises.
+func (e *Engine) Targets(s *surface.Surface) []*plan.Target {
+	return generate.Targets(s, func(op *surface.Operation) bool {
+		if !e.cfg.Safe {
+			return true
+		}
+		switch op.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			return true
+		}
+		return false
+	})
+}
+
+// Plan returns the request budget per phase and per operation without
+// sending anything (--dry-run).
+func (e *Engine) Plan(s *surface.Surface) (perPhase map[plan.Phase]int, perOp map[string]int, targets []*plan.Target) {
+	targets = e.Targets(s)
+	perPhase, perOp = e.gen.Budget(targets)
+	return perPhase, perOp, targets
+}
+
+// Run fuzzes the surface's operations. On a cancelled context, an expired
+// duration, an exhausted budget or an open circuit breaker it stops and
+// returns what it found so far, the stop reason in the summary. It returns
+// ErrNoAnswer (with the partial result) when no request got an answer.
+func (e *Engine) Run(ctx context.Context, s *surface.Surface) (*Result, error) {
+	start := time.Now()
+	targets := e.Targets(s)
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if e.cfg.Duration > 0 {
+		var cancelT context.CancelFunc
+		runCtx, cancelT = context.WithTimeout(runCtx, e.cfg.Duration)
+		defer cancelT()
+	}
+	e.runCtx = runCtx
+	defer e.exec.CloseIdle()
+	for _, t := range targets {
+		e.stats.target(t)
+	}
+	for _, o := range e.oracles {
+		if p, ok := o.(oracle.Preparer); ok {
+			p.Prepare(runCtx, targets, e)
+		}
+	}
+
+	var stopReason atomic.Value
+	stop := func(reason string) {
+		stopReason.CompareAndSwap(nil, reason)
+		cancel()
+	}
+	progressDone := e.startProgress(runCtx, start)
+
+	cases := make(chan *plan.Case, 64)
+	go func() {
+		defer close(cases)
+		for c := range e.gen.Cases(targets) {
+			select {
+			case cases <- c:
+			case <-runCtx.Done():
+				return
+			}
+		}
+	}()
+	workers := max(1, e.cfg.Executor.Concurrency)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range cases {
+				if runCtx.Err() != nil {
+					continue // drain
+				}
+				if err := e.handle(runCtx, c); err != nil {
+					stop(e.stopReasonFor(ctx, runCtx, err))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if runCtx.Err() != nil && stopReason.Load() == nil {
+		stop(e.stopReasonFor(ctx, runCtx, runCtx.Err()))
+	}
+	// Finishers may still send (a confirmation), unless the user stopped
+	// the run: give them the parent context with what budget remains.
+	finishCtx := ctx
+	for _, o := range e.oracles {
+		if f, ok := o.(oracle.Finisher); ok && finishCtx.Err() == nil {
+			e.runCtx = finishCtx
+			f.Finish(finishCtx, e)
+		}
+	}
+	close(progressDone)
+
+	reason, _ := stopReason.Load().(string)
+	if reason == "" {
+		reason = StopCompleted
+	}
+	res := &Result{
+		Findings: e.findings.list(),
+		Summary:  e.summary(targets, reason, time.Since(start)),
+	}
+	if e.stats.answered.Load() == 0 && e.stats.failed.Load() > 0 {
+		return res, fmt.Errorf("%w at %s: %v", ErrNoAnswer, e.cfg.Executor.Target.Redacted(), e.stats.firstError())
+	}
+	return res, nil
+}
+
+// stopReasonFor names why the run stopped.
+func (e *Engine) stopReasonFor(parent, runCtx context.Context, err error) string {
+	switch {
+	case errors.Is(err, execute.ErrBudgetExhausted):
+		return StopBudget
+	case errors.Is(err, execute.ErrCircuitOpen):
+		return StopBreaker
+	case parent.Err() != nil:
+		return StopInterrupted
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(runCtx.Err(), context.DeadlineExceeded):
+		return StopDuration
+	case errors.Is(err, context.Canceled):
+		return StopInterrupted
+	}
+	return "error: " + err.Error()
+}
+
+// handle sends one case and shows the exchange to every oracle.
+func (e *Engine) handle(ctx context.Context, c *plan.Case) error {
+	if !e.ledger.fill(c) {
+		e.stats.skip(c.Target, "destructive call skipped: no object created by this run to use (--allow-destructive lifts this)")
+		return nil
+	}
+	validity, violation := requestValidity(ctx, c, e.exec.Target())
+	x, err := e.exec.Do(ctx, c)
+	if x != nil {
+		e.stats.record(x, validity)
+		e.ledger.learn(x)
+		e.ledger.forget(x)
+		obs := &oracle.Observation{Exchange: x, Validity: validity, Violation: violation}
+		for _, o := range e.oracles {
+			o.Check(ctx, obs, e)
+		}
+	}
+	return err
+}
+
+// Report implements oracle.Env.
+func (e *Engine) Report(v oracle.Verdict) { e.findings.add(v) }
+
+// Send implements oracle.Env: extra requests go through the executor.
+func (e *Engine) Send(ctx context.Context, c *plan.Case) (*execute.Exchange, error) {
+	if c.Target == nil {
+		return nil, errors.New("fuzz: an oracle sent a case without a target")
+	}
+	x, err := e.exec.Do(ctx, c)
+	if x != nil {
+		e.stats.extra.Add(1)
+	}
+	return x, err
+}
+
+// Note implements oracle.Env.
+func (e *Engine) Note(rule, text string) { e.notes.add(rule, text) }
+
+// Seed implements oracle.Env.
+func (e *Engine) Seed() int64 { return e.cfg.Generate.Seed }
+
+// noteSet collects distinct notes in the order they came.
+type noteSet struct {
+	mu    sync.Mutex
+	seen  map[string]bool
+	notes []string
+}
+
+func (n *noteSet) add(rule, text string) {
+	line := text
+	if rule != "" {
+		line = rule + ": " + text
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.seen == nil {
+		n.seen = map[string]bool{}
+	}
+	if !n.seen[line] {
+		n.seen[line] = true
+		n.notes = append(n.notes, line)
+	}
+}
+
+func (n *noteSet) list() []string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	out := append([]string(nil), n.notes...)
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,304 @@
+// Package execute sends the fuzzer's requests: one HTTP client with the
+// safety envelope (allowed hosts, no redirects, verified TLS, capped and
+// timed reads), a rate limiter shared by every worker, a request budget, a
+// circuit breaker and 429/Retry-After handling. It knows nothing about
+// OpenAPI: it sends cases and returns exchanges.
+package execute
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/specterhq/specter/fuzz/plan"
+)
+
+// Errors that end a run. The engine writes the partial report.
+var (
+	ErrBudgetExhausted = errors.New("request budget exhausted")
+	ErrCircuitOpen     = errors.New("circuit breaker open: too many server errors or timeouts in a row")
+)
+
+// Credentials decorates requests with the credentials of a named identity.
+// The identities package (--identity, OAuth2 client credentials, logins)
+// implements it. identity "" is the default identity; plan.NoCredentials
+// never reaches Apply. Implementations must be safe for concurrent use.
+type Credentials interface {
+	Apply(ctx context.Context, identity string, req *http.Request) error
+}
+
+// Refresher is implemented by credentials that can be renewed (a login, an
+// OAuth2 token). On a 401 the executor calls Refresh once and resends the
+// request; the retry counts against the budget like any request.
+type Refresher interface {
+	Refresh(ctx context.Context, identity string) error
+}
+
+// Config is the executor's envelope.
+type Config struct {
+	Target *url.URL
+	// Rate is the most requests per second across all workers; 0 is unlimited.
+	Rate float64
+	// Concurrency is how many requests may be in flight; it sizes the
+	// connection pool (the engine runs the workers).
+	Concurrency int
+	// MaxRequests bounds every request sent, oracle probes and retries
+	// included; 0 is unlimited.
+	MaxRequests int64
+	// Timeout bounds one request, body read included.
+	Timeout time.Duration
+	// MaxBodyBytes caps how much of a response body is read.
+	MaxBodyBytes int64
+	// Insecure skips TLS certificate verification.
+	Insecure bool
+	Hosts    HostPolicy
+	Breaker  BreakerConfig
+	// MaxRetryAfter caps how long a 429's Retry-After may pause the run.
+	MaxRetryAfter time.Duration
+	// MaxRetries is how many times a 429 is retried before it is recorded.
+	MaxRetries int
+	// Credentials applies identities; nil sends no credentials.
+	Credentials Credentials
+	// Headers are added to every request (e.g. X-Specter-Run, User-Agent).
+	Headers http.Header
+	// Transport replaces the HTTP transport (tests); nil builds one.
+	Transport http.RoundTripper
+}
+
+// Defaults for the zero values of Config.
+const (
+	DefaultTimeout       = 10 * time.Second
+	DefaultMaxBodyBytes  = 1 << 20
+	DefaultMaxRetryAfter = 30 * time.Second
+	DefaultMaxRetries    = 3
+)
+
+// Exchange is one request sent and what came back.
+type Exchange struct {
+	Case *plan.Case
+	// Request is the request as sent, credentials included. Its body has
+	// been consumed; RequestBody holds it.
+	Request     *http.Request
+	RequestBody []byte
+	Status      int
+	Header      http.Header
+	// Body is at most Config.MaxBodyBytes of the response body.
+	Body      []byte
+	Truncated bool
+	Duration  time.Duration
+	// Err is why no complete answer came: a timeout, a refused connection,
+	// a TLS failure, a body cut off mid-read. Status is 0 unless the
+	// headers arrived.
+	Err error
+	// Retries counts 429 retries and credential refreshes.
+	Retries int
+}
+
+// TimedOut reports whether the exchange failed on the per-request timeout.
+func (x *Exchange) TimedOut() bool {
+	var ne net.Error
+	return errors.Is(x.Err, context.DeadlineExceeded) || (errors.As(x.Err, &ne) && ne.Timeout())
+}
+
+// Executor sends cases. It is safe for concurrent use.
+type Executor struct {
+	cfg     Config
+	client  *http.Client
+	limiter *limiter
+	breaker *breaker
+	sent    atomic.Int64
+	now     func() time.Time
+}
+
+// New builds an executor; it does not check the target (HostPolicy.Check).
+func New(cfg Config) (*Executor, error) {
+	if cfg.Target == nil {
+		return nil, errors.New("executor: no target URL")
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.MaxRetryAfter <= 0 {
+		cfg.MaxRetryAfter = DefaultMaxRetryAfter
+	}
+	if cfg.MaxRetries < 0 {
+		cfg.MaxRetries = 0
+	} else if cfg.MaxRetries == 0 {
+		cfg.MaxRetries = DefaultMaxRetries
+	}
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 1
+	}
+	transport := cfg.Transport
+	if transport == nil {
+		dialer := &net.Dialer{Timeout: cfg.Timeout, KeepAlive: 30 * time.Second,
+			Control: cfg.Hosts.dialControl(cfg.Target.Hostname())}
+		transport = &http.Transport{
+			Proxy:                 nil, // a proxy would defeat the host check
+			DialContext:           dialer.DialContext,
+			TLSClientConfig:       &tls.Config{InsecureSkipVerify: cfg.Insecure, MinVersion: tls.VersionTLS12}, //nolint:gosec // --insecure is the user's explicit choice
+			TLSHandshakeTimeout:   cfg.Timeout,
+			ResponseHeaderTimeout: cfg.Timeout,
+			MaxIdleConns:          cfg.Concurrency * 2,
+			MaxIdleConnsPerHost:   cfg.Concurrency * 2,
+			IdleConnTimeout:       30 * time.Second,
+			ForceAttemptHTTP2:     false,
+		}
+	}
+	client := &http.Client{
+		Transport: transport,
+		// Redirects are never followed: the status is what the oracles
+		// judge, and a redirect to another host must not be sent to.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	return &Executor{cfg: cfg, client: client, limiter: newLimiter(cfg.Rate), breaker: newBreaker(cfg.Breaker), now: time.Now}, nil
+}
+
+// Sent is the number of requests sent so far, retries included.
+func (e *Executor) Sent() int64 { return e.sent.Load() }
+
+// Target is the base URL requests are sent to.
+func (e *Executor) Target() *url.URL { return e.cfg.Target }
+
+// CloseIdle closes idle connections at the end of a run.
+func (e *Executor) CloseIdle() { e.client.CloseIdleConnections() }
+
+// Do sends a case and returns the exchange. A failure to get an answer is
+// recorded in Exchange.Err, not returned: Do returns an error only when the
+// run must stop (budget, breaker, cancelled context) or the case cannot be
+// turned into a request.
+func (e *Executor) Do(ctx context.Context, c *plan.Case) (*Exchange, error) {
+	if e.breaker.isOpen() {
+		return nil, ErrCircuitOpen
+	}
+	var x *Exchange
+	refreshed := false
+	for attempt := 0; ; attempt++ {
+		var err error
+		x, err = e.once(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		x.Retries = attempt
+		if x.Status == http.StatusTooManyRequests && attempt < e.cfg.MaxRetries {
+			e.limiter.pauseUntil(e.now().Add(e.retryAfter(x.Header.Get("Retry-After"), attempt)))
+			continue
+		}
+		if x.Status == http.StatusUnauthorized && !refreshed && c.Identity != plan.NoCredentials {
+			if r, ok := e.cfg.Credentials.(Refresher); ok {
+				refreshed = true
+				if err := r.Refresh(ctx, c.Identity); err != nil {
+					x.Err = fmt.Errorf("refreshing credentials of identity %q: %w", identityName(c.Identity), err)
+					break
+				}
+				continue
+			}
+		}
+		break
+	}
+	failed := x.Err != nil || x.Status >= 500
+	if e.breaker.record(failed) {
+		return x, ErrCircuitOpen
+	}
+	return x, nil
+}
+
+func identityName(id string) string {
+	if id == "" {
+		return "default"
+	}
+	return id
+}
+
+// retryAfter reads a Retry-After header (seconds or an HTTP date); without
+// one it backs off exponentially from one second. It never exceeds
+// MaxRetryAfter.
+func (e *Executor) retryAfter(v string, attempt int) time.Duration {
+	d := time.Second << attempt
+	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
+		d = time.Duration(secs) * time.Second
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = t.Sub(e.now())
+	}
+	if d < 0 {
+		d = 0
+	}
+	return min(d, e.cfg.MaxRetryAfter)
+}
+
+// once sends one request through the budget and the limiter.
+func (e *Executor) once(ctx context.Context, c *plan.Case) (*Exchange, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if max := e.cfg.MaxRequests; max > 0 && e.sent.Load() >= max {
+		return nil, ErrBudgetExhausted
+	}
+	if err := e.limiter.wait(ctx); err != nil {
+		return nil, err
+	}
+	if max := e.cfg.MaxRequests; max > 0 && e.sent.Add(1) > max {
+		return nil, ErrBudgetExhausted
+	} else if max <= 0 {
+		e.sent.Add(1)
+	}
+	reqCtx, cancel := context.WithTimeout(ctx, e.cfg.Timeout)
+	defer cancel()
+	req, err := c.Request(reqCtx, e.cfg.Target)
+	if err != nil {
+		return nil, err
+	}
+	for k, vs := range e.cfg.Headers {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	x := &Exchange{Case: c, RequestBody: c.Body}
+	if c.Identity != plan.NoCredentials && e.cfg.Credentials != nil {
+		if err := e.cfg.Credentials.Apply(reqCtx, c.Identity, req); err != nil {
+			return nil, fmt.Errorf("applying credentials of identity %q: %w", identityName(c.Identity), err)
+		}
+	}
+	x.Request = req
+	start := e.now()
+	resp, err := e.client.Do(req)
+	if err != nil {
+		x.Duration = e.now().Sub(start)
+		x.Err = err
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return x, nil
+	}
+	x.Status, x.Header = resp.StatusCode, resp.Header
+	x.Body, x.Truncated, x.Err = readCapped(resp.Body, e.cfg.MaxBodyBytes)
+	resp.Body.Close()
+	x.Duration = e.now().Sub(start)
+	if x.Err != nil && ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	return x, nil
+}
+
+// readCapped reads at most max bytes and reports whether there was more.
+func readCapped(r io.Reader, max int64) ([]byte, bool, error) {
+	body, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return body, false, fmt.Errorf("reading the response body: %w", err)
+	}
+	if int64(len(body)) > max {
+		return body[:max], true, nil
+	}
+	return body, false, nil
+}

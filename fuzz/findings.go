@@ -1,0 +1,296 @@
+package fuzz
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/specterhq/specter/fuzz/execute"
+	"github.com/specterhq/specter/fuzz/oracle"
+	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/scanners/secrets"
+)
+
+// findingSet deduplicates verdicts per operation and rule (and key): the
+// verdict on the case with the smallest sequence number is kept, so a
+// report does not depend on which worker ran first.
+type findingSet struct {
+	catalog     *rules.Catalog
+	seed        int64
+	showSecrets bool
+	mu          sync.Mutex
+	byKey       map[string]*kept
+}
+
+type kept struct {
+	finding rules.Finding
+	seq     int
+	count   int
+}
+
+func newFindingSet(c *rules.Catalog, seed int64, showSecrets bool) *findingSet {
+	return &findingSet{catalog: c, seed: seed, showSecrets: showSecrets, byKey: map[string]*kept{}}
+}
+
+func (s *findingSet) count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.byKey)
+}
+
+func (s *findingSet) add(v oracle.Verdict) {
+	x := v.Exchange
+	if x == nil || x.Case == nil || x.Case.Target == nil {
+		return
+	}
+	t := x.Case.Target
+	key := v.Rule + "\x00" + t.Op.Location.File + "\x00" + t.Op.Location.Pointer + "\x00" + t.Key() + "\x00" + v.Key
+	s.mu.Lock()
+	k := s.byKey[key]
+	if k != nil {
+		k.count++
+		if x.Case.Seq >= k.seq {
+			s.mu.Unlock()
+			return
+		}
+	}
+	s.mu.Unlock()
+	f := s.build(v)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if k = s.byKey[key]; k == nil {
+		s.byKey[key] = &kept{finding: f, seq: x.Case.Seq, count: 1}
+	} else if x.Case.Seq < k.seq {
+		k.finding, k.seq = f, x.Case.Seq
+	}
+}
+
+func (s *findingSet) build(v oracle.Verdict) rules.Finding {
+	x := v.Exchange
+	t := x.Case.Target
+	sev := rules.SeverityMedium
+	if r := s.catalog.Lookup(v.Rule); r != nil {
+		sev = r.Severity
+	}
+	f := rules.Finding{
+		RuleID:    v.Rule,
+		Severity:  sev,
+		Message:   v.Message,
+		Location:  t.Op.Location,
+		Operation: t.Op.Ref(),
+		Evidence:  Reproduction(x, s.seed, s.showSecrets),
+		Key:       t.Key() + "\x00" + v.Key,
+	}
+	f.SetFingerprint()
+	return f
+}
+
+// list returns the findings sorted by location and rule, each message
+// saying how many exchanges showed the problem.
+func (s *findingSet) list() []rules.Finding {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]rules.Finding, 0, len(s.byKey))
+	for _, k := range s.byKey {
+		f := k.finding
+		if k.count > 1 {
+			f.Message += fmt.Sprintf(" (%d requests showed it)", k.count)
+		}
+		out = append(out, f)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Location.File != b.Location.File {
+			return a.Location.File < b.Location.File
+		}
+		if a.Location.Line != b.Location.Line {
+			return a.Location.Line < b.Location.Line
+		}
+		if a.RuleID != b.RuleID {
+			return a.RuleID < b.RuleID
+		}
+		return a.Fingerprint < b.Fingerprint
+	})
+	return out
+}
+
+// Limits of the excerpts in a reproduction.
+const (
+	maxCurlBody     = 2048
+	maxResponseBody = 512
+)
+
+// Reproduction is a finding's evidence: the seed and case, a curl command
+// that replays the request (credentials redacted unless showSecrets), and
+// an excerpt of the response.
+func Reproduction(x *execute.Exchange, seed int64, showSecrets bool) string {
+	c := x.Case
+	var b strings.Builder
+	fmt.Fprintf(&b, "seed %d, case %d, phase %s: %s\n", seed, c.Seq, c.Phase, c.Mutation)
+	b.WriteString(Curl(x, showSecrets))
+	b.WriteByte('\n')
+	b.WriteString(responseExcerpt(x, showSecrets))
+	return b.String()
+}
+
+// credentialHeader reports whether a header carries credentials.
+func credentialHeader(name string) bool {
+	switch strings.ToLower(name) {
+	case "authorization", "proxy-authorization", "cookie", "set-cookie":
+		return true
+	}
+	return secrets.IsCredentialName(name)
+}
+
+func redactValue(v string, show bool) string {
+	if show || v == "" {
+		return v
+	}
+	// Keep the scheme word of "Bearer xyz" readable.
+	if scheme, rest, ok := strings.Cut(v, " "); ok && len(scheme) < 10 && rest != "" {
+		return scheme + " " + secrets.Redact(rest)
+	}
+	return secrets.Redact(v)
+}
+
+// Curl renders the request as a curl command line.
+func Curl(x *execute.Exchange, showSecrets bool) string {
+	req := x.Request
+	if req == nil {
+		return "(request not built)"
+	}
+	u := *req.URL
+	q := u.Query()
+	changed := false
+	for k, vs := range q {
+		if secrets.IsCredentialName(k) && !showSecrets {
+			for i := range vs {
+				vs[i] = redactValue(vs[i], false)
+			}
+			changed = true
+		}
+	}
+	if changed {
+		u.RawQuery = q.Encode()
+	}
+	var b strings.Builder
+	b.WriteString("curl -sS")
+	if req.Method != http.MethodGet {
+		b.WriteString(" -X " + shellQuote(req.Method))
+	}
+	b.WriteString(" " + shellQuote(u.String()))
+	names := make([]string, 0, len(req.Header))
+	for k := range req.Header {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		if k == "User-Agent" || k == "X-Specter-Seed" {
+			continue
+		}
+		for _, v := range req.Header[k] {
+			if credentialHeader(k) {
+				v = redactValue(v, showSecrets)
+			}
+			b.WriteString(" -H " + shellQuote(k+": "+v))
+		}
+	}
+	if body := x.RequestBody; len(body) > 0 {
+		shown := body
+		if len(shown) > maxCurlBody {
+			shown = shown[:maxCurlBody]
+		}
+		b.WriteString(" --data-raw " + shellQuote(printable(shown)))
+		if len(body) > maxCurlBody {
+			fmt.Fprintf(&b, " # body cut at %d of %d bytes", maxCurlBody, len(body))
+		}
+	}
+	return b.String()
+}
+
+// shellQuote quotes for POSIX shells.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// printable replaces invalid UTF-8 so excerpts stay text.
+func printable(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	return strings.ToValidUTF8(string(b), "\uFFFD")
+}
+
+func responseExcerpt(x *execute.Exchange, showSecrets bool) string {
+	if x.Status == 0 {
+		return fmt.Sprintf("no answer after %s: %v", x.Duration.Round(1e6), x.Err)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "response: %d %s", x.Status, http.StatusText(x.Status))
+	if ct := x.Header.Get("Content-Type"); ct != "" {
+		b.WriteString(", " + ct)
+	}
+	fmt.Fprintf(&b, ", %d bytes", len(x.Body))
+	if x.Truncated {
+		b.WriteString(" (cut at the read limit)")
+	}
+	b.WriteString(" in " + x.Duration.Round(1e6).String())
+	if len(x.Body) > 0 {
+		shown := x.Body
+		if len(shown) > maxResponseBody {
+			shown = shown[:maxResponseBody]
+		}
+		text := printable(shown)
+		if !showSecrets {
+			text = redactCredentialLike(text)
+		}
+		b.WriteString(": " + text)
+		if len(x.Body) > maxResponseBody {
+			b.WriteString("…")
+		}
+	}
+	return b.String()
+}
+
+// redactCredentialLike hides values of credential-named JSON members and
+// query-like pairs in a response excerpt ("token":"abc" -> "token":"abc…").
+func redactCredentialLike(s string) string {
+	var b strings.Builder
+	rest := s
+	for {
+		i := strings.IndexByte(rest, '"')
+		if i < 0 {
+			b.WriteString(rest)
+			return b.String()
+		}
+		j := strings.IndexByte(rest[i+1:], '"')
+		if j < 0 {
+			b.WriteString(rest)
+			return b.String()
+		}
+		name := rest[i+1 : i+1+j]
+		b.WriteString(rest[:i+2+j])
+		rest = rest[i+2+j:]
+		if !secrets.IsCredentialName(name) {
+			continue
+		}
+		trimmed := strings.TrimLeft(rest, " :")
+		if !strings.HasPrefix(rest, ":") && !strings.HasPrefix(strings.TrimLeft(rest, " "), ":") {
+			continue
+		}
+		if !strings.HasPrefix(trimmed, `"`) {
+			continue
+		}
+		end := strings.IndexByte(trimmed[1:], '"')
+		if end < 0 {
+			continue
+		}
+		value := trimmed[1 : 1+end]
+		b.WriteString(rest[:len(rest)-len(trimmed)])
+		b.WriteString(`"` + secrets.Redact(value) + `"`)
+		rest = trimmed[2+end:]
+	}
+}

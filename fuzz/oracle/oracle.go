@@ -1,0 +1,107 @@
+// Package oracle holds the fuzzer's oracles: each reads the exchanges of a
+// run and reports violations of one property (a rule in the catalog,
+// family fuzz/). Oracles run concurrently on every exchange; an oracle may
+// send its own extra requests through Env.Send, which goes through the same
+// budget, rate limit and circuit breaker as the generated ones.
+package oracle
+
+import (
+	"context"
+
+	"github.com/specterhq/specter/fuzz/execute"
+	"github.com/specterhq/specter/fuzz/plan"
+)
+
+// Validity is the engine's verdict on a request against the spec, made
+// before sending it (openapi3filter). Oracles about accepting invalid or
+// rejecting valid input read it instead of trusting the generator's intent.
+type Validity int
+
+// Validities.
+const (
+	// Unchecked: no schema to check against (Postman), or the check
+	// could not run.
+	Unchecked Validity = iota
+	Valid
+	Invalid
+)
+
+func (v Validity) String() string {
+	switch v {
+	case Valid:
+		return "valid"
+	case Invalid:
+		return "invalid"
+	}
+	return "unchecked"
+}
+
+// Observation is one exchange as oracles see it.
+type Observation struct {
+	*execute.Exchange
+	// Validity is whether the request conforms to the documented request.
+	Validity Validity
+	// Violation says why an Invalid request is invalid (first problem).
+	Violation string
+}
+
+// Target is the operation the exchange exercised.
+func (o *Observation) Target() *plan.Target { return o.Case.Target }
+
+// Verdict is one violation an oracle saw. The engine turns it into a
+// finding: located at the operation in the spec, with the seed, a curl
+// reproducer (credentials redacted) and a request/response excerpt, and
+// deduplicated per operation and rule (the exchange with the smallest case
+// sequence number is kept, so reports are stable).
+type Verdict struct {
+	Rule     string // a fuzz/ rule id in the catalog
+	Exchange *execute.Exchange
+	// Message says what is wrong, in a sentence, without the reproducer.
+	Message string
+	// Key separates findings of one rule on one operation that are
+	// different problems (rarely needed; "" dedupes per operation).
+	Key string
+}
+
+// Env is what an oracle can do besides reading the exchange.
+type Env interface {
+	// Report records a violation.
+	Report(v Verdict)
+	// Send sends an extra request (a replay without credentials, a
+	// repeat, a burst) through the run's budget, rate limit and breaker.
+	// The exchange is not shown to other oracles. It fails when the run
+	// is stopping.
+	Send(ctx context.Context, c *plan.Case) (*execute.Exchange, error)
+	// Note records, once per distinct text, something the summary must
+	// say: a check that could not run and why.
+	Note(rule, text string)
+	// Seed is the run's seed, for oracles that need their own randomness
+	// (derive a generator from it; never use a global one).
+	Seed() int64
+}
+
+// Oracle checks one property of exchanges. Check is called for every
+// exchange of the generated plan, from several goroutines at once: an
+// oracle must be safe for concurrent use and must not keep exchanges it
+// does not need (memory stays flat over long runs).
+type Oracle interface {
+	// Name is a short name for logs and --oracles ("server-error").
+	Name() string
+	// Rules are the rule ids the oracle reports.
+	Rules() []string
+	Check(ctx context.Context, obs *Observation, env Env)
+}
+
+// Finisher is implemented by oracles that decide at the end of the run
+// (outliers against a median, aggregates); Finish is called once, after
+// the last Check, with the run still able to Send.
+type Finisher interface {
+	Finish(ctx context.Context, env Env)
+}
+
+// Preparer is implemented by oracles that need to look at the plan's
+// targets before the run (to say a check cannot run, to pick the login
+// operations). It is called once, before the first Check.
+type Preparer interface {
+	Prepare(ctx context.Context, targets []*plan.Target, env Env)
+}

@@ -1,0 +1,233 @@
+// Package plan holds what the fuzzer sends: one Case per request, the phase
+// that generated it and the operation it targets. Generators produce cases,
+// the executor sends them, oracles read them back from exchanges.
+package plan
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/specterhq/specter/surface"
+)
+
+// Phase is a generation phase. Phases run in this order.
+type Phase int
+
+// The phases, in the order a run goes through them.
+const (
+	PhaseReplay    Phase = iota // Postman requests as recorded
+	PhaseExamples               // examples and defaults written in the spec
+	PhaseBoundary               // min, max, just outside, lengths, formats, enums
+	PhaseRandom                 // random schema-valid values
+	PhaseNegative               // wrong types, out of range, missing required, unknown properties, ...
+	PhaseInjection              // injection payload families in every string field
+)
+
+var phaseNames = [...]string{"replay", "examples", "boundary", "random", "negative", "injection"}
+
+func (p Phase) String() string {
+	if p < 0 || int(p) >= len(phaseNames) {
+		return fmt.Sprintf("phase(%d)", int(p))
+	}
+	return phaseNames[p]
+}
+
+// Phases lists every phase in run order.
+func Phases() []Phase {
+	return []Phase{PhaseReplay, PhaseExamples, PhaseBoundary, PhaseRandom, PhaseNegative, PhaseInjection}
+}
+
+// ParsePhase reads a phase name.
+func ParsePhase(name string) (Phase, error) {
+	for i, n := range phaseNames {
+		if n == strings.ToLower(strings.TrimSpace(name)) {
+			return Phase(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown phase %q (want one of %s)", name, strings.Join(phaseNames[:], ", "))
+}
+
+// Intent is what a generator meant a case to be with respect to the spec.
+// The engine checks OpenAPI cases against the spec before sending them and
+// records the verdict in the exchange; Intent is only the generator's aim.
+type Intent int
+
+// Intents.
+const (
+	IntentValid   Intent = iota // conforms to the documented request
+	IntentInvalid               // deliberately violates it
+	IntentUnknown               // no schema to judge by (Postman, injection payloads)
+)
+
+// NoCredentials is the identity of a request sent without any credentials.
+// The empty identity is the default one (the first --identity).
+const NoCredentials = "-"
+
+// Target is the operation a case exercises.
+type Target struct {
+	API *surface.API
+	Op  *surface.Operation
+	// Spec is the OpenAPI operation; nil for Postman requests.
+	Spec *openapi3.Operation
+	// PathItem is the OpenAPI path item holding Spec; nil for Postman.
+	PathItem *openapi3.PathItem
+	// Index is the operation's position in the run, for stable ordering.
+	Index int
+}
+
+// Key names the operation in summaries: "GET /items/{id}".
+func (t *Target) Key() string { return t.Op.Method + " " + t.Op.Path }
+
+// Param is one named value.
+type Param struct {
+	Name  string
+	Value string
+}
+
+// Payload is an injection payload a case carries.
+type Payload struct {
+	Family string // sql, nosql, command, traversal, template, xss, ssrf, crlf
+	Value  string
+	// Field is where it was placed: "query.q", "body.name", "header.X-Trace".
+	Field string
+}
+
+// Case is one request to send.
+type Case struct {
+	// Seq is the case's position in the run's plan; the engine sets it.
+	// Findings keep the exchange with the smallest Seq, so reports do not
+	// depend on goroutine scheduling.
+	Seq    int
+	Phase  Phase
+	Target *Target
+	Method string
+	// PathParams fill the {name} segments of Target.Op.Path.
+	PathParams []Param
+	Query      []Param
+	Headers    []Param
+	Cookies    []Param
+	// RecordedURL is the absolute URL of a recorded (Postman) request: its
+	// path and query are sent to the target's scheme and host, and
+	// PathParams and Query are ignored.
+	RecordedURL string
+	Body        []byte
+	ContentType string
+	// Mutation says, for people, what this case varies: "example", "body.age: string instead of integer".
+	Mutation string
+	Intent   Intent
+	Payload  *Payload
+	// Identity names the credentials to send ("" default, NoCredentials none).
+	Identity string
+	// Owned lists path parameters whose values must be ids of objects this
+	// run created (destructive calls); the engine fills them before sending
+	// and skips the case when there is none.
+	Owned []string
+}
+
+// Clone returns a deep copy, for mutating one field of a seed.
+func (c *Case) Clone() *Case {
+	out := *c
+	out.PathParams = append([]Param(nil), c.PathParams...)
+	out.Query = append([]Param(nil), c.Query...)
+	out.Headers = append([]Param(nil), c.Headers...)
+	out.Cookies = append([]Param(nil), c.Cookies...)
+	out.Body = append([]byte(nil), c.Body...)
+	out.Owned = append([]string(nil), c.Owned...)
+	if c.Payload != nil {
+		p := *c.Payload
+		out.Payload = &p
+	}
+	return &out
+}
+
+// Path returns the request path with path parameters substituted and
+// escaped.
+func (c *Case) Path() string {
+	p := c.Target.Op.Path
+	for _, pp := range c.PathParams {
+		p = strings.ReplaceAll(p, "{"+pp.Name+"}", url.PathEscape(pp.Value))
+	}
+	return p
+}
+
+// URL resolves the case against the target base URL. The base path is
+// kept: a base of http://host/api and a path /items give /api/items.
+func (c *Case) URL(base *url.URL) (*url.URL, error) {
+	u := *base
+	if c.RecordedURL != "" {
+		rec, err := url.Parse(c.RecordedURL)
+		if err != nil {
+			return nil, fmt.Errorf("recorded URL %q: %w", c.RecordedURL, err)
+		}
+		u.Path = strings.TrimSuffix(base.Path, "/") + rec.Path
+		u.RawPath = ""
+		if rec.RawPath != "" {
+			u.RawPath = strings.TrimSuffix(base.EscapedPath(), "/") + rec.RawPath
+		}
+		u.RawQuery = rec.RawQuery
+		if len(c.Query) > 0 {
+			u.RawQuery = encodeQuery(c.Query)
+		}
+		return &u, nil
+	}
+	path := c.Path()
+	joined := strings.TrimSuffix(base.EscapedPath(), "/") + path
+	parsed, err := url.ParseRequestURI(joined)
+	if err != nil {
+		return nil, fmt.Errorf("path %q: %w", joined, err)
+	}
+	u.Path, u.RawPath = parsed.Path, parsed.RawPath
+	u.RawQuery = encodeQuery(c.Query)
+	return &u, nil
+}
+
+// encodeQuery writes parameters in their order (url.Values would sort them).
+func encodeQuery(params []Param) string {
+	var b strings.Builder
+	for i, p := range params {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(url.QueryEscape(p.Name))
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(p.Value))
+	}
+	return b.String()
+}
+
+// Request builds the HTTP request for the case, without credentials.
+func (c *Case) Request(ctx context.Context, base *url.URL) (*http.Request, error) {
+	u, err := c.URL(base)
+	if err != nil {
+		return nil, err
+	}
+	var body *bytes.Reader
+	if c.Body != nil {
+		body = bytes.NewReader(c.Body)
+	}
+	var req *http.Request
+	if body != nil {
+		req, err = http.NewRequestWithContext(ctx, c.Method, u.String(), body)
+	} else {
+		req, err = http.NewRequestWithContext(ctx, c.Method, u.String(), nil)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("building %s %s: %w", c.Method, u.Redacted(), err)
+	}
+	for _, h := range c.Headers {
+		req.Header.Add(h.Name, h.Value)
+	}
+	if c.ContentType != "" && c.Body != nil {
+		req.Header.Set("Content-Type", c.ContentType)
+	}
+	for _, ck := range c.Cookies {
+		req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value})
+	}
+	return req, nil
+}

@@ -1,0 +1,154 @@
+package rules
+
+// Rules of the fuzzer's conformance oracles (family fuzz/). Each is one
+// oracle in package fuzz/oracle. The security oracles add their own rules
+// to fuzzRules.
+const (
+	RuleFuzzServerError          = "fuzz/server-error"
+	RuleFuzzUndocumentedStatus   = "fuzz/undocumented-status"
+	RuleFuzzContentTypeMismatch  = "fuzz/content-type-mismatch"
+	RuleFuzzResponseSchema       = "fuzz/response-schema-mismatch"
+	RuleFuzzExcessDataExposure   = "fuzz/undocumented-response-property"
+	RuleFuzzNegativeDataAccepted = "fuzz/negative-data-accepted"
+	RuleFuzzValidInputRejected   = "fuzz/valid-input-rejected"
+)
+
+const fuzzReproduce = `
+**Reproduce.** The finding's evidence has the seed, the case number and a
+` + "`curl`" + ` command (credentials redacted: put yours back) with an excerpt of
+the answer. ` + "`specter fuzz --seed N`" + ` regenerates the same requests.
+`
+
+func fuzzRules() []Rule {
+	return []Rule{
+		{
+			ID:        RuleFuzzServerError,
+			Title:     "Server error on a fuzzed request",
+			Severity:  SeverityMedium,
+			OWASP:     "API8:2023",
+			CWE:       []string{"CWE-755"},
+			Precision: PrecisionHigh,
+			Help: `The operation answered a 5xx status to a request the fuzzer generated:
+the server failed on the input instead of validating it.
+
+**Why it matters.** Unhandled inputs are where crashes, data corruption,
+denial of service and injection live; 5xx bodies often leak stack traces.
+
+**How to fix.** Validate the input against the documented schema before
+using it and answer 4xx with a problem description when it does not fit;
+fix the code path the reproducer reaches.
+` + fuzzReproduce,
+		},
+		{
+			ID:        RuleFuzzUndocumentedStatus,
+			Title:     "Response status not documented for the operation",
+			Severity:  SeverityLow,
+			OWASP:     "API9:2023",
+			Precision: PrecisionHigh,
+			Help: `The operation answered a status code its ` + "`responses`" + ` do not list (and
+there is no ` + "`default`" + ` or matching ` + "`4XX`" + `-style range).
+
+**Why it matters.** Clients and gateways generated from the spec do not
+handle the status; an undocumented behaviour is an unreviewed one.
+
+**How to fix.** Document the status with its body schema, or change the
+implementation to answer a documented one.
+
+    responses:
+      "422":
+        description: The request body does not satisfy the schema.
+` + fuzzReproduce,
+		},
+		{
+			ID:        RuleFuzzContentTypeMismatch,
+			Title:     "Response content type not the documented one",
+			Severity:  SeverityLow,
+			OWASP:     "API8:2023",
+			CWE:       []string{"CWE-436"},
+			Precision: PrecisionHigh,
+			Help: `The answer's ` + "`Content-Type`" + ` is not among the media types the spec
+documents for that status (or is missing while a body is documented).
+
+**Why it matters.** Clients parse by content type; an HTML error page
+where JSON is promised breaks them, and a ` + "`text/html`" + ` answer
+reflecting input is an XSS vector.
+
+**How to fix.** Set the documented content type on every answer, error
+answers included, or document what the operation really returns.
+` + fuzzReproduce,
+		},
+		{
+			ID:        RuleFuzzResponseSchema,
+			Title:     "Response body does not match the documented schema",
+			Severity:  SeverityMedium,
+			OWASP:     "API8:2023",
+			CWE:       []string{"CWE-1068"},
+			Precision: PrecisionHigh,
+			Help: `The answer's body is not valid against the schema the spec documents for
+its status and content type (a wrong type, a missing required property, a
+value outside an enum, or a body that is not JSON at all).
+
+**Why it matters.** Clients generated from the spec fail on it, and the
+spec is what reviews and other scanners trust.
+
+**How to fix.** Make the implementation produce what the spec says, or
+correct the schema.
+` + fuzzReproduce,
+		},
+		{
+			ID:        RuleFuzzExcessDataExposure,
+			Title:     "Response carries properties the schema does not document",
+			Severity:  SeverityMedium,
+			OWASP:     "API3:2023",
+			CWE:       []string{"CWE-213"},
+			Precision: PrecisionMedium,
+			Help: `The answer's JSON body has properties that the documented response schema
+does not declare (and the schema does not allow additional properties).
+
+**Why it matters.** Excessive data exposure: serialising whole database
+objects sends fields (password hashes, internal flags, other users' data)
+that nobody reviewed because the spec does not show them.
+
+**How to fix.** Serialise responses through an explicit view with the
+documented fields only; if a property is meant to be there, document it.
+Set ` + "`additionalProperties: true`" + ` only on objects that are open on purpose.
+` + fuzzReproduce,
+		},
+		{
+			ID:        RuleFuzzNegativeDataAccepted,
+			Title:     "Schema-invalid request accepted with 2xx",
+			Severity:  SeverityMedium,
+			OWASP:     "API8:2023",
+			CWE:       []string{"CWE-20"},
+			Precision: PrecisionMedium,
+			Help: `The fuzzer sent a request that violates the documented request (checked
+against the spec before sending: a wrong type, a value out of range, a
+missing required field, an undeclared content type, malformed JSON) and
+the operation answered 2xx.
+
+**Why it matters.** Input the spec forbids reaches the business logic:
+the source of mass assignment, injection and corrupted records.
+
+**How to fix.** Validate requests against the schema at the edge (a
+validating middleware generated from the spec) and answer 400 or 422.
+` + fuzzReproduce,
+		},
+		{
+			ID:        RuleFuzzValidInputRejected,
+			Title:     "Schema-valid request rejected",
+			Severity:  SeverityLow,
+			Precision: PrecisionMedium,
+			Help: `The fuzzer sent a request that conforms to the documented request and the
+operation rejected it with a 4xx other than 401, 403, 404, 409 or 429
+(those depend on credentials, data and state, not on the schema).
+
+**Why it matters.** The spec does not say what the server accepts: clients
+built from it fail, and the constraints the server really enforces are
+undocumented (so nobody reviews them).
+
+**How to fix.** Document the real constraints (pattern, enum, bounds,
+required fields) or relax the implementation.
+` + fuzzReproduce,
+		},
+	}
+}
