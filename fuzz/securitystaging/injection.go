@@ -10,6 +10,8 @@ import (
 	"time"
 )
 
+var sleepCall = regexp.MustCompile(`(?i)\bSLEEP\((\d+)\)`)
+
 var arithmetic = regexp.MustCompile(`(?:\{\{|\$\{|<%=)\s*7\s*\*\s*7\s*(?:\}\}|\}|%>)`)
 
 func (s *Server) injectionRoutes() {
@@ -86,6 +88,20 @@ func (s *Server) injectionRoutes() {
 			return
 		}
 		message(w, http.StatusOK, "found")
+	}))
+	// Planted: the customer goes into a MySQL query unquoted-checked; a
+	// SLEEP(n) in it makes the database wait (capped at 3 s).
+	s.mux.HandleFunc("GET /orders", s.authed(func(w http.ResponseWriter, r *http.Request, _, _ string) {
+		c := r.URL.Query().Get("customer")
+		if m := sleepCall.FindStringSubmatch(c); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			select {
+			case <-time.After(time.Duration(min(n, 3)) * time.Second):
+			case <-r.Context().Done():
+				return
+			}
+		}
+		message(w, http.StatusOK, "0 orders")
 	}))
 	// Planted: long input takes far longer (a backtracking regex).
 	s.mux.HandleFunc("GET /slow-search", s.authed(func(w http.ResponseWriter, r *http.Request, _, _ string) {

@@ -44,6 +44,12 @@ var Planted = map[string][]string{
 	"GET /admin/users":    {"fuzz/bfla"},
 }
 
+// PlantedTimeBased is the flaw only the time-based payloads find; runs
+// without --time-based must not report it (nor anything else there).
+var PlantedTimeBased = map[string][]string{
+	"GET /orders": {"fuzz/time-based-injection"},
+}
+
 // AlsoCorrect lists findings a flawed operation may also get, because its
 // flaw is genuinely both: the SQL error the injection produces is also an
 // error leak.

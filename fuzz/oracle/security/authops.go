@@ -3,6 +3,8 @@ package security
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 
@@ -49,22 +51,31 @@ func (s *authSeeds) observe(x *execute.Exchange) {
 	if user == "" || (kind == authz.Login && pass == "") {
 		return
 	}
-	if _, have := s.seeds[key]; !have {
+	// The lowest-numbered case wins, so the seed does not depend on which
+	// worker answered first.
+	if prev, have := s.seeds[key]; !have || x.Case.Seq < prev.Seq {
+		if !have {
+			s.order = append(s.order, key)
+		}
 		s.seeds[key] = x.Case.Clone()
-		s.order = append(s.order, key)
 	}
 	if kind == authz.Login && ok2xx(x) {
-		if name := jsonField(x.Case.Body, user); name != "" && len(s.users) < 8 {
+		if name := jsonField(x.Case.Body, user); name != "" && len(s.users) < 8 && !slices.Contains(s.users, name) {
 			s.users = append(s.users, name)
 		}
 	}
 }
 
-// snapshot returns the seeds in the order they were first seen.
+// snapshot returns the operations with a seed in name order, and the
+// users seen logging in, sorted.
 func (s *authSeeds) snapshot() (keys []string, kinds map[string]authz.AuthKind, seeds map[string]*plan.Case, users []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]string(nil), s.order...), s.kinds, s.seeds, append([]string(nil), s.users...)
+	keys = append([]string(nil), s.order...)
+	sort.Strings(keys)
+	users = append([]string(nil), s.users...)
+	sort.Strings(users)
+	return keys, s.kinds, s.seeds, users
 }
 
 func jsonField(body []byte, field string) string {
@@ -132,10 +143,11 @@ func (o *UserEnumeration) Finish(ctx context.Context, env oracle.Env) {
 		env.Note(rules.RuleFuzzUserEnumeration, "not run: no login or password-reset request with a JSON body naming the user was answered")
 		return
 	}
+probing:
 	for _, key := range keys {
 		seed := seeds[key]
 		userField, passField := authz.CredentialFields(seed.Body)
-		email := strings.Contains(jsonField(seed.Body, userField), "@")
+		email := emailField(userField)
 		user := pickUser(known, email)
 		if user == "" {
 			env.Note(rules.RuleFuzzUserEnumeration, fmt.Sprintf("not run on %s: no known user of the kind its %s field takes", key, userField))
@@ -167,11 +179,11 @@ func (o *UserEnumeration) Finish(ctx context.Context, env oracle.Env) {
 		for i := 0; i < 2; i++ {
 			a, _, ok := probe(nobody)
 			if !ok {
-				return
+				continue probing
 			}
 			b, x, ok := probe(user)
 			if !ok {
-				return
+				continue probing
 			}
 			unknown, wrong, evidenceX = append(unknown, a), append(wrong, b), x
 		}
@@ -183,6 +195,9 @@ func (o *UserEnumeration) Finish(ctx context.Context, env oracle.Env) {
 			Message: fmt.Sprintf("%s (%s) tells an unknown user from a known one: %s", key, kinds[key], why)})
 	}
 }
+
+// emailField reports whether a user field takes e-mail addresses.
+func emailField(name string) bool { return strings.Contains(strings.ToLower(name), "mail") }
 
 func pickUser(known []string, email bool) string {
 	for _, u := range known {
@@ -240,7 +255,7 @@ func (o *AuthRateLimit) Finish(ctx context.Context, env oracle.Env) {
 		}
 		seed := seeds[key]
 		userField, passField := authz.CredentialFields(seed.Body)
-		email := strings.Contains(jsonField(seed.Body, userField), "@")
+		email := emailField(userField)
 		var last *execute.Exchange
 		failures := 0
 		limited := false

@@ -2,6 +2,7 @@ package security_test
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -16,7 +17,9 @@ import (
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/generate"
 	"github.com/specterhq/specter/fuzz/identity"
+	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/oracle/security"
+	"github.com/specterhq/specter/fuzz/plan"
 	"github.com/specterhq/specter/fuzz/securitystaging"
 	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/scanners/secrets"
@@ -130,7 +133,11 @@ func TestSecurityOraclesOnStaging(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the fuzzer against the staging server")
 	}
-	r := runStaging(t, 11, true)
+	seed := int64(11)
+	if s := os.Getenv("SPECTER_TEST_SEED"); s != "" {
+		fmt.Sscan(s, &seed)
+	}
+	r := runStaging(t, seed, true)
 	for op, want := range securitystaging.Planted {
 		for _, rule := range want {
 			if !slices.Contains(r.findings[op], rule) {
@@ -181,5 +188,54 @@ func TestChecksThatCannotRunSaySo(t *testing.T) {
 				t.Errorf("%s: %s reported without the identities it needs", op, rule)
 			}
 		}
+	}
+}
+
+// TestTimeBasedInjectionBehindFlag: the sleep payloads find the planted
+// time-based flaw only when turned on, and nothing else.
+func TestTimeBasedInjectionBehindFlag(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the fuzzer against the staging server")
+	}
+	srv := securitystaging.New()
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	target, _ := url.Parse(ts.URL)
+	set := identity.NewSet()
+	if err := set.Add("admin", &identity.Static{Headers: []identity.Header{{Name: "Authorization", Value: "Bearer " + srv.Token("admin")}}}); err != nil {
+		t.Fatal(err)
+	}
+	catalog, err := rules.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	e, err := fuzz.New(ctx, fuzz.Config{
+		Executor: execute.Config{Target: target, Concurrency: 4, Timeout: 5 * time.Second, MaxRetries: -1, Credentials: set},
+		Generate: generate.Options{Seed: 3, Phases: []plan.Phase{plan.PhaseExamples, plan.PhaseInjection}},
+		Oracles:  []oracle.Oracle{security.NewInjection(security.Config{Identities: set.Names(), TimeBased: true, TimeBasedDelay: time.Second})},
+		Catalog:  catalog,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.Run(ctx, loadSurface(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]bool{}
+	for _, f := range res.Findings {
+		if f.RuleID != rules.RuleFuzzTimeBasedInjection {
+			continue
+		}
+		op := f.Operation.Method + " " + f.Operation.Path
+		found[op] = true
+		if _, planted := securitystaging.PlantedTimeBased[op]; !planted {
+			t.Errorf("%s: false positive: %s", op, f.Message)
+		}
+	}
+	if !found["GET /orders"] {
+		t.Errorf("the planted time-based flaw on GET /orders was not found")
 	}
 }
