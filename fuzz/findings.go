@@ -237,7 +237,6 @@ func responseExcerpt(x *execute.Exchange, showSecrets bool) string {
 	if x.Truncated {
 		b.WriteString(" (cut at the read limit)")
 	}
-	b.WriteString(" in " + x.Duration.Round(1e6).String())
 	if len(x.Body) > 0 {
 		shown := x.Body
 		if len(shown) > maxResponseBody {

@@ -91,6 +91,21 @@ func (l *ledger) fill(c *plan.Case) bool {
 	return true
 }
 
+// prefer fills a case's path parameters from the ledger when it can,
+// leaving them as generated otherwise.
+func (l *ledger) prefer(c *plan.Case) {
+	if len(c.PathParams) == 0 || c.RecordedURL != "" {
+		return
+	}
+	trial := c.Clone()
+	for _, p := range trial.PathParams {
+		trial.Owned = append(trial.Owned, p.Name)
+	}
+	if l.fill(trial) {
+		c.PathParams = trial.PathParams
+	}
+}
+
 // forget drops an object a 2xx DELETE removed.
 func (l *ledger) forget(x *execute.Exchange) {
 	c := x.Case

@@ -22,6 +22,7 @@ type (
 		Findings []jsonFinding `json:"findings"`
 		Summary  jsonSummary   `json:"summary"`
 		Gate     jsonGate      `json:"gate"`
+		Notes    []string      `json:"notes"`
 	}
 	jsonTool struct {
 		Name    string `json:"name"`
@@ -115,6 +116,7 @@ func buildJSONReport(r *Report) (*jsonReport, error) {
 			FailOn:  r.Gate.FailOn,
 			Reasons: append([]string{}, r.Gate.Reasons...),
 		},
+		Notes: append([]string{}, r.Notes...),
 	}
 	if doc.Gate.FailOn == "" {
 		doc.Gate.FailOn = "none"

@@ -49,6 +49,11 @@ type Report struct {
 	// finding paths are relative to. SARIF records it as %SRCROOT%; empty
 	// leaves the root for the consumer (GitHub uses the checkout).
 	SourceRoot string
+	// Notes are run-level facts a reader needs besides the findings: the
+	// fuzzer's seed and target, operations it never exercised and why,
+	// checks that could not run. Text prints them before the summary,
+	// JSON as "notes", SARIF as the invocation's notifications.
+	Notes []string
 }
 
 // Counts tallies the unsuppressed findings per severity.

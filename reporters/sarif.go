@@ -83,7 +83,10 @@ func buildSARIF(r *Report) (*sarif.Report, error) {
 	run := sarif.NewRun(sarif.Tool{Driver: driver})
 	run.WithAutomationDetails(sarif.NewRunAutomationDetails().WithID(r.Tool.Name + "/" + r.Command + "/"))
 	run.WithOriginalUriBaseIds(map[string]*sarif.ArtifactLocation{srcRoot: sourceRootLocation(r.SourceRoot)})
-	run.AddInvocation(true)
+	inv := run.AddInvocation(true)
+	for _, n := range r.Notes {
+		inv.AddTToolExecutionNotification(sarif.NewNotification().WithLevel("note").WithTextMessage(n))
+	}
 
 	ruleIndex, err := addRuleDescriptors(run, r)
 	if err != nil {

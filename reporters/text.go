@@ -65,6 +65,12 @@ func (t *Text) Render(w io.Writer, r *Report) error {
 	bw := bufio.NewWriter(w)
 	if !t.Options.Quiet {
 		t.writeFindings(bw, st, r)
+		for _, n := range r.Notes {
+			fmt.Fprintf(bw, "%s\n", st.hint.Render("note: "+terminalSafe(n)))
+		}
+		if len(r.Notes) > 0 {
+			bw.WriteByte('\n')
+		}
 	}
 	bw.WriteString(summaryLine(st, r))
 	bw.WriteByte('\n')
@@ -104,7 +110,15 @@ func (t *Text) writeFindings(w *bufio.Writer, st textStyles, r *Report) {
 				fmt.Fprintf(w, "%s%s\n", indent, st.detail.Render(terminalSafe(operationLabel(f.Operation))))
 			}
 			if f.Evidence != "" {
-				fmt.Fprintf(w, "%s%s\n", indent, st.detail.Render("evidence: "+terminalSafe(f.Evidence)))
+				// Multi-line evidence (the fuzzer's reproducer) keeps its
+				// lines; each is made terminal-safe on its own.
+				for i, line := range strings.Split(strings.TrimRight(f.Evidence, "\n"), "\n") {
+					label := "evidence: "
+					if i > 0 {
+						label = "          "
+					}
+					fmt.Fprintf(w, "%s%s\n", indent, st.detail.Render(label+terminalSafe(line)))
+				}
 			}
 		}
 		w.WriteByte('\n')

@@ -81,6 +81,7 @@ Exit codes: 0 gate passed, 1 gate failed, 2 usage or input error.`,
 	root.AddCommand(
 		newScanCommand(st, scanAll),
 		newScanCommand(st, scanSecrets),
+		newScanCommand(st, scanFuzz),
 		newRulesCommand(st),
 		newVersionCommand(st),
 		newInitCommand(st),

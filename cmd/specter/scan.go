@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/specterhq/specter/fuzz"
 	"github.com/specterhq/specter/policy"
 	"github.com/specterhq/specter/reporters"
 	"github.com/specterhq/specter/rules"
@@ -27,6 +28,7 @@ type scanKind string
 const (
 	scanAll     scanKind = "scan"
 	scanSecrets scanKind = "secrets"
+	scanFuzz    scanKind = "fuzz"
 )
 
 // scanFlags are the flags scan and secrets share.
@@ -43,6 +45,8 @@ type scanFlags struct {
 	showSecrets     bool
 	allowRemoteRefs bool
 	maxFileBytes    int64
+	// fuzz holds the fuzzer's flags (fuzz, and scan --target).
+	fuzz fuzzFlags
 }
 
 func newScanCommand(st streams, kind scanKind) *cobra.Command {
@@ -50,6 +54,13 @@ func newScanCommand(st streams, kind scanKind) *cobra.Command {
 	cmd := &cobra.Command{
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			f.fuzz.seedSet = cmd.Flags().Changed("seed")
+			if kind == scanFuzz {
+				if len(f.fuzz.specs) == 0 {
+					return usageError("--spec is required: the OpenAPI document or Postman collection to fuzz from")
+				}
+				args = f.fuzz.specs
+			}
 			if len(args) == 0 {
 				args = []string{"."}
 			}
@@ -64,11 +75,13 @@ func newScanCommand(st streams, kind scanKind) *cobra.Command {
 Postman collections and environments (by their schema) under each PATH
 (default: the current directory), loads them into one model of the API
 surface, and runs every static scanner over them. Secrets are searched in
-every text file found, not only in specs.`
+every text file found, not only in specs. With --target URL the fuzzer
+also runs against that staging deployment (see specter fuzz --help).`
 		cmd.Example = `  specter scan                               # everything under .
   specter scan api/openapi.yaml -f sarif -o specter.sarif
   specter scan . --fail-on critical --baseline .specter-baseline.json
-  specter scan . --write-baseline .specter-baseline.json`
+  specter scan . --write-baseline .specter-baseline.json
+  specter scan api/ --target http://127.0.0.1:8080 --duration 2m`
 	case scanSecrets:
 		cmd.Use = "secrets [PATH...]"
 		cmd.Short = "Run only the secret scanner over every file under PATHs"
@@ -80,6 +93,25 @@ secrets are redacted in every output unless --show-secrets is given.`
 		cmd.Example = `  specter secrets
   specter secrets collections/ -f json -o secrets.json
   specter secrets . --exclude 'testdata/**'`
+	case scanFuzz:
+		cmd.Use = "fuzz --spec SPEC --target URL"
+		cmd.Args = cobra.NoArgs
+		cmd.Short = "Send schema-driven requests to a staging deployment and report what the answers reveal"
+		cmd.Long = `Fuzz reads an OpenAPI document or a Postman collection (its requests are
+the seeds), generates requests phase by phase (recorded requests, spec
+examples, boundary values, random valid values, negative values, injection
+payloads), sends them to --target and reports what the conformance and
+security oracles see: server errors, undocumented statuses and content
+types, answers that do not match their schema, undocumented properties,
+invalid input accepted, valid input rejected.
+
+Only loopback and private addresses are fuzzed unless --allow-host names
+the host; redirects are not followed; TLS is verified unless --insecure.
+The seed is printed in every report: --seed N regenerates the same
+requests. Ctrl-C or --duration writes the partial report.`
+		cmd.Example = `  specter fuzz --spec api/openapi.yaml --target http://127.0.0.1:8080
+  specter fuzz --spec api/openapi.yaml --target http://staging.internal:8080 --dry-run
+  specter fuzz --spec collection.json --target http://10.0.0.5 --safe --duration 2m -f sarif -o fuzz.sarif`
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&f.format, "format", "f", "text", "report format: "+strings.Join(reporters.Formats(), ", "))
@@ -92,9 +124,10 @@ secrets are redacted in every output unless --show-secrets is given.`
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip paths matching GLOB (repeatable; ** matches any depth)")
 	fl.BoolVar(&f.showSecrets, "show-secrets", false, "print secrets in full (local use only; never in CI)")
 	fl.Int64Var(&f.maxFileBytes, "max-file-size", discover.DefaultMaxFileBytes, "skip files larger than this many bytes")
-	if kind == scanAll {
+	if kind == scanAll || kind == scanFuzz {
 		fl.StringVar(&f.writeBaseline, "write-baseline", "", "write the fingerprints of the reported findings to FILE")
 		fl.BoolVar(&f.allowRemoteRefs, "allow-remote-refs", false, "let $refs name URLs and files outside the spec's folder")
+		addFuzzFlags(fl, &f.fuzz, kind == scanFuzz)
 	}
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(reporters.Formats(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"critical", "high", "medium", "low", "info", "none"}, cobra.ShellCompDirectiveNoFileComp))
@@ -158,8 +191,19 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 		logf("specter: skipped %d file(s): %s", n, describeSkipped(walked.Skipped))
 	}
 
+	var fuzzCfg *fuzz.Config
+	if kind == scanFuzz || (kind == scanAll && f.fuzz.target != "") {
+		cfg, err := fuzzConfig(ctx, st, &f.fuzz, catalog, f.quiet, f.showSecrets)
+		if err != nil {
+			return err
+		}
+		fuzzCfg = &cfg
+	} else if f.fuzz.dryRun {
+		return usageError("--dry-run needs --target")
+	}
+
 	ingested, err := ingest.Load(ctx, walked.Files, ingest.Options{
-		Models:          kind == scanAll,
+		Models:          kind == scanAll || kind == scanFuzz,
 		AllowRemoteRefs: f.allowRemoteRefs,
 		MaxFileBytes:    f.maxFileBytes,
 	})
@@ -168,20 +212,55 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 	}
 	logf("specter: %s", describeSurface(ingested.Surface))
 	problems := ingested.Problems
-	if kind == scanAll {
+	if kind == scanAll || kind == scanFuzz {
 		problems = append(problems, ingest.CheckNamed(ingested.Surface, walked.Named)...)
 	}
 	for _, p := range problems {
 		fmt.Fprintf(st.err, "specter: input error: %v\n", p)
 	}
+	if fuzzCfg != nil && f.fuzz.dryRun {
+		if err := printPlan(ctx, st.out, *fuzzCfg, ingested.Surface); err != nil {
+			return &exitError{code: exitInputError, err: err}
+		}
+		if len(problems) > 0 {
+			return &exitError{code: exitInputError, err: fmt.Errorf("%d input error(s); the plan covers the rest", len(problems))}
+		}
+		return nil
+	}
 
-	secretScanner, err := secrets.New(secrets.Options{ShowSecrets: f.showSecrets})
-	if err != nil {
-		return fmt.Errorf("starting the secret scanner: %w", err)
+	var list []scanners.Scanner
+	if kind != scanFuzz {
+		secretScanner, err := secrets.New(secrets.Options{ShowSecrets: f.showSecrets})
+		if err != nil {
+			return fmt.Errorf("starting the secret scanner: %w", err)
+		}
+		list = append(list, secretScanner)
+	}
+	var fuzzScanner *fuzz.Scanner
+	if fuzzCfg != nil {
+		fuzzScanner = fuzz.NewScanner(*fuzzCfg)
+		list = append(list, fuzzScanner)
 	}
 	var findings []rules.Finding
-	for _, sc := range []scanners.Scanner{secretScanner} {
+	var notes []string
+	var fuzzErr error
+	for _, sc := range list {
 		got, err := sc.Scan(ctx, ingested.Surface)
+		if fs, ok := sc.(*fuzz.Scanner); ok {
+			// The fuzzer's partial results are reported even when the
+			// target stopped answering; its error decides the exit code.
+			notes = fuzzNotes(fs)
+			if f.format != "text" || f.output != "" {
+				for _, n := range notes {
+					logf("specter: %s", n)
+				}
+			}
+			findings = append(findings, got...)
+			if err != nil {
+				fuzzErr = fuzzRunError(err)
+			}
+			continue
+		}
 		if err != nil {
 			return fmt.Errorf("%s scanner: %w", sc.Name(), err)
 		}
@@ -207,6 +286,7 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 		FilesScanned: len(ingested.Surface.Files),
 		Baselined:    kept.Baselined,
 		SourceRoot:   workDir(),
+		Notes:        notes,
 	}
 	if err := writeReport(st, f.output, reporter, report); err != nil {
 		return &exitError{code: exitInputError, err: err}
@@ -215,7 +295,12 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 		logf("specter: %s", summaryLine(report))
 	}
 
+	var ee *exitError
 	switch {
+	case errors.As(fuzzErr, &ee):
+		return ee
+	case fuzzErr != nil:
+		return &exitError{code: exitInputError, err: fuzzErr}
 	case ctx.Err() != nil:
 		return &exitError{code: exitInputError, err: fmt.Errorf("interrupted: %w", ctx.Err())}
 	case len(problems) > 0:

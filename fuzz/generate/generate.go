@@ -179,6 +179,18 @@ func (g *Generator) operationCases(t *plan.Target, phase plan.Phase) iter.Seq[*p
 		if s == nil {
 			return
 		}
+		guarded := destructive(t) && !g.opts.AllowDestructive
+		if guarded {
+			// The path names an object this run must own: its parameters
+			// come from the ledger, never from a mutation.
+			kept := s.fields[:0:0]
+			for _, f := range s.fields {
+				if f.in != "path" {
+					kept = append(kept, f)
+				}
+			}
+			s.fields = kept
+		}
 		vals := &values{rng: g.rngFor(t, phase)}
 		emit := func(d *draft, mutation string, intent plan.Intent, payload *plan.Payload) bool {
 			c, err := d.render(t)
@@ -186,7 +198,7 @@ func (g *Generator) operationCases(t *plan.Target, phase plan.Phase) iter.Seq[*p
 				return true // a value that cannot be encoded is not sent
 			}
 			c.Phase, c.Mutation, c.Intent, c.Payload = phase, mutation, intent, payload
-			if destructive(t) && !g.opts.AllowDestructive {
+			if guarded {
 				for _, p := range c.PathParams {
 					c.Owned = append(c.Owned, p.Name)
 				}
@@ -267,7 +279,7 @@ func (g *Generator) negativeCases(s *shape, base *draft, emit emitFunc) {
 			}
 			cands = append(cands, cand{d, f.label() + ": " + b.label, intent})
 		}
-		if f.required {
+		if f.required && f.in != "path" {
 			d := base.clone()
 			d.remove(f)
 			cands = append(cands, cand{d, f.label() + ": required field missing", plan.IntentInvalid})

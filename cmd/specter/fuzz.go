@@ -1,0 +1,185 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/specterhq/specter/fuzz"
+	"github.com/specterhq/specter/fuzz/execute"
+	"github.com/specterhq/specter/fuzz/generate"
+	"github.com/specterhq/specter/fuzz/plan"
+	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/surface"
+)
+
+// fuzzFlags are the flags of `specter fuzz` and of `specter scan --target`.
+type fuzzFlags struct {
+	specs            []string
+	target           string
+	seed             int64
+	rate             float64
+	concurrency      int
+	maxRequests      int64
+	duration         time.Duration
+	timeout          time.Duration
+	allowHosts       []string
+	insecure         bool
+	safe             bool
+	allowDestructive bool
+	dryRun           bool
+	phases           []string
+	randomCases      int
+	maxPerPhase      int
+	maxBodyBytes     int64
+	headers          []string
+	seedSet          bool
+}
+
+func addFuzzFlags(fl *pflag.FlagSet, f *fuzzFlags, withSpec bool) {
+	if withSpec {
+		fl.StringArrayVar(&f.specs, "spec", nil, "OpenAPI document or Postman collection to fuzz from (repeatable)")
+	}
+	fl.StringVar(&f.target, "target", "", "base URL of the staging deployment to send requests to")
+	fl.Int64Var(&f.seed, "seed", 0, "seed of the generated requests (default: random, printed in the report)")
+	fl.Float64Var(&f.rate, "rate", fuzz.DefaultRate, "most requests per second (0: unlimited)")
+	fl.IntVar(&f.concurrency, "concurrency", fuzz.DefaultConcurrency, "requests in flight at once")
+	fl.Int64Var(&f.maxRequests, "max-requests", 0, "stop after this many requests, oracle probes and retries included (0: the whole plan)")
+	fl.DurationVar(&f.duration, "duration", 0, "stop after this long and report what was found (0: no limit)")
+	fl.DurationVar(&f.timeout, "timeout", execute.DefaultTimeout, "per-request timeout, body included")
+	fl.StringArrayVar(&f.allowHosts, "allow-host", nil, "allow a target host outside loopback and private ranges (repeatable)")
+	fl.BoolVar(&f.insecure, "insecure", false, "do not verify the target's TLS certificate")
+	fl.BoolVar(&f.safe, "safe", false, "send only GET, HEAD and OPTIONS requests")
+	fl.BoolVar(&f.allowDestructive, "allow-destructive", false, "let DELETE/PUT/PATCH touch objects this run did not create")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "print the plan (operations, requests per phase) and send nothing")
+	fl.StringSliceVar(&f.phases, "phases", nil, "phases to run, comma-separated (default all: "+phaseNames()+")")
+	fl.IntVar(&f.randomCases, "random-cases", generate.DefaultRandomCases, "random valid requests per operation")
+	fl.IntVar(&f.maxPerPhase, "max-per-phase", generate.DefaultMaxPerPhase, "most boundary, negative and injection requests per operation and phase")
+	fl.Int64Var(&f.maxBodyBytes, "max-response-bytes", execute.DefaultMaxBodyBytes, "read at most this much of each response body")
+	fl.StringArrayVar(&f.headers, "header", nil, "extra header 'Name: value' on every request (repeatable)")
+}
+
+func phaseNames() string {
+	var names []string
+	for _, p := range plan.Phases() {
+		names = append(names, p.String())
+	}
+	return strings.Join(names, ",")
+}
+
+// fuzzConfig turns the flags into the engine's configuration, checking the
+// target against the host policy before anything is sent.
+func fuzzConfig(ctx context.Context, st streams, f *fuzzFlags, catalog *rules.Catalog, quiet, showSecrets bool) (fuzz.Config, error) {
+	var cfg fuzz.Config
+	if f.target == "" {
+		return cfg, usageError("--target is required: the base URL of the staging deployment")
+	}
+	target, err := url.Parse(f.target)
+	if err != nil || target.Host == "" {
+		return cfg, usageError("--target %q is not an absolute http(s) URL", f.target)
+	}
+	hosts := execute.HostPolicy{Allowed: f.allowHosts}
+	if err := hosts.Check(ctx, target); err != nil {
+		return cfg, usageError("%v", err)
+	}
+	if f.concurrency < 1 || f.rate < 0 || f.maxRequests < 0 || f.duration < 0 || f.timeout <= 0 {
+		return cfg, usageError("--concurrency must be at least 1; --rate, --max-requests and --duration not negative; --timeout positive")
+	}
+	var phases []plan.Phase
+	for _, name := range f.phases {
+		p, err := plan.ParsePhase(name)
+		if err != nil {
+			return cfg, usageError("--phases: %v", err)
+		}
+		phases = append(phases, p)
+	}
+	headers := http.Header{}
+	for _, h := range f.headers {
+		name, value, ok := strings.Cut(h, ":")
+		if !ok || strings.TrimSpace(name) == "" {
+			return cfg, usageError("--header %q: want 'Name: value'", h)
+		}
+		headers.Add(strings.TrimSpace(name), strings.TrimSpace(value))
+	}
+	if !f.seedSet {
+		f.seed = time.Now().UnixNano() & 0x7fffffff
+	}
+	cfg = fuzz.Config{
+		Executor: execute.Config{
+			Target: target, Rate: f.rate, Concurrency: f.concurrency, MaxRequests: f.maxRequests,
+			Timeout: f.timeout, MaxBodyBytes: f.maxBodyBytes, Insecure: f.insecure, Hosts: hosts,
+			Breaker: execute.DefaultBreaker, Headers: headers,
+		},
+		Generate: generate.Options{
+			Seed: f.seed, Phases: phases, RandomCases: f.randomCases, MaxPerPhase: f.maxPerPhase,
+			AllowDestructive: f.allowDestructive,
+		},
+		Catalog:     catalog,
+		Duration:    f.duration,
+		Safe:        f.safe,
+		ShowSecrets: showSecrets,
+	}
+	if !quiet {
+		cfg.Progress = st.err
+		cfg.ProgressTTY = isTerminal(st.err) && st.env("CI") == "" && st.env("TERM") != "dumb"
+	}
+	return cfg, nil
+}
+
+// printPlan writes the --dry-run plan: operations and requests per phase.
+func printPlan(ctx context.Context, w io.Writer, cfg fuzz.Config, s *surface.Surface) error {
+	e, err := fuzz.New(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	perPhase, perOp, targets := e.Plan(s)
+	total := 0
+	for _, n := range perPhase {
+		total += n
+	}
+	fmt.Fprintf(w, "fuzz plan: %d operation(s), %d request(s) before oracle probes; target %s, seed %d (nothing sent)\n\n",
+		len(targets), total, cfg.Executor.Target.Redacted(), cfg.Generate.Seed)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PHASE\tREQUESTS")
+	for _, p := range plan.Phases() {
+		fmt.Fprintf(tw, "%s\t%d\n", p, perPhase[p])
+	}
+	fmt.Fprintln(tw)
+	fmt.Fprintln(tw, "OPERATION\tREQUESTS\tSPEC")
+	for _, t := range targets {
+		fmt.Fprintf(tw, "%s\t%d\t%s:%d\n", t.Key(), perOp[t.Key()], t.Op.Location.File, t.Op.Location.Line)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if cfg.Executor.Rate > 0 {
+		fmt.Fprintf(w, "\nat --rate %.0f/s the plan takes about %s\n", cfg.Executor.Rate, (time.Duration(float64(total)/cfg.Executor.Rate*1e9) * time.Nanosecond).Round(time.Second))
+	}
+	return nil
+}
+
+// fuzzNotes are the report notes of a fuzz run.
+func fuzzNotes(sc *fuzz.Scanner) []string {
+	sum := sc.Summary()
+	if sum == nil {
+		return nil
+	}
+	return sum.Lines()
+}
+
+// fuzzRunError classifies a fuzz scanner error: a target that never
+// answered is an input error (exit 2) reported after the partial report.
+func fuzzRunError(err error) error {
+	if errors.Is(err, fuzz.ErrNoAnswer) {
+		return &exitError{code: exitInputError, err: err}
+	}
+	return err
+}

@@ -1,0 +1,52 @@
+package plan
+
+import (
+	"net/url"
+	"testing"
+
+	"github.com/specterhq/specter/surface"
+)
+
+func TestCaseURL(t *testing.T) {
+	tests := []struct {
+		name, base, path string
+		c                Case
+		want             string
+	}{
+		{"path params escaped", "http://127.0.0.1:8080", "/users/{id}/files/{name}",
+			Case{PathParams: []Param{{"id", "7"}, {"name", "../etc/passwd"}}}, "http://127.0.0.1:8080/users/7/files/..%2Fetc%2Fpasswd"},
+		{"base path kept, query in order", "http://10.0.0.1/api/", "/items",
+			Case{Query: []Param{{"z", "1"}, {"a", "x y&"}}}, "http://10.0.0.1/api/items?z=1&a=x+y%26"},
+		{"recorded URL rebased onto the target", "http://127.0.0.1:9000/base", "/x",
+			Case{RecordedURL: "https://staging.example.com/v1/things?verbose=true"}, "http://127.0.0.1:9000/base/v1/things?verbose=true"},
+		{"recorded URL with mutated query", "http://127.0.0.1:9000", "/x",
+			Case{RecordedURL: "https://staging.example.com/v1/things", Query: []Param{{"verbose", "' OR 1=1"}}}, "http://127.0.0.1:9000/v1/things?verbose=%27+OR+1%3D1"},
+	}
+	for _, tt := range tests {
+		base, err := url.Parse(tt.base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := tt.c
+		c.Target = &Target{Op: &surface.Operation{Method: "GET", Path: tt.path}}
+		u, err := c.URL(base)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if u.String() != tt.want {
+			t.Errorf("%s: %s, want %s", tt.name, u, tt.want)
+		}
+	}
+}
+
+func TestParsePhase(t *testing.T) {
+	for _, p := range Phases() {
+		got, err := ParsePhase(" " + p.String() + " ")
+		if err != nil || got != p {
+			t.Errorf("ParsePhase(%s) = %v, %v", p, got, err)
+		}
+	}
+	if _, err := ParsePhase("stateful"); err == nil {
+		t.Error("ParsePhase accepted an unknown phase")
+	}
+}
