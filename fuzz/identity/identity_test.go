@@ -403,3 +403,42 @@ identities:
 		}
 	}
 }
+
+func TestBuildOrderAndConflicts(t *testing.T) {
+	srv, _ := tokenServer(t, 300, 200)
+	e := env(map[string]string{DefaultClientIDEnv: "cid", DefaultClientSecretEnv: "csecret", "PW": "pw"})
+	declared, err := ParseConfig([]byte(`
+identities:
+  - name: carol
+    login: {path: /login, body: '{"email": "carol@example.com", "password": "${PW}"}', token: /t}
+`), "c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := url.Parse(srv.URL)
+	set, err := Build(Options{
+		Flags:    []string{"alice=Authorization: Bearer a"},
+		OAuth2:   &OAuth2Flags{TokenURL: srv.URL + "/token"},
+		Declared: declared, Target: base, Client: srv.Client(), Env: e,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(set.Names(), ","); got != "alice,oauth2,carol" {
+		t.Errorf("names %s", got)
+	}
+	req := httptest.NewRequest("GET", "http://127.0.0.1/", nil)
+	if err := set.Apply(context.Background(), OAuth2IdentityName, req); err != nil || req.Header.Get("Authorization") != "Bearer tok-1-" {
+		t.Errorf("oauth2 identity: %v %q", err, req.Header.Get("Authorization"))
+	}
+	if u := declared[0].LoginUser(e); u != "carol@example.com" {
+		t.Errorf("LoginUser = %q", u)
+	}
+	dup := append(declared, Declared{Name: "alice", Headers: map[string]string{"X-Key": "k"}})
+	if _, err := Build(Options{Flags: []string{"alice=Authorization: Bearer a"}, Declared: dup, Target: base, Client: srv.Client(), Env: e}); err == nil || !strings.Contains(err.Error(), "declared twice") {
+		t.Errorf("duplicate name: %v", err)
+	}
+	if _, err := Build(Options{OAuth2: &OAuth2Flags{TokenURL: srv.URL}, Env: env(nil)}); err == nil || !strings.Contains(err.Error(), DefaultClientIDEnv) {
+		t.Errorf("missing client id: %v", err)
+	}
+}
