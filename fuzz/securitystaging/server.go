@@ -27,21 +27,22 @@ var Spec []byte
 
 // Planted maps each flawed operation to the rules that must find it.
 var Planted = map[string][]string{
-	"POST /legacy/login":  {"fuzz/no-auth-rate-limit", "fuzz/user-enumeration", "fuzz/weak-jwt-secret"},
-	"GET /legacy/profile": {"fuzz/auth-not-enforced"},
-	"GET /lax/account":    {"fuzz/token-tampering-accepted"},
-	"GET /status":         {"fuzz/version-disclosure"},
-	"GET /products":       {"fuzz/sql-injection"},
-	"GET /files":          {"fuzz/path-traversal"},
-	"GET /ping":           {"fuzz/command-injection"},
-	"GET /render":         {"fuzz/template-injection"},
-	"GET /greet":          {"fuzz/reflected-xss"},
-	"GET /lookup":         {"fuzz/error-leak"},
-	"GET /widgets":        {"fuzz/cors-reflected-origin-with-credentials"},
-	"GET /slow-search":    {"fuzz/latency-outlier"},
-	"GET /team":           {"fuzz/secret-in-response", "fuzz/pii-in-response"},
-	"GET /notes/{id}":     {"fuzz/bola"},
-	"GET /admin/users":    {"fuzz/bfla"},
+	"POST /legacy/login":    {"fuzz/no-auth-rate-limit", "fuzz/user-enumeration", "fuzz/weak-jwt-secret"},
+	"GET /legacy/profile":   {"fuzz/auth-not-enforced"},
+	"POST /password/forgot": {"fuzz/user-enumeration"},
+	"GET /lax/account":      {"fuzz/token-tampering-accepted"},
+	"GET /status":           {"fuzz/version-disclosure"},
+	"GET /products":         {"fuzz/sql-injection"},
+	"GET /files":            {"fuzz/path-traversal"},
+	"GET /ping":             {"fuzz/command-injection"},
+	"GET /render":           {"fuzz/template-injection"},
+	"GET /greet":            {"fuzz/reflected-xss"},
+	"GET /lookup":           {"fuzz/error-leak"},
+	"GET /widgets":          {"fuzz/cors-reflected-origin-with-credentials"},
+	"GET /slow-search":      {"fuzz/latency-outlier"},
+	"GET /team":             {"fuzz/secret-in-response", "fuzz/pii-in-response"},
+	"GET /notes/{id}":       {"fuzz/bola"},
+	"GET /admin/users":      {"fuzz/bfla"},
 }
 
 // PlantedTimeBased is the flaw only the time-based payloads find; runs
@@ -172,6 +173,21 @@ func (s *Server) authed(h func(w http.ResponseWriter, r *http.Request, user, rol
 	}
 }
 
+// emails maps addresses to user names.
+var emails = map[string]string{"admin@example.com": "admin", "alice@example.com": "alice", "bob@example.com": "bob"}
+
+func readEmail(r *http.Request) (string, bool) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return "", false
+	}
+	var in struct{ Email string }
+	if json.Unmarshal(body, &in) != nil || in.Email == "" {
+		return "", false
+	}
+	return in.Email, true
+}
+
 func readCredentials(r *http.Request) (user, password string, ok bool) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
@@ -233,6 +249,26 @@ func (s *Server) authRoutes() {
 				map[string]any{"sub": name, "exp": s.now().Add(time.Hour).Unix()}, []byte(weakSecret))
 			writeJSON(w, http.StatusOK, map[string]string{"token": tok})
 		}
+	})
+	// Planted: says whether an account has the address.
+	s.mux.HandleFunc("POST /password/forgot", func(w http.ResponseWriter, r *http.Request) {
+		email, ok := readEmail(r)
+		switch {
+		case !ok:
+			message(w, http.StatusBadRequest, "email is required")
+		case emails[email] == "":
+			message(w, http.StatusNotFound, "no account with that address")
+		default:
+			message(w, http.StatusOK, "reset link sent")
+		}
+	})
+	// Clean twin: the same answer whether or not the account exists.
+	s.mux.HandleFunc("POST /password/reset-request", func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := readEmail(r); !ok {
+			message(w, http.StatusBadRequest, "email is required")
+			return
+		}
+		message(w, http.StatusAccepted, "if an account has this address, a reset link is on its way")
 	})
 	s.mux.HandleFunc("GET /me", s.authed(func(w http.ResponseWriter, _ *http.Request, user, _ string) {
 		message(w, http.StatusOK, "hello "+user)

@@ -87,7 +87,7 @@ func runStaging(t *testing.T, seed int64, identities bool) run {
 		}
 		cfg.Identities = set.Names()
 		cfg.LowPrivilege = "bob"
-		cfg.KnownUsers = []string{"alice"}
+		cfg.KnownUsers = []string{"alice", "alice@example.com"}
 	}
 	scanner, err := secrets.New(secrets.Options{})
 	if err != nil {
