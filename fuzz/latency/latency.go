@@ -1,9 +1,11 @@
 // Package latency finds inputs that make an operation answer far slower
 // than usual. It keeps, per operation, a bounded sample of durations for
-// the median and the few slowest exchanges as candidates; an oracle
-// re-sends each candidate over the threshold and reports it only when the
-// repeat is slow too. The sample is the exchanges with the smallest case
-// numbers, so the median does not depend on goroutine scheduling.
+// the median and, as candidates, the exchanges slower than MinExcess (no
+// outlier can be faster); an oracle re-sends the candidates over the
+// threshold and reports one only when the repeat is slow too. Both the
+// sample and the candidates are the exchanges with the smallest case
+// numbers, so neither depends on goroutine scheduling or on jitter
+// between equally slow answers.
 package latency
 
 import (
@@ -25,8 +27,8 @@ type Config struct {
 	MinSamples int
 	// Samples bounds the per-operation sample.
 	Samples int
-	// Candidates is how many of the slowest exchanges are kept per
-	// operation.
+	// Candidates is how many exchanges slower than MinExcess are kept
+	// per operation (those with the smallest case numbers).
 	Candidates int
 }
 
@@ -36,7 +38,7 @@ const (
 	DefaultMinExcess  = time.Second
 	DefaultMinSamples = 10
 	DefaultSamples    = 256
-	DefaultCandidates = 2
+	DefaultCandidates = 32
 )
 
 func (c Config) withDefaults() Config {
@@ -101,7 +103,7 @@ func (h *bySeqDesc) Pop() any {
 
 type opStats[T any] struct {
 	samples bySeqDesc
-	slow    []Candidate[T] // at most cfg.Candidates, slowest first
+	slow    []Candidate[T] // at most cfg.Candidates, by case number
 }
 
 // New returns an empty tracker.
@@ -124,8 +126,11 @@ func (t *Tracker[T]) Observe(op string, seq int, d time.Duration, item T) {
 		st.samples[0] = sample{seq, d}
 		heap.Fix(&st.samples, 0)
 	}
+	if d <= t.cfg.MinExcess {
+		return
+	}
 	c := Candidate[T]{Op: op, Seq: seq, Duration: d, Item: item}
-	i := sort.Search(len(st.slow), func(i int) bool { return slower(c, st.slow[i]) })
+	i := sort.Search(len(st.slow), func(i int) bool { return st.slow[i].Seq > seq })
 	if i >= t.cfg.Candidates {
 		return
 	}
@@ -135,14 +140,6 @@ func (t *Tracker[T]) Observe(op string, seq int, d time.Duration, item T) {
 	if len(st.slow) > t.cfg.Candidates {
 		st.slow = st.slow[:t.cfg.Candidates]
 	}
-}
-
-// slower orders candidates slowest first, then by case number.
-func slower[T any](a, b Candidate[T]) bool {
-	if a.Duration != b.Duration {
-		return a.Duration > b.Duration
-	}
-	return a.Seq < b.Seq
 }
 
 // Median returns an operation's median duration, false when it has fewer
@@ -178,8 +175,9 @@ func (t *Tracker[T]) Threshold(median time.Duration) time.Duration {
 	return max(byFactor, byExcess)
 }
 
-// Outliers returns, per operation in name order, the kept candidates over
-// the threshold. Operations with too few samples have none.
+// Outliers returns, per operation in name order and then by case number,
+// the kept candidates over the threshold. Operations with too few samples
+// have none.
 func (t *Tracker[T]) Outliers() []Outlier[T] {
 	t.mu.Lock()
 	ops := make([]string, 0, len(t.byOp))

@@ -80,3 +80,19 @@ func TestSampleIsDeterministic(t *testing.T) {
 		t.Errorf("runs differ: %v %+v / %v %+v", m1, o1, m2, o2)
 	}
 }
+
+// TestCandidatesByCaseNumber: of many equally slow answers, the kept
+// candidates are the lowest-numbered ones, whatever their jitter.
+func TestCandidatesByCaseNumber(t *testing.T) {
+	tr := New[int](Config{Candidates: 2})
+	for i := 0; i < 20; i++ {
+		tr.Observe("op", i, time.Millisecond, i)
+	}
+	for _, seq := range []int{50, 30, 40, 35} {
+		tr.Observe("op", seq, time.Duration(1300+seq)*time.Millisecond, seq)
+	}
+	out := tr.Outliers()
+	if len(out) != 2 || out[0].Seq != 30 || out[1].Seq != 35 {
+		t.Errorf("Outliers = %+v, want cases 30 and 35", out)
+	}
+}

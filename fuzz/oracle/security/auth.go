@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/specterhq/specter/fuzz/authz"
+	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/jwt"
 	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/plan"
@@ -16,14 +17,15 @@ import (
 	"github.com/specterhq/specter/scanners/secrets"
 )
 
-// AuthNotEnforced replays, once per secured operation, an exchange the
-// operation answered with 2xx: without any credentials, then with invalid
-// ones. A 2xx to either is reported. Without declared identities every
-// request already goes out without credentials, so a 2xx from a secured
-// operation is reported as it is.
+// AuthNotEnforced replays, at the end of the run and once per secured
+// operation, the lowest-numbered request the operation answered with 2xx:
+// without any credentials, then with invalid ones. A 2xx to either is
+// reported. Without declared identities every request already goes out
+// without credentials, so a 2xx from a secured operation is reported as it
+// is.
 type AuthNotEnforced struct {
-	cfg  Config
-	once onceSet
+	cfg   Config
+	cands candidates
 }
 
 // NewAuthNotEnforced returns the oracle.
@@ -46,36 +48,47 @@ func (o *AuthNotEnforced) Prepare(_ context.Context, targets []*plan.Target, env
 }
 
 // Check implements oracle.Oracle.
-func (o *AuthNotEnforced) Check(ctx context.Context, obs *oracle.Observation, env oracle.Env) {
+func (o *AuthNotEnforced) Check(_ context.Context, obs *oracle.Observation, env oracle.Env) {
 	x := obs.Exchange
 	t := obs.Target()
 	if !ok2xx(x) || !authz.Secured(t.Op) || obs.Validity == oracle.Invalid || (o.cfg.Safe && !safeMethod(x.Case.Method)) {
 		return
 	}
 	if len(o.cfg.Identities) == 0 || x.Case.Identity == plan.NoCredentials {
-		if !hasCredential(x.Request, t) && o.once.first(t.Key()) {
+		if !hasCredential(x.Request, t) {
 			env.Report(oracle.Verdict{Rule: rules.RuleFuzzAuthNotEnforced, Exchange: x,
 				Message: fmt.Sprintf("%s declares a security requirement but answered %d to a request without credentials", t.Key(), x.Status)})
 		}
 		return
 	}
-	if !o.once.first(t.Key()) {
-		return
-	}
-	anon, err := env.Send(ctx, withoutCredentials(x.Case))
-	if err == nil && ok2xx(anon) {
-		env.Report(oracle.Verdict{Rule: rules.RuleFuzzAuthNotEnforced, Exchange: anon,
-			Message: fmt.Sprintf("%s declares a security requirement but answered %d without credentials (%d with them)", t.Key(), anon.Status, x.Status)})
-		return
-	}
-	creds := authz.InvalidCredentials(t.Op, t.API)
-	if len(creds) == 0 {
-		return
-	}
-	bad, err := env.Send(ctx, withCredentials(x.Case, creds))
-	if err == nil && ok2xx(bad) {
-		env.Report(oracle.Verdict{Rule: rules.RuleFuzzAuthNotEnforced, Exchange: bad,
-			Message: fmt.Sprintf("%s answered %d to invalid credentials (%s)", t.Key(), bad.Status, credentialNames(creds))})
+	o.cands.offer(t.Key(), x.Case, "")
+}
+
+// Finish implements oracle.Finisher.
+func (o *AuthNotEnforced) Finish(ctx context.Context, env oracle.Env) {
+	for _, cand := range o.cands.sorted() {
+		c := cand.c
+		anon, err := env.Send(ctx, withoutCredentials(c))
+		if err != nil {
+			return
+		}
+		if ok2xx(anon) {
+			env.Report(oracle.Verdict{Rule: rules.RuleFuzzAuthNotEnforced, Exchange: anon,
+				Message: fmt.Sprintf("%s declares a security requirement but answered %d without credentials", cand.key, anon.Status)})
+			continue
+		}
+		creds := authz.InvalidCredentials(c.Target.Op, c.Target.API)
+		if len(creds) == 0 {
+			continue
+		}
+		bad, err := env.Send(ctx, withCredentials(c, creds))
+		if err != nil {
+			return
+		}
+		if ok2xx(bad) {
+			env.Report(oracle.Verdict{Rule: rules.RuleFuzzAuthNotEnforced, Exchange: bad,
+				Message: fmt.Sprintf("%s answered %d to invalid credentials (%s)", cand.key, bad.Status, credentialNames(creds))})
+		}
 	}
 }
 
@@ -112,14 +125,13 @@ func credentialNames(cs []authz.Credential) string {
 	return strings.Join(names, ", ")
 }
 
-// TokenTampering replays, once per secured operation answered with 2xx
-// to a bearer JWT, the request with forged variants of that token. A 2xx
-// to any forgery is reported, naming the forgeries accepted.
+// TokenTampering replays, at the end of the run and once per secured
+// operation answered with 2xx to a bearer JWT, the lowest-numbered such
+// request with forged variants of the token. A 2xx to any forgery is
+// reported, naming the forgeries accepted.
 type TokenTampering struct {
-	cfg  Config
-	once onceSet
-	mu   sync.Mutex
-	seen bool
+	cfg   Config
+	cands candidates
 }
 
 // NewTokenTampering returns the oracle.
@@ -147,64 +159,66 @@ func bearerJWT(req *http.Request) *jwt.Token {
 }
 
 // Check implements oracle.Oracle.
-func (o *TokenTampering) Check(ctx context.Context, obs *oracle.Observation, env oracle.Env) {
+func (o *TokenTampering) Check(_ context.Context, obs *oracle.Observation, _ oracle.Env) {
 	x := obs.Exchange
 	t := obs.Target()
 	if !ok2xx(x) || !authz.Secured(t.Op) || obs.Validity == oracle.Invalid || (o.cfg.Safe && !safeMethod(x.Case.Method)) {
 		return
 	}
-	tok := bearerJWT(x.Request)
-	if tok == nil {
+	if tok := bearerJWT(x.Request); tok != nil {
+		o.cands.offer(t.Key(), x.Case, tok.Raw)
+	}
+}
+
+// Finish implements oracle.Finisher.
+func (o *TokenTampering) Finish(ctx context.Context, env oracle.Env) {
+	cands := o.cands.sorted()
+	if len(cands) == 0 {
+		env.Note(rules.RuleFuzzTokenTampering, "not run: no secured operation answered 2xx to a bearer JWT (give an identity whose token is a JWT)")
 		return
 	}
-	o.mu.Lock()
-	o.seen = true
-	o.mu.Unlock()
-	if !o.once.first(t.Key()) {
-		return
-	}
-	// An operation that answers without any credentials accepts forged
-	// ones too; that is auth-not-enforced, not a verification flaw.
-	if anon, err := env.Send(ctx, withoutCredentials(x.Case)); err != nil || anon.Status == 0 || ok2xx(anon) {
-		return
-	}
-	var secret []byte
-	if s, ok := jwt.GuessSecret(tok, o.cfg.ExtraJWTSecrets...); ok {
-		secret = []byte(s)
-	}
-	forged, err := jwt.Tamper(tok, secret, o.cfg.Now())
-	if err != nil {
-		return
-	}
-	var accepted []string
-	var first = x
-	for _, f := range forged {
-		c := withCredentials(x.Case, []authz.Credential{{In: "header", Name: "Authorization", Value: "Bearer " + f.Token}})
-		got, err := env.Send(ctx, c)
+	for _, cand := range cands {
+		tok, err := jwt.Parse(cand.extra)
+		if err != nil {
+			continue
+		}
+		// An operation that answers without any credentials accepts forged
+		// ones too; that is auth-not-enforced, not a verification flaw.
+		anon, err := env.Send(ctx, withoutCredentials(cand.c))
 		if err != nil {
 			return
 		}
-		if ok2xx(got) {
-			if len(accepted) == 0 {
-				first = got
-			}
-			accepted = append(accepted, string(f.Tampering))
+		if anon.Status == 0 || ok2xx(anon) {
+			continue
 		}
-	}
-	if len(accepted) == 0 {
-		return
-	}
-	sort.Strings(accepted)
-	env.Report(oracle.Verdict{Rule: rules.RuleFuzzTokenTampering, Exchange: first,
-		Message: fmt.Sprintf("%s accepted forged JWTs (%s) with 2xx", t.Key(), strings.Join(accepted, ", "))})
-}
-
-// Finish implements oracle.Finisher: it says when no JWT was seen.
-func (o *TokenTampering) Finish(_ context.Context, env oracle.Env) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if !o.seen {
-		env.Note(rules.RuleFuzzTokenTampering, "not run: no secured operation answered 2xx to a bearer JWT (give an identity whose token is a JWT)")
+		var secret []byte
+		if s, ok := jwt.GuessSecret(tok, o.cfg.ExtraJWTSecrets...); ok {
+			secret = []byte(s)
+		}
+		forged, err := jwt.Tamper(tok, secret, o.cfg.Now())
+		if err != nil {
+			continue
+		}
+		var accepted []string
+		var first *execute.Exchange
+		for _, f := range forged {
+			got, err := env.Send(ctx, withCredentials(cand.c, []authz.Credential{{In: "header", Name: "Authorization", Value: "Bearer " + f.Token}}))
+			if err != nil {
+				return
+			}
+			if ok2xx(got) {
+				if first == nil {
+					first = got
+				}
+				accepted = append(accepted, string(f.Tampering))
+			}
+		}
+		if first == nil {
+			continue
+		}
+		sort.Strings(accepted)
+		env.Report(oracle.Verdict{Rule: rules.RuleFuzzTokenTampering, Exchange: first,
+			Message: fmt.Sprintf("%s accepted forged JWTs (%s) with 2xx", cand.key, strings.Join(accepted, ", "))})
 	}
 }
 

@@ -11,12 +11,12 @@ import (
 	"github.com/specterhq/specter/rules"
 )
 
-// CORS replays, once per GET operation answered with 2xx, the request
-// with an Origin no one owns, and reports an answer that allows that
-// origin with credentials.
+// CORS replays, at the end of the run and once per GET operation
+// answered with 2xx, the lowest-numbered such request with an Origin no one
+// owns, and reports an answer that allows that origin with credentials.
 type CORS struct {
-	cfg  Config
-	once onceSet
+	cfg   Config
+	cands candidates
 }
 
 // NewCORS returns the oracle.
@@ -29,18 +29,27 @@ func (*CORS) Name() string { return "cors" }
 func (*CORS) Rules() []string { return []string{rules.RuleFuzzCORSCredentials} }
 
 // Check implements oracle.Oracle.
-func (o *CORS) Check(ctx context.Context, obs *oracle.Observation, env oracle.Env) {
+func (o *CORS) Check(_ context.Context, obs *oracle.Observation, _ oracle.Env) {
 	x := obs.Exchange
-	if !ok2xx(x) || x.Case.Method != http.MethodGet || x.Case.Payload != nil || !o.once.first(obs.Target().Key()) {
-		return
+	if ok2xx(x) && x.Case.Method == http.MethodGet && x.Case.Payload == nil {
+		o.cands.offer(obs.Target().Key(), x.Case, "")
 	}
-	c := x.Case.Clone()
-	c.Headers = append(c.Headers, plan.Param{Name: "Origin", Value: authz.ProbeOrigin})
-	got, err := env.Send(ctx, c)
-	if err != nil || got.Status == 0 || !authz.ReflectsOrigin(authz.ProbeOrigin, got.Header) {
-		return
+}
+
+// Finish implements oracle.Finisher.
+func (o *CORS) Finish(ctx context.Context, env oracle.Env) {
+	for _, cand := range o.cands.sorted() {
+		c := cand.c.Clone()
+		c.Headers = append(c.Headers, plan.Param{Name: "Origin", Value: authz.ProbeOrigin})
+		got, err := env.Send(ctx, c)
+		if err != nil {
+			return
+		}
+		if got.Status == 0 || !authz.ReflectsOrigin(authz.ProbeOrigin, got.Header) {
+			continue
+		}
+		env.Report(oracle.Verdict{Rule: rules.RuleFuzzCORSCredentials, Exchange: got,
+			Message: fmt.Sprintf("%s answered Origin %s with Access-Control-Allow-Origin: %s and Access-Control-Allow-Credentials: true",
+				cand.key, authz.ProbeOrigin, got.Header.Get("Access-Control-Allow-Origin"))})
 	}
-	env.Report(oracle.Verdict{Rule: rules.RuleFuzzCORSCredentials, Exchange: got,
-		Message: fmt.Sprintf("%s answered Origin %s with Access-Control-Allow-Origin: %s and Access-Control-Allow-Credentials: true",
-			obs.Target().Key(), authz.ProbeOrigin, got.Header.Get("Access-Control-Allow-Origin"))})
 }

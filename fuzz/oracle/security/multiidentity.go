@@ -14,16 +14,17 @@ import (
 	"github.com/specterhq/specter/rules"
 )
 
-// BOLA checks object-level authorization with two identities: when the
-// default identity creates an object (a 2xx POST naming the new id), the
-// object's item operations are called, once per collection, by the owner
+// BOLA checks object-level authorization with two identities: for the
+// first object the default identity created in each collection (a 2xx POST
+// naming the new id), at the end of the run, the object's item operations
+// are called by the owner
 // (GET must succeed), without credentials (must fail, or the object is
 // public) and by the peer identity: a peer GET that returns the owner's
 // object is reported, and so is a peer DELETE that succeeds.
 type BOLA struct {
-	cfg  Config
-	once onceSet
-	mu   sync.Mutex
+	cfg   Config
+	cands candidates
+	mu    sync.Mutex
 	// items maps a collection path ("/notes") to its item operations
 	// ("/notes/{id}") by method.
 	items map[string]map[string]*plan.Target
@@ -68,58 +69,102 @@ func (o *BOLA) Prepare(_ context.Context, targets []*plan.Target, env oracle.Env
 	}
 }
 
-// Check implements oracle.Oracle.
-func (o *BOLA) Check(ctx context.Context, obs *oracle.Observation, env oracle.Env) {
+// Check implements oracle.Oracle: it keeps, per collection, the
+// lowest-numbered creation by the default identity.
+func (o *BOLA) Check(_ context.Context, obs *oracle.Observation, _ oracle.Env) {
 	x := obs.Exchange
-	peer := o.cfg.peer()
-	if peer == "" || !ok2xx(x) || x.Case.Method != http.MethodPost || !o.cfg.isDefault(x.Case.Identity) || x.Case.RecordedURL != "" {
+	if o.cfg.peer() == "" || !ok2xx(x) || x.Case.Method != http.MethodPost || !o.cfg.isDefault(x.Case.Identity) || x.Case.RecordedURL != "" {
 		return
 	}
 	col := strings.TrimSuffix(x.Case.Target.Op.Path, "/")
 	o.mu.Lock()
-	items, param := o.items[col], o.param[col]
+	items := o.items[col]
 	o.mu.Unlock()
 	if items == nil || items[http.MethodGet] == nil {
 		return
 	}
-	id := createdID(x)
-	if id == "" || !o.once.first(col) {
-		return
+	if id := createdID(x); id != "" {
+		o.cands.offer(col, x.Case, id)
 	}
-	call := func(method, identity string) (*execute.Exchange, error) {
-		c := &plan.Case{Seq: x.Case.Seq, Phase: x.Case.Phase, Target: items[method], Method: method,
-			PathParams: append(append([]plan.Param(nil), x.Case.PathParams...), plan.Param{Name: param, Value: id}),
-			Identity:   identity, Mutation: "object " + id + " created by the default identity"}
+}
+
+// Finish implements oracle.Finisher.
+func (o *BOLA) Finish(ctx context.Context, env oracle.Env) {
+	peer := o.cfg.peer()
+	for _, cand := range o.cands.sorted() {
+		if err := o.probe(ctx, env, peer, cand); err != nil {
+			return
+		}
+	}
+}
+
+// probe runs the owner/anonymous/peer sequence on one collection's
+// object. It returns an error only when the run is stopping.
+func (o *BOLA) probe(ctx context.Context, env oracle.Env, peer string, cand candidate) error {
+	col, created, id := cand.key, cand.c, cand.extra
+	o.mu.Lock()
+	items, param := o.items[col], o.param[col]
+	o.mu.Unlock()
+	call := func(method, identity, id string) (*execute.Exchange, error) {
+		c := &plan.Case{Seq: created.Seq, Phase: created.Phase, Target: items[method], Method: method,
+			PathParams: append(append([]plan.Param(nil), created.PathParams...), plan.Param{Name: param, Value: id}),
+			Identity:   identity, Mutation: "an object created by the default identity"}
 		return env.Send(ctx, c)
 	}
-	owner, err := call(http.MethodGet, "")
-	if err != nil || !ok2xx(owner) {
-		return
-	}
-	if anon, err := call(http.MethodGet, plan.NoCredentials); err != nil || ok2xx(anon) {
-		return // a public object is not a BOLA (auth-not-enforced covers secured ones)
-	}
-	read, err := call(http.MethodGet, peer)
+	owner, err := call(http.MethodGet, "", id)
 	if err != nil {
-		return
+		return err
+	}
+	if !ok2xx(owner) {
+		// The run deleted it since: create a fresh one the same way.
+		again, err := env.Send(ctx, created.Clone())
+		if err != nil {
+			return err
+		}
+		if id = createdID(again); !ok2xx(again) || id == "" {
+			return nil
+		}
+		if owner, err = call(http.MethodGet, "", id); err != nil {
+			return err
+		}
+		if !ok2xx(owner) {
+			return nil
+		}
+	}
+	anon, err := call(http.MethodGet, plan.NoCredentials, id)
+	if err != nil {
+		return err
+	}
+	if ok2xx(anon) {
+		return nil // a public object is not a BOLA (auth-not-enforced covers secured ones)
+	}
+	read, err := call(http.MethodGet, peer, id)
+	if err != nil {
+		return err
 	}
 	if ok2xx(read) && authz.SameObject(owner.Body, read.Body, id) {
 		env.Report(oracle.Verdict{Rule: rules.RuleFuzzBOLA, Exchange: read, Key: "read",
-			Message: fmt.Sprintf("identity %s read object %s that the default identity created (GET %s/{%s} answered %d with the owner's object)", peer, id, col, param, read.Status)})
+			Message: fmt.Sprintf("identity %s read an object the default identity created (GET %s/{%s} answered %d with the owner's object)", peer, col, param, read.Status)})
 	}
 	if o.cfg.Safe || items[http.MethodDelete] == nil {
-		return
+		return nil
 	}
-	del, err := call(http.MethodDelete, peer)
-	if err != nil || !ok2xx(del) {
-		return
+	del, err := call(http.MethodDelete, peer, id)
+	if err != nil {
+		return err
 	}
-	after, err := call(http.MethodGet, "")
-	if err != nil || ok2xx(after) {
-		return // the DELETE answered 2xx but the object is still there
+	if !ok2xx(del) {
+		return nil
 	}
-	env.Report(oracle.Verdict{Rule: rules.RuleFuzzBOLA, Exchange: del, Key: "delete",
-		Message: fmt.Sprintf("identity %s deleted object %s that the default identity created (DELETE %s/{%s} answered %d; the owner then got %d)", peer, id, col, param, del.Status, after.Status)})
+	after, err := call(http.MethodGet, "", id)
+	if err != nil {
+		return err
+	}
+	if !ok2xx(after) {
+		env.Report(oracle.Verdict{Rule: rules.RuleFuzzBOLA, Exchange: del, Key: "delete",
+			Message: fmt.Sprintf("identity %s deleted an object the default identity created (DELETE %s/{%s} answered %d; the owner then got %d)", peer, col, param, del.Status, after.Status)})
+	}
+	return nil
 }
 
 // createdID finds the id of a created object: an id member of a JSON
@@ -146,12 +191,13 @@ func createdID(x *execute.Exchange) string {
 	return ""
 }
 
-// BFLA replays, once per privileged operation (admin path, tag, operation
-// id or scope) the default identity called with 2xx, the request as the
-// low-privilege identity, and reports a 2xx.
+// BFLA replays, at the end of the run and once per privileged operation
+// (admin path, tag, operation id or scope) the default identity called
+// with 2xx, the lowest-numbered such request as the low-privilege
+// identity, and reports a 2xx.
 type BFLA struct {
-	cfg  Config
-	once onceSet
+	cfg   Config
+	cands candidates
 }
 
 // NewBFLA returns the oracle.
@@ -181,7 +227,7 @@ func (o *BFLA) Prepare(_ context.Context, targets []*plan.Target, env oracle.Env
 }
 
 // Check implements oracle.Oracle.
-func (o *BFLA) Check(ctx context.Context, obs *oracle.Observation, env oracle.Env) {
+func (o *BFLA) Check(_ context.Context, obs *oracle.Observation, _ oracle.Env) {
 	x := obs.Exchange
 	low := o.cfg.LowPrivilege
 	if low == "" || o.cfg.isDefault(low) || !ok2xx(x) || !o.cfg.isDefault(x.Case.Identity) || obs.Validity == oracle.Invalid {
@@ -190,14 +236,22 @@ func (o *BFLA) Check(ctx context.Context, obs *oracle.Observation, env oracle.En
 	if o.cfg.Safe && !safeMethod(x.Case.Method) {
 		return
 	}
-	why, ok := authz.Privileged(obs.Target().Op)
-	if !ok || !o.once.first(obs.Target().Key()) {
-		return
+	if why, ok := authz.Privileged(obs.Target().Op); ok {
+		o.cands.offer(obs.Target().Key(), x.Case, why)
 	}
-	got, err := env.Send(ctx, asIdentity(x.Case, low))
-	if err != nil || !ok2xx(got) {
-		return
+}
+
+// Finish implements oracle.Finisher.
+func (o *BFLA) Finish(ctx context.Context, env oracle.Env) {
+	low := o.cfg.LowPrivilege
+	for _, cand := range o.cands.sorted() {
+		got, err := env.Send(ctx, asIdentity(cand.c, low))
+		if err != nil {
+			return
+		}
+		if ok2xx(got) {
+			env.Report(oracle.Verdict{Rule: rules.RuleFuzzBFLA, Exchange: got,
+				Message: fmt.Sprintf("%s is privileged (%s) and answered %d to the low-privilege identity %s", cand.key, cand.extra, got.Status, low)})
+		}
 	}
-	env.Report(oracle.Verdict{Rule: rules.RuleFuzzBFLA, Exchange: got,
-		Message: fmt.Sprintf("%s is privileged (%s) and answered %d to the low-privilege identity %s", obs.Target().Key(), why, got.Status, low)})
 }

@@ -12,6 +12,7 @@ package security
 import (
 	"encoding/json"
 	"net/http"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -71,9 +72,9 @@ func (c Config) isDefault(identity string) bool {
 	return identity == "" || (len(c.Identities) > 0 && identity == c.Identities[0])
 }
 
-// Oracles returns every security oracle, in the order they should run
-// (user enumeration finishes before the rate-limit burst, which may make
-// the target throttle the client).
+// Oracles returns every security oracle, in the order they should
+// finish: the replays first, then user enumeration, then the rate-limit
+// burst, which may make the target throttle the client.
 func Oracles(cfg Config) []oracle.Oracle {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -91,11 +92,11 @@ func Oracles(cfg Config) []oracle.Oracle {
 		NewErrorLeak(),
 		NewInjection(cfg),
 		NewCORS(cfg),
-		NewUserEnumeration(cfg),
-		NewAuthRateLimit(cfg),
 		NewLatency(),
 		NewBOLA(cfg),
 		NewBFLA(cfg),
+		NewUserEnumeration(cfg),
+		NewAuthRateLimit(cfg),
 	}
 	if cfg.Classifier != nil {
 		out = append(out, NewSensitiveData(cfg))
@@ -122,12 +123,6 @@ func (s *onceSet) first(key string) bool {
 	}
 	s.seen[key] = true
 	return true
-}
-
-func (s *onceSet) has(key string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.seen[key]
 }
 
 func ok2xx(x *execute.Exchange) bool {
@@ -269,5 +264,51 @@ func sentValues(x *execute.Exchange, extra []string) []string {
 			out = append(out, vs...)
 		}
 	}
+	return out
+}
+
+// candidate is the case an oracle will replay for one operation (or
+// collection), with what it needs besides the case (a token, an id).
+type candidate struct {
+	key   string
+	c     *plan.Case
+	extra string
+}
+
+// candidates keeps, per key, the observed case with the lowest case
+// number. Oracles that replay decide in Finish over these, so which case
+// they replay (and the reproducer they report) does not depend on which
+// worker answered first. Memory is one case per operation.
+type candidates struct {
+	mu   sync.Mutex
+	byOp map[string]candidate
+}
+
+func (cs *candidates) offer(key string, c *plan.Case, extra string) {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if cs.byOp == nil {
+		cs.byOp = map[string]candidate{}
+	}
+	if prev, ok := cs.byOp[key]; ok && prev.c.Seq <= c.Seq {
+		return
+	}
+	cs.byOp[key] = candidate{key: key, c: c.Clone(), extra: extra}
+}
+
+// sorted returns the candidates by case number.
+func (cs *candidates) sorted() []candidate {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	out := make([]candidate, 0, len(cs.byOp))
+	for _, c := range cs.byOp {
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].c.Seq != out[j].c.Seq {
+			return out[i].c.Seq < out[j].c.Seq
+		}
+		return out[i].key < out[j].key
+	})
 	return out
 }

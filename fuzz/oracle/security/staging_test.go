@@ -247,3 +247,25 @@ func TestTimeBasedInjectionBehindFlag(t *testing.T) {
 		t.Errorf("the planted time-based flaw on GET /orders was not found")
 	}
 }
+
+// TestSameSeedSameFindings: two runs with one seed report the same rules
+// on the same operations, with reproducers of the same case numbers,
+// whatever the workers' scheduling.
+func TestSameSeedSameFindings(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the fuzzer against the staging server twice")
+	}
+	summary := func(r run) []string {
+		var out []string
+		for _, f := range r.all {
+			caseLine, _, _ := strings.Cut(f.Evidence, "\n")
+			out = append(out, f.RuleID+" "+f.Operation.Method+" "+f.Operation.Path+" | "+caseLine)
+		}
+		sort.Strings(out)
+		return out
+	}
+	a, b := summary(runStaging(t, 23, true)), summary(runStaging(t, 23, true))
+	if strings.Join(a, "\n") != strings.Join(b, "\n") {
+		t.Errorf("runs differ:\n%s\n---\n%s", strings.Join(a, "\n"), strings.Join(b, "\n"))
+	}
+}
