@@ -76,7 +76,6 @@ type Engine struct {
 	findings *findingSet
 	stats    *runStats
 	notes    *noteSet
-	runCtx   context.Context
 }
 
 // New validates the configuration and builds an engine. It checks the
@@ -173,7 +172,6 @@ func (e *Engine) Run(ctx context.Context, s *surface.Surface) (*Result, error) {
 		runCtx, cancelT = context.WithTimeout(runCtx, e.cfg.Duration)
 		defer cancelT()
 	}
-	e.runCtx = runCtx
 	defer e.exec.CloseIdle()
 	for _, t := range targets {
 		e.stats.target(t)
@@ -227,7 +225,6 @@ func (e *Engine) Run(ctx context.Context, s *surface.Surface) (*Result, error) {
 	finishCtx := ctx
 	for _, o := range e.oracles {
 		if f, ok := o.(oracle.Finisher); ok && finishCtx.Err() == nil {
-			e.runCtx = finishCtx
 			f.Finish(finishCtx, e)
 		}
 	}

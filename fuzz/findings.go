@@ -61,10 +61,17 @@ func (s *findingSet) add(v oracle.Verdict) {
 	f := s.build(v)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if k = s.byKey[key]; k == nil {
+	switch k2 := s.byKey[key]; {
+	case k2 == nil:
 		s.byKey[key] = &kept{finding: f, seq: x.Case.Seq, count: 1}
-	} else if x.Case.Seq < k.seq {
-		k.finding, k.seq = f, x.Case.Seq
+	case k == nil:
+		// Another worker recorded this problem while we built ours.
+		k2.count++
+		if x.Case.Seq < k2.seq {
+			k2.finding, k2.seq = f, x.Case.Seq
+		}
+	case x.Case.Seq < k2.seq:
+		k2.finding, k2.seq = f, x.Case.Seq
 	}
 }
 

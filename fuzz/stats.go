@@ -133,7 +133,7 @@ func (e *Engine) summary(targets []*plan.Target, reason string, elapsed time.Dur
 			os.Statuses[k] = v
 		}
 		if op.succeeded == 0 {
-			os.Reason = unexercisedReason(op)
+			os.Reason = unexercisedReason(op, strings.Contains(t.Op.Path, "{"))
 		}
 		out.Operations = append(out.Operations, os)
 	}
@@ -142,7 +142,7 @@ func (e *Engine) summary(targets []*plan.Target, reason string, elapsed time.Dur
 
 // unexercisedReason explains why an operation never answered 2xx, from the
 // status it answered most.
-func unexercisedReason(op *opStats) string {
+func unexercisedReason(op *opStats, pathHasParams bool) string {
 	if op.sent == 0 {
 		for r := range op.skipped {
 			return r
@@ -164,8 +164,10 @@ func unexercisedReason(op *opStats) string {
 		return fmt.Sprintf("401 (%s): credentials missing or refused; give an --identity", share)
 	case best == 403:
 		return fmt.Sprintf("403 (%s): the identity lacks permission", share)
-	case best == 404:
+	case best == 404 && pathHasParams:
 		return fmt.Sprintf("404 (%s): no test data; the ids the fuzzer tried do not exist", share)
+	case best == 404:
+		return fmt.Sprintf("404 (%s): the path does not exist at the target; check --target's base path", share)
 	case best == 400 || best == 422:
 		return fmt.Sprintf("%d (%s): constraints not met; add examples to the spec", best, share)
 	case best == 429:

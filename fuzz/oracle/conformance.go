@@ -2,7 +2,6 @@ package oracle
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -156,7 +155,8 @@ func documentedJSON(obs *Observation) (schema *openapi3.Schema, body any, decode
 	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil || !isJSONType(ct) {
 		return nil, nil, nil, false
 	}
-	if err := json.Unmarshal(obs.Body, &body); err != nil {
+	body, err := obs.JSON()
+	if err != nil {
 		return mt.Schema.Value, nil, err, true
 	}
 	return mt.Schema.Value, body, nil, true

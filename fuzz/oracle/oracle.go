@@ -7,6 +7,8 @@ package oracle
 
 import (
 	"context"
+	"encoding/json"
+	"sync"
 
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/plan"
@@ -43,6 +45,16 @@ type Observation struct {
 	Validity Validity
 	// Violation says why an Invalid request is invalid (first problem).
 	Violation string
+
+	jsonOnce sync.Once
+	jsonBody any
+	jsonErr  error
+}
+
+// JSON decodes the response body once for every oracle that needs it.
+func (o *Observation) JSON() (any, error) {
+	o.jsonOnce.Do(func() { o.jsonErr = json.Unmarshal(o.Body, &o.jsonBody) })
+	return o.jsonBody, o.jsonErr
 }
 
 // Target is the operation the exchange exercised.

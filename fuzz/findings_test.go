@@ -1,0 +1,156 @@
+package fuzz
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/specterhq/specter/fuzz/execute"
+	"github.com/specterhq/specter/fuzz/oracle"
+	"github.com/specterhq/specter/fuzz/plan"
+	"github.com/specterhq/specter/surface"
+)
+
+func TestReproductionRedactsCredentials(t *testing.T) {
+	u, _ := url.Parse("http://127.0.0.1:8080/items?api_key=liveKey1234567890&q=books")
+	req, _ := http.NewRequest("POST", u.String(), nil)
+	req.Header.Set("Authorization", "Bearer eyJhbGciOiJIUzI1NiJ9.secretpayload")
+	req.Header.Set("X-Api-Key", "k3yk3yk3yk3yk3y")
+	req.Header.Set("Cookie", "session=abcdef123456")
+	req.Header.Set("X-Trace", "keep-me")
+	x := &execute.Exchange{
+		Case:        &plan.Case{Seq: 3, Phase: plan.PhaseNegative, Mutation: "body.name: null", Target: &plan.Target{Op: &surface.Operation{Method: "POST", Path: "/items"}}},
+		Request:     req,
+		RequestBody: []byte(`{"name":null,"it's":1}`),
+		Status:      500,
+		Header:      http.Header{"Content-Type": {"application/json"}},
+		Body:        []byte(`{"error":"boom","access_token":"tok_abcdefghijklmnop","user":"ada"}`),
+	}
+	tests := []struct {
+		show          bool
+		want, notWant []string
+	}{
+		{false,
+			[]string{"seed 9, case 3, phase negative: body.name: null", "curl -sS -X 'POST'", "'Authorization: Bearer eyJh…'", "'X-Trace: keep-me'",
+				`--data-raw '{"name":null,"it'\''s":1}'`, "response: 500 Internal Server Error, application/json", `"access_token":"tok_…"`, "api_key=live%E2%80%A6"},
+			[]string{"secretpayload", "k3yk3yk3yk3yk3y", "abcdef123456", "tok_abcdefghijklmnop", "liveKey1234567890"}},
+		{true, []string{"secretpayload", "tok_abcdefghijklmnop", "liveKey1234567890"}, nil},
+	}
+	for _, tt := range tests {
+		got := Reproduction(x, 9, tt.show)
+		for _, w := range tt.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("show=%v: reproduction lacks %q:\n%s", tt.show, w, got)
+			}
+		}
+		for _, w := range tt.notWant {
+			if strings.Contains(got, w) {
+				t.Errorf("show=%v: reproduction leaks %q:\n%s", tt.show, w, got)
+			}
+		}
+	}
+}
+
+// TestBreakerStopsAStorm: a target answering 500 to everything trips the
+// circuit breaker; the run stops early with the findings so far.
+func TestBreakerStopsAStorm(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(500) }))
+	defer srv.Close()
+	target, _ := url.Parse(srv.URL)
+	var progress bytes.Buffer
+	cfg := testConfig(t, target, 1)
+	cfg.Executor.Breaker = execute.DefaultBreaker
+	cfg.Progress, cfg.ProgressEvery = &syncWriter{w: &progress}, 20*time.Millisecond
+	cfg.Executor.Rate = 500
+	res := runEngine(t, cfg, loadSurface(t, stagingSpec(t)))
+	if res.Summary.StopReason != StopBreaker {
+		t.Fatalf("stop reason %q, want the breaker", res.Summary.StopReason)
+	}
+	if res.Summary.Sent > int64(execute.DefaultBreaker.Window)+int64(cfg.Executor.Concurrency) {
+		t.Errorf("sent %d requests into a storm", res.Summary.Sent)
+	}
+	if len(res.Findings) == 0 {
+		t.Error("no server-error findings kept from the stopped run")
+	}
+	if !strings.Contains(progress.String(), "fuzz: ") || !strings.Contains(progress.String(), "request(s)") {
+		t.Errorf("no plain progress lines: %q", progress.String())
+	}
+}
+
+func TestCancelledRunReturnsPartialResult(t *testing.T) {
+	_, target := startStaging(t)
+	cfg := testConfig(t, target, 1)
+	cfg.Executor.Rate = 50
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+	defer cancel()
+	e, err := New(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.Run(ctx, loadSurface(t, stagingSpec(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Summary.StopReason != StopInterrupted || res.Summary.Sent == 0 || res.Summary.Sent > 15 {
+		t.Errorf("summary after cancel: %q, %d sent", res.Summary.StopReason, res.Summary.Sent)
+	}
+	var never int
+	for _, op := range res.Summary.Operations {
+		if op.Reason == "never sent (budget or time ran out first)" {
+			never++
+		}
+	}
+	if never == 0 {
+		t.Errorf("a cut-short run lists no operation as never sent: %+v", res.Summary.Operations)
+	}
+}
+
+// syncWriter serialises writes from the progress goroutine for the test.
+type syncWriter struct {
+	mu sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
+
+// TestFindingSetKeepsLowestCaseUnderConcurrency: verdicts about one
+// problem from many workers make one finding, counted exactly, with the
+// reproducer of the lowest case number.
+func TestFindingSetKeepsLowestCaseUnderConcurrency(t *testing.T) {
+	catalog := testConfig(t, &url.URL{Scheme: "http", Host: "127.0.0.1"}, 1).Catalog
+	set := newFindingSet(catalog, 1, false)
+	target := &plan.Target{Op: &surface.Operation{Method: "GET", Path: "/x"}}
+	req, _ := http.NewRequest("GET", "http://127.0.0.1/x", nil)
+	const n = 400
+	var wg sync.WaitGroup
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < n; i += 8 {
+				seq := n - i // descending, so later adds keep winning
+				x := &execute.Exchange{Case: &plan.Case{Seq: seq, Target: target, Mutation: fmt.Sprint(seq)}, Request: req, Status: 500, Header: http.Header{}}
+				set.add(oracle.Verdict{Rule: "fuzz/server-error", Exchange: x, Message: "boom"})
+			}
+		}(w)
+	}
+	wg.Wait()
+	got := set.list()
+	if len(got) != 1 {
+		t.Fatalf("%d findings, want 1", len(got))
+	}
+	if !strings.Contains(got[0].Message, fmt.Sprintf("(%d requests showed it)", n)) || !strings.Contains(got[0].Evidence, "case 1,") {
+		t.Errorf("message %q / evidence %q: want %d requests and case 1", got[0].Message, got[0].Evidence, n)
+	}
+}
