@@ -128,7 +128,7 @@ func (p *configParser) members(n *yaml.Node, what string, allowed []string) [][2
 }
 
 func (p *configParser) parse(root *yaml.Node) {
-	members := p.members(root, "config", []string{"version", "exclude", "rules", "ignore", "gate"})
+	members := p.members(root, "config", []string{"version", "exclude", "rules", "ignore", "gate", "identities"})
 	if root.Kind != yaml.MappingNode {
 		return
 	}
@@ -147,6 +147,9 @@ func (p *configParser) parse(root *yaml.Node) {
 			p.ignore(v)
 		case "gate":
 			p.gate(v)
+		case "identities":
+			// The fuzzer's credentials: read and checked by
+			// fuzz/identity.ParseConfig when a run needs them.
 		}
 	}
 	if !sawVersion {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 
 	"github.com/spf13/pflag"
 
@@ -26,6 +27,9 @@ type securityFlags struct {
 	peer            string
 	lowPrivilege    string
 	timeBased       bool
+	// configFile is the config file the command read ("" for none); its
+	// identities: list declares logins, headers and OAuth2 identities.
+	configFile string
 }
 
 func addSecurityFlags(fl *pflag.FlagSet, f *securityFlags) {
@@ -50,6 +54,21 @@ func applySecurity(ctx context.Context, st streams, cfg *fuzz.Config, f *securit
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	opts := identity.Options{Flags: f.identities, Target: cfg.Executor.Target, Client: client, Env: env}
+	if f.configFile != "" {
+		data, err := os.ReadFile(f.configFile)
+		if err != nil {
+			return &exitError{code: exitInputError, err: fmt.Errorf("reading the config: %w", err)}
+		}
+		if opts.Declared, err = identity.ParseConfig(data, f.configFile); err != nil {
+			return &exitError{code: exitInputError, err: err}
+		}
+	}
+	var known []string
+	for i := range opts.Declared {
+		if u := opts.Declared[i].LoginUser(env); u != "" {
+			known = append(known, u)
+		}
+	}
 	if f.oauth2TokenURL != "" {
 		u, err := url.Parse(f.oauth2TokenURL)
 		if err != nil || u.Host == "" {
@@ -86,7 +105,7 @@ func applySecurity(ctx context.Context, st streams, cfg *fuzz.Config, f *securit
 		oracles = fuzz.DefaultOracles()
 	}
 	cfg.Oracles = append(oracles, security.Oracles(security.Config{
-		Identities: names, Peer: f.peer, LowPrivilege: f.lowPrivilege, Secrets: set.Secrets(),
+		Identities: names, Peer: f.peer, LowPrivilege: f.lowPrivilege, Secrets: set.Secrets(), KnownUsers: known,
 		Classifier: scanner, TimeBased: f.timeBased, Safe: safe,
 	})...)
 	return nil

@@ -67,6 +67,35 @@ func TestFuzzSecurityEndToEnd(t *testing.T) {
 		t.Errorf("no note that time-based payloads are off: %v", rep.Notes)
 	}
 
+	// The same identities declared in the config file: admin logs in.
+	config := `version: 1
+identities:
+  - name: admin
+    login: {path: /auth/login, body: '{"username": "admin", "password": "${ADMIN_PASSWORD}"}', token: /token}
+  - name: bob
+    headers: {Authorization: "Bearer ${BOB_TOKEN}"}
+`
+	if err := os.WriteFile(filepath.Join(dir, ".specter.yaml"), []byte(config), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res = specter(t, dir, []string{"ADMIN_PASSWORD=admin-pass", "BOB_TOKEN=" + bobToken},
+		"fuzz", "-f", "json", "--spec", "api.yaml", "--target", ts.URL, "--seed", "4", "--rate", "0",
+		"--phases", "examples", "--low-privilege", "bob")
+	var rep2 fuzzReport
+	if err := json.Unmarshal([]byte(res.stdout), &rep2); err != nil {
+		t.Fatalf("stdout is not a JSON report: %v\nstdout: %.500s\nstderr: %s", err, res.stdout, res.stderr)
+	}
+	got := rep2.byOperation()
+	if !strings.Contains(got["GET /notes/{id}"], "fuzz/bola") || !strings.Contains(got["GET /admin/users"], "fuzz/bfla") {
+		t.Errorf("config identities: findings %v", got)
+	}
+	if strings.Contains(res.stdout+res.stderr, "admin-pass") || strings.Contains(res.stdout+res.stderr, bobToken) {
+		t.Error("a config identity's credential reached the output")
+	}
+	if err := os.Remove(filepath.Join(dir, ".specter.yaml")); err != nil {
+		t.Fatal(err)
+	}
+
 	bad := specter(t, dir, nil, "fuzz", "--spec", "api.yaml", "--target", ts.URL, "--identity", "admin=Authorization: Bearer $NOT_SET")
 	if bad.code != exitInputError || !strings.Contains(bad.stderr, "NOT_SET is not set") {
 		t.Errorf("unset variable: exit %d, stderr %s", bad.code, bad.stderr)
