@@ -187,7 +187,7 @@ func (e *Engine) Run(ctx context.Context, s *surface.Surface) (*Result, error) {
 		stopReason.CompareAndSwap(nil, reason)
 		cancel()
 	}
-	progressDone := e.startProgress(runCtx, start)
+	stopProgress := e.startProgress(runCtx, start)
 
 	cases := make(chan *plan.Case, 64)
 	go func() {
@@ -228,7 +228,7 @@ func (e *Engine) Run(ctx context.Context, s *surface.Surface) (*Result, error) {
 			f.Finish(finishCtx, e)
 		}
 	}
-	close(progressDone)
+	stopProgress()
 
 	reason, _ := stopReason.Load().(string)
 	if reason == "" {

@@ -238,7 +238,11 @@ func TestFuzzInterruptWritesPartialReport(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(1500 * time.Millisecond)
+	// Interrupt once the examples phase has reached every operation.
+	deadline := time.Now().Add(20 * time.Second)
+	for st.server.Requests() < 20 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
