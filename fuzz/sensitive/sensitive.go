@@ -73,6 +73,7 @@ func normalize(name string) string {
 // Classifier is.
 type Finder struct {
 	classify Classifier
+	names    map[string]bool // per Find call: key -> credential-like name
 }
 
 // New returns a Finder using the secret scanner's classifier.
@@ -84,6 +85,7 @@ func (f *Finder) Find(body []byte, sent []string) []Match {
 	if len(body) > MaxScanBytes {
 		body = body[:MaxScanBytes]
 	}
+	f = &Finder{classify: f.classify, names: map[string]bool{}} // per call: safe for concurrent use
 	echoed := func(v string) bool {
 		for _, s := range sent {
 			if s != "" && (s == v || strings.Contains(s, v)) {
@@ -122,8 +124,40 @@ func (f *Finder) Find(body []byte, sent []string) []Match {
 	return out
 }
 
+// providerKey finds values that are credentials whatever the field is
+// called: cloud, VCS, chat and payment provider key formats and private
+// keys. Other values are only classified under a credential-like name,
+// which keeps the oracle cheap on ordinary answers (ids, names, prose).
+var providerKey = regexp.MustCompile(`\b(?:(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36}|github_pat_\w{30,}|glpat-[\w-]{20}|xox[abpors]-[\w-]{10,}|(?:sk|rk)_live_[0-9A-Za-z]{16,}|AIza[\w-]{35}|SG\.[\w-]{22}\.[\w-]{43}|npm_[A-Za-z0-9]{36})|-----BEGIN [A-Z ]*PRIVATE KEY-----`)
+
+// providerMarkers are substrings every providerKey match holds; the
+// regular expression only runs on values that have one.
+var providerMarkers = []string{"AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xox", "_live_", "AIza", "SG.", "npm_", "PRIVATE KEY"}
+
+func maybeProviderKey(v string) bool {
+	if len(v) < 20 {
+		return false
+	}
+	for _, m := range providerMarkers {
+		if strings.Contains(v, m) {
+			return providerKey.MatchString(v)
+		}
+	}
+	return false
+}
+
 func (f *Finder) secret(ptr, key, value string) (Match, bool) {
 	if f.classify == nil || key == "" || issuedTokenFields[normalize(key)] {
+		return Match{}, false
+	}
+	named, seen := f.names[key]
+	if !seen {
+		named = secrets.IsCredentialName(key)
+		if len(f.names) < 256 {
+			f.names[key] = named
+		}
+	}
+	if !named && !maybeProviderKey(value) {
 		return Match{}, false
 	}
 	rule, ok := f.classify.LooksLikeCredential(key, value)
@@ -181,10 +215,16 @@ var (
 // pii checks one JSON value: a whole-value card number or SSN.
 func pii(ptr, key, value string) (Match, bool) {
 	v := strings.TrimSpace(value)
+	if len(v) < 11 || len(v) > 23 {
+		return Match{}, false // neither a card number nor an SSN
+	}
 	if isCard(v) && cardPattern.FindString(v) == v {
 		return Match{Kind: PII, Field: ptr, What: "payment-card", Redacted: maskCard(v)}, true
 	}
-	if m := ssnPattern.FindStringSubmatch(v); m != nil && m[0] == v && ssnName(key) && validSSN(m[1], m[2], m[3]) {
+	if !ssnName(key) {
+		return Match{}, false
+	}
+	if m := ssnPattern.FindStringSubmatch(v); m != nil && m[0] == v && validSSN(m[1], m[2], m[3]) {
 		return Match{Kind: PII, Field: ptr, What: "us-ssn", Redacted: "***-**-" + m[3]}, true
 	}
 	return Match{}, false
