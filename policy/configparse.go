@@ -129,7 +129,7 @@ func (p *configParser) members(n *yaml.Node, what string, allowed []string) [][2
 }
 
 func (p *configParser) parse(root *yaml.Node) {
-	members := p.members(root, "config", []string{"version", "exclude", "rules", "ignore", "gate", "lint"})
+	members := p.members(root, "config", []string{"version", "exclude", "rules", "ignore", "gate", "lint", "identities"})
 	if root.Kind != yaml.MappingNode {
 		return
 	}
@@ -150,6 +150,9 @@ func (p *configParser) parse(root *yaml.Node) {
 			p.gate(v)
 		case "lint":
 			p.lint(v)
+		case "identities":
+			// The fuzzer's credentials: read and checked by
+			// fuzz/identity.ParseConfig when a run needs them.
 		}
 	}
 	if !sawVersion {

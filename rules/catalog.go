@@ -11,5 +11,6 @@ func Builtin() (*Catalog, error) {
 	all = append(all, inventoryRules()...)
 	all = append(all, LintRules()...)
 	all = append(all, fuzzRules()...)
+	all = append(all, fuzzSecurityRules()...)
 	return NewCatalog(all...)
 }

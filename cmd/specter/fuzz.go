@@ -42,6 +42,7 @@ type fuzzFlags struct {
 	maxBodyBytes     int64
 	headers          []string
 	seedSet          bool
+	security         securityFlags
 }
 
 func addFuzzFlags(fl *pflag.FlagSet, f *fuzzFlags, withSpec bool) {
@@ -65,6 +66,7 @@ func addFuzzFlags(fl *pflag.FlagSet, f *fuzzFlags, withSpec bool) {
 	fl.IntVar(&f.maxPerPhase, "max-per-phase", generate.DefaultMaxPerPhase, "most boundary, negative and injection requests per operation and phase")
 	fl.Int64Var(&f.maxBodyBytes, "max-response-bytes", execute.DefaultMaxBodyBytes, "read at most this much of each response body")
 	fl.StringArrayVar(&f.headers, "header", nil, "extra header 'Name: value' on every request (repeatable)")
+	addSecurityFlags(fl, &f.security)
 }
 
 func phaseNames() string {
@@ -126,6 +128,9 @@ func fuzzConfig(ctx context.Context, st streams, f *fuzzFlags, catalog *rules.Ca
 		Duration:    f.duration,
 		Safe:        f.safe,
 		ShowSecrets: showSecrets,
+	}
+	if err := applySecurity(ctx, st, &cfg, &f.security, f.safe); err != nil {
+		return cfg, err
 	}
 	if !quiet {
 		cfg.Progress = st.err

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+
+	"github.com/spf13/pflag"
+
+	"github.com/specterhq/specter/fuzz"
+	"github.com/specterhq/specter/fuzz/execute"
+	"github.com/specterhq/specter/fuzz/identity"
+	"github.com/specterhq/specter/fuzz/oracle/security"
+	"github.com/specterhq/specter/scanners/secrets"
+)
+
+// securityFlags are the credentials and the security oracles' options of
+// `specter fuzz` and `specter scan --target`.
+type securityFlags struct {
+	identities      []string
+	oauth2TokenURL  string
+	oauth2IDEnv     string
+	oauth2SecretEnv string
+	oauth2Scopes    []string
+	peer            string
+	lowPrivilege    string
+	timeBased       bool
+	// configFile is the config file the command read ("" for none); its
+	// identities: list declares logins, headers and OAuth2 identities.
+	configFile string
+}
+
+func addSecurityFlags(fl *pflag.FlagSet, f *securityFlags) {
+	fl.StringArrayVar(&f.identities, "identity", nil, "credentials NAME='Header: value' ($VAR and ${VAR} read the environment; repeatable; the first NAME is the default identity)")
+	fl.StringVar(&f.oauth2TokenURL, "oauth2-token-url", "", "mint and refresh tokens with the OAuth2 client-credentials grant at this URL (identity \"oauth2\")")
+	fl.StringVar(&f.oauth2IDEnv, "oauth2-client-id-env", identity.DefaultClientIDEnv, "environment variable holding the OAuth2 client id")
+	fl.StringVar(&f.oauth2SecretEnv, "oauth2-client-secret-env", identity.DefaultClientSecretEnv, "environment variable holding the OAuth2 client secret")
+	fl.StringSliceVar(&f.oauth2Scopes, "oauth2-scope", nil, "OAuth2 scopes to request (comma-separated or repeated)")
+	fl.StringVar(&f.peer, "peer", "", "identity that must not reach the default identity's objects (BOLA; default: the second identity)")
+	fl.StringVar(&f.lowPrivilege, "low-privilege", "", "identity that must not call privileged operations (BFLA; never guessed)")
+	fl.BoolVar(&f.timeBased, "time-based", false, "also send time-based blind injection payloads (slow: each waits seconds)")
+}
+
+// applySecurity builds the run's identities and adds the security oracles
+// to the engine's configuration. Logins and token requests use a client
+// that follows no redirects; a token URL outside loopback and private
+// ranges needs --allow-host like the target.
+func applySecurity(ctx context.Context, st streams, cfg *fuzz.Config, f *securityFlags, safe bool) error {
+	env := func(k string) (string, bool) { v := st.env(k); return v, v != "" }
+	client := &http.Client{
+		Timeout:       cfg.Executor.Timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	opts := identity.Options{Flags: f.identities, Target: cfg.Executor.Target, Client: client, Env: env}
+	if f.configFile != "" {
+		data, err := os.ReadFile(f.configFile)
+		if err != nil {
+			return &exitError{code: exitInputError, err: fmt.Errorf("reading the config: %w", err)}
+		}
+		if opts.Declared, err = identity.ParseConfig(data, f.configFile); err != nil {
+			return &exitError{code: exitInputError, err: err}
+		}
+	}
+	var known []string
+	for i := range opts.Declared {
+		if u := opts.Declared[i].LoginUser(env); u != "" {
+			known = append(known, u)
+		}
+	}
+	if f.oauth2TokenURL != "" {
+		u, err := url.Parse(f.oauth2TokenURL)
+		if err != nil || u.Host == "" {
+			return usageError("--oauth2-token-url %q is not an absolute URL", f.oauth2TokenURL)
+		}
+		if err := cfg.Executor.Hosts.Check(ctx, u); err != nil {
+			return usageError("--oauth2-token-url: %v", err)
+		}
+		opts.OAuth2 = &identity.OAuth2Flags{TokenURL: f.oauth2TokenURL, ClientIDEnv: f.oauth2IDEnv,
+			ClientSecretEnv: f.oauth2SecretEnv, Scopes: f.oauth2Scopes}
+	}
+	set, err := identity.Build(opts)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	names := set.Names()
+	for _, n := range []struct{ flag, name string }{{"--peer", f.peer}, {"--low-privilege", f.lowPrivilege}} {
+		if n.name == "" {
+			continue
+		}
+		if _, err := set.Source(n.name); err != nil {
+			return usageError("%s %s: no identity of that name (declared: %v)", n.flag, n.name, names)
+		}
+	}
+	scanner, err := secrets.New(secrets.Options{})
+	if err != nil {
+		return fmt.Errorf("secret scanner: %w", err)
+	}
+	if set.Len() > 0 {
+		cfg.Executor.Credentials = set
+	}
+	oracles := cfg.Oracles
+	if oracles == nil {
+		oracles = fuzz.DefaultOracles()
+	}
+	cfg.Oracles = append(oracles, security.Oracles(security.Config{
+		Identities: names, Peer: f.peer, LowPrivilege: f.lowPrivilege, Secrets: set.Secrets(), KnownUsers: known,
+		Classifier: scanner, TimeBased: f.timeBased, Safe: safe,
+	})...)
+	return nil
+}
+
+var _ execute.Credentials = (*identity.Set)(nil)
+var _ execute.Refresher = (*identity.Set)(nil)

@@ -1,0 +1,159 @@
+package identity
+
+import (
+	"bytes"
+	"fmt"
+	"net/textproto"
+	"net/url"
+	"sort"
+	"time"
+
+	"go.yaml.in/yaml/v4"
+)
+
+// Declared is one identity of the config file's identities list:
+//
+//	identities:
+//	  - name: alice
+//	    headers: {Authorization: "Bearer ${ALICE_TOKEN}"}
+//	  - name: bob
+//	    login:
+//	      path: /auth/login
+//	      body: '{"username": "bob", "password": "${BOB_PASSWORD}"}'
+//	      token: /access_token
+//	  - name: service
+//	    oauth2:
+//	      token_url: https://idp.staging.example/oauth/token
+//	      client_id: ${SVC_CLIENT_ID}
+//	      client_secret: ${SVC_CLIENT_SECRET}
+//	      scopes: [orders.read]
+//
+// Every string may reference environment variables; secrets belong there,
+// not in the file.
+type Declared struct {
+	Name    string            `yaml:"name"`
+	Headers map[string]string `yaml:"headers"`
+	Login   *Login            `yaml:"login"`
+	OAuth2  *struct {
+		TokenURL          string   `yaml:"token_url"`
+		ClientID          string   `yaml:"client_id"`
+		ClientSecret      string   `yaml:"client_secret"`
+		Scopes            []string `yaml:"scopes"`
+		Audience          string   `yaml:"audience"`
+		CredentialsInBody bool     `yaml:"credentials_in_body"`
+	} `yaml:"oauth2"`
+}
+
+// ParseConfig reads the identities list of a config file (other top-level
+// keys belong to other parts of specter and are ignored here). name is
+// used in errors.
+func ParseConfig(data []byte, name string) ([]Declared, error) {
+	var top struct {
+		Identities yaml.Node `yaml:"identities"`
+	}
+	if err := yaml.Unmarshal(data, &top); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if top.Identities.Kind == 0 {
+		return nil, nil
+	}
+	raw, err := yaml.Marshal(&top.Identities)
+	if err != nil {
+		return nil, fmt.Errorf("%s: identities: %w", name, err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	dec.KnownFields(true)
+	var out []Declared
+	if err := dec.Decode(&out); err != nil {
+		return nil, fmt.Errorf("%s:%d: identities: %w", name, top.Identities.Line, err)
+	}
+	for i, d := range out {
+		if err := checkName(d.Name); err != nil {
+			return nil, fmt.Errorf("%s: identities[%d]: %w", name, i, err)
+		}
+		kinds := 0
+		if len(d.Headers) > 0 {
+			kinds++
+		}
+		if d.Login != nil {
+			kinds++
+		}
+		if d.OAuth2 != nil {
+			kinds++
+		}
+		if kinds != 1 {
+			return nil, fmt.Errorf("%s: identity %s: set exactly one of headers, login and oauth2", name, d.Name)
+		}
+	}
+	return out, nil
+}
+
+// Build turns a declared identity into a source, expanding environment
+// variables. base is the fuzz target (logins are relative to it); client
+// sends logins and token requests.
+func (d *Declared) Build(base *url.URL, client Doer, env Getenv, now func() time.Time) (Source, error) {
+	exp := func(field, s string) (string, error) {
+		v, err := Expand(s, env)
+		if err != nil {
+			return "", fmt.Errorf("identity %s: %s: %w", d.Name, field, err)
+		}
+		return v, nil
+	}
+	switch {
+	case len(d.Headers) > 0:
+		names := make([]string, 0, len(d.Headers))
+		for n := range d.Headers {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		st := &Static{}
+		for _, n := range names {
+			if !validHeaderName(n) {
+				return nil, fmt.Errorf("identity %s: %q is not a header name", d.Name, n)
+			}
+			v, err := exp("headers."+n, d.Headers[n])
+			if err != nil {
+				return nil, err
+			}
+			st.Headers = append(st.Headers, Header{Name: textproto.CanonicalMIMEHeaderKey(n), Value: v})
+		}
+		return st, nil
+	case d.Login != nil:
+		l := *d.Login
+		var err error
+		if l.Path, err = exp("login.path", l.Path); err != nil {
+			return nil, err
+		}
+		if l.Body, err = exp("login.body", l.Body); err != nil {
+			return nil, err
+		}
+		src, err := NewLogin(l, base, client, now)
+		if err != nil {
+			return nil, fmt.Errorf("identity %s: %w", d.Name, err)
+		}
+		return src, nil
+	case d.OAuth2 != nil:
+		o := OAuth2{Scopes: d.OAuth2.Scopes, CredentialsInBody: d.OAuth2.CredentialsInBody}
+		var err error
+		for _, f := range []struct {
+			name string
+			in   string
+			out  *string
+		}{
+			{"oauth2.token_url", d.OAuth2.TokenURL, &o.TokenURL},
+			{"oauth2.client_id", d.OAuth2.ClientID, &o.ClientID},
+			{"oauth2.client_secret", d.OAuth2.ClientSecret, &o.ClientSecret},
+			{"oauth2.audience", d.OAuth2.Audience, &o.Audience},
+		} {
+			if *f.out, err = exp(f.name, f.in); err != nil {
+				return nil, err
+			}
+		}
+		src, err := NewOAuth2(o, client, now)
+		if err != nil {
+			return nil, fmt.Errorf("identity %s: %w", d.Name, err)
+		}
+		return src, nil
+	}
+	return nil, fmt.Errorf("identity %s: no credentials", d.Name)
+}

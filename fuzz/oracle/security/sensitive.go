@@ -1,0 +1,61 @@
+package security
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/specterhq/specter/fuzz/oracle"
+	"github.com/specterhq/specter/fuzz/sensitive"
+	"github.com/specterhq/specter/rules"
+)
+
+// SensitiveData reports credentials and personal data in 2xx answers
+// that the request did not send. Values are redacted in the message.
+type SensitiveData struct {
+	cfg    Config
+	finder *sensitive.Finder
+}
+
+// NewSensitiveData returns the oracle; cfg.Classifier must be set.
+func NewSensitiveData(cfg Config) *SensitiveData {
+	return &SensitiveData{cfg: cfg, finder: sensitive.New(cfg.Classifier)}
+}
+
+// Name implements oracle.Oracle.
+func (*SensitiveData) Name() string { return "sensitive-data" }
+
+// Rules implements oracle.Oracle.
+func (*SensitiveData) Rules() []string {
+	return []string{rules.RuleFuzzSecretInResponse, rules.RuleFuzzPIIInResponse}
+}
+
+// Check implements oracle.Oracle.
+func (o *SensitiveData) Check(_ context.Context, obs *oracle.Observation, env oracle.Env) {
+	x := obs.Exchange
+	if !ok2xx(x) || len(x.Body) == 0 {
+		return
+	}
+	found := o.finder.Find(x.Body, sentValues(x, o.cfg.Secrets))
+	var secretsFound, pii []string
+	for _, m := range found {
+		where := m.Field
+		if where == "" {
+			where = "the body"
+		}
+		item := fmt.Sprintf("%s (%s, %s)", where, m.What, m.Redacted)
+		if m.Kind == sensitive.Secret {
+			secretsFound = append(secretsFound, item)
+		} else {
+			pii = append(pii, item)
+		}
+	}
+	if len(secretsFound) > 0 {
+		env.Report(oracle.Verdict{Rule: rules.RuleFuzzSecretInResponse, Exchange: x,
+			Message: fmt.Sprintf("%s answered with credentials: %s", obs.Target().Key(), strings.Join(secretsFound, "; "))})
+	}
+	if len(pii) > 0 {
+		env.Report(oracle.Verdict{Rule: rules.RuleFuzzPIIInResponse, Exchange: x,
+			Message: fmt.Sprintf("%s answered with personal data: %s", obs.Target().Key(), strings.Join(pii, "; "))})
+	}
+}

@@ -1,0 +1,337 @@
+// Package sensitive finds credentials and personal data in response
+// bodies: credential-named fields holding real-looking values and provider
+// keys (through the secret scanner's LooksLikeCredential), payment card
+// numbers that pass the Luhn check and US social security numbers. Values
+// the request itself sent, and the session tokens an authentication
+// operation is expected to hand out, are not findings. Evidence is always
+// redacted.
+package sensitive
+
+import (
+	"bytes"
+	"encoding/json"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/specterhq/specter/scanners/secrets"
+)
+
+// MaxScanBytes is how much of a body is read.
+const MaxScanBytes = 256 << 10
+
+// maxValues bounds how many string values of one body are examined.
+const maxValues = 4096
+
+// Classifier decides whether a named value is a credential: the secret
+// scanner's LooksLikeCredential.
+type Classifier interface {
+	LooksLikeCredential(name, value string) (ruleID string, ok bool)
+}
+
+// Kind separates credentials from personal data.
+type Kind string
+
+// Kinds.
+const (
+	Secret Kind = "secret"
+	PII    Kind = "pii"
+)
+
+// Match is one sensitive value in a body.
+type Match struct {
+	Kind Kind
+	// Field is a JSON pointer to the value ("/users/0/password"), or ""
+	// for text bodies.
+	Field string
+	// What names it: the secret scanner's rule id, "payment-card", "us-ssn".
+	What string
+	// Redacted is the value with all but its first characters hidden.
+	Redacted string
+}
+
+// issuedTokenFields are fields in which an authentication answer hands the
+// caller its own session: reporting them would flag every login.
+var issuedTokenFields = map[string]bool{
+	"accesstoken": true, "refreshtoken": true, "idtoken": true, "token": true, "jwt": true,
+	"sessiontoken": true, "sessionid": true, "authtoken": true, "bearertoken": true, "csrftoken": true,
+	"xsrftoken": true, "nexttoken": true, "pagetoken": true, "nextpagetoken": true,
+}
+
+func normalize(name string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(name) {
+		if r == '-' || r == '_' || r == '.' || r == ' ' {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Finder examines bodies. It is safe for concurrent use when the
+// Classifier is.
+type Finder struct {
+	classify Classifier
+	names    map[string]bool // per Find call: key -> credential-like name
+}
+
+// New returns a Finder using the secret scanner's classifier.
+func New(c Classifier) *Finder { return &Finder{classify: c} }
+
+// Find returns the sensitive values in a response body that none of sent
+// (the request's parameters, body and credentials) contains.
+func (f *Finder) Find(body []byte, sent []string) []Match {
+	if len(body) > MaxScanBytes {
+		body = body[:MaxScanBytes]
+	}
+	f = &Finder{classify: f.classify, names: map[string]bool{}} // per call: safe for concurrent use
+	echoed := func(v string) bool {
+		for _, s := range sent {
+			if s != "" && (s == v || strings.Contains(s, v)) {
+				return true
+			}
+		}
+		return false
+	}
+	var out []Match
+	var doc any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if dec.Decode(&doc) == nil {
+		n := 0
+		walk(doc, "", "", func(ptr, key, value string) {
+			n++
+			if n > maxValues || value == "" || echoed(value) {
+				return
+			}
+			if m, ok := f.secret(ptr, key, value); ok {
+				out = append(out, m)
+				return
+			}
+			if m, ok := pii(ptr, key, value); ok {
+				out = append(out, m)
+			}
+		})
+	} else {
+		for _, m := range piiInText(string(body)) {
+			if !echoed(m.raw) {
+				out = append(out, m.Match)
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Field < out[j].Field })
+	return out
+}
+
+// providerKey finds values that are credentials whatever the field is
+// called: cloud, VCS, chat and payment provider key formats and private
+// keys. Other values are only classified under a credential-like name,
+// which keeps the oracle cheap on ordinary answers (ids, names, prose).
+var providerKey = regexp.MustCompile(`\b(?:(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36}|github_pat_\w{30,}|glpat-[\w-]{20}|xox[abpors]-[\w-]{10,}|(?:sk|rk)_live_[0-9A-Za-z]{16,}|AIza[\w-]{35}|SG\.[\w-]{22}\.[\w-]{43}|npm_[A-Za-z0-9]{36})|-----BEGIN [A-Z ]*PRIVATE KEY-----`)
+
+// providerMarkers are substrings every providerKey match holds; the
+// regular expression only runs on values that have one.
+var providerMarkers = []string{"AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xox", "_live_", "AIza", "SG.", "npm_", "PRIVATE KEY"}
+
+func maybeProviderKey(v string) bool {
+	if len(v) < 20 {
+		return false
+	}
+	for _, m := range providerMarkers {
+		if strings.Contains(v, m) {
+			return providerKey.MatchString(v)
+		}
+	}
+	return false
+}
+
+func (f *Finder) secret(ptr, key, value string) (Match, bool) {
+	if f.classify == nil || key == "" || issuedTokenFields[normalize(key)] {
+		return Match{}, false
+	}
+	named, seen := f.names[key]
+	if !seen {
+		named = secrets.IsCredentialName(key)
+		if len(f.names) < 256 {
+			f.names[key] = named
+		}
+	}
+	if !named && !maybeProviderKey(value) {
+		return Match{}, false
+	}
+	rule, ok := f.classify.LooksLikeCredential(key, value)
+	if !ok {
+		return Match{}, false
+	}
+	return Match{Kind: Secret, Field: ptr, What: rule, Redacted: secrets.Redact(value)}, true
+}
+
+// walk calls fn for every string (and number, as text) in a JSON value
+// with its pointer and its member name ("" inside arrays of scalars).
+func walk(v any, ptr, key string, fn func(ptr, key, value string)) {
+	switch x := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			walk(x[k], ptr+"/"+escape(k), k, fn)
+		}
+	case []any:
+		for i, e := range x {
+			walk(e, ptr+"/"+itoa(i), key, fn)
+		}
+	case string:
+		fn(ptr, key, x)
+	case json.Number:
+		fn(ptr, key, x.String())
+	}
+}
+
+func escape(k string) string { return strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1") }
+
+func itoa(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	var b [20]byte
+	n := len(b)
+	for i > 0 {
+		n--
+		b[n] = byte('0' + i%10)
+		i /= 10
+	}
+	return string(b[n:])
+}
+
+var (
+	cardPattern = regexp.MustCompile(`\b(?:\d[ -]?){12,18}\d\b`)
+	ssnPattern  = regexp.MustCompile(`\b(\d{3})-(\d{2})-(\d{4})\b`)
+)
+
+// pii checks one JSON value: a whole-value card number or SSN.
+func pii(ptr, key, value string) (Match, bool) {
+	v := strings.TrimSpace(value)
+	if len(v) < 11 || len(v) > 23 {
+		return Match{}, false // neither a card number nor an SSN
+	}
+	if isCard(v) && cardPattern.FindString(v) == v {
+		return Match{Kind: PII, Field: ptr, What: "payment-card", Redacted: maskCard(v)}, true
+	}
+	if !ssnName(key) {
+		return Match{}, false
+	}
+	if m := ssnPattern.FindStringSubmatch(v); m != nil && m[0] == v && validSSN(m[1], m[2], m[3]) {
+		return Match{Kind: PII, Field: ptr, What: "us-ssn", Redacted: "***-**-" + m[3]}, true
+	}
+	return Match{}, false
+}
+
+type textMatch struct {
+	Match
+	raw string
+}
+
+func piiInText(text string) []textMatch {
+	var out []textMatch
+	for _, c := range cardPattern.FindAllString(text, 16) {
+		if isCard(c) {
+			out = append(out, textMatch{Match{Kind: PII, What: "payment-card", Redacted: maskCard(c)}, c})
+		}
+	}
+	for _, loc := range ssnPattern.FindAllStringSubmatchIndex(text, 16) {
+		m := []string{text[loc[0]:loc[1]], text[loc[2]:loc[3]], text[loc[4]:loc[5]], text[loc[6]:loc[7]]}
+		if ssnNearby(text[max(0, loc[0]-40):loc[0]]) && validSSN(m[1], m[2], m[3]) {
+			out = append(out, textMatch{Match{Kind: PII, What: "us-ssn", Redacted: "***-**-" + m[3]}, m[0]})
+		}
+	}
+	return out
+}
+
+// isCard reports whether s is 13 to 19 digits (spaces and dashes allowed
+// between) that pass the Luhn check, start like a card network's number
+// and are not a run of one digit.
+func isCard(s string) bool {
+	var digits []byte
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits = append(digits, c-'0')
+		case c == ' ' || c == '-':
+		default:
+			return false
+		}
+	}
+	if len(digits) < 13 || len(digits) > 19 {
+		return false
+	}
+	switch digits[0] {
+	case 2, 3, 4, 5, 6:
+	default:
+		return false
+	}
+	same := true
+	for _, d := range digits[1:] {
+		if d != digits[0] {
+			same = false
+		}
+	}
+	if same {
+		return false
+	}
+	sum := 0
+	for i := range digits {
+		d := int(digits[len(digits)-1-i])
+		if i%2 == 1 {
+			d *= 2
+			if d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+	}
+	return sum%10 == 0
+}
+
+func maskCard(s string) string {
+	var digits []byte
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			digits = append(digits, s[i])
+		}
+	}
+	return "**** " + string(digits[len(digits)-4:])
+}
+
+// ssnName reports whether a field name says it holds a social security
+// or national identifier; a bare ddd-dd-dddd shape is also an order
+// number or a part number.
+func ssnName(key string) bool {
+	n := normalize(key)
+	for _, w := range []string{"ssn", "socialsecurity", "taxid", "nationalid"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// ssnNearby reports whether the text before a number names it an SSN.
+func ssnNearby(before string) bool {
+	l := strings.ToLower(before)
+	return strings.Contains(l, "ssn") || strings.Contains(l, "social security")
+}
+
+// validSSN applies the SSA's rules: no 000, 666 or 9xx area, no 00 group,
+// no 0000 serial; the advertising number 078-05-1120 and 123-45-6789 are
+// examples, not data.
+func validSSN(area, group, serial string) bool {
+	if area == "000" || area == "666" || area[0] == '9' || group == "00" || serial == "0000" {
+		return false
+	}
+	whole := area + group + serial
+	return whole != "078051120" && whole != "123456789"
+}
