@@ -317,3 +317,23 @@ func TestInstallRejectsBadDownloads(t *testing.T) {
 		}
 	}
 }
+
+// TestInputsDocumented checks that docs/ci/github.md describes every input
+// and output of the action.
+func TestInputsDocumented(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "ci", "github.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := readAction(t)
+	for name := range a.Inputs {
+		if !strings.Contains(string(doc), "| `"+name+"` |") {
+			t.Errorf("docs/ci/github.md has no table row for input %q", name)
+		}
+	}
+	for name := range a.Outputs {
+		if !strings.Contains(string(doc), "`"+name+"`") {
+			t.Errorf("docs/ci/github.md does not name output %q", name)
+		}
+	}
+}

@@ -300,3 +300,17 @@ func validate(sch *jsonschema.Schema, doc []byte) error {
 	}
 	return sch.Validate(inst)
 }
+
+// TestInputsDocumented checks that docs/ci/gitlab.md describes every input.
+func TestInputsDocumented(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "ci", "gitlab.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, _, _ := readTemplate(t, nil)
+	for name := range header.Spec.Inputs {
+		if !strings.Contains(string(doc), "| `"+name+"` |") {
+			t.Errorf("docs/ci/gitlab.md has no table row for input %q", name)
+		}
+	}
+}
