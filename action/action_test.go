@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	"go.yaml.in/yaml/v4"
@@ -195,14 +196,40 @@ func requireTools(t *testing.T) {
 	}
 }
 
+var (
+	buildOnce sync.Once
+	builtBin  string
+	buildErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if builtBin != "" {
+		os.RemoveAll(filepath.Dir(builtBin))
+	}
+	os.Exit(code)
+}
+
+// buildSpecter builds the binary the fake releases ship, once per test
+// binary.
 func buildSpecter(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "specter")
-	build := exec.Command("go", "build", "-o", bin, "-ldflags", "-X main.version=v9.9.9", "../cmd/specter")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building specter: %v\n%s", err, out)
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "specter-action-test")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		builtBin = filepath.Join(dir, "specter")
+		build := exec.Command("go", "build", "-o", builtBin, "-ldflags", "-X main.version=v9.9.9", "../cmd/specter")
+		if out, err := build.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("%v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("building specter: %v", buildErr)
 	}
-	return bin
+	return builtBin
 }
 
 func TestInstallAndRunSteps(t *testing.T) {
@@ -290,6 +317,26 @@ func TestInstallRejectsBadDownloads(t *testing.T) {
 		res := runScript(t, ".", "install.sh", append([]string{"SPECTER_RELEASE_URL=" + release}, env...)...)
 		if res.code == 0 || !strings.Contains(res.output, "::error title=specter install::") {
 			t.Errorf("%s: exit %d\n%s", name, res.code, res.output)
+		}
+	}
+}
+
+// TestInputsDocumented checks that docs/ci/github.md describes every input
+// and output of the action.
+func TestInputsDocumented(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "ci", "github.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := readAction(t)
+	for name := range a.Inputs {
+		if !strings.Contains(string(doc), "| `"+name+"` |") {
+			t.Errorf("docs/ci/github.md has no table row for input %q", name)
+		}
+	}
+	for name := range a.Outputs {
+		if !strings.Contains(string(doc), "`"+name+"`") {
+			t.Errorf("docs/ci/github.md does not name output %q", name)
 		}
 	}
 }

@@ -25,7 +25,8 @@ if [ "${SPECTER_NEW_FINDINGS_ONLY:-false}" = true ]; then
   fi
   args+=(--new-from-rev auto)
 fi
-args+=("${extra[@]}" -- "${paths[@]}")
+# ${a[@]+"${a[@]}"} keeps bash 3.2 (macOS) from calling an empty array unbound.
+args+=(${extra[@]+"${extra[@]}"} -- ${paths[@]+"${paths[@]}"})
 
 set +e
 "$bin" "${args[@]}"

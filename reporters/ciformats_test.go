@@ -72,6 +72,32 @@ func TestGitLabSASTContent(t *testing.T) {
 	}
 }
 
+func TestGitLabSASTRespectsLimits(t *testing.T) {
+	r := loadReport(t, "full")
+	var rs []rules.Rule
+	for _, rule := range r.Catalog.All() {
+		rule := *rule
+		rule.Title = strings.Repeat("t", 400)
+		rule.Help = "Why.\n\n## Fix\n\n" + strings.Repeat("f", 9000)
+		for i := range 30 {
+			rule.CWE = append(rule.CWE, fmt.Sprintf("CWE-%d", i+1))
+		}
+		rs = append(rs, rule)
+	}
+	catalog, err := rules.NewCatalog(rs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Catalog = catalog
+	var buf bytes.Buffer
+	if err := (&GitLabSAST{}).Render(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := validate(compileSchema(t, "gitlab-sast-report-format.schema.json"), buf.Bytes()); err != nil {
+		t.Errorf("report with long titles, help and 30 CWEs does not validate: %v", err)
+	}
+}
+
 func TestSolutionOf(t *testing.T) {
 	for _, tt := range []struct{ help, want string }{
 		{"Why.\n\n## Fix\n\nDo this.\n\n## Example\n\nx", "Do this."},

@@ -23,6 +23,14 @@ type GitLabSAST struct{}
 // GitLab 15.x through 18.x ingest it (kics and most analyzers use it too).
 const GitLabSASTSchemaVersion = "15.0.6"
 
+// Limits of the security report schema.
+const (
+	gitlabMaxName        = 255
+	gitlabMaxDescription = 1 << 20
+	gitlabMaxSolution    = 7000
+	gitlabMaxIdentifiers = 20
+)
+
 // gitlabTimeLayout is the schema's time format: UTC, no zone, no fraction.
 const gitlabTimeLayout = "2006-01-02T15:04:05"
 
@@ -142,10 +150,10 @@ func gitlabVulnerabilityOf(f *rules.Finding, rule *rules.Rule, root string) gitl
 	}
 	v := gitlabVulnerability{
 		ID:          uuidFromFingerprint(fingerprintOf(*f)),
-		Name:        rule.Title,
-		Description: description,
+		Name:        truncateRunes(rule.Title, gitlabMaxName),
+		Description: truncateRunes(description, gitlabMaxDescription),
 		Severity:    gitlabSeverity(f.Severity),
-		Solution:    solutionOf(rule),
+		Solution:    truncateRunes(solutionOf(rule), gitlabMaxSolution),
 		Location: gitlabLocation{
 			File:      repoPath(f.Location.File, root),
 			StartLine: max(f.Location.Line, 1),
@@ -177,6 +185,9 @@ func gitlabVulnerabilityOf(f *rules.Finding, rule *rules.Rule, root string) gitl
 			id.Name += " " + title
 		}
 		v.Identifiers = append(v.Identifiers, id)
+	}
+	if len(v.Identifiers) > gitlabMaxIdentifiers {
+		v.Identifiers = v.Identifiers[:gitlabMaxIdentifiers]
 	}
 	return v
 }
