@@ -39,6 +39,8 @@ type Config struct {
 	// Lint holds the lint scanner's policy values; zero fields mean the
 	// scanner's defaults.
 	Lint LintConfig
+	// Inventory holds the inventory scanner's settings.
+	Inventory InventoryConfig
 
 	// excludeLines[i] is the line Exclude[i] was read from, when read.
 	excludeLines []int
@@ -82,6 +84,13 @@ type GateConfig struct {
 
 // LintConfig is the lint section of the config file: the values some lint
 // rules compare against.
+// InventoryConfig configures the inventory diff.
+type InventoryConfig struct {
+	// Hosts also serve the documented API (staging, canary, regional
+	// hosts), besides the hosts of the spec's servers; --host adds more.
+	Hosts []string
+}
+
 type LintConfig struct {
 	// ScopePattern is the regular expression scope names must match
 	// (lint/scope-name-grammar); "" for the default grammar.

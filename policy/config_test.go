@@ -311,3 +311,33 @@ func TestStarterConfig(t *testing.T) {
 		t.Errorf("uncommented starter config: %v", err)
 	}
 }
+
+func TestInventoryHosts(t *testing.T) {
+	for _, tt := range []struct {
+		name, doc string
+		hosts     []string
+		err       string
+	}{
+		{"hosts", "version: 1\ninventory:\n  hosts: [staging.example.com, \"api.example.com:8443\"]\n", []string{"staging.example.com", "api.example.com:8443"}, ""},
+		{"no section", "version: 1\n", nil, ""},
+		{"a URL is not a host", "version: 1\ninventory:\n  hosts: [\"https://x.example/\"]\n", nil, "not a host name"},
+		{"not a list", "version: 1\ninventory:\n  hosts: staging.example.com\n", nil, "want a list"},
+		{"unknown key", "version: 1\ninventory:\n  environments: {}\n", nil, "environments"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := ParseConfig([]byte(tt.doc), "c.yaml")
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("err = %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(cfg.Inventory.Hosts, ",") != strings.Join(tt.hosts, ",") {
+				t.Errorf("hosts = %v, want %v", cfg.Inventory.Hosts, tt.hosts)
+			}
+		})
+	}
+}

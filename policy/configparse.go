@@ -129,7 +129,7 @@ func (p *configParser) members(n *yaml.Node, what string, allowed []string) [][2
 }
 
 func (p *configParser) parse(root *yaml.Node) {
-	members := p.members(root, "config", []string{"version", "exclude", "rules", "ignore", "gate", "lint", "identities"})
+	members := p.members(root, "config", []string{"version", "exclude", "rules", "ignore", "gate", "lint", "inventory", "identities"})
 	if root.Kind != yaml.MappingNode {
 		return
 	}
@@ -150,6 +150,8 @@ func (p *configParser) parse(root *yaml.Node) {
 			p.gate(v)
 		case "lint":
 			p.lint(v)
+		case "inventory":
+			p.inventory(v)
 		case "identities":
 			// The fuzzer's credentials: read and checked by
 			// fuzz/identity.ParseConfig when a run needs them.
@@ -363,6 +365,22 @@ func (p *configParser) lint(v *yaml.Node) {
 			p.cfg.Lint.MaxScopesPerOperation = int(n)
 		case "max-scopes-per-scheme":
 			p.cfg.Lint.MaxScopesPerScheme = int(n)
+		}
+	}
+}
+
+func (p *configParser) inventory(v *yaml.Node) {
+	for _, kv := range p.members(v, "inventory", []string{"hosts"}) {
+		for _, h := range p.sequence(kv[1], "inventory: hosts") {
+			host, ok := p.scalar(h, "inventory: hosts")
+			if !ok {
+				continue
+			}
+			if host = strings.TrimSpace(host); host == "" || strings.ContainsAny(host, "/ ") {
+				p.errorf(h, "inventory: hosts: %q is not a host name (want e.g. staging.example.com or api.example.com:8443)", host)
+				continue
+			}
+			p.cfg.Inventory.Hosts = append(p.cfg.Inventory.Hosts, host)
 		}
 	}
 }

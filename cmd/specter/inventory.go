@@ -85,12 +85,14 @@ counted in the summary. See docs/inventory.md.`,
 
 // newInventoryScanner opens the traffic sources lazily and loads the
 // previous spec, if any.
-func newInventoryScanner(ctx context.Context, st streams, t *trafficFlags, sec *secrets.Scanner, f *scanFlags) (*inventory.Scanner, error) {
+// newInventoryScanner builds the inventory scanner; the config file's
+// inventory hosts come first, --host adds more.
+func newInventoryScanner(ctx context.Context, st streams, t *trafficFlags, cfgHosts []string, sec *secrets.Scanner, f *scanFlags) (*inventory.Scanner, error) {
 	format, err := traffic.ParseFormat(t.format)
 	if err != nil {
 		return nil, usageError("--traffic-format: %v", err)
 	}
-	opts := inventory.Options{Hosts: t.hosts, Credentials: sec.LooksLikeCredential}
+	opts := inventory.Options{Hosts: append(append([]string(nil), cfgHosts...), t.hosts...), Credentials: sec.LooksLikeCredential}
 	stdin := false
 	for _, name := range t.files {
 		src := inventory.Source{Name: name, Format: format}

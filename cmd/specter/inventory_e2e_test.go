@@ -220,3 +220,38 @@ func TestInventoryReportsValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestInventoryHostsFromConfig: hosts listed under `inventory: hosts` in the
+// config file serve the documented API, like --host.
+func TestInventoryHostsFromConfig(t *testing.T) {
+	root := repoRoot(t)
+	spec := filepath.Join(root, "testdata", "traffic", "shop.openapi.yaml")
+	logFile := filepath.Join(root, "testdata", "traffic", "shop.istio.log")
+	mentionsBeta := func(rep inventoryJSON) bool {
+		for _, f := range rep.Findings {
+			if f.RuleID == "inventory/shadow-endpoint" && strings.Contains(f.Message, "beta.shop.example") {
+				return true
+			}
+		}
+		return false
+	}
+	dir := t.TempDir()
+	plain := specter(t, dir, nil, "inventory", "--spec", spec, "--traffic", logFile, "-f", "json", "--fail-on", "none")
+	if !mentionsBeta(decodeInventory(t, plain)) {
+		t.Fatalf("without configuration the undocumented host beta.shop.example must be reported: %.600s", plain.stdout)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".specter.yaml"), []byte("version: 1\ninventory:\n  hosts: [beta.shop.example]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	configured := specter(t, dir, nil, "inventory", "--spec", spec, "--traffic", logFile, "-f", "json", "--fail-on", "none")
+	if configured.code != exitPass || mentionsBeta(decodeInventory(t, configured)) {
+		t.Errorf("inventory.hosts in the config did not cover beta.shop.example: exit %d %.600s %s", configured.code, configured.stdout, configured.stderr)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".specter.yaml"), []byte("version: 1\ninventory:\n  hosts: [\"https://beta.shop.example/\"]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bad := specter(t, dir, nil, "inventory", "--spec", spec, "--traffic", logFile)
+	if bad.code != exitInputError || !strings.Contains(bad.stderr, "not a host name") {
+		t.Errorf("a URL in inventory.hosts: exit %d, stderr %q", bad.code, bad.stderr)
+	}
+}

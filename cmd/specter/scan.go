@@ -274,7 +274,7 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 		if err != nil {
 			return fmt.Errorf("starting the secret scanner: %w", err)
 		}
-		if inv, err = newInventoryScanner(ctx, st, &f.traffic, secretScanner, f); err != nil {
+		if inv, err = newInventoryScanner(ctx, st, &f.traffic, cfg.Inventory.Hosts, secretScanner, f); err != nil {
 			return err
 		}
 		got, err := inv.Scan(ctx, ingested.Surface)
