@@ -159,6 +159,25 @@ func (o *Operation) Ref() *rules.Operation {
 	return &rules.Operation{Method: o.Method, Path: o.Path, OperationID: o.OperationID}
 }
 
+// RequiresCredentials reports whether the operation declares that it needs
+// credentials: a security list with no anonymous ({}) alternative, or a
+// Postman auth other than noauth. An undeclared requirement does not
+// count (nothing says what the API intends).
+func (o *Operation) RequiresCredentials() bool {
+	if o.Auth != nil {
+		return o.Auth.Type != "" && o.Auth.Type != "noauth"
+	}
+	if len(o.Security) == 0 {
+		return false
+	}
+	for _, req := range o.Security {
+		if len(req) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // Parameter is an operation parameter.
 type Parameter struct {
 	Name     string

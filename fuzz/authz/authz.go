@@ -24,20 +24,7 @@ import (
 // credentials: a security list with no anonymous ({}) alternative, or a
 // Postman auth other than noauth. An undeclared requirement is not
 // secured (the oracle cannot know what the API intends).
-func Secured(op *surface.Operation) bool {
-	if op.Auth != nil {
-		return op.Auth.Type != "" && op.Auth.Type != "noauth"
-	}
-	if len(op.Security) == 0 {
-		return false
-	}
-	for _, req := range op.Security {
-		if len(req) == 0 {
-			return false
-		}
-	}
-	return true
-}
+func Secured(op *surface.Operation) bool { return op.RequiresCredentials() }
 
 // Credential is one request part carrying a credential.
 type Credential struct {

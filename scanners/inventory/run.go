@@ -247,7 +247,7 @@ func (r *run) observe(o *traffic.Observation, file string) {
 		ep.addSample(path)
 	}
 	success := o.Status >= 200 && o.Status < 300
-	if success && res.kind == kindDocumented && res.op != nil && requiresAuth(res.op) && !r.authenticated(o, res.api) {
+	if success && res.kind == kindDocumented && res.op != nil && res.op.RequiresCredentials() && !r.authenticated(o, res.api) {
 		if ep.unauth2xx == 0 {
 			ep.unauthFile, ep.unauthLine = file, o.Line
 		}
@@ -301,23 +301,6 @@ func (r *run) authenticated(o *traffic.Observation, api *surface.API) bool {
 		}
 	}
 	return false
-}
-
-// requiresAuth reports whether every alternative of the effective security
-// requirement names a scheme (no anonymous alternative).
-func requiresAuth(op *surface.Operation) bool {
-	if op.Auth != nil {
-		return op.Auth.Type != "" && op.Auth.Type != "noauth"
-	}
-	if len(op.Security) == 0 {
-		return false
-	}
-	for _, req := range op.Security {
-		if len(req) == 0 {
-			return false
-		}
-	}
-	return true
 }
 
 func contains(list []string, s string) bool {
