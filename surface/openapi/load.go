@@ -57,27 +57,7 @@ type Result struct {
 // and returns ctx.Err() as soon as ctx is done; the abandoned work is
 // bounded by the input's size and ends on its own.
 func Load(ctx context.Context, root *surface.File, opts Options) (*Result, error) {
-	if root == nil {
-		return nil, errors.New("openapi: no file to load")
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if root.Tree == nil {
-		tree, err := sourcemap.ParseWithLimits(root.Data, sourcemap.Limits{MaxBytes: int(opts.maxFileBytes())})
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", root.Path, err)
-		}
-		root.Tree = tree
-	}
-	format, err := checkVersion(root)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkAliases(root); err != nil {
-		return nil, err
-	}
-	refs, err := newRefReader(ctx, root, opts)
+	format, refs, err := openRoot(ctx, root, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -106,14 +86,55 @@ func Load(ctx context.Context, root *surface.File, opts Options) (*Result, error
 	if res.API, err = buildAPI(root, format, doc, refs); err != nil {
 		return nil, err
 	}
-	for _, f := range append([]*surface.File{root}, refs.order...) {
+	if res.Ignores, err = collectAllIgnores(root, refs.order); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// openRoot does what Load and LoadSources share before reading any $ref:
+// it parses the root if needed, checks its version and aliases, and
+// returns its format and the $ref reader for it.
+func openRoot(ctx context.Context, root *surface.File, opts Options) (surface.Format, *refReader, error) {
+	if root == nil {
+		return "", nil, errors.New("openapi: no file to load")
+	}
+	if err := ctx.Err(); err != nil {
+		return "", nil, err
+	}
+	if root.Tree == nil {
+		tree, err := sourcemap.ParseWithLimits(root.Data, sourcemap.Limits{MaxBytes: int(opts.maxFileBytes())})
+		if err != nil {
+			return "", nil, fmt.Errorf("%s: %w", root.Path, err)
+		}
+		root.Tree = tree
+	}
+	format, err := checkVersion(root)
+	if err != nil {
+		return "", nil, err
+	}
+	if err := checkAliases(root); err != nil {
+		return "", nil, err
+	}
+	refs, err := newRefReader(ctx, root, opts)
+	if err != nil {
+		return "", nil, err
+	}
+	return format, refs, nil
+}
+
+// collectAllIgnores gathers the x-specter-ignore annotations of the root
+// and then of files, in that order.
+func collectAllIgnores(root *surface.File, files []*surface.File) ([]surface.InlineIgnore, error) {
+	var out []surface.InlineIgnore
+	for _, f := range append([]*surface.File{root}, files...) {
 		ign, err := collectIgnores(f)
 		if err != nil {
 			return nil, err
 		}
-		res.Ignores = append(res.Ignores, ign...)
+		out = append(out, ign...)
 	}
-	return res, nil
+	return out, nil
 }
 
 // loadDocument runs kin-openapi on the root, recovering from its panics.

@@ -2,7 +2,6 @@ package openapi
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"path/filepath"
@@ -11,7 +10,6 @@ import (
 	"go.yaml.in/yaml/v4"
 
 	"github.com/specterhq/specter/surface"
-	"github.com/specterhq/specter/surface/sourcemap"
 )
 
 // LoadSources reads the document root and every local file its $refs reach,
@@ -26,26 +24,7 @@ import (
 // and where it is written, as with Load. $refs inside a document
 // ("#/...") are not checked here.
 func LoadSources(ctx context.Context, root *surface.File, opts Options) (*Result, error) {
-	if root == nil {
-		return nil, errors.New("openapi: no file to load")
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if root.Tree == nil {
-		tree, err := sourcemap.ParseWithLimits(root.Data, sourcemap.Limits{MaxBytes: int(opts.maxFileBytes())})
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", root.Path, err)
-		}
-		root.Tree = tree
-	}
-	if _, err := checkVersion(root); err != nil {
-		return nil, err
-	}
-	if err := checkAliases(root); err != nil {
-		return nil, err
-	}
-	refs, err := newRefReader(ctx, root, opts)
+	_, refs, err := openRoot(ctx, root, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -79,12 +58,8 @@ func LoadSources(ctx context.Context, root *surface.File, opts Options) (*Result
 		queue = append(queue, refs.order[before:]...)
 	}
 	res := &Result{Files: refs.order}
-	for _, f := range append([]*surface.File{root}, refs.order...) {
-		ign, err := collectIgnores(f)
-		if err != nil {
-			return nil, err
-		}
-		res.Ignores = append(res.Ignores, ign...)
+	if res.Ignores, err = collectAllIgnores(root, refs.order); err != nil {
+		return nil, err
 	}
 	return res, nil
 }
