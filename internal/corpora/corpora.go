@@ -5,8 +5,10 @@ package corpora
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -46,4 +48,35 @@ func Dir(tb testing.TB) string {
 		tb.Skipf("shared corpora not available: %v", err)
 	}
 	return c
+}
+
+// SpecFolders are the corpora holding OpenAPI documents.
+var SpecFolders = []string{"stripe", "github", "apisguru", "vulnapps"}
+
+// Specs returns the corpora directory and the .json, .yaml and .yml files
+// below its SpecFolders: folder by folder in that order, each walked in
+// lexical order; a missing folder is passed over. It skips the test or
+// benchmark when the corpora are absent and fails it when a walk fails.
+func Specs(tb testing.TB) (base string, paths []string) {
+	tb.Helper()
+	base = Dir(tb)
+	for _, folder := range SpecFolders {
+		err := filepath.WalkDir(filepath.Join(base, folder), func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if errors.Is(err, fs.ErrNotExist) {
+					return nil
+				}
+				return err
+			}
+			switch strings.ToLower(filepath.Ext(p)) {
+			case ".json", ".yaml", ".yml":
+				paths = append(paths, p)
+			}
+			return nil
+		})
+		if err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return base, paths
 }

@@ -3,7 +3,6 @@ package openapi
 import (
 	"context"
 	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -17,9 +16,6 @@ import (
 	"github.com/specterhq/specter/surface"
 	"github.com/specterhq/specter/surface/sourcemap"
 )
-
-// corpusFolders are the corpora holding OpenAPI documents.
-var corpusFolders = []string{"stripe", "github", "apisguru", "vulnapps"}
 
 // bigSpecBytes marks specs that are only loaded when SPECTER_CORPUS_BIG is
 // set: they take seconds each, which every CI run need not pay.
@@ -36,29 +32,10 @@ const corpusTimeout = 60 * time.Second
 // over 8 MB (GitHub's), SPECTER_CORPUS_MATCH=<substring> to load only the
 // paths containing it.
 func TestCorpus(t *testing.T) {
-	base := corpora.Dir(t)
+	base, paths := corpora.Specs(t)
 	big := os.Getenv("SPECTER_CORPUS_BIG") != ""
 	report := os.Getenv("SPECTER_CORPUS_REPORT") != ""
 
-	var paths []string
-	for _, folder := range corpusFolders {
-		err := filepath.WalkDir(filepath.Join(base, folder), func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				if errors.Is(err, fs.ErrNotExist) {
-					return nil
-				}
-				return err
-			}
-			switch strings.ToLower(filepath.Ext(p)) {
-			case ".json", ".yaml", ".yml":
-				paths = append(paths, p)
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
 	sort.Strings(paths)
 
 	var skippedBig []string
