@@ -18,27 +18,8 @@ import (
 	"github.com/specterhq/specter/fuzz/staging"
 	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/surface"
-	"github.com/specterhq/specter/surface/discover"
-	"github.com/specterhq/specter/surface/ingest"
+	"github.com/specterhq/specter/surface/ingest/ingesttest"
 )
-
-// loadSurface ingests spec files the way the CLI does.
-func loadSurface(t *testing.T, paths ...string) *surface.Surface {
-	t.Helper()
-	ctx := context.Background()
-	walked, err := discover.Walk(ctx, paths, discover.Options{MaxFileBytes: discover.DefaultMaxFileBytes})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := ingest.Load(ctx, walked.Files, ingest.Options{Models: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res.Problems) > 0 {
-		t.Fatalf("ingest problems: %v", res.Problems)
-	}
-	return res.Surface
-}
 
 // stagingSpec writes the staging spec to a temporary file.
 func stagingSpec(t *testing.T) string {
@@ -110,7 +91,7 @@ func TestStagingPlantedFlaws(t *testing.T) {
 	for _, seed := range []int64{1, 7, 42} {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
 			_, target := startStaging(t)
-			s := loadSurface(t, stagingSpec(t))
+			s := ingesttest.Load(t, stagingSpec(t))
 			res := runEngine(t, testConfig(t, target, seed), s)
 			got := findingsByOperation(res.Findings)
 			var ops []string
@@ -154,7 +135,7 @@ func TestSameSeedSameFindings(t *testing.T) {
 		_, target := startStaging(t)
 		cfg := testConfig(t, target, 99)
 		cfg.Executor.Concurrency = concurrency
-		res := runEngine(t, cfg, loadSurface(t, spec))
+		res := runEngine(t, cfg, ingesttest.Load(t, spec))
 		var b strings.Builder
 		for _, f := range res.Findings {
 			fmt.Fprintf(&b, "%s %s %s\n%s\n", f.RuleID, f.Fingerprint, f.Message, strings.ReplaceAll(f.Evidence, target.Host, "HOST"))
@@ -178,7 +159,7 @@ func TestFifteenOperationsInSeconds(t *testing.T) {
 	cfg := testConfig(t, target, 3)
 	cfg.Executor.Rate, cfg.Executor.Concurrency = DefaultRate, DefaultConcurrency
 	start := time.Now()
-	res := runEngine(t, cfg, loadSurface(t, stagingSpec(t)))
+	res := runEngine(t, cfg, ingesttest.Load(t, stagingSpec(t)))
 	elapsed := time.Since(start)
 	t.Logf("15 operations, %d requests, default settings: %s", res.Summary.Sent, elapsed)
 	if elapsed > 10*time.Second {

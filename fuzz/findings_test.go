@@ -18,6 +18,7 @@ import (
 	"github.com/specterhq/specter/fuzz/plan"
 	"github.com/specterhq/specter/fuzz/staging"
 	"github.com/specterhq/specter/surface"
+	"github.com/specterhq/specter/surface/ingest/ingesttest"
 )
 
 func TestReproductionRedactsCredentials(t *testing.T) {
@@ -71,7 +72,7 @@ func TestBreakerStopsAStorm(t *testing.T) {
 	cfg.Executor.Breaker = execute.DefaultBreaker
 	cfg.Progress, cfg.ProgressEvery = progress, 20*time.Millisecond
 	cfg.Executor.Rate = 500
-	res := runEngine(t, cfg, loadSurface(t, stagingSpec(t)))
+	res := runEngine(t, cfg, ingesttest.Load(t, stagingSpec(t)))
 	if res.Summary.StopReason != StopBreaker {
 		t.Fatalf("stop reason %q, want the breaker", res.Summary.StopReason)
 	}
@@ -108,7 +109,7 @@ func TestCancelledRunReturnsPartialResult(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := e.Run(ctx, loadSurface(t, stagingSpec(t)))
+	res, err := e.Run(ctx, ingesttest.Load(t, stagingSpec(t)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,8 +24,7 @@ import (
 	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/scanners/secrets"
 	"github.com/specterhq/specter/surface"
-	"github.com/specterhq/specter/surface/discover"
-	"github.com/specterhq/specter/surface/ingest"
+	"github.com/specterhq/specter/surface/ingest/ingesttest"
 )
 
 func loadSurface(t *testing.T) *surface.Surface {
@@ -34,19 +33,7 @@ func loadSurface(t *testing.T) *surface.Surface {
 	if err := os.WriteFile(p, securitystaging.Spec, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	walked, err := discover.Walk(ctx, []string{p}, discover.Options{MaxFileBytes: discover.DefaultMaxFileBytes})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := ingest.Load(ctx, walked.Files, ingest.Options{Models: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res.Problems) > 0 {
-		t.Fatalf("ingest problems: %v", res.Problems)
-	}
-	return res.Surface
+	return ingesttest.Load(t, p)
 }
 
 type run struct {
