@@ -58,17 +58,6 @@ var issuedTokenFields = map[string]bool{
 	"xsrftoken": true, "nexttoken": true, "pagetoken": true, "nextpagetoken": true,
 }
 
-func normalize(name string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(name) {
-		if r == '-' || r == '_' || r == '.' || r == ' ' {
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
 // Finder examines bodies. It is safe for concurrent use when the
 // Classifier is.
 type Finder struct {
@@ -147,7 +136,7 @@ func maybeProviderKey(v string) bool {
 }
 
 func (f *Finder) secret(ptr, key, value string) (Match, bool) {
-	if f.classify == nil || key == "" || issuedTokenFields[normalize(key)] {
+	if f.classify == nil || key == "" || issuedTokenFields[secrets.NormalizeName(key)] {
 		return Match{}, false
 	}
 	named, seen := f.names[key]
@@ -310,7 +299,7 @@ func maskCard(s string) string {
 // or national identifier; a bare ddd-dd-dddd shape is also an order
 // number or a part number.
 func ssnName(key string) bool {
-	n := normalize(key)
+	n := secrets.NormalizeName(key)
 	for _, w := range []string{"ssn", "socialsecurity", "taxid", "nationalid"} {
 		if strings.Contains(n, w) {
 			return true

@@ -2,9 +2,9 @@ package secrets
 
 import "strings"
 
-// normalizeName lower-cases a field name and drops separators, so that
+// NormalizeName lower-cases a field name and drops separators, so that
 // "X-API-Key", "api_key" and "apiKey" compare equal ("xapikey", "apikey").
-func normalizeName(name string) string {
+func NormalizeName(name string) string {
 	var b strings.Builder
 	for _, r := range strings.ToLower(name) {
 		if r == '-' || r == '_' || r == '.' || r == ' ' {
@@ -39,7 +39,7 @@ var notCredentialMarkers = []string{
 // IsCredentialName reports whether a field, parameter, header or variable
 // name says it holds a credential.
 func IsCredentialName(name string) bool {
-	n := normalizeName(name)
+	n := NormalizeName(name)
 	if v, ok := credentialExact[n]; ok {
 		return v
 	}
@@ -67,7 +67,7 @@ var credentialHeaders = map[string]bool{
 
 // isCredentialHeader reports whether a header carries a credential.
 func isCredentialHeader(name string) bool {
-	n := normalizeName(name)
+	n := NormalizeName(name)
 	return credentialHeaders[n] || (strings.HasPrefix(n, "x") && IsCredentialName(n[1:]))
 }
 
@@ -80,7 +80,7 @@ var credentialQueryParams = map[string]bool{
 }
 
 func isCredentialQueryParam(name string) bool {
-	n := normalizeName(name)
+	n := NormalizeName(name)
 	if v, ok := credentialQueryParams[n]; ok {
 		return v
 	}

@@ -197,7 +197,7 @@ var signatureSchemes = map[string]bool{"digest": true, "hawk": true, "oauth": tr
 // first non-placeholder cookie value.
 func headerSecret(name, value string) (string, bool) {
 	v := strings.TrimSpace(value)
-	if normalizeName(name) == "cookie" {
+	if NormalizeName(name) == "cookie" {
 		for _, part := range strings.Split(v, ";") {
 			_, cv, ok := strings.Cut(strings.TrimSpace(part), "=")
 			if ok && !IsPlaceholder(cv) {
