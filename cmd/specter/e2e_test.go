@@ -55,6 +55,27 @@ type result struct {
 }
 
 // specter runs the binary in dir with extra environment variables.
+// readAndValidate reads the JSON report at path and validates it against
+// the JSON schema at schemaPath: it returns the report and the validation
+// error, and fails the test when the schema does not compile or the report
+// cannot be read or is not JSON.
+func readAndValidate(t *testing.T, schemaPath, path string) ([]byte, error) {
+	t.Helper()
+	schema, err := jsonschema.NewCompiler().Compile(schemaPath)
+	if err != nil {
+		t.Fatalf("compiling %s: %v", schemaPath, err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data, schema.Validate(doc)
+}
+
 func specter(t *testing.T, dir string, env []string, args ...string) result {
 	t.Helper()
 	cmd := exec.Command(specterBin, args...)
@@ -326,20 +347,8 @@ func TestSARIFValidatesAgainstSchema(t *testing.T) {
 		t.Errorf("the human summary belongs on stderr, got %q", res.stderr)
 	}
 	schemaPath := filepath.Join(root, "reporters", "testdata", "sarif-schema-2.1.0.json")
-	c := jsonschema.NewCompiler()
-	schema, err := c.Compile(schemaPath)
+	data, err := readAndValidate(t, schemaPath, out)
 	if err != nil {
-		t.Fatalf("compiling the SARIF schema: %v", err)
-	}
-	data, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := schema.Validate(doc); err != nil {
 		t.Fatalf("SARIF output does not validate: %v", err)
 	}
 	var sarif struct {
