@@ -36,6 +36,32 @@ func loadSurface(t *testing.T) *surface.Surface {
 	return ingesttest.Load(t, p)
 }
 
+// fuzzStaging runs the fuzzer with the oracles on the security staging
+// spec against target, as the identities of set, within 90 seconds.
+func fuzzStaging(t *testing.T, target *url.URL, set *identity.Set, gen generate.Options, oracles []oracle.Oracle) *fuzz.Result {
+	t.Helper()
+	catalog, err := rules.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	e, err := fuzz.New(ctx, fuzz.Config{
+		Executor: execute.Config{Target: target, Concurrency: 4, Timeout: 5 * time.Second, MaxRetries: -1, Credentials: set},
+		Generate: gen,
+		Oracles:  oracles,
+		Catalog:  catalog,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.Run(ctx, loadSurface(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
 type run struct {
 	findings map[string][]string // "METHOD /path" -> rule ids
 	all      []rules.Finding
@@ -84,25 +110,7 @@ func runStaging(t *testing.T, seed int64, identities bool) run {
 	cfg.Classifier = scanner
 	cfg.Secrets = set.Secrets()
 
-	catalog, err := rules.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	e, err := fuzz.New(ctx, fuzz.Config{
-		Executor: execute.Config{Target: target, Concurrency: 4, Timeout: 5 * time.Second, MaxRetries: -1, Credentials: set},
-		Generate: generate.Options{Seed: seed},
-		Oracles:  security.Oracles(cfg),
-		Catalog:  catalog,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := e.Run(ctx, loadSurface(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := fuzzStaging(t, target, set, generate.Options{Seed: seed}, security.Oracles(cfg))
 	out := run{findings: map[string][]string{}, all: res.Findings}
 	for _, f := range res.Findings {
 		k := f.Operation.Method + " " + f.Operation.Path
@@ -200,25 +208,8 @@ func TestTimeBasedInjectionBehindFlag(t *testing.T) {
 	if err := set.Add("admin", &identity.Static{Headers: []identity.Header{{Name: "Authorization", Value: "Bearer " + srv.Token("admin")}}}); err != nil {
 		t.Fatal(err)
 	}
-	catalog, err := rules.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	e, err := fuzz.New(ctx, fuzz.Config{
-		Executor: execute.Config{Target: target, Concurrency: 4, Timeout: 5 * time.Second, MaxRetries: -1, Credentials: set},
-		Generate: generate.Options{Seed: 3, Phases: []plan.Phase{plan.PhaseExamples, plan.PhaseInjection}},
-		Oracles:  []oracle.Oracle{security.NewInjection(security.Config{Identities: set.Names(), TimeBased: true, TimeBasedDelay: time.Second})},
-		Catalog:  catalog,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := e.Run(ctx, loadSurface(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := fuzzStaging(t, target, set, generate.Options{Seed: 3, Phases: []plan.Phase{plan.PhaseExamples, plan.PhaseInjection}},
+		[]oracle.Oracle{security.NewInjection(security.Config{Identities: set.Names(), TimeBased: true, TimeBasedDelay: time.Second})})
 	found := map[string]bool{}
 	for _, f := range res.Findings {
 		if f.RuleID != rules.RuleFuzzTimeBasedInjection {
