@@ -9,6 +9,7 @@ import (
 	"github.com/specterhq/specter/internal/cienv"
 	"github.com/specterhq/specter/internal/gitrev"
 	"github.com/specterhq/specter/policy"
+	"github.com/specterhq/specter/scanners"
 	"github.com/specterhq/specter/surface/discover"
 	"github.com/specterhq/specter/surface/ingest"
 )
@@ -18,7 +19,7 @@ import (
 // findings introduced since are reported. Fingerprints hold no line
 // numbers, so findings that only moved stay known. It returns nil when
 // "auto" finds no pull or merge request to compare with.
-func findingsAtRevision(ctx context.Context, st streams, kind scanKind, f *scanFlags, cfg *policy.Config, excludes, paths []string, logf func(string, ...any)) (*policy.Baseline, error) {
+func findingsAtRevision(ctx context.Context, st streams, kind scanKind, f *scanFlags, static []scanners.Scanner, excludes, paths []string, logf func(string, ...any)) (*policy.Baseline, error) {
 	rev := f.newFromRev
 	if rev == "auto" {
 		base, ok, err := cienv.BaseRevision(st.env)
@@ -90,7 +91,7 @@ func findingsAtRevision(ctx context.Context, st streams, kind scanKind, f *scanF
 		if err != nil {
 			return nil, fmt.Errorf("loading the files at %s: %w", rev, err)
 		}
-		findings, err := runScanners(ctx, kind, f, cfg, ingested.Surface)
+		findings, err := runScanners(ctx, static, ingested.Surface)
 		if err != nil {
 			return nil, fmt.Errorf("scanning the files at %s: %w", rev, err)
 		}
