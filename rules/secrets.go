@@ -41,20 +41,30 @@ func GitleaksConfig() (cfg config.Config, err error) {
 			err = fmt.Errorf("gitleaks default config: %v", r)
 		}
 	}()
-	v := viper.New()
-	v.SetConfigType("toml")
-	if err := v.ReadConfig(strings.NewReader(config.DefaultConfig)); err != nil {
-		return config.Config{}, fmt.Errorf("reading gitleaks default config: %w", err)
-	}
-	var vc config.ViperConfig
-	if err := v.Unmarshal(&vc); err != nil {
-		return config.Config{}, fmt.Errorf("decoding gitleaks default config: %w", err)
+	vc, err := gitleaksViperConfig()
+	if err != nil {
+		return config.Config{}, err
 	}
 	cfg, err = vc.Translate()
 	if err != nil {
 		return config.Config{}, fmt.Errorf("compiling gitleaks default config: %w", err)
 	}
 	return cfg, nil
+}
+
+// gitleaksViperConfig decodes gitleaks' default configuration without
+// compiling its regexes: the catalog needs only ids and descriptions.
+func gitleaksViperConfig() (config.ViperConfig, error) {
+	v := viper.New()
+	v.SetConfigType("toml")
+	if err := v.ReadConfig(strings.NewReader(config.DefaultConfig)); err != nil {
+		return config.ViperConfig{}, fmt.Errorf("reading gitleaks default config: %w", err)
+	}
+	var vc config.ViperConfig
+	if err := v.Unmarshal(&vc); err != nil {
+		return config.ViperConfig{}, fmt.Errorf("decoding gitleaks default config: %w", err)
+	}
+	return vc, nil
 }
 
 // criticalSecretPrefixes are gitleaks rule id prefixes of credentials that
@@ -110,19 +120,18 @@ Compliant example:
 }
 
 func secretRules() ([]Rule, error) {
-	cfg, err := GitleaksConfig()
+	// Only ids and descriptions: compiling gitleaks' 222 regexes here would
+	// put the secret scanner's start-up cost on every command, even
+	// `specter rules` and shell completion.
+	vc, err := gitleaksViperConfig()
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, 0, len(cfg.Rules))
-	for id := range cfg.Rules {
-		ids = append(ids, id)
+	out := make([]Rule, 0, len(vc.Rules)+8)
+	for _, r := range vc.Rules {
+		out = append(out, GitleaksRule(r.ID, r.Description))
 	}
-	sort.Strings(ids)
-	out := make([]Rule, 0, len(ids)+8)
-	for _, id := range ids {
-		out = append(out, GitleaksRule(id, cfg.Rules[id].Description))
-	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return append(out, structuralSecretRules()...), nil
 }
 

@@ -39,3 +39,13 @@ func BenchmarkScanPostman(b *testing.B) {
 }
 
 func BenchmarkScanFixtures(b *testing.B) { benchScan(b, "testdata") }
+
+// BenchmarkNew is the secret scanner's start-up cost (gitleaks' rules
+// compiled once per run).
+func BenchmarkNew(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		if _, err := New(Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
