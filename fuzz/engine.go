@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"net/http"
 	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
 
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/generate"
@@ -76,6 +79,8 @@ type Engine struct {
 	findings *findingSet
 	stats    *runStats
 	notes    *noteSet
+	// validation are the openapi3filter options of requestValidity.
+	validation *openapi3filter.Options
 }
 
 // New validates the configuration and builds an engine. It checks the
@@ -118,7 +123,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	return &Engine{
 		cfg: cfg, exec: ex, gen: generate.New(cfg.Generate), oracles: oracles,
 		ledger: newLedger(), findings: newFindingSet(cfg.Catalog, cfg.Generate.Seed, cfg.ShowSecrets),
-		stats: newRunStats(), notes: &noteSet{},
+		stats: newRunStats(), notes: &noteSet{}, validation: validationOptions(),
 	}, nil
 }
 
@@ -130,7 +135,7 @@ func DefaultOracles() []oracle.Oracle {
 		oracle.UndocumentedStatus{},
 		oracle.ContentTypeMismatch{},
 		oracle.ResponseSchema{},
-		oracle.UndocumentedProperties{},
+		&oracle.UndocumentedProperties{},
 		oracle.NegativeDataAccepted{},
 		oracle.ValidInputRejected{},
 	}
@@ -189,26 +194,28 @@ func (e *Engine) Run(ctx context.Context, s *surface.Surface) (*Result, error) {
 	}
 	stopProgress := e.startProgress(runCtx, start)
 
-	cases := make(chan *plan.Case, 64)
-	go func() {
-		defer close(cases)
-		for c := range e.gen.Cases(targets) {
-			select {
-			case cases <- c:
-			case <-runCtx.Done():
-				return
-			}
+	// Workers pull the next case under a lock: no generator goroutine
+	// and no channel hand-off per case.
+	next, stopCases := iter.Pull(e.gen.Cases(targets))
+	var pullMu sync.Mutex
+	pull := func() (*plan.Case, bool) {
+		pullMu.Lock()
+		defer pullMu.Unlock()
+		if runCtx.Err() != nil {
+			return nil, false
 		}
-	}()
+		return next()
+	}
 	workers := max(1, e.cfg.Executor.Concurrency)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for c := range cases {
-				if runCtx.Err() != nil {
-					continue // drain
+			for {
+				c, ok := pull()
+				if !ok {
+					return
 				}
 				if err := e.handle(runCtx, c); err != nil {
 					stop(e.stopReasonFor(ctx, runCtx, err))
@@ -217,6 +224,7 @@ func (e *Engine) Run(ctx context.Context, s *surface.Surface) (*Result, error) {
 		}()
 	}
 	wg.Wait()
+	stopCases()
 	if runCtx.Err() != nil && stopReason.Load() == nil {
 		stop(e.stopReasonFor(ctx, runCtx, runCtx.Err()))
 	}
@@ -272,8 +280,13 @@ func (e *Engine) handle(ctx context.Context, c *plan.Case) error {
 		e.stats.skip(c.Target, "destructive call skipped: no object created by this run to use (--allow-destructive lifts this)")
 		return nil
 	}
-	validity, violation := requestValidity(ctx, c, e.exec.Target())
-	x, err := e.exec.Do(ctx, c)
+	// One request serves the check against the spec and the executor.
+	req, err := c.Request(ctx, e.exec.Target())
+	if err != nil {
+		return err
+	}
+	validity, violation := requestValidity(ctx, c, req, e.validation)
+	x, err := e.exec.DoRequest(ctx, c, req)
 	if x != nil {
 		e.stats.record(x, validity)
 		e.ledger.learn(x)

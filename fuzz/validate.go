@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
+	"net/http"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -21,7 +21,7 @@ import (
 // guess: a "negative" value may be valid, a random string may miss a
 // pattern). Security requirements are not checked here (credentials are
 // the identity layer's business).
-func requestValidity(ctx context.Context, c *plan.Case, base *url.URL) (oracle.Validity, string) {
+func requestValidity(ctx context.Context, c *plan.Case, req *http.Request, opts *openapi3filter.Options) (oracle.Validity, string) {
 	t := c.Target
 	if t.Spec == nil || t.API.OpenAPI == nil {
 		return oracle.Unchecked, ""
@@ -34,21 +34,10 @@ func requestValidity(ctx context.Context, c *plan.Case, base *url.URL) (oracle.V
 		}
 		return oracle.Unchecked, ""
 	}
-	req, err := c.Request(ctx, base)
-	if err != nil {
-		return oracle.Unchecked, ""
-	}
 	params := make(map[string]string, len(c.PathParams))
 	for _, p := range c.PathParams {
 		params[p.Name] = p.Value
 	}
-	opts := &openapi3filter.Options{
-		AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
-		SkipSettingDefaults: true,
-	}
-	// A short message: the default one embeds the whole offending value
-	// (a 1 MiB payload, pretty-printed) and costs more than the request.
-	opts.WithCustomSchemaErrorFunc(shortSchemaError)
 	in := &openapi3filter.RequestValidationInput{
 		Request:    req,
 		PathParams: params,
@@ -56,12 +45,9 @@ func requestValidity(ctx context.Context, c *plan.Case, base *url.URL) (oracle.V
 			Spec: t.API.OpenAPI, Path: t.Op.Path, PathItem: t.PathItem,
 			Method: t.Op.Method, Operation: t.Spec,
 		},
-		Options: &openapi3filter.Options{
-			AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
-			SkipSettingDefaults: true,
-		},
+		Options: opts,
 	}
-	err = openapi3filter.ValidateRequest(ctx, in)
+	err := openapi3filter.ValidateRequest(ctx, in)
 	if err == nil {
 		return oracle.Valid, ""
 	}
@@ -70,6 +56,19 @@ func requestValidity(ctx context.Context, c *plan.Case, base *url.URL) (oracle.V
 		return oracle.Valid, ""
 	}
 	return oracle.Invalid, violation(err)
+}
+
+// validationOptions are the openapi3filter options of requestValidity,
+// shared by every check of a run (read-only once built).
+func validationOptions() *openapi3filter.Options {
+	opts := &openapi3filter.Options{
+		AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
+		SkipSettingDefaults: true,
+	}
+	// A short message: the default one embeds the whole offending value
+	// (a 1 MiB payload, pretty-printed) and costs more than the request.
+	opts.WithCustomSchemaErrorFunc(shortSchemaError)
+	return opts
 }
 
 // maxValidatedBody is the largest body checked against the spec.

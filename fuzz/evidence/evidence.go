@@ -221,7 +221,7 @@ var versionNumber = regexp.MustCompile(`\d+\.\d+`)
 func VersionHeaders(h http.Header) []Match {
 	var out []Match
 	for _, name := range versionHeaders {
-		for _, v := range h.Values(name) {
+		for _, v := range h[name] { // the names are canonical
 			if versionNumber.MatchString(v) {
 				out = append(out, Match{Kind: VersionHeader, Detail: name, Excerpt: excerpt(name + ": " + v)})
 				break

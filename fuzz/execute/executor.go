@@ -7,13 +7,12 @@ package execute
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -69,8 +68,6 @@ type Config struct {
 	Credentials Credentials
 	// Headers are added to every request (e.g. X-Specter-Run, User-Agent).
 	Headers http.Header
-	// Transport replaces the HTTP transport (tests); nil builds one.
-	Transport http.RoundTripper
 }
 
 // Defaults for the zero values of Config.
@@ -111,7 +108,7 @@ func (x *Exchange) TimedOut() bool {
 // Executor sends cases. It is safe for concurrent use.
 type Executor struct {
 	cfg     Config
-	client  *http.Client
+	client  *client
 	limiter *limiter
 	breaker *breaker
 	sent    atomic.Int64
@@ -140,29 +137,7 @@ func New(cfg Config) (*Executor, error) {
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = 1
 	}
-	transport := cfg.Transport
-	if transport == nil {
-		dialer := &net.Dialer{Timeout: cfg.Timeout, KeepAlive: 30 * time.Second,
-			Control: cfg.Hosts.dialControl(cfg.Target.Hostname())}
-		transport = &http.Transport{
-			Proxy:                 nil, // a proxy would defeat the host check
-			DialContext:           dialer.DialContext,
-			TLSClientConfig:       &tls.Config{InsecureSkipVerify: cfg.Insecure, MinVersion: tls.VersionTLS12}, //nolint:gosec // --insecure is the user's explicit choice
-			TLSHandshakeTimeout:   cfg.Timeout,
-			ResponseHeaderTimeout: cfg.Timeout,
-			MaxIdleConns:          cfg.Concurrency * 2,
-			MaxIdleConnsPerHost:   cfg.Concurrency * 2,
-			IdleConnTimeout:       30 * time.Second,
-			ForceAttemptHTTP2:     false,
-		}
-	}
-	client := &http.Client{
-		Transport: transport,
-		// Redirects are never followed: the status is what the oracles
-		// judge, and a redirect to another host must not be sent to.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-	return &Executor{cfg: cfg, client: client, limiter: newLimiter(cfg.Rate), breaker: newBreaker(cfg.Breaker), now: time.Now}, nil
+	return &Executor{cfg: cfg, client: newClient(cfg), limiter: newLimiter(cfg.Rate), breaker: newBreaker(cfg.Breaker), now: time.Now}, nil
 }
 
 // Sent is the number of requests sent so far, retries included.
@@ -172,13 +147,21 @@ func (e *Executor) Sent() int64 { return e.sent.Load() }
 func (e *Executor) Target() *url.URL { return e.cfg.Target }
 
 // CloseIdle closes idle connections at the end of a run.
-func (e *Executor) CloseIdle() { e.client.CloseIdleConnections() }
+func (e *Executor) CloseIdle() { e.client.closeIdle() }
 
 // Do sends a case and returns the exchange. A failure to get an answer is
 // recorded in Exchange.Err, not returned: Do returns an error only when the
 // run must stop (budget, breaker, cancelled context) or the case cannot be
 // turned into a request.
 func (e *Executor) Do(ctx context.Context, c *plan.Case) (*Exchange, error) {
+	return e.DoRequest(ctx, c, nil)
+}
+
+// DoRequest is Do with the case's request already built by
+// c.Request(ctx, e.Target()) and not sent (the engine builds it once to
+// check it against the spec); the executor adds its headers and the
+// credentials. Retries build their own. req nil is Do.
+func (e *Executor) DoRequest(ctx context.Context, c *plan.Case, req *http.Request) (*Exchange, error) {
 	if e.breaker.isOpen() {
 		return nil, ErrCircuitOpen
 	}
@@ -186,7 +169,8 @@ func (e *Executor) Do(ctx context.Context, c *plan.Case) (*Exchange, error) {
 	refreshed := false
 	for attempt := 0; ; attempt++ {
 		var err error
-		x, err = e.once(ctx, c)
+		x, err = e.once(ctx, c, req)
+		req = nil
 		if err != nil {
 			return nil, err
 		}
@@ -238,7 +222,7 @@ func (e *Executor) retryAfter(v string, attempt int) time.Duration {
 }
 
 // once sends one request through the budget and the limiter.
-func (e *Executor) once(ctx context.Context, c *plan.Case) (*Exchange, error) {
+func (e *Executor) once(ctx context.Context, c *plan.Case, req *http.Request) (*Exchange, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -253,52 +237,41 @@ func (e *Executor) once(ctx context.Context, c *plan.Case) (*Exchange, error) {
 	} else if max <= 0 {
 		e.sent.Add(1)
 	}
-	reqCtx, cancel := context.WithTimeout(ctx, e.cfg.Timeout)
-	defer cancel()
-	req, err := c.Request(reqCtx, e.cfg.Target)
-	if err != nil {
-		return nil, err
+	// The timeout is a deadline on the connection, not a context per
+	// request (a timer and a cancel registration on every request).
+	deadline := e.now().Add(e.cfg.Timeout)
+	if req == nil {
+		var err error
+		if req, err = c.Request(ctx, e.cfg.Target); err != nil {
+			return nil, err
+		}
 	}
 	for k, vs := range e.cfg.Headers {
-		for _, v := range vs {
-			req.Header.Add(k, v)
+		if len(req.Header[k]) == 0 {
+			// Shared and read-only: clipped, so an Add appends to a copy.
+			req.Header[k] = slices.Clip(vs)
+			continue
 		}
+		req.Header[k] = append(req.Header[k], vs...)
 	}
 	x := &Exchange{Case: c, RequestBody: c.Body}
 	if c.Identity != plan.NoCredentials && e.cfg.Credentials != nil {
-		if err := e.cfg.Credentials.Apply(reqCtx, c.Identity, req); err != nil {
+		if err := e.cfg.Credentials.Apply(ctx, c.Identity, req); err != nil {
 			return nil, fmt.Errorf("applying credentials of identity %q: %w", identityName(c.Identity), err)
 		}
 	}
 	x.Request = req
 	start := e.now()
-	resp, err := e.client.Do(req)
+	res, err := e.client.do(ctx, deadline, req, c.Body, e.cfg.MaxBodyBytes)
+	x.Duration = e.now().Sub(start)
+	if res != nil {
+		x.Status, x.Header, x.Body, x.Truncated = res.status, res.header, res.body, res.truncated
+	}
 	if err != nil {
-		x.Duration = e.now().Sub(start)
-		x.Err = err
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return x, nil
-	}
-	x.Status, x.Header = resp.StatusCode, resp.Header
-	x.Body, x.Truncated, x.Err = readCapped(resp.Body, e.cfg.MaxBodyBytes)
-	resp.Body.Close()
-	x.Duration = e.now().Sub(start)
-	if x.Err != nil && ctx.Err() != nil {
-		return nil, ctx.Err()
+		x.Err = fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, err)
 	}
 	return x, nil
-}
-
-// readCapped reads at most max bytes and reports whether there was more.
-func readCapped(r io.Reader, max int64) ([]byte, bool, error) {
-	body, err := io.ReadAll(io.LimitReader(r, max+1))
-	if err != nil {
-		return body, false, fmt.Errorf("reading the response body: %w", err)
-	}
-	if int64(len(body)) > max {
-		return body[:max], true, nil
-	}
-	return body, false, nil
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -229,27 +230,37 @@ func schemaProblem(err error) string {
 // UndocumentedProperties reports JSON answers carrying properties the
 // documented schema does not declare, where the schema does not allow
 // additional ones: excess data exposure.
-type UndocumentedProperties struct{}
+type UndocumentedProperties struct {
+	// declared caches declaredProperties per schema: the spec does not
+	// change during a run, and merging allOf/oneOf/anyOf on every answer
+	// costs more than the check.
+	declared sync.Map // *openapi3.Schema -> declaredSet
+}
+
+type declaredSet struct {
+	props map[string]*openapi3.Schema
+	open  bool
+}
 
 // Name implements Oracle.
-func (UndocumentedProperties) Name() string { return "undocumented-properties" }
+func (*UndocumentedProperties) Name() string { return "undocumented-properties" }
 
 // Rules implements Oracle.
-func (UndocumentedProperties) Rules() []string { return []string{rules.RuleFuzzExcessDataExposure} }
+func (*UndocumentedProperties) Rules() []string { return []string{rules.RuleFuzzExcessDataExposure} }
 
 // Prepare implements Preparer.
-func (UndocumentedProperties) Prepare(_ context.Context, targets []*plan.Target, env Env) {
+func (*UndocumentedProperties) Prepare(_ context.Context, targets []*plan.Target, env Env) {
 	noteIfNoSpec(targets, env, rules.RuleFuzzExcessDataExposure)
 }
 
 // Check implements Oracle.
-func (UndocumentedProperties) Check(_ context.Context, obs *Observation, env Env) {
+func (o *UndocumentedProperties) Check(_ context.Context, obs *Observation, env Env) {
 	schema, body, decodeErr, ok := documentedJSON(obs)
 	if !ok || decodeErr != nil {
 		return
 	}
 	var extra []string
-	excessProperties(schema, body, "", 0, &extra)
+	o.excessProperties(schema, body, "", 0, &extra)
 	if len(extra) == 0 {
 		return
 	}
@@ -268,28 +279,22 @@ func (UndocumentedProperties) Check(_ context.Context, obs *Observation, env Env
 // does not declare. Objects open to additional properties, free-form
 // objects (no properties declared) and values a oneOf/anyOf leaves
 // ambiguous are not judged beyond the union of their branches.
-func excessProperties(s *openapi3.Schema, v any, path string, depth int, out *[]string) {
+func (o *UndocumentedProperties) excessProperties(s *openapi3.Schema, v any, path string, depth int, out *[]string) {
 	if s == nil || depth > 8 {
 		return
 	}
 	switch x := v.(type) {
 	case map[string]any:
-		props, open := declaredProperties(s)
-		if open {
-			for k, e := range x {
-				if p := props[k]; p != nil {
-					excessProperties(p, e, path+"."+k, depth+1, out)
-				}
-			}
-			return
-		}
+		d := o.declaredOf(s)
 		for k, e := range x {
-			p, ok := props[k]
-			if !ok {
+			p, ok := d.props[k]
+			if !ok && !d.open {
 				*out = append(*out, "$"+path+"."+k)
 				continue
 			}
-			excessProperties(p, e, path+"."+k, depth+1, out)
+			if p != nil && nested(e) {
+				o.excessProperties(p, e, path+"."+k, depth+1, out)
+			}
 		}
 	case []any:
 		items := itemsOf(s)
@@ -297,9 +302,31 @@ func excessProperties(s *openapi3.Schema, v any, path string, depth int, out *[]
 			if i >= 20 {
 				break
 			}
-			excessProperties(items, e, fmt.Sprintf("%s[%d]", path, i), depth+1, out)
+			if nested(e) {
+				o.excessProperties(items, e, fmt.Sprintf("%s[%d]", path, i), depth+1, out)
+			}
 		}
 	}
+}
+
+// nested reports whether a JSON value is an object or an array: only they
+// can hold undocumented properties.
+func nested(v any) bool {
+	switch v.(type) {
+	case map[string]any, []any:
+		return true
+	}
+	return false
+}
+
+func (o *UndocumentedProperties) declaredOf(s *openapi3.Schema) declaredSet {
+	if d, ok := o.declared.Load(s); ok {
+		return d.(declaredSet)
+	}
+	props, open := declaredProperties(s)
+	d := declaredSet{props: props, open: open}
+	o.declared.Store(s, d)
+	return d
 }
 
 // declaredProperties merges the properties of a schema and its

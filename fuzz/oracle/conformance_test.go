@@ -2,7 +2,9 @@ package oracle
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -99,7 +101,7 @@ func TestConformanceOracles(t *testing.T) {
 		{"valid rejected in injection phase not counted", 400, "application/problem+json", `{"title":"x"}`, Valid, plan.PhaseInjection, ""},
 		{"unchecked accepted is not negative", 200, "application/json", `{"id":1}`, Unchecked, plan.PhaseNegative, ""},
 	}
-	oracles := []Oracle{ServerError{}, UndocumentedStatus{}, ContentTypeMismatch{}, ResponseSchema{}, UndocumentedProperties{}, NegativeDataAccepted{}, ValidInputRejected{}}
+	oracles := []Oracle{ServerError{}, UndocumentedStatus{}, ContentTypeMismatch{}, ResponseSchema{}, &UndocumentedProperties{}, NegativeDataAccepted{}, ValidInputRejected{}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := http.Header{}
@@ -136,5 +138,26 @@ func TestChecksThatCannotRunSaySo(t *testing.T) {
 	}
 	if len(env.notes) != 3 || !strings.Contains(env.notes[0], "cannot run on Postman requests") {
 		t.Errorf("notes: %v", env.notes)
+	}
+}
+
+func TestDecodeJSON(t *testing.T) {
+	tests := []struct {
+		body    string
+		want    any
+		wantErr bool
+	}{
+		{`{"id": 12345678901234567890}`, map[string]any{"id": json.Number("12345678901234567890")}, false},
+		{" [1, \"a\"] \n\t", []any{json.Number("1"), "a"}, false},
+		{`{"a": 1} {"b": 2}`, nil, true},
+		{`{"a": 1}x`, nil, true},
+		{`{"a": `, nil, true},
+		{``, nil, true},
+	}
+	for _, tt := range tests {
+		got, err := DecodeJSON([]byte(tt.body))
+		if (err != nil) != tt.wantErr || !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("DecodeJSON(%q) = %#v, %v", tt.body, got, err)
+		}
 	}
 }

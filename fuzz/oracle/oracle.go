@@ -6,8 +6,10 @@
 package oracle
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"sync"
 
 	"github.com/specterhq/specter/fuzz/execute"
@@ -52,9 +54,28 @@ type Observation struct {
 }
 
 // JSON decodes the response body once for every oracle that needs it.
+// Numbers are json.Number, so no digit of a long identifier or card number
+// is lost (kin-openapi validates json.Number like float64). Anything but
+// white space after the value is an error, as with json.Unmarshal.
 func (o *Observation) JSON() (any, error) {
-	o.jsonOnce.Do(func() { o.jsonErr = json.Unmarshal(o.Body, &o.jsonBody) })
+	o.jsonOnce.Do(func() { o.jsonBody, o.jsonErr = DecodeJSON(o.Body) })
 	return o.jsonBody, o.jsonErr
+}
+
+// DecodeJSON decodes one JSON document with numbers as json.Number.
+func DecodeJSON(body []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	for _, b := range body[dec.InputOffset():] {
+		if b != ' ' && b != '\t' && b != '\n' && b != '\r' {
+			return nil, errors.New("invalid JSON: data after the top-level value")
+		}
+	}
+	return v, nil
 }
 
 // Target is the operation the exchange exercised.

@@ -74,6 +74,20 @@ func (f *Finder) Find(body []byte, sent []string) []Match {
 	if len(body) > MaxScanBytes {
 		body = body[:MaxScanBytes]
 	}
+	var doc any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	err := dec.Decode(&doc)
+	return f.FindDecoded(body, doc, err == nil, sent)
+}
+
+// FindDecoded is Find on a body its caller has decoded already (numbers as
+// json.Number); decoded is false when the body is not JSON, and its text
+// is then searched for personal data.
+func (f *Finder) FindDecoded(body []byte, doc any, decoded bool, sent []string) []Match {
+	if len(body) > MaxScanBytes {
+		body = body[:MaxScanBytes]
+	}
 	f = &Finder{classify: f.classify, names: map[string]bool{}} // per call: safe for concurrent use
 	echoed := func(v string) bool {
 		for _, s := range sent {
@@ -84,10 +98,7 @@ func (f *Finder) Find(body []byte, sent []string) []Match {
 		return false
 	}
 	var out []Match
-	var doc any
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if dec.Decode(&doc) == nil {
+	if decoded {
 		n := 0
 		walk(doc, "", "", func(ptr, key, value string) {
 			n++
@@ -136,7 +147,7 @@ func maybeProviderKey(v string) bool {
 }
 
 func (f *Finder) secret(ptr, key, value string) (Match, bool) {
-	if f.classify == nil || key == "" || issuedTokenFields[secrets.NormalizeName(key)] {
+	if f.classify == nil || key == "" {
 		return Match{}, false
 	}
 	named, seen := f.names[key]
@@ -147,6 +158,9 @@ func (f *Finder) secret(ptr, key, value string) (Match, bool) {
 		}
 	}
 	if !named && !maybeProviderKey(value) {
+		return Match{}, false
+	}
+	if issuedTokenFields[secrets.NormalizeName(key)] {
 		return Match{}, false
 	}
 	rule, ok := f.classify.LooksLikeCredential(key, value)

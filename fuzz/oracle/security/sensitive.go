@@ -36,7 +36,15 @@ func (o *SensitiveData) Check(_ context.Context, obs *oracle.Observation, env or
 	if !ok2xx(x) || len(x.Body) == 0 {
 		return
 	}
-	found := o.finder.Find(x.Body, sentValues(x, o.cfg.Secrets))
+	// The body the other oracles decoded serves when it is one JSON
+	// document; Find decodes the first of several (NDJSON) or a prefix
+	// of a huge body itself.
+	var found []sensitive.Match
+	if doc, err := obs.JSON(); err == nil && len(x.Body) <= sensitive.MaxScanBytes {
+		found = o.finder.FindDecoded(x.Body, doc, true, sentValues(x, o.cfg.Secrets))
+	} else {
+		found = o.finder.Find(x.Body, sentValues(x, o.cfg.Secrets))
+	}
 	var secretsFound, pii []string
 	for _, m := range found {
 		where := m.Field
