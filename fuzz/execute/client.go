@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -232,31 +233,36 @@ func (pc *persistConn) roundTrip(ctx context.Context, deadline time.Time, req *h
 // of the body. Interim 1xx answers (100 Continue, 103 Early Hints) are
 // skipped.
 func (pc *persistConn) readResponse(req *http.Request, maxBody int64) (*response, bool, error) {
-	// Peek first: a connection closed before any answer shows as io.EOF
-	// here, and as io.ErrUnexpectedEOF from http.ReadResponse.
-	if _, err := pc.br.Peek(1); err != nil {
-		return nil, false, err
-	}
-	var resp *http.Response
+	var head *responseHead
 	for interim := 0; ; interim++ {
 		var err error
-		resp, err = http.ReadResponse(pc.br, req)
+		head, err = readResponseHead(pc.br, req.Method)
 		if err != nil {
 			return nil, false, err
 		}
-		if resp.StatusCode < 100 || resp.StatusCode >= 200 || resp.StatusCode == http.StatusSwitchingProtocols || interim == 5 {
+		if head.status < 100 || head.status >= 200 || head.status == http.StatusSwitchingProtocols || interim == 5 {
 			break
 		}
 	}
-	res := &response{status: resp.StatusCode, header: resp.Header}
+	res := &response{status: head.status, header: head.header}
 	var eof bool
 	var err error
-	res.body, res.truncated, eof, err = readBody(resp.Body, resp.ContentLength, maxBody)
+	res.body, res.truncated, eof, err = readBody(head.body, bodySize(head.header), maxBody)
 	if err != nil {
 		return res, false, fmt.Errorf("reading the response body: %w", err)
 	}
-	keep := eof && !resp.Close && !req.Close && resp.StatusCode != http.StatusSwitchingProtocols
+	keep := eof && !head.close && !req.Close && head.status != http.StatusSwitchingProtocols
 	return res, keep, nil
+}
+
+// bodySize is the announced body size, -1 when unknown.
+func bodySize(h http.Header) int64 {
+	if cl := h["Content-Length"]; len(cl) == 1 && len(h["Transfer-Encoding"]) == 0 {
+		if n, err := strconv.ParseInt(strings.TrimSpace(cl[0]), 10, 64); err == nil && n >= 0 {
+			return n
+		}
+	}
+	return -1
 }
 
 // readBody reads at most max bytes. eof reports whether the body ended

@@ -6,10 +6,7 @@
 package oracle
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"sync"
 
 	"github.com/specterhq/specter/fuzz/execute"
@@ -60,22 +57,6 @@ type Observation struct {
 func (o *Observation) JSON() (any, error) {
 	o.jsonOnce.Do(func() { o.jsonBody, o.jsonErr = DecodeJSON(o.Body) })
 	return o.jsonBody, o.jsonErr
-}
-
-// DecodeJSON decodes one JSON document with numbers as json.Number.
-func DecodeJSON(body []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
-	}
-	for _, b := range body[dec.InputOffset():] {
-		if b != ' ' && b != '\t' && b != '\n' && b != '\r' {
-			return nil, errors.New("invalid JSON: data after the top-level value")
-		}
-	}
-	return v, nil
 }
 
 // Target is the operation the exchange exercised.
