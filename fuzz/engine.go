@@ -281,7 +281,7 @@ func (e *Engine) handle(ctx context.Context, c *plan.Case) error {
 		return nil
 	}
 	// One request serves the check against the spec and the executor.
-	req, err := c.Request(ctx, e.exec.Target())
+	req, err := c.Request(e.exec.Target())
 	if err != nil {
 		return err
 	}

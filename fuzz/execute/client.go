@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -45,6 +46,34 @@ type persistConn struct {
 	bw       *bufio.Writer
 	lastUsed time.Time
 	reused   bool
+	// watched is the context whose cancellation interrupts the
+	// connection (Ctrl-C, the run's deadline): registered once per
+	// connection and context, not once per request.
+	watched   context.Context
+	stopWatch func() bool
+}
+
+// watch makes cancelling ctx interrupt a blocked read or write on the
+// connection. It reports false when the connection was already
+// interrupted by the context it watched before, and must not be used.
+func (pc *persistConn) watch(ctx context.Context) bool {
+	if pc.watched == ctx {
+		return ctx.Err() == nil
+	}
+	if pc.stopWatch != nil && !pc.stopWatch() {
+		return false
+	}
+	pc.watched = ctx
+	pc.stopWatch = context.AfterFunc(ctx, func() { pc.conn.SetDeadline(time.Unix(1, 0)) })
+	return true
+}
+
+// close closes the connection and drops its context registration.
+func (pc *persistConn) close() {
+	if pc.stopWatch != nil {
+		pc.stopWatch()
+	}
+	pc.conn.Close()
 }
 
 // response is what came back for one request. status is 0 and header nil
@@ -95,67 +124,82 @@ func newClient(cfg Config) *client {
 // sent again once on a new connection when it is safe to repeat (GET,
 // HEAD, OPTIONS, TRACE), as net/http does: the server may have closed the
 // idle connection while the request was on its way.
-func (c *client) do(ctx context.Context, deadline time.Time, req *http.Request, body []byte, maxBody int64) (*response, error) {
+//
+// start is when the request started (idle connections older than
+// idleTimeout at start are not reused); end is when the answer was read,
+// or the failure happened: the two clock reads of a request.
+func (c *client) do(ctx context.Context, start, deadline time.Time, req *http.Request, body []byte, maxBody int64) (res *response, end time.Time, err error) {
 	if req.URL.Scheme != c.scheme || req.URL.Host != c.host {
-		return nil, fmt.Errorf("refusing to send to %s://%s: the target is %s://%s", req.URL.Scheme, req.URL.Host, c.scheme, c.host)
+		return nil, start, fmt.Errorf("refusing to send to %s://%s: the target is %s://%s", req.URL.Scheme, req.URL.Host, c.scheme, c.host)
 	}
 	if err := validHeaders(req.Header); err != nil {
-		return nil, err
+		return nil, start, err
 	}
 	for attempt := 0; ; attempt++ {
-		pc, err := c.get(ctx, deadline)
+		pc, err := c.get(ctx, start, deadline)
 		if err != nil {
-			return nil, err
+			return nil, time.Now(), err
 		}
 		res, keep, err := pc.roundTrip(ctx, deadline, req, body, maxBody)
+		end := time.Now()
 		if err == nil && keep {
-			c.put(pc)
-			return res, nil
+			c.put(pc, end)
+			return res, end, nil
 		}
-		pc.conn.Close()
+		pc.close()
 		if err != nil && res == nil && attempt == 0 && pc.reused && replayable(req.Method) && closedBeforeAnswer(err) && ctx.Err() == nil {
 			continue
 		}
-		return res, err
+		return res, end, err
 	}
 }
 
 // get returns an idle connection or dials a new one.
-func (c *client) get(ctx context.Context, deadline time.Time) (*persistConn, error) {
-	now := time.Now()
-	c.mu.Lock()
-	for len(c.idle) > 0 {
+func (c *client) get(ctx context.Context, now, deadline time.Time) (*persistConn, error) {
+	for {
+		c.mu.Lock()
+		if len(c.idle) == 0 {
+			c.mu.Unlock()
+			break
+		}
 		pc := c.idle[len(c.idle)-1]
 		c.idle = c.idle[:len(c.idle)-1]
-		if now.Sub(pc.lastUsed) <= c.idleTimeout {
-			c.mu.Unlock()
+		c.mu.Unlock()
+		if now.Sub(pc.lastUsed) <= c.idleTimeout && pc.watch(ctx) {
 			pc.reused = true
 			return pc, nil
 		}
-		pc.conn.Close()
+		pc.close()
 	}
-	c.mu.Unlock()
-	ctx, cancel := context.WithDeadline(ctx, deadline)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	dialCtx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
-	conn, err := c.dialer.DialContext(ctx, "tcp", c.addr)
+	conn, err := c.dialer.DialContext(dialCtx, "tcp", c.addr)
 	if err != nil {
 		return nil, err
 	}
 	if c.scheme == "https" {
 		tc := tls.Client(conn, c.tlsConfig)
-		if err := tc.HandshakeContext(ctx); err != nil {
+		if err := tc.HandshakeContext(dialCtx); err != nil {
 			conn.Close()
 			return nil, err
 		}
 		conn = tc
 	}
-	return &persistConn{conn: conn, br: bufio.NewReaderSize(conn, 4096), bw: bufio.NewWriterSize(conn, 4096)}, nil
+	pc := &persistConn{conn: conn, br: bufio.NewReaderSize(conn, 4096), bw: bufio.NewWriterSize(conn, 4096)}
+	if !pc.watch(ctx) {
+		pc.close()
+		return nil, ctx.Err()
+	}
+	return pc, nil
 }
 
 // put returns a connection to the idle list, or closes it when the list is
 // full.
-func (c *client) put(pc *persistConn) {
-	pc.lastUsed = time.Now()
+func (c *client) put(pc *persistConn, now time.Time) {
+	pc.lastUsed = now
 	c.mu.Lock()
 	if len(c.idle) < c.maxIdle {
 		c.idle = append(c.idle, pc)
@@ -163,7 +207,7 @@ func (c *client) put(pc *persistConn) {
 		return
 	}
 	c.mu.Unlock()
-	pc.conn.Close()
+	pc.close()
 }
 
 // closeIdle closes every idle connection.
@@ -173,7 +217,7 @@ func (c *client) closeIdle() {
 	c.idle = nil
 	c.mu.Unlock()
 	for _, pc := range idle {
-		pc.conn.Close()
+		pc.close()
 	}
 }
 
@@ -184,10 +228,10 @@ func (pc *persistConn) roundTrip(ctx context.Context, deadline time.Time, req *h
 		return nil, false, err
 	}
 	// Cancelling ctx (Ctrl-C, the run's deadline) interrupts a blocked
-	// read or write; a connection it touched is never reused.
-	stop := context.AfterFunc(ctx, func() { pc.conn.SetDeadline(time.Unix(1, 0)) })
+	// read or write (get registered the connection with ctx); a
+	// connection it touched is never reused.
 	defer func() {
-		if !stop() {
+		if ctx.Err() != nil {
 			keep = false
 		}
 	}()
@@ -218,7 +262,7 @@ func (pc *persistConn) roundTrip(ctx context.Context, deadline time.Time, req *h
 	res, keep, err = pc.readResponse(req, maxBody)
 	if writeErr != nil {
 		if err != nil || !keep {
-			pc.conn.Close() // unblocks the writer
+			pc.conn.Close() // unblocks the writer; do closes it for good
 			<-writeErr
 			return res, false, err
 		}
@@ -299,7 +343,7 @@ func readBody(r io.Reader, size, max int64) (body []byte, truncated, eof bool, e
 func writeRequestHead(w *bufio.Writer, req *http.Request, body []byte) {
 	w.WriteString(req.Method)
 	w.WriteByte(' ')
-	w.WriteString(req.URL.RequestURI())
+	writeRequestURI(w, req.URL)
 	w.WriteString(" HTTP/1.1\r\nHost: ")
 	host := req.Host
 	if host == "" {
@@ -335,6 +379,24 @@ func writeRequestHead(w *bufio.Writer, req *http.Request, body []byte) {
 		w.WriteString("\r\n")
 	}
 	w.WriteString("\r\n")
+}
+
+// writeRequestURI writes u.RequestURI() in pieces, without building the
+// string.
+func writeRequestURI(w *bufio.Writer, u *url.URL) {
+	if u.Opaque != "" {
+		w.WriteString(u.RequestURI())
+		return
+	}
+	path := u.EscapedPath()
+	if path == "" {
+		path = "/"
+	}
+	w.WriteString(path)
+	if u.ForceQuery || u.RawQuery != "" {
+		w.WriteByte('?')
+		w.WriteString(u.RawQuery)
+	}
 }
 
 // validHeaders refuses what net/http's Transport refuses: a header name

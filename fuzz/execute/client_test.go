@@ -245,9 +245,19 @@ func TestClientEarlyAnswer(t *testing.T) {
 // TestClientCancel: cancelling the context interrupts a request waiting
 // on a slow server.
 func TestClientCancel(t *testing.T) {
+	var first atomic.Bool
 	srv := newRawServer(t, func(conn net.Conn, br *bufio.Reader) {
-		http.ReadRequest(br)
-		time.Sleep(3 * time.Second)
+		if first.CompareAndSwap(false, true) {
+			http.ReadRequest(br)
+			time.Sleep(3 * time.Second)
+			return
+		}
+		for {
+			if _, err := http.ReadRequest(br); err != nil {
+				return
+			}
+			io.WriteString(conn, "HTTP/1.1 204 No Content\r\n\r\n")
+		}
 	})
 	e := srv.exec(t, func(c *Config) { c.Timeout = 10 * time.Second })
 	ctx, cancel := context.WithCancel(context.Background())
@@ -259,5 +269,12 @@ func TestClientCancel(t *testing.T) {
 	}
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("cancel took %s", d)
+	}
+	// The next request, under a live context, is not hurt by the
+	// cancelled one (its connection is not reused).
+	for i := 0; i < 2; i++ {
+		if x, err := e.Do(context.Background(), testCase("/")); err != nil || x.Err != nil || x.Status != 204 {
+			t.Fatalf("request %d after the cancel: %v %+v", i, err, x)
+		}
 	}
 }

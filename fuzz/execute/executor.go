@@ -158,7 +158,7 @@ func (e *Executor) Do(ctx context.Context, c *plan.Case) (*Exchange, error) {
 }
 
 // DoRequest is Do with the case's request already built by
-// c.Request(ctx, e.Target()) and not sent (the engine builds it once to
+// c.Request(e.Target()) and not sent (the engine builds it once to
 // check it against the spec); the executor adds its headers and the
 // credentials. Retries build their own. req nil is Do.
 func (e *Executor) DoRequest(ctx context.Context, c *plan.Case, req *http.Request) (*Exchange, error) {
@@ -239,10 +239,11 @@ func (e *Executor) once(ctx context.Context, c *plan.Case, req *http.Request) (*
 	}
 	// The timeout is a deadline on the connection, not a context per
 	// request (a timer and a cancel registration on every request).
-	deadline := e.now().Add(e.cfg.Timeout)
+	start := time.Now() // the client reads the same clock for the end
+	deadline := start.Add(e.cfg.Timeout)
 	if req == nil {
 		var err error
-		if req, err = c.Request(ctx, e.cfg.Target); err != nil {
+		if req, err = c.Request(e.cfg.Target); err != nil {
 			return nil, err
 		}
 	}
@@ -261,9 +262,8 @@ func (e *Executor) once(ctx context.Context, c *plan.Case, req *http.Request) (*
 		}
 	}
 	x.Request = req
-	start := e.now()
-	res, err := e.client.do(ctx, deadline, req, c.Body, e.cfg.MaxBodyBytes)
-	x.Duration = e.now().Sub(start)
+	res, end, err := e.client.do(ctx, start, deadline, req, c.Body, e.cfg.MaxBodyBytes)
+	x.Duration = end.Sub(start)
 	if res != nil {
 		x.Status, x.Header, x.Body, x.Truncated = res.status, res.header, res.body, res.truncated
 	}

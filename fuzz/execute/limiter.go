@@ -3,6 +3,7 @@ package execute
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -13,6 +14,9 @@ type limiter struct {
 	interval time.Duration // 0: unlimited
 	next     time.Time     // earliest time the next request may start
 	now      func() time.Time
+	// paused is set by pauseUntil; with no rate and no pause, wait
+	// neither locks nor reads the clock.
+	paused atomic.Bool
 }
 
 func newLimiter(perSecond float64) *limiter {
@@ -25,6 +29,9 @@ func newLimiter(perSecond float64) *limiter {
 
 // wait blocks until the caller may send, or ctx ends.
 func (l *limiter) wait(ctx context.Context) error {
+	if l.interval == 0 && !l.paused.Load() {
+		return ctx.Err()
+	}
 	l.mu.Lock()
 	now := l.now()
 	start := l.next
@@ -33,6 +40,8 @@ func (l *limiter) wait(ctx context.Context) error {
 	}
 	if l.interval > 0 || start.After(now) {
 		l.next = start.Add(l.interval)
+	} else {
+		l.paused.Store(false) // the pause is over
 	}
 	l.mu.Unlock()
 	delay := start.Sub(now)
@@ -55,5 +64,6 @@ func (l *limiter) pauseUntil(t time.Time) {
 	if t.After(l.next) {
 		l.next = t
 	}
+	l.paused.Store(true)
 	l.mu.Unlock()
 }

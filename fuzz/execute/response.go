@@ -40,7 +40,8 @@ func readResponseHead(br *bufio.Reader, method string) (*responseHead, error) {
 	if err != nil {
 		return nil, err
 	}
-	lines := splitLines(block)
+	var buf [32]string
+	lines := splitLines(block, buf[:0])
 	if len(lines) == 0 {
 		return nil, errors.New("malformed HTTP response: empty status line")
 	}
@@ -84,45 +85,97 @@ func readResponseHead(br *bufio.Reader, method string) (*responseHead, error) {
 }
 
 // readHeaderBlock reads up to and including the empty line that ends the
-// headers and returns it as one string.
+// headers and returns it as one string. An answer's head usually arrives
+// whole in the read buffer and is copied out once; a head longer than the
+// buffer, or cut short, is read line by line.
 func readHeaderBlock(br *bufio.Reader) (string, error) {
-	var buf []byte
 	for {
-		line, err := br.ReadSlice('\n')
-		if len(buf)+len(line) > maxHeaderBytes {
+		n := br.Buffered()
+		if n == 0 {
+			if _, err := br.Peek(1); err != nil {
+				return "", err // io.EOF: closed before any answer
+			}
+			continue
+		}
+		data, _ := br.Peek(n)
+		end, bad := headEnd(data)
+		if bad {
+			return "", errors.New("malformed HTTP response: empty status line")
+		}
+		if end > 0 {
+			s := string(data[:end])
+			br.Discard(end)
+			return s, nil
+		}
+		if n >= br.Size() {
+			break
+		}
+		if _, err := br.Peek(n + 1); err != nil {
+			break // cut short: the line-by-line reader says how
+		}
+	}
+	return readHeaderLines(br)
+}
+
+// headEnd returns the length of the head in data up to and including the
+// empty line that ends it, 0 when that line has not arrived; bad when the
+// first line is empty.
+func headEnd(data []byte) (end int, bad bool) {
+	start := 0
+	for {
+		i := bytes.IndexByte(data[start:], '\n')
+		if i < 0 {
+			return 0, false
+		}
+		line := data[start : start+i+1]
+		if len(line) == 1 || (len(line) == 2 && line[0] == '\r') {
+			if start == 0 {
+				return 0, true
+			}
+			return start + i + 1, false
+		}
+		start += i + 1
+	}
+}
+
+// readHeaderLines is readHeaderBlock's line-by-line path.
+func readHeaderLines(br *bufio.Reader) (string, error) {
+	var buf []byte
+	lineStart := 0 // where the line being read starts in buf
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if len(buf)+len(chunk) > maxHeaderBytes {
 			return "", fmt.Errorf("answer headers exceed %d bytes", maxHeaderBytes)
 		}
+		buf = append(buf, chunk...)
 		if err == bufio.ErrBufferFull {
-			buf = append(buf, line...)
-			continue
+			continue // the line goes on
 		}
 		if err != nil {
 			if err == io.EOF {
-				if len(buf)+len(line) == 0 {
+				if len(buf) == 0 {
 					return "", io.EOF
 				}
 				err = io.ErrUnexpectedEOF
 			}
 			return "", err
 		}
-		end := len(line) == 1 || (len(line) == 2 && line[0] == '\r')
-		if buf == nil && end && len(buf) == 0 {
-			// A stray empty line before the status line: net/http
-			// treats it as a malformed status line too.
-			return "", errors.New("malformed HTTP response: empty status line")
-		}
-		buf = append(buf, line...)
-		if end {
+		line := buf[lineStart:]
+		if len(line) == 1 || (len(line) == 2 && line[0] == '\r') {
+			if lineStart == 0 {
+				// A stray empty line before the status line: net/http
+				// treats it as a malformed status line too.
+				return "", errors.New("malformed HTTP response: empty status line")
+			}
 			return string(buf), nil
 		}
+		lineStart = len(buf)
 	}
 }
 
 // splitLines splits a header block into lines without their line ends,
 // dropping the final empty line.
-func splitLines(block string) []string {
-	n := strings.Count(block, "\n")
-	lines := make([]string, 0, n)
+func splitLines(block string, lines []string) []string {
 	for len(block) > 0 {
 		line, rest, _ := strings.Cut(block, "\n")
 		block = rest
@@ -160,6 +213,9 @@ func parseStatusLine(line string) (status, major, minor int, err error) {
 // not canonicalised), a value no control character but tab.
 func parseHeaders(lines []string) (http.Header, error) {
 	h := make(http.Header, len(lines))
+	// One backing array for the values, cut into one-element slices
+	// (capacity 1: a second value of a name appends to a copy).
+	strs := make([]string, len(lines))
 	for i := 0; i < len(lines); i++ {
 		line := lines[i]
 		if line[0] == ' ' || line[0] == '\t' {
@@ -186,7 +242,15 @@ func parseHeaders(lines []string) (http.Header, error) {
 				return nil, fmt.Errorf("malformed MIME header line: %q", line)
 			}
 		}
-		h[key] = append(h[key], strings.TrimLeft(value, " \t"))
+		value = strings.TrimLeft(value, " \t")
+		if vv, ok := h[key]; ok {
+			h[key] = append(vv, value)
+			continue
+		}
+		vv := strs[:1:1]
+		strs = strs[1:]
+		vv[0] = value
+		h[key] = vv
 	}
 	return h, nil
 }

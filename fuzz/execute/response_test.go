@@ -3,11 +3,13 @@ package execute
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"reflect"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 // stdAnswer is what http.ReadResponse makes of an answer: status, headers
@@ -35,8 +37,18 @@ func readStd(raw []byte, method string) (answer, bool) {
 	return answer{resp.StatusCode, framing(resp.Header), string(body), resp.Close, string(rest)}, true
 }
 
+// readLean reads the answer twice: whole in the buffer (the fast path)
+// and one byte per read (the line-by-line path); both must agree.
 func readLean(raw []byte, method string) (answer, bool) {
-	br := bufio.NewReader(bytes.NewReader(raw))
+	a, ok := readLeanFrom(bufio.NewReader(bytes.NewReader(raw)), method)
+	b, okSlow := readLeanFrom(bufio.NewReaderSize(iotest.OneByteReader(bytes.NewReader(raw)), 16), method)
+	if ok != okSlow || !reflect.DeepEqual(a, b) {
+		panic(fmt.Sprintf("%q: whole %v %+v, byte by byte %v %+v", raw, ok, a, okSlow, b))
+	}
+	return a, ok
+}
+
+func readLeanFrom(br *bufio.Reader, method string) (answer, bool) {
 	head, err := readResponseHead(br, method)
 	if err != nil {
 		return answer{}, false

@@ -92,6 +92,7 @@ func Targets(s *surface.Surface, keep func(*surface.Operation) bool) []*plan.Tar
 				continue
 			}
 			t.Index = len(out)
+			t.Seal()
 			out = append(out, t)
 		}
 	}

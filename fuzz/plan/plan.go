@@ -5,7 +5,6 @@ package plan
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -80,10 +79,22 @@ type Target struct {
 	PathItem *openapi3.PathItem
 	// Index is the operation's position in the run, for stable ordering.
 	Index int
+
+	key string // Key, set by Seal
 }
 
+// Seal computes what the target's methods would otherwise build on every
+// call (oracles ask for Key on every exchange). Call it once the fields
+// are set; a target that is not sealed still works.
+func (t *Target) Seal() { t.key = t.Op.Method + " " + t.Op.Path }
+
 // Key names the operation in summaries: "GET /items/{id}".
-func (t *Target) Key() string { return t.Op.Method + " " + t.Op.Path }
+func (t *Target) Key() string {
+	if t.key != "" {
+		return t.key
+	}
+	return t.Op.Method + " " + t.Op.Path
+}
 
 // Param is one named value.
 type Param struct {
@@ -204,8 +215,10 @@ func encodeQuery(params []Param) string {
 
 // Request builds the HTTP request for the case, without credentials. The
 // request is assembled from the URL built above rather than by formatting
-// and re-parsing it (this runs twice per case on the hot path).
-func (c *Case) Request(ctx context.Context, base *url.URL) (*http.Request, error) {
+// and re-parsing it, and carries no context: the fuzzer's executor takes
+// the context with each call (req.WithContext attaches one for net/http).
+// This runs once per request on the hot path.
+func (c *Case) Request(base *url.URL) (*http.Request, error) {
 	u, err := c.URL(base)
 	if err != nil {
 		return nil, err
@@ -226,7 +239,6 @@ func (c *Case) Request(ctx context.Context, base *url.URL) (*http.Request, error
 			req.Body, req.GetBody = http.NoBody, func() (io.ReadCloser, error) { return http.NoBody, nil }
 		}
 	}
-	req = req.WithContext(ctx)
 	for _, h := range c.Headers {
 		req.Header.Add(h.Name, h.Value)
 	}

@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -62,7 +63,11 @@ var issuedTokenFields = map[string]bool{
 // Classifier is.
 type Finder struct {
 	classify Classifier
-	names    map[string]bool // per Find call: key -> credential-like name
+	// Per Find call: name caches, made once a body has more than a few
+	// values (a greeting needs none).
+	names    map[string]bool // key -> credential-like name
+	ssnNames map[string]bool // key -> names an SSN
+	lookups  int
 }
 
 // New returns a Finder using the secret scanner's classifier.
@@ -78,19 +83,25 @@ func (f *Finder) Find(body []byte, sent []string) []Match {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	err := dec.Decode(&doc)
-	return f.FindDecoded(body, doc, err == nil, sent)
+	return f.FindDecoded(body, doc, err == nil, func() []string { return sent })
 }
 
 // FindDecoded is Find on a body its caller has decoded already (numbers as
 // json.Number); decoded is false when the body is not JSON, and its text
-// is then searched for personal data.
-func (f *Finder) FindDecoded(body []byte, doc any, decoded bool, sent []string) []Match {
+// is then searched for personal data. sent is only called when something
+// sensitive is found, to drop the values the request itself carried.
+func (f *Finder) FindDecoded(body []byte, doc any, decoded bool, sent func() []string) []Match {
 	if len(body) > MaxScanBytes {
 		body = body[:MaxScanBytes]
 	}
-	f = &Finder{classify: f.classify, names: map[string]bool{}} // per call: safe for concurrent use
+	f = &Finder{classify: f.classify} // per call: safe for concurrent use
+	var sentValues []string
+	sentRead := false
 	echoed := func(v string) bool {
-		for _, s := range sent {
+		if !sentRead {
+			sentValues, sentRead = sent(), true
+		}
+		for _, s := range sentValues {
 			if s != "" && (s == v || strings.Contains(s, v)) {
 				return true
 			}
@@ -100,16 +111,18 @@ func (f *Finder) FindDecoded(body []byte, doc any, decoded bool, sent []string) 
 	var out []Match
 	if decoded {
 		n := 0
-		walk(doc, "", "", func(ptr, key, value string) {
+		var path [16]string
+		walk(doc, path[:0], "", func(at []string, key, value string) {
 			n++
-			if n > maxValues || value == "" || echoed(value) {
+			if n > maxValues || value == "" {
 				return
 			}
-			if m, ok := f.secret(ptr, key, value); ok {
-				out = append(out, m)
-				return
+			m, ok := f.secret(key, value)
+			if !ok {
+				m, ok = f.pii(key, value)
 			}
-			if m, ok := pii(ptr, key, value); ok {
+			if ok && !echoed(value) {
+				m.Field = pointer(at)
 				out = append(out, m)
 			}
 		})
@@ -124,6 +137,25 @@ func (f *Finder) FindDecoded(body []byte, doc any, decoded bool, sent []string) 
 	return out
 }
 
+// cached looks a key up in a name cache, computing and (past the first
+// few lookups of a body) remembering it.
+func (f *Finder) cached(cache *map[string]bool, key string, compute func(string) bool) bool {
+	if v, ok := (*cache)[key]; ok {
+		return v
+	}
+	v := compute(key)
+	f.lookups++
+	if f.lookups > 8 {
+		if *cache == nil {
+			*cache = map[string]bool{}
+		}
+		if len(*cache) < 256 {
+			(*cache)[key] = v
+		}
+	}
+	return v
+}
+
 // providerKey finds values that are credentials whatever the field is
 // called: cloud, VCS, chat and payment provider key formats and private
 // keys. Other values are only classified under a credential-like name,
@@ -134,29 +166,34 @@ var providerKey = regexp.MustCompile(`\b(?:(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{
 // regular expression only runs on values that have one.
 var providerMarkers = []string{"AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xox", "_live_", "AIza", "SG.", "npm_", "PRIVATE KEY"}
 
+// markersByFirstByte indexes providerMarkers by their first byte, so a
+// value is searched for all of them in one pass. Read-only.
+var markersByFirstByte = func() (t [256][]string) {
+	for _, m := range providerMarkers {
+		t[m[0]] = append(t[m[0]], m)
+	}
+	return t
+}()
+
 func maybeProviderKey(v string) bool {
 	if len(v) < 20 {
 		return false
 	}
-	for _, m := range providerMarkers {
-		if strings.Contains(v, m) {
-			return providerKey.MatchString(v)
+	for i := 0; i < len(v); i++ {
+		for _, m := range markersByFirstByte[v[i]] {
+			if strings.HasPrefix(v[i:], m) {
+				return providerKey.MatchString(v)
+			}
 		}
 	}
 	return false
 }
 
-func (f *Finder) secret(ptr, key, value string) (Match, bool) {
+func (f *Finder) secret(key, value string) (Match, bool) {
 	if f.classify == nil || key == "" {
 		return Match{}, false
 	}
-	named, seen := f.names[key]
-	if !seen {
-		named = secrets.IsCredentialName(key)
-		if len(f.names) < 256 {
-			f.names[key] = named
-		}
-	}
+	named := f.cached(&f.names, key, secrets.IsCredentialName)
 	if !named && !maybeProviderKey(value) {
 		return Match{}, false
 	}
@@ -167,31 +204,44 @@ func (f *Finder) secret(ptr, key, value string) (Match, bool) {
 	if !ok {
 		return Match{}, false
 	}
-	return Match{Kind: Secret, Field: ptr, What: rule, Redacted: secrets.Redact(value)}, true
+	return Match{Kind: Secret, What: rule, Redacted: secrets.Redact(value)}, true
 }
 
 // walk calls fn for every string (and number, as text) in a JSON value
-// with its pointer and its member name ("" inside arrays of scalars).
-func walk(v any, ptr, key string, fn func(ptr, key, value string)) {
+// with its path (member names and array indexes, a stack reused between
+// calls: pointer renders it) and its member name ("" inside arrays of
+// scalars). Members are visited in name order.
+func walk(v any, path []string, key string, fn func(path []string, key, value string)) {
 	switch x := v.(type) {
 	case map[string]any:
-		keys := make([]string, 0, len(x))
+		var buf [16]string
+		keys := buf[:0]
 		for k := range x {
 			keys = append(keys, k)
 		}
-		sort.Strings(keys)
+		slices.Sort(keys)
 		for _, k := range keys {
-			walk(x[k], ptr+"/"+escape(k), k, fn)
+			walk(x[k], append(path, k), k, fn)
 		}
 	case []any:
 		for i, e := range x {
-			walk(e, ptr+"/"+itoa(i), key, fn)
+			walk(e, append(path, itoa(i)), key, fn)
 		}
 	case string:
-		fn(ptr, key, x)
+		fn(path, key, x)
 	case json.Number:
-		fn(ptr, key, x.String())
+		fn(path, key, x.String())
 	}
+}
+
+// pointer renders a path as a JSON pointer ("/items/0/token").
+func pointer(path []string) string {
+	var b strings.Builder
+	for _, seg := range path {
+		b.WriteByte('/')
+		b.WriteString(escape(seg))
+	}
+	return b.String()
 }
 
 func escape(k string) string { return strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1") }
@@ -216,19 +266,19 @@ var (
 )
 
 // pii checks one JSON value: a whole-value card number or SSN.
-func pii(ptr, key, value string) (Match, bool) {
+func (f *Finder) pii(key, value string) (Match, bool) {
 	v := strings.TrimSpace(value)
 	if len(v) < 11 || len(v) > 23 {
 		return Match{}, false // neither a card number nor an SSN
 	}
 	if isCard(v) && cardPattern.FindString(v) == v {
-		return Match{Kind: PII, Field: ptr, What: "payment-card", Redacted: maskCard(v)}, true
+		return Match{Kind: PII, What: "payment-card", Redacted: maskCard(v)}, true
 	}
-	if !ssnName(key) {
+	if !f.cached(&f.ssnNames, key, ssnName) {
 		return Match{}, false
 	}
 	if m := ssnPattern.FindStringSubmatch(v); m != nil && m[0] == v && validSSN(m[1], m[2], m[3]) {
-		return Match{Kind: PII, Field: ptr, What: "us-ssn", Redacted: "***-**-" + m[3]}, true
+		return Match{Kind: PII, What: "us-ssn", Redacted: "***-**-" + m[3]}, true
 	}
 	return Match{}, false
 }

@@ -41,7 +41,8 @@ func (o *SensitiveData) Check(_ context.Context, obs *oracle.Observation, env or
 	// of a huge body itself.
 	var found []sensitive.Match
 	if doc, err := obs.JSON(); err == nil && len(x.Body) <= sensitive.MaxScanBytes {
-		found = o.finder.FindDecoded(x.Body, doc, true, sentValues(x, o.cfg.Secrets))
+		// What the request sent is only listed when something is found.
+		found = o.finder.FindDecoded(x.Body, doc, true, func() []string { return sentValues(x, o.cfg.Secrets) })
 	} else {
 		found = o.finder.Find(x.Body, sentValues(x, o.cfg.Secrets))
 	}
