@@ -395,8 +395,29 @@ func writeRequestURI(w *bufio.Writer, u *url.URL) {
 	w.WriteString(path)
 	if u.ForceQuery || u.RawQuery != "" {
 		w.WriteByte('?')
-		w.WriteString(u.RawQuery)
+		writeQuery(w, u.RawQuery)
 	}
+}
+
+// writeQuery writes a raw query with spaces and control bytes
+// percent-encoded: a query taken as recorded (a Postman URL) may hold a
+// space, which would otherwise end the request target early.
+func writeQuery(w *bufio.Writer, q string) {
+	const hex = "0123456789ABCDEF"
+	for i := 0; i < len(q); i++ {
+		if b := q[i]; b <= ' ' || b == 0x7f {
+			w.WriteString(q[:i])
+			for ; i < len(q); i++ {
+				if b := q[i]; b <= ' ' || b == 0x7f {
+					w.Write([]byte{'%', hex[b>>4], hex[b&15]})
+				} else {
+					w.WriteByte(b)
+				}
+			}
+			return
+		}
+	}
+	w.WriteString(q)
 }
 
 // validHeaders refuses what net/http's Transport refuses: a header name

@@ -74,7 +74,7 @@ func postCase(path string, body []byte) *plan.Case {
 // TestClientWire checks the bytes of a request: request line, Host, the
 // headers sorted by name, Content-Length for a POST even when empty.
 func TestClientWire(t *testing.T) {
-	got := make(chan string, 2)
+	got := make(chan string, 3)
 	srv := newRawServer(t, func(conn net.Conn, br *bufio.Reader) {
 		for {
 			req, err := http.ReadRequest(br)
@@ -109,8 +109,19 @@ func TestClientWire(t *testing.T) {
 	if g := <-got; g != want {
 		t.Errorf("POST on the wire:\n got %s\nwant %s", g, want)
 	}
+	// A query taken as recorded may hold a space: it is encoded, not
+	// sent raw into the request line.
+	rec := testCase("/r")
+	rec.RecordedURL = "http://example.test/r?q=a b"
+	if x, err := e.Do(context.Background(), rec); err != nil || x.Status != 204 {
+		t.Fatalf("recorded URL: %v %+v", err, x)
+	}
+	want = fmt.Sprintf(`GET /r?q=a%%20b host=%s cl=0 body="" User-Agent=["specter-test"] X-Trace=[] Content-Type=[]`, srv.ln.Addr())
+	if g := <-got; g != want {
+		t.Errorf("recorded query on the wire:\n got %s\nwant %s", g, want)
+	}
 	if n := srv.conns.Load(); n != 1 {
-		t.Errorf("%d connections for two requests, want 1 (keep-alive)", n)
+		t.Errorf("%d connections for three requests, want 1 (keep-alive)", n)
 	}
 }
 
