@@ -134,6 +134,7 @@ func DefaultOracles() []oracle.Oracle {
 		oracle.ServerError{},
 		oracle.UndocumentedStatus{},
 		oracle.ContentTypeMismatch{},
+		oracle.ResponseHeaders{},
 		oracle.ResponseSchema{},
 		&oracle.UndocumentedProperties{},
 		oracle.NegativeDataAccepted{},

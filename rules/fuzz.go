@@ -4,13 +4,14 @@ package rules
 // oracle in package fuzz/oracle. The security oracles add their own rules
 // to fuzzRules.
 const (
-	RuleFuzzServerError          = "fuzz/server-error"
-	RuleFuzzUndocumentedStatus   = "fuzz/undocumented-status"
-	RuleFuzzContentTypeMismatch  = "fuzz/content-type-mismatch"
-	RuleFuzzResponseSchema       = "fuzz/response-schema-mismatch"
-	RuleFuzzExcessDataExposure   = "fuzz/undocumented-response-property"
-	RuleFuzzNegativeDataAccepted = "fuzz/negative-data-accepted"
-	RuleFuzzValidInputRejected   = "fuzz/valid-input-rejected"
+	RuleFuzzServerError            = "fuzz/server-error"
+	RuleFuzzUndocumentedStatus     = "fuzz/undocumented-status"
+	RuleFuzzContentTypeMismatch    = "fuzz/content-type-mismatch"
+	RuleFuzzResponseSchema         = "fuzz/response-schema-mismatch"
+	RuleFuzzExcessDataExposure     = "fuzz/undocumented-response-property"
+	RuleFuzzNegativeDataAccepted   = "fuzz/negative-data-accepted"
+	RuleFuzzValidInputRejected     = "fuzz/valid-input-rejected"
+	RuleFuzzResponseHeaderMismatch = "fuzz/response-header-mismatch"
 )
 
 const fuzzReproduce = `
@@ -93,6 +94,28 @@ spec is what reviews and other scanners trust.
 
 **How to fix.** Make the implementation produce what the spec says, or
 correct the schema.
+` + fuzzReproduce,
+		},
+		{
+			ID:        RuleFuzzResponseHeaderMismatch,
+			Title:     "Response header missing or not matching its documentation",
+			Severity:  SeverityLow,
+			OWASP:     "API8:2023",
+			CWE:       []string{"CWE-1068"},
+			Precision: PrecisionHigh,
+			Help: `The answer lacks a header its documented response marks ` + "`required`" + `, or
+carries a documented header whose value does not match the header's schema
+(a rate-limit counter that is not an integer, a value outside an enum).
+Headers are read in the simple style OpenAPI prescribes for them; headers
+described with ` + "`content`" + ` and object-valued headers are not judged, and
+` + "`Content-Type`" + ` is left to ` + "`fuzz/content-type-mismatch`" + `.
+
+**Why it matters.** Clients and agents act on documented headers: a
+missing ` + "`Location`" + ` after a create, a ` + "`Retry-After`" + ` or
+` + "`X-RateLimit-Remaining`" + ` they cannot parse makes them retry blindly.
+
+**How to fix.** Send the header as documented on every answer of that
+status, or correct the documentation (drop ` + "`required`" + `, widen the schema).
 ` + fuzzReproduce,
 		},
 		{

@@ -38,6 +38,7 @@ var Planted = map[string]string{
 	"GET /users/me": "fuzz/undocumented-response-property",
 	"POST /notes":   "fuzz/negative-data-accepted",
 	"GET /search":   "fuzz/valid-input-rejected",
+	"GET /version":  "fuzz/response-header-mismatch",
 }
 
 // maxRequestBody is what the server reads of a body; more is a 400.
@@ -145,6 +146,9 @@ func (s *Server) routes() {
 		writeJSON(w, 200, map[string]string{"status": "ok"})
 	})
 	m.HandleFunc("GET /version", func(w http.ResponseWriter, _ *http.Request) {
+		// fuzz/response-header-mismatch: the build number documented as
+		// an integer is a git hash.
+		w.Header().Set("X-Build-Number", "9f2c1e7")
 		writeJSON(w, 200, map[string]string{"version": "1.0.0"})
 	})
 	m.HandleFunc("GET /items", func(w http.ResponseWriter, r *http.Request) {
@@ -162,7 +166,9 @@ func (s *Server) routes() {
 				out = append(out, it)
 			}
 		}
+		total := len(s.items)
 		s.mu.Unlock()
+		w.Header().Set("X-Total-Count", strconv.Itoa(total))
 		writeJSON(w, 200, out)
 	})
 	m.HandleFunc("POST /items", func(w http.ResponseWriter, r *http.Request) {
