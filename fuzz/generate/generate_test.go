@@ -37,6 +37,8 @@ paths:
                 website: {type: string, format: uri}
                 role: {type: string, enum: [user, admin]}
                 age: {type: integer}
+                code: {type: string, pattern: '^[A-Z]{3}-\d{4}$'}
+                slug: {type: string, pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', minLength: 12, maxLength: 16}
       responses: {"201": {description: ok}}
   /users/{id}:
     delete:
@@ -182,6 +184,10 @@ func TestBoundaries(t *testing.T) {
 			[]string{"aa true", "a false", "aaaa true", "aaaaa false"}},
 		{"enum", &openapi3.Schema{Type: &openapi3.Types{"string"}, Enum: []any{"a", "b"}},
 			[]string{"a true", "b true", "specter-not-in-enum false"}},
+		{"pattern", &openapi3.Schema{Type: &openapi3.Types{"string"}, Pattern: `^[A-Z]{2}\d$`},
+			[]string{"AA0 true", " false"}},
+		{"pattern and format", &openapi3.Schema{Type: &openapi3.Types{"string"}, Format: "email", Pattern: `@example\.com$`},
+			[]string{"user1@example.com true", "not-a-email false", "@example.com true", " false"}},
 		{"uuid", &openapi3.Schema{Type: &openapi3.Types{"string"}, Format: "uuid"},
 			[]string{"00000000-0000-4000-8000-000000000001 true", "not-a-uuid false", " true"}},
 	}

@@ -117,6 +117,21 @@ func exampleOf(s *openapi3.Schema) (any, bool) {
 // values generates schema values from one deterministic source.
 type values struct {
 	rng *rand.Rand
+	// patterns caches compiled schema patterns (nil: Go cannot read it).
+	patterns map[string]*pattern
+}
+
+// patternFor compiles a schema pattern once per generator.
+func (g *values) patternFor(expr string) (*pattern, bool) {
+	if p, ok := g.patterns[expr]; ok {
+		return p, p != nil
+	}
+	p, ok := compilePattern(expr)
+	if g.patterns == nil {
+		g.patterns = map[string]*pattern{}
+	}
+	g.patterns[expr] = p
+	return p, ok
 }
 
 // sortedKeys returns a schema's property names in a stable order.
@@ -302,12 +317,30 @@ func numBounds(s *openapi3.Schema) (float64, float64) {
 
 const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
 
-// str builds a string for the schema's format and length bounds. Patterns
-// are not inverted: a pattern-constrained string without an example may be
-// invalid, which the engine's request check then records.
+// str builds a string for the schema's format, pattern and length bounds.
+// A pattern Go's regexp cannot read (lookarounds, backreferences), or one
+// no generated string fits with the length bounds, gets a plain string,
+// which the engine's request check then records as invalid.
 func (g *values) str(s *openapi3.Schema, random bool) string {
-	if f := formatValue(s.Format, g.rng, random); f != "" {
+	var p *pattern
+	if s.Pattern != "" {
+		p, _ = g.patternFor(s.Pattern)
+	}
+	if f := formatValue(s.Format, g.rng, random); f != "" && (p == nil || p.re.MatchString(f)) {
 		return f
+	}
+	if p != nil {
+		maxLen := -1
+		if s.MaxLength != nil {
+			maxLen = int(*s.MaxLength)
+		}
+		var rng *rand.Rand
+		if random {
+			rng = g.rng
+		}
+		if v, ok := p.generate(rng, int(s.MinLength), maxLen); ok {
+			return v
+		}
 	}
 	lo := int(s.MinLength)
 	hi := lo + 12
@@ -418,6 +451,18 @@ func boundaries(s *openapi3.Schema) []bound {
 			}
 		}
 		if s.Pattern != "" {
+			if p, ok := compilePattern(s.Pattern); ok {
+				maxLen := -1
+				if s.MaxLength != nil {
+					maxLen = int(*s.MaxLength)
+				}
+				if v, ok := p.generate(nil, int(s.MinLength), maxLen); ok {
+					out = append(out, bound{v, true, "matches the pattern"})
+				}
+				if v, ok := p.mismatch(); ok {
+					out = append(out, bound{v, false, "does not match the pattern"})
+				}
+			}
 			return out
 		}
 		lo := int(s.MinLength)
