@@ -139,6 +139,7 @@ func DefaultOracles() []oracle.Oracle {
 		&oracle.UndocumentedProperties{},
 		oracle.NegativeDataAccepted{},
 		oracle.ValidInputRejected{},
+		&oracle.UseAfterDelete{},
 	}
 }
 

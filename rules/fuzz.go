@@ -12,6 +12,7 @@ const (
 	RuleFuzzNegativeDataAccepted   = "fuzz/negative-data-accepted"
 	RuleFuzzValidInputRejected     = "fuzz/valid-input-rejected"
 	RuleFuzzResponseHeaderMismatch = "fuzz/response-header-mismatch"
+	RuleFuzzUseAfterDelete         = "fuzz/use-after-delete"
 )
 
 const fuzzReproduce = `
@@ -116,6 +117,31 @@ missing ` + "`Location`" + ` after a create, a ` + "`Retry-After`" + ` or
 
 **How to fix.** Send the header as documented on every answer of that
 status, or correct the documentation (drop ` + "`required`" + `, widen the schema).
+` + fuzzReproduce,
+		},
+		{
+			ID:        RuleFuzzUseAfterDelete,
+			Title:     "Deleted object still readable",
+			Severity:  SeverityMedium,
+			OWASP:     "API3:2023",
+			CWE:       []string{"CWE-672"},
+			Precision: PrecisionHigh,
+			Help: `A DELETE answered 2xx, and a GET of the same path with the same path
+parameters and identity, sent right after, still answered 2xx: the API
+says the object is gone but serves it (a soft delete it does not admit, a
+stale cache, a delete that only removed an index entry). Only objects the
+run created are deleted unless ` + "`--allow-destructive`" + `; the check sends one GET
+per DELETE, at most three per operation, and only where the GET needs no
+parameter besides the path's.
+
+**Why it matters.** Users and agents that delete data (tokens, personal
+data, shared documents) rely on it being gone; data kept readable after a
+delete is exposed to anyone who still holds the id, and erasure requests
+are not honoured.
+
+**How to fix.** Make the read path honour the deletion (filter soft-deleted
+rows, invalidate caches), or answer the DELETE with what really happens
+(202 Accepted for an asynchronous delete).
 ` + fuzzReproduce,
 		},
 		{
