@@ -1,9 +1,11 @@
 package generate
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
+	"mime/multipart"
 	"net/url"
 	"sort"
 	"strconv"
@@ -166,6 +168,9 @@ func (d *draft) render(t *plan.Target) (*plan.Case, error) {
 			return nil, fmt.Errorf("%s: encoding the body: %w", t.Key(), err)
 		}
 		c.Body, c.ContentType = b, d.contentType
+		if isMultipart(d.contentType) {
+			c.ContentType = "multipart/form-data; boundary=" + multipartBoundary
+		}
 	}
 	return c, nil
 }
@@ -201,8 +206,16 @@ func scalar(v any, sep string) string {
 	return fmt.Sprint(v)
 }
 
-// encodeBody serialises a body for its content type.
+// multipartBoundary separates the parts of multipart bodies: fixed, so a
+// seed regenerates the same bytes, and not a string any payload holds.
+const multipartBoundary = "specter-7MA4YWxkTrZu0gW"
+
+// encodeBody serialises a body for its content type. A multipart body's
+// Content-Type must carry multipartBoundary.
 func encodeBody(contentType string, body any) ([]byte, error) {
+	if isMultipart(contentType) {
+		return encodeMultipart(body)
+	}
 	if isForm(contentType) {
 		obj, _ := body.(map[string]any)
 		vals := url.Values{}
@@ -233,3 +246,36 @@ func isJSON(ct string) bool {
 }
 
 func isForm(ct string) bool { return mediaBase(ct) == "application/x-www-form-urlencoded" }
+
+func isMultipart(ct string) bool { return mediaBase(ct) == "multipart/form-data" }
+
+// encodeMultipart writes an object as multipart/form-data: one part per
+// property in name order, one per element for arrays, objects as JSON.
+func encodeMultipart(body any) ([]byte, error) {
+	obj, _ := body.(map[string]any)
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	if err := w.SetBoundary(multipartBoundary); err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		values := []any{obj[k]}
+		if arr, ok := obj[k].([]any); ok {
+			values = arr
+		}
+		for _, v := range values {
+			if err := w.WriteField(k, scalar(v, ",")); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

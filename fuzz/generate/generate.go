@@ -451,14 +451,14 @@ func newShape(t *plan.Target) *shape {
 }
 
 // chooseMedia picks the request body media type the fuzzer can write:
-// JSON first, then form, then text.
+// JSON first, then URL-encoded form, then multipart form, then text.
 func chooseMedia(content openapi3.Content) (string, *openapi3.MediaType) {
 	keys := make([]string, 0, len(content))
 	for k := range content {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	for _, want := range []func(string) bool{isJSON, isForm, func(ct string) bool { return strings.HasPrefix(mediaBase(ct), "text/") }} {
+	for _, want := range []func(string) bool{isJSON, isForm, isMultipart, func(ct string) bool { return strings.HasPrefix(mediaBase(ct), "text/") }} {
 		for _, k := range keys {
 			if want(k) {
 				return k, content[k]
