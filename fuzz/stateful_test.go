@@ -16,10 +16,9 @@ import (
 	"github.com/specterhq/specter/surface/ingest/ingesttest"
 )
 
-const deleteSpec = `openapi: 3.0.3
-info: {title: deletes, version: "1"}
-paths:
-  /things:
+// deleteResource is one collection with create, read and delete; the
+// spec documents two identical ones, /things and /ghosts.
+const deleteResource = `  /NAME:
     post:
       requestBody:
         required: true
@@ -29,7 +28,7 @@ paths:
       responses:
         "201": {description: created, content: {application/json: {schema: {$ref: "#/components/schemas/Obj"}}}}
         "400": {description: bad}
-  /things/{id}:
+  /NAME/{id}:
     parameters:
       - {name: id, in: path, required: true, schema: {type: integer}}
     get:
@@ -40,28 +39,10 @@ paths:
       responses:
         "204": {description: deleted}
         "404": {description: gone}
-  /ghosts:
-    post:
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {type: object, required: [name], properties: {name: {type: string, maxLength: 10}}}
-      responses:
-        "201": {description: created, content: {application/json: {schema: {$ref: "#/components/schemas/Obj"}}}}
-        "400": {description: bad}
-  /ghosts/{id}:
-    parameters:
-      - {name: id, in: path, required: true, schema: {type: integer}}
-    get:
-      responses:
-        "200": {description: found, content: {application/json: {schema: {$ref: "#/components/schemas/Obj"}}}}
-        "404": {description: gone}
-    delete:
-      responses:
-        "204": {description: deleted}
-        "404": {description: gone}
-components:
+`
+
+var deleteSpec = "openapi: 3.0.3\ninfo: {title: deletes, version: \"1\"}\npaths:\n" +
+	strings.ReplaceAll(deleteResource, "NAME", "things") + strings.ReplaceAll(deleteResource, "NAME", "ghosts") + `components:
   schemas:
     Obj:
       type: object
