@@ -81,8 +81,9 @@ const (
 // Exchange is one request sent and what came back.
 type Exchange struct {
 	Case *plan.Case
-	// Request is the request as sent, credentials included. Its body has
-	// been consumed; RequestBody holds it.
+	// Request is the request as sent, credentials included, without a
+	// context. Read the body from RequestBody: the pre-send spec check
+	// may have consumed Request.Body.
 	Request     *http.Request
 	RequestBody []byte
 	Status      int
