@@ -12,7 +12,6 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -33,7 +32,6 @@ type client struct {
 	dialer       *net.Dialer
 	tlsConfig    *tls.Config
 	maxIdle      int
-	idleTimeout  time.Duration
 
 	mu   sync.Mutex
 	idle []*persistConn
@@ -114,8 +112,7 @@ func newClient(cfg Config) *client {
 			InsecureSkipVerify: cfg.Insecure, MinVersion: tls.VersionTLS12,
 			ServerName: host, NextProtos: []string{"http/1.1"},
 		},
-		maxIdle:     cfg.Concurrency * 2,
-		idleTimeout: idleTimeout,
+		maxIdle: cfg.Concurrency * 2,
 	}
 }
 
@@ -165,7 +162,7 @@ func (c *client) get(ctx context.Context, now, deadline time.Time) (*persistConn
 		pc := c.idle[len(c.idle)-1]
 		c.idle = c.idle[:len(c.idle)-1]
 		c.mu.Unlock()
-		if now.Sub(pc.lastUsed) <= c.idleTimeout && pc.watch(ctx) {
+		if now.Sub(pc.lastUsed) <= idleTimeout && pc.watch(ctx) {
 			pc.reused = true
 			return pc, nil
 		}
@@ -291,22 +288,12 @@ func (pc *persistConn) readResponse(req *http.Request, maxBody int64) (*response
 	res := &response{status: head.status, header: head.header}
 	var eof bool
 	var err error
-	res.body, res.truncated, eof, err = readBody(head.body, bodySize(head.header), maxBody)
+	res.body, res.truncated, eof, err = readBody(head.body, head.length, maxBody)
 	if err != nil {
 		return res, false, fmt.Errorf("reading the response body: %w", err)
 	}
 	keep := eof && !head.close && !req.Close && head.status != http.StatusSwitchingProtocols
 	return res, keep, nil
-}
-
-// bodySize is the announced body size, -1 when unknown.
-func bodySize(h http.Header) int64 {
-	if cl := h["Content-Length"]; len(cl) == 1 && len(h["Transfer-Encoding"]) == 0 {
-		if n, err := strconv.ParseInt(strings.TrimSpace(cl[0]), 10, 64); err == nil && n >= 0 {
-			return n
-		}
-	}
-	return -1
 }
 
 // readBody reads at most max bytes. eof reports whether the body ended

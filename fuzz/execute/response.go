@@ -27,6 +27,9 @@ type responseHead struct {
 	// until the server closes (then close is true).
 	body  io.Reader
 	close bool
+	// length is the body's announced size, -1 when unknown (chunked, to
+	// the end of the connection); 0 when there is no body.
+	length int64
 }
 
 // readResponseHead reads a status line and headers from br, as
@@ -72,15 +75,16 @@ func readResponseHead(br *bufio.Reader, method string) (*responseHead, error) {
 	}
 	switch {
 	case method == http.MethodHead || (status >= 100 && status < 200) || status == http.StatusNoContent || status == http.StatusNotModified:
-		head.body = http.NoBody
+		head.body, length = http.NoBody, 0
 	case chunked:
-		head.body = &chunkedBody{br: br, r: httputil.NewChunkedReader(br)}
+		head.body, length = &chunkedBody{br: br, r: httputil.NewChunkedReader(br)}, -1
 	case length >= 0:
 		head.body = &lengthBody{r: br, n: length}
 	default:
 		head.body = br
 		head.close = true
 	}
+	head.length = length
 	return head, nil
 }
 

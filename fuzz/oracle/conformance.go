@@ -202,11 +202,7 @@ func (ResponseSchema) Check(_ context.Context, obs *Observation, env Env) {
 		})
 		return
 	}
-	opts := []openapi3.SchemaValidationOption{openapi3.VisitAsResponse(), openapi3.DisableWriteOnlyValidation()}
-	if t.API != nil && t.API.OpenAPI != nil && t.API.OpenAPI.IsOpenAPI31OrLater() {
-		opts = append(opts, openapi3.EnableJSONSchema2020())
-	}
-	err := schema.VisitJSON(body, opts...)
+	err := schema.VisitJSON(body, responseVisitOptions(t)...)
 	if err == nil {
 		return
 	}
@@ -216,15 +212,35 @@ func (ResponseSchema) Check(_ context.Context, obs *Observation, env Env) {
 	})
 }
 
-// schemaProblem is the first schema error, with where it is.
+// responseVisitOptions validate an answer's values against the spec's
+// schemas (JSON Schema 2020-12 for 3.1 documents).
+func responseVisitOptions(t *plan.Target) []openapi3.SchemaValidationOption {
+	opts := []openapi3.SchemaValidationOption{openapi3.VisitAsResponse(), openapi3.DisableWriteOnlyValidation()}
+	if t.API != nil && t.API.OpenAPI != nil && t.API.OpenAPI.IsOpenAPI31OrLater() {
+		opts = append(opts, openapi3.EnableJSONSchema2020())
+	}
+	return opts
+}
+
+// schemaProblem is the first schema error, with where it is ("at /: "
+// for the whole value).
 func schemaProblem(err error) string {
+	where, reason := schemaError(err)
+	if where == "" {
+		return reason
+	}
+	return fmt.Sprintf("at %s: %s", where, reason)
+}
+
+// schemaError splits the first schema error into its JSON pointer ("" when
+// the error is not a schema error) and its reason.
+func schemaError(err error) (where, reason string) {
 	var se *openapi3.SchemaError
 	if errors.As(err, &se) {
-		where := "/" + strings.Join(se.JSONPointer(), "/")
-		return fmt.Sprintf("at %s: %s", where, se.Reason)
+		return "/" + strings.Join(se.JSONPointer(), "/"), se.Reason
 	}
 	msg, _, _ := strings.Cut(err.Error(), "\n")
-	return msg
+	return "", msg
 }
 
 // UndocumentedProperties reports JSON answers carrying properties the

@@ -82,12 +82,12 @@ func headerProblem(h *openapi3.Header, values []string, t *plan.Target) string {
 	if !ok {
 		return ""
 	}
-	opts := []openapi3.SchemaValidationOption{openapi3.VisitAsResponse()}
-	if t.API != nil && t.API.OpenAPI != nil && t.API.OpenAPI.IsOpenAPI31OrLater() {
-		opts = append(opts, openapi3.EnableJSONSchema2020())
-	}
-	if err := s.VisitJSON(value, opts...); err != nil {
-		return fmt.Sprintf("%q, which does not match its schema: %s", strings.Join(values, ", "), strings.TrimPrefix(schemaProblem(err), "at /: "))
+	if err := s.VisitJSON(value, responseVisitOptions(t)...); err != nil {
+		problem := schemaProblem(err)
+		if where, reason := schemaError(err); where == "/" {
+			problem = reason // a header is one value: no location to give
+		}
+		return fmt.Sprintf("%q, which does not match its schema: %s", strings.Join(values, ", "), problem)
 	}
 	return ""
 }
