@@ -8,6 +8,7 @@ import (
 	"iter"
 	"net/http"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,8 +17,11 @@ import (
 
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/generate"
+	"github.com/specterhq/specter/fuzz/identity"
+	"github.com/specterhq/specter/fuzz/learn"
 	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/plan"
+	"github.com/specterhq/specter/fuzz/safety"
 	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/surface"
 )
@@ -36,11 +40,24 @@ type Config struct {
 	Safe bool
 	// ShowSecrets leaves credentials unredacted in reproducers.
 	ShowSecrets bool
+	// Identities are the run's named identities; the engine adds the
+	// accounts it provisions. nil starts with none. When Executor's
+	// Credentials is nil the set is used as the credentials.
+	Identities *identity.Set
+	// Accounts lets the run sign up and log in accounts of its own when
+	// the spec has a sign-up and a login operation (never with Safe).
+	Accounts bool
+	// Peer and LowPrivilege name the identities of the authorization
+	// checks ("" picks: the second identity as peer; a provisioned
+	// account as the low-privilege one when the default is declared).
+	Peer, LowPrivilege string
 	// Progress receives a progress line every ProgressEvery (plain) or a
 	// live line rewritten in place (ProgressTTY); nil prints nothing.
 	Progress      io.Writer
 	ProgressTTY   bool
 	ProgressEvery time.Duration
+	// RequestLog receives one JSON line per request sent (nil: none).
+	RequestLog io.Writer
 }
 
 // Defaults of the command line: modest enough for a shared staging
@@ -75,12 +92,21 @@ type Engine struct {
 	exec     *execute.Executor
 	gen      *generate.Generator
 	oracles  []oracle.Oracle
-	ledger   *ledger
+	state    *learn.State
+	policy   safety.Policy
+	ids      *identity.Set
 	findings *findingSet
 	stats    *runStats
 	notes    *noteSet
+	log      *requestLog
 	// validation are the openapi3filter options of requestValidity.
 	validation *openapi3filter.Options
+
+	rosterMu sync.RWMutex
+	roster   oracle.Roster
+	// denied are the operations the default identity got 401 or 403 on:
+	// later requests go as the escalated identity when there is one.
+	denied sync.Map // *plan.Target -> bool
 }
 
 // New validates the configuration and builds an engine. It checks the
@@ -99,6 +125,19 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		cfg.Executor.Headers.Set("User-Agent", "specter-fuzz")
 	}
 	cfg.Executor.Headers.Set("X-Specter-Seed", fmt.Sprint(cfg.Generate.Seed))
+	ids := cfg.Identities
+	if ids == nil {
+		if set, ok := cfg.Executor.Credentials.(*identity.Set); ok {
+			ids = set
+		} else {
+			ids = identity.NewSet()
+		}
+	}
+	if cfg.Executor.Credentials == nil {
+		cfg.Executor.Credentials = ids
+	}
+	state := learn.New()
+	cfg.Generate.State = state
 	ex, err := execute.New(cfg.Executor)
 	if err != nil {
 		return nil, err
@@ -120,11 +159,16 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 			cfg.ProgressEvery = 200 * time.Millisecond
 		}
 	}
-	return &Engine{
-		cfg: cfg, exec: ex, gen: generate.New(cfg.Generate), oracles: oracles,
-		ledger: newLedger(), findings: newFindingSet(cfg.Catalog, cfg.Generate.Seed, cfg.ShowSecrets),
-		stats: newRunStats(), notes: &noteSet{}, validation: validationOptions(),
-	}, nil
+	e := &Engine{
+		cfg: cfg, exec: ex, gen: generate.New(cfg.Generate), oracles: oracles, state: state, ids: ids,
+		policy:   safety.Policy{Safe: cfg.Safe, AllowDestructive: cfg.Generate.AllowDestructive, State: state},
+		findings: newFindingSet(cfg.Catalog, cfg.Generate.Seed, cfg.ShowSecrets),
+		stats:    newRunStats(), notes: &noteSet{}, validation: validationOptions(),
+		log: newRequestLog(cfg.RequestLog, cfg.ShowSecrets),
+	}
+	e.findings.steps = e.stepsOf
+	e.setRoster()
+	return e, nil
 }
 
 // DefaultOracles are the conformance oracles of the engine, in the order
@@ -196,37 +240,23 @@ func (e *Engine) Run(ctx context.Context, s *surface.Surface) (*Result, error) {
 	}
 	stopProgress := e.startProgress(runCtx, start)
 
-	// Workers pull the next case under a lock: no generator goroutine
-	// and no channel hand-off per case.
-	next, stopCases := iter.Pull(e.gen.Cases(targets))
-	var pullMu sync.Mutex
-	pull := func() (*plan.Case, bool) {
-		pullMu.Lock()
-		defer pullMu.Unlock()
-		if runCtx.Err() != nil {
-			return nil, false
+	e.learnDeclared(runCtx)
+	if e.cfg.Accounts && !e.cfg.Safe && e.phaseOn(plan.PhaseAccounts) {
+		if err := e.provision(runCtx, targets); err != nil {
+			stop(e.stopReasonFor(ctx, runCtx, err))
 		}
-		return next()
 	}
-	workers := max(1, e.cfg.Executor.Concurrency)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				c, ok := pull()
-				if !ok {
-					return
-				}
-				if err := e.handle(runCtx, c); err != nil {
-					stop(e.stopReasonFor(ctx, runCtx, err))
-				}
-			}
-		}()
+	r := e.Roster()
+	names := []string{r.Default}
+	if r.Peer != "" {
+		names = append(names, r.Peer)
 	}
-	wg.Wait()
-	stopCases()
+	for _, st := range e.gen.Stages(targets, names) {
+		if runCtx.Err() != nil {
+			break
+		}
+		e.runStage(runCtx, st, stop)
+	}
 	if runCtx.Err() != nil && stopReason.Load() == nil {
 		stop(e.stopReasonFor(ctx, runCtx, runCtx.Err()))
 	}
@@ -254,6 +284,54 @@ func (e *Engine) Run(ctx context.Context, s *surface.Surface) (*Result, error) {
 	return res, nil
 }
 
+// runStage sends one stage's cases with the run's workers and returns when
+// every case is answered: the next stage may need what this one created.
+func (e *Engine) runStage(ctx context.Context, st generate.Stage, stop func(string)) {
+	// Workers pull the next case under a lock: no generator goroutine
+	// and no channel hand-off per case.
+	next, stopCases := iter.Pull(st.Cases)
+	defer stopCases()
+	var pullMu sync.Mutex
+	pull := func() (*plan.Case, bool) {
+		pullMu.Lock()
+		defer pullMu.Unlock()
+		if ctx.Err() != nil {
+			return nil, false
+		}
+		return next()
+	}
+	workers := max(1, e.cfg.Executor.Concurrency)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				c, ok := pull()
+				if !ok {
+					return
+				}
+				if _, err := e.handle(ctx, c); err != nil {
+					stop(e.stopReasonFor(context.Background(), ctx, err))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func (e *Engine) phaseOn(p plan.Phase) bool {
+	if len(e.cfg.Generate.Phases) == 0 {
+		return true
+	}
+	for _, q := range e.cfg.Generate.Phases {
+		if q == p {
+			return true
+		}
+	}
+	return false
+}
+
 // stopReasonFor names why the run stopped.
 func (e *Engine) stopReasonFor(parent, runCtx context.Context, err error) string {
 	switch {
@@ -271,35 +349,100 @@ func (e *Engine) stopReasonFor(parent, runCtx context.Context, err error) string
 	return "error: " + err.Error()
 }
 
-// handle sends one case and shows the exchange to every oracle.
-func (e *Engine) handle(ctx context.Context, c *plan.Case) error {
-	if len(c.Owned) == 0 && c.Intent == plan.IntentValid && (c.Phase == plan.PhaseExamples || c.Phase == plan.PhaseRandom) {
-		// Reads of one object use an object the run created when there is
-		// one, so they get past 404; the generated id is kept otherwise.
-		e.ledger.prefer(c)
+// handle sends one case and shows the exchange to every oracle, unless
+// the safety policy refuses it (the skip is counted with its class).
+func (e *Engine) handle(ctx context.Context, c *plan.Case) (*execute.Exchange, error) {
+	if c.Identity == "" {
+		if esc := e.Roster().Escalated; esc != "" {
+			if _, denied := e.denied.Load(c.Target); denied {
+				c.Identity = esc
+			}
+		}
 	}
-	if !e.ledger.fill(c) {
-		e.stats.skip(c.Target, "destructive call skipped: no object created by this run to use (--allow-destructive lifts this)")
-		return nil
+	who := e.resolve(c.Identity)
+	e.refreshDeleted(c, who)
+	if d := e.policy.Decide(c, who); !d.Allowed {
+		e.stats.skip(c.Target, "skipped: "+d.Class+" (--allow-destructive lifts this)", d.Class)
+		return nil, nil
 	}
 	// One request serves the check against the spec and the executor.
 	req, err := c.Request(e.exec.Target())
 	if err != nil {
-		return err
+		return nil, err
 	}
 	validity, violation := requestValidity(ctx, c, req, e.validation)
 	x, err := e.exec.DoRequest(ctx, c, req)
+	e.log.record(x, who, false)
 	if x != nil {
 		e.stats.record(x, validity)
-		e.ledger.learn(x)
-		e.ledger.forget(x)
 		obs := &oracle.Observation{Exchange: x, Validity: validity, Violation: violation}
+		e.learn(obs, who)
+		if (x.Status == 401 || x.Status == 403) && (c.Identity == "" || who == e.Roster().Default) {
+			e.denied.Store(c.Target, true)
+		}
 		for _, o := range e.oracles {
 			o.Check(ctx, obs, e)
 		}
 	}
-	return err
+	return x, err
 }
+
+// learn records what an exchange teaches the run's state.
+func (e *Engine) learn(obs *oracle.Observation, who string) {
+	x := obs.Exchange
+	if x.Status < 200 || x.Status > 299 {
+		return
+	}
+	var answer any
+	if len(x.Body) > 0 && isJSONAnswer(x.Header.Get("Content-Type"), x.Body) {
+		answer, _ = obs.JSON()
+	}
+	e.state.Learn(x, who, answer)
+}
+
+func isJSONAnswer(ct string, body []byte) bool {
+	if strings.Contains(strings.ToLower(ct), "json") {
+		return true
+	}
+	for _, b := range body {
+		switch b {
+		case ' ', '\t', '\n', '\r':
+			continue
+		case '{', '[':
+			return true
+		}
+		return false
+	}
+	return false
+}
+
+// refreshDeleted replaces, in a write, a path parameter naming an object
+// the run has since deleted with another live object of the identity.
+func (e *Engine) refreshDeleted(c *plan.Case, who string) {
+	if safety.Read(c.Method) || c.RecordedURL != "" || c.Varied != "" {
+		return
+	}
+	for i := range c.PathParams {
+		p := &c.PathParams[i]
+		col, ok := learn.ParamCollection(c.Target.Op.Path, p.Name)
+		if !ok {
+			continue
+		}
+		if _, live := e.state.ObjectFor(col, p.Name, p.Value); live || !e.state.WasCreated(col, p.Name, p.Value) {
+			continue
+		}
+		for _, o := range e.state.Objects(col, who) {
+			if v, ok := o.KeyFor(p.Name); ok {
+				p.Value = v
+				c.Steps = append(c.Steps, o.Step)
+				break
+			}
+		}
+	}
+}
+
+// resolve is the name of the identity a case is sent as.
+func (e *Engine) resolve(identity string) string { return e.Roster().Resolve(identity) }
 
 // Report implements oracle.Env.
 func (e *Engine) Report(v oracle.Verdict) { e.findings.add(v) }
@@ -309,12 +452,36 @@ func (e *Engine) Send(ctx context.Context, c *plan.Case) (*execute.Exchange, err
 	if c.Target == nil {
 		return nil, errors.New("fuzz: an oracle sent a case without a target")
 	}
+	who := e.resolve(c.Identity)
+	if d := e.policy.Decide(c, who); !d.Allowed {
+		e.stats.skipProbe(d.Class)
+		return &execute.Exchange{Case: c, Err: fmt.Errorf("%w: %s", ErrRefused, d.Class)}, nil
+	}
 	x, err := e.exec.Do(ctx, c)
+	e.log.record(x, who, true)
 	if x != nil {
 		e.stats.extra.Add(1)
+		e.learn(&oracle.Observation{Exchange: x}, who)
 	}
 	return x, err
 }
+
+// ErrRefused is the error of an oracle probe the safety policy did not
+// send: its exchange has no answer.
+var ErrRefused = errors.New("not sent by the safety policy")
+
+// Roster implements oracle.Env.
+func (e *Engine) Roster() oracle.Roster {
+	e.rosterMu.RLock()
+	defer e.rosterMu.RUnlock()
+	r := e.roster
+	r.Names = append([]string(nil), r.Names...)
+	r.Provisioned = append([]string(nil), r.Provisioned...)
+	return r
+}
+
+// State implements oracle.Env.
+func (e *Engine) State() *learn.State { return e.state }
 
 // Note implements oracle.Env.
 func (e *Engine) Note(rule, text string) { e.notes.add(rule, text) }

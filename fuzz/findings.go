@@ -3,6 +3,7 @@ package fuzz
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/oracle"
+	"github.com/specterhq/specter/fuzz/plan"
 	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/scanners/secrets"
 )
@@ -21,8 +23,12 @@ type findingSet struct {
 	catalog     *rules.Catalog
 	seed        int64
 	showSecrets bool
-	mu          sync.Mutex
-	byKey       map[string]*kept
+	// steps are the earlier exchanges a case's reproducer shows (the
+	// identity's sign-up and login, what created the objects it names);
+	// nil shows the request alone.
+	steps func(*plan.Case) []*plan.Step
+	mu    sync.Mutex
+	byKey map[string]*kept
 }
 
 type kept struct {
@@ -47,6 +53,9 @@ func (s *findingSet) add(v oracle.Verdict) {
 		return
 	}
 	t := x.Case.Target
+	if v.At != nil {
+		t = v.At
+	}
 	key := v.Rule + "\x00" + t.Op.Location.File + "\x00" + t.Op.Location.Pointer + "\x00" + t.Key() + "\x00" + v.Key
 	s.mu.Lock()
 	k := s.byKey[key]
@@ -78,6 +87,9 @@ func (s *findingSet) add(v oracle.Verdict) {
 func (s *findingSet) build(v oracle.Verdict) rules.Finding {
 	x := v.Exchange
 	t := x.Case.Target
+	if v.At != nil {
+		t = v.At
+	}
 	sev := rules.SeverityMedium
 	if r := s.catalog.Lookup(v.Rule); r != nil {
 		sev = r.Severity
@@ -88,7 +100,7 @@ func (s *findingSet) build(v oracle.Verdict) rules.Finding {
 		Message:   v.Message,
 		Location:  t.Op.Location,
 		Operation: t.Op.Ref(),
-		Evidence:  Reproduction(x, s.seed, s.showSecrets),
+		Evidence:  s.evidence(x),
 		Key:       t.Key() + "\x00" + v.Key,
 	}
 	f.SetFingerprint()
@@ -130,6 +142,17 @@ const (
 	maxResponseBody = 512
 )
 
+// evidence is the reproducer of an exchange: the request alone, or the
+// sequence of requests that led to it.
+func (s *findingSet) evidence(x *execute.Exchange) string {
+	if s.steps != nil {
+		if steps := s.steps(x.Case); len(steps) > 0 {
+			return Sequence(steps, x, s.seed, s.showSecrets)
+		}
+	}
+	return Reproduction(x, s.seed, s.showSecrets)
+}
+
 // Reproduction is a finding's evidence: the seed and case, a curl command
 // that replays the request (credentials redacted unless showSecrets), and
 // an excerpt of the response.
@@ -169,7 +192,17 @@ func Curl(x *execute.Exchange, showSecrets bool) string {
 	if req == nil {
 		return "(request not built)"
 	}
-	u := *req.URL
+	return curlCommand(req.Method, req.URL, req.Header, x.RequestBody, showSecrets, nil)
+}
+
+// curlCommand renders a request as a curl command line. Credentials are
+// redacted unless showSecrets; sub may render a credential header as a
+// shell variable instead (it returns the shell word and true).
+func curlCommand(method string, reqURL *url.URL, header http.Header, body []byte, showSecrets bool, sub func(name, value string) (string, bool)) string {
+	if reqURL == nil {
+		return "(request not built)"
+	}
+	u := *reqURL
 	q := u.Query()
 	changed := false
 	for k, vs := range q {
@@ -185,12 +218,12 @@ func Curl(x *execute.Exchange, showSecrets bool) string {
 	}
 	var b strings.Builder
 	b.WriteString("curl -sS")
-	if req.Method != http.MethodGet {
-		b.WriteString(" -X " + shellQuote(req.Method))
+	if method != http.MethodGet {
+		b.WriteString(" -X " + shellQuote(method))
 	}
 	b.WriteString(" " + shellQuote(u.String()))
-	names := make([]string, 0, len(req.Header))
-	for k := range req.Header {
+	names := make([]string, 0, len(header))
+	for k := range header {
 		names = append(names, k)
 	}
 	sort.Strings(names)
@@ -198,14 +231,20 @@ func Curl(x *execute.Exchange, showSecrets bool) string {
 		if k == "User-Agent" || k == "X-Specter-Seed" {
 			continue
 		}
-		for _, v := range req.Header[k] {
+		for _, v := range header[k] {
 			if credentialHeader(k) {
+				if sub != nil {
+					if word, ok := sub(k, v); ok {
+						b.WriteString(" -H " + word)
+						continue
+					}
+				}
 				v = redactValue(v, showSecrets)
 			}
 			b.WriteString(" -H " + shellQuote(k+": "+v))
 		}
 	}
-	if body := x.RequestBody; len(body) > 0 {
+	if len(body) > 0 {
 		shown := body
 		if len(shown) > maxCurlBody {
 			shown = shown[:maxCurlBody]

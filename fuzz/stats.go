@@ -21,7 +21,10 @@ type runStats struct {
 	mu                                     sync.Mutex
 	ops                                    map[*plan.Target]*opStats
 	phases                                 map[plan.Phase]int
-	firstErr                               error
+	// skippedClasses counts the calls the safety policy did not send, by
+	// class (generated cases and oracle probes).
+	skippedClasses map[string]int
+	firstErr       error
 }
 
 type opStats struct {
@@ -31,7 +34,7 @@ type opStats struct {
 }
 
 func newRunStats() *runStats {
-	return &runStats{ops: map[*plan.Target]*opStats{}, phases: map[plan.Phase]int{}}
+	return &runStats{ops: map[*plan.Target]*opStats{}, phases: map[plan.Phase]int{}, skippedClasses: map[string]int{}}
 }
 
 func (s *runStats) target(t *plan.Target) {
@@ -69,12 +72,22 @@ func (s *runStats) record(x *execute.Exchange, _ oracle.Validity) {
 	}
 }
 
-func (s *runStats) skip(t *plan.Target, reason string) {
+// skip counts a generated case the run did not send, with the reason the
+// operation's summary gives and the safety class of the call.
+func (s *runStats) skip(t *plan.Target, reason, class string) {
 	s.skipped.Add(1)
 	s.mu.Lock()
 	if op := s.ops[t]; op != nil {
 		op.skipped[reason]++
 	}
+	s.skippedClasses[class]++
+	s.mu.Unlock()
+}
+
+// skipProbe counts an oracle probe the safety policy did not send.
+func (s *runStats) skipProbe(class string) {
+	s.mu.Lock()
+	s.skippedClasses[class]++
 	s.mu.Unlock()
 }
 
@@ -97,7 +110,10 @@ type Summary struct {
 	// Skipped the cases not sent (destructive calls without an own object).
 	Sent, Extra, Skipped int64
 	PerPhase             map[plan.Phase]int
-	Operations           []OperationSummary
+	// SkippedByClass counts the calls the safety policy did not send, by
+	// the class of call (docs/fuzz.md, "Safety").
+	SkippedByClass map[string]int
+	Operations     []OperationSummary
 	// Notes are checks that could not run and other caveats.
 	Notes []string
 }
@@ -125,6 +141,10 @@ func (e *Engine) summary(targets []*plan.Target, reason string, elapsed time.Dur
 	defer s.mu.Unlock()
 	for k, v := range s.phases {
 		out.PerPhase[k] = v
+	}
+	out.SkippedByClass = map[string]int{}
+	for k, v := range s.skippedClasses {
+		out.SkippedByClass[k] = v
 	}
 	for _, t := range targets {
 		op := s.ops[t]
@@ -190,6 +210,14 @@ func (s *Summary) Lines() []string {
 	}
 	if len(phases) > 0 {
 		lines = append(lines, "fuzz: requests per phase: "+strings.Join(phases, ", "))
+	}
+	if len(s.SkippedByClass) > 0 {
+		classes := make([]string, 0, len(s.SkippedByClass))
+		for c, n := range s.SkippedByClass {
+			classes = append(classes, fmt.Sprintf("%s %d", c, n))
+		}
+		sort.Strings(classes)
+		lines = append(lines, "fuzz: calls not sent by the safety policy: "+strings.Join(classes, "; "))
 	}
 	var never []string
 	for _, op := range s.Operations {

@@ -23,6 +23,16 @@ const (
 	RuleFuzzPIIInResponse      = "fuzz/pii-in-response"
 	RuleFuzzBOLA               = "fuzz/bola"
 	RuleFuzzBFLA               = "fuzz/bfla"
+
+	RuleFuzzMassAssignment      = "fuzz/mass-assignment"
+	RuleFuzzPrivilegeEscalation = "fuzz/privilege-escalation"
+	RuleFuzzInconsistentAuthz   = "fuzz/inconsistent-authorization"
+	RuleFuzzAuthAfterLookup     = "fuzz/auth-after-lookup"
+	RuleFuzzSSRF                = "fuzz/ssrf"
+	RuleFuzzReDoS               = "fuzz/redos"
+	RuleFuzzCORSOriginBypass    = "fuzz/cors-origin-bypass"
+	RuleFuzzOTPNoRateLimit      = "fuzz/otp-no-rate-limit"
+	RuleFuzzNoSQLInjection      = "fuzz/nosql-injection"
 )
 
 func fuzzRule(id, title string, sev Severity, owasp string, cwe []string, precision Precision, why, fix, example string) Rule {
@@ -130,5 +140,50 @@ func fuzzSecurityRules() []Rule {
 			"An operation for administrators (an admin path, tag or scope) answered 2xx to the identity declared as low-privilege, as it did to the privileged identity.",
 			"Deny by default: check the caller's role or scope in a policy layer that every privileged route goes through, and test each privileged operation with a low-privilege token in CI.",
 			"    r.With(requireScope(\"admin\")).Delete(\"/users/{id}\", deleteUser)"),
+		fuzzRule(RuleFuzzMassAssignment, "Server-owned field accepted from the client",
+			SeverityHigh, "API3:2023", []string{"CWE-915"}, PrecisionHigh,
+			"A create or update sent a field the server owns (a `readOnly` or undocumented member such as `status`, `verified`, `balance`, `owner_id`, a reset code) next to the documented ones, and reading the object or the account back showed the client's value: the API binds request bodies straight onto its models.",
+			"Bind requests to input models that list only what a client may set (Pydantic models without `extra=allow`, DTOs instead of entities, `@JsonIgnoreProperties`, strong parameters), set server-owned fields in code, and mark them `readOnly` in the spec.",
+			"    class OrderCreate(BaseModel):          # no status, no price: the server sets them\n        model_config = ConfigDict(extra=\"forbid\")\n        product_id: int\n        quantity: int = Field(gt=0)"),
+		fuzzRule(RuleFuzzPrivilegeEscalation, "Client-chosen role or admin flag honoured",
+			SeverityCritical, "API5:2023", []string{"CWE-269", "CWE-915"}, PrecisionHigh,
+			"A fresh account sent a role or admin flag (`admin: true`, `role: admin`, a higher enum member) on sign-up or on an update of itself, and the API's own view of the account then showed it, while an ordinary account's did not. Anyone can sign up or update themselves into an administrator.",
+			"Never take roles, permissions or admin flags from the request that creates or updates an account; grant them through a separate administrative operation that checks the caller's own role first, and ignore (or reject) unknown members.",
+			"    def register(data: UserCreate):          # UserCreate has no role and no admin\n        user = User(**data.model_dump(), role=Role.CUSTOMER)"),
+		fuzzRule(RuleFuzzInconsistentAuthz, "Sibling operations disagree on who may touch a resource",
+			SeverityHigh, "API1:2023", []string{"CWE-863", "CWE-285"}, PrecisionMedium,
+			"One operation on a resource refused an identity with 403 while a sibling write on the same resource (another method on the same path, or a write next to it) let the same identity through. The check exists, so the resource is meant to be protected, but it was forgotten on one route.",
+			"Put the authorization check where every route of the resource goes through it (a dependency, a policy, a router middleware) instead of in each handler, and test every method of a resource with a foreign identity.",
+			"    router = APIRouter(dependencies=[Depends(require_owner)])   # every /orders/{id} route"),
+		fuzzRule(RuleFuzzAuthAfterLookup, "Destructive operation checks the caller after the lookup, or not at all",
+			SeverityMedium, "API5:2023", []string{"CWE-862", "CWE-285"}, PrecisionMedium,
+			"Called at an id that cannot exist, without credentials or as an ordinary user, a destructive operation answered something other than 401 or 403 (usually 404): it looked the object up before deciding whether the caller may act, or it never decides. With an existing id the same call would have changed or deleted it.",
+			"Authenticate and authorize before touching the data: a caller without credentials gets 401, a caller without the role gets 403, whether or not the object exists.",
+			"    @router.delete(\"/menu/{id}\", dependencies=[Depends(require_role(\"chef\"))])"),
+		fuzzRule(RuleFuzzSSRF, "Server fetches a URL the client chose",
+			SeverityHigh, "API7:2023", []string{"CWE-918"}, PrecisionVeryHigh,
+			"A URL-valued field (`url`, `image_url`, `callback`, `webhook`, `format: uri`) was given a canary URL on a listener the fuzzer opened, and the server fetched it (or echoed the canary's content). An attacker can make the server reach internal services and cloud metadata endpoints.",
+			"Fetch only from an allow-list of hosts, resolve the name and refuse private, loopback and link-local addresses (after redirects too), or take the file itself instead of a URL.",
+			"    if urlparse(u).hostname not in ALLOWED_IMAGE_HOSTS: raise HTTPException(422)"),
+		fuzzRule(RuleFuzzReDoS, "Regular expression backtracks catastrophically on crafted input",
+			SeverityMedium, "API4:2023", []string{"CWE-1333", "CWE-400"}, PrecisionMedium,
+			"A field validated by a regular expression (`pattern`, an e-mail or phone check) got inputs built to make a backtracking engine explore every split of an ambiguous group, and the answer time grew steeply with the input's length against the operation's own baseline. A few such requests keep a worker busy for seconds each.",
+			"Rewrite the expression without nested or overlapping quantifiers, bound the input length before matching, or use a linear-time engine (RE2, Go's regexp, Rust's regex, `re2` bindings).",
+			"    EMAIL = re.compile(r\"^[^@\\s]{1,64}@[^@\\s]{1,255}$\")   # and len(value) <= 320 first"),
+		fuzzRule(RuleFuzzCORSOriginBypass, "CORS allow-list lets a crafted origin through with credentials",
+			SeverityHigh, "API8:2023", []string{"CWE-942", "CWE-346"}, PrecisionVeryHigh,
+			"The API answers a fixed origin as it should, yet a crafted origin that only resembles an allowed one (`https://allowed.example.attacker.example`, `https://evilallowed.example`, `null`) was allowed with `Access-Control-Allow-Credentials: true`: the allow-list is matched by prefix, suffix or an unanchored regular expression. A page on the attacker's origin can read the user's data.",
+			"Compare the Origin header with a list of exact origins, or anchor the regular expression (`^https://([a-z0-9-]+\\.)?example\\.com$`, `fullmatch`), and never allow `null`.",
+			"    ALLOWED = {\"https://app.example.com\", \"https://admin.example.com\"}"),
+		fuzzRule(RuleFuzzOTPNoRateLimit, "One-time code can be guessed: no limit on wrong tries",
+			SeverityHigh, "API2:2023", []string{"CWE-307", "CWE-799"}, PrecisionMedium,
+			"An operation that checks a short code (a one-time password, a PIN, a password-reset or verification code) took a burst of wrong codes for one account without a 429, a lockout or a delay. A 4- or 6-digit code falls to a script in minutes, and with it the account.",
+			"Limit wrong tries per account and per code (for example 5, then invalidate the code), add a delay, expire codes quickly, and use long codes or links for resets.",
+			"    if attempts[account] >= 5: invalidate(code); raise HTTPException(429)"),
+		fuzzRule(RuleFuzzNoSQLInjection, "Operator object accepted in place of a value",
+			SeverityHigh, "API8:2023", []string{"CWE-943"}, PrecisionHigh,
+			"A JSON member documented as a plain value was sent an operator object (`{\"$ne\": null}`, `{\"$gt\": \"\"}`) and the operation answered 2xx with data, where the same request with an ordinary wrong value was refused: the value reaches a document-database query as an operator.",
+			"Validate types before querying (a string must be a string), cast values (`String(code)`), or use a query builder that never interprets client values as operators (`mongo-sanitize`, `$eq`).",
+			"    coupon = db.coupons.find_one({\"code\": {\"$eq\": str(body.code)}})"),
 	}
 }

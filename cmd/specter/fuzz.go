@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -41,6 +42,7 @@ type fuzzFlags struct {
 	maxPerPhase      int
 	maxBodyBytes     int64
 	headers          []string
+	requestLog       string
 	seedSet          bool
 	security         securityFlags
 }
@@ -66,6 +68,7 @@ func addFuzzFlags(fl *pflag.FlagSet, f *fuzzFlags, withSpec bool) {
 	fl.IntVar(&f.maxPerPhase, "max-per-phase", generate.DefaultMaxPerPhase, "most boundary, negative and injection requests per operation and phase")
 	fl.Int64Var(&f.maxBodyBytes, "max-response-bytes", execute.DefaultMaxBodyBytes, "read at most this much of each response body")
 	fl.StringArrayVar(&f.headers, "header", nil, "extra header 'Name: value' on every request (repeatable)")
+	fl.StringVar(&f.requestLog, "request-log", "", "write every request sent and its answer to FILE, one JSON line each (credentials redacted)")
 	addSecurityFlags(fl, &f.security)
 }
 
@@ -78,8 +81,23 @@ func phaseNames() string {
 }
 
 // fuzzConfig turns the flags into the engine's configuration, checking the
-// target against the host policy before anything is sent.
-func fuzzConfig(ctx context.Context, st streams, f *fuzzFlags, catalog *rules.Catalog, quiet, showSecrets bool) (fuzz.Config, error) {
+// target against the host policy before anything is sent. closeLog closes
+// the --request-log file (a no-op without one).
+func fuzzConfig(ctx context.Context, st streams, f *fuzzFlags, catalog *rules.Catalog, quiet, showSecrets bool) (cfg fuzz.Config, closeLog func(), err error) {
+	closeLog = func() {}
+	cfg, err = buildFuzzConfig(ctx, st, f, catalog, quiet, showSecrets)
+	if err != nil || f.requestLog == "" || f.dryRun {
+		return cfg, closeLog, err
+	}
+	file, err := os.Create(f.requestLog)
+	if err != nil {
+		return cfg, closeLog, &exitError{code: exitInputError, err: fmt.Errorf("--request-log: %w", err)}
+	}
+	cfg.RequestLog = file
+	return cfg, func() { file.Close() }, nil
+}
+
+func buildFuzzConfig(ctx context.Context, st streams, f *fuzzFlags, catalog *rules.Catalog, quiet, showSecrets bool) (fuzz.Config, error) {
 	var cfg fuzz.Config
 	if f.target == "" {
 		return cfg, usageError("--target is required: the base URL of the staging deployment")

@@ -27,6 +27,7 @@ type securityFlags struct {
 	peer            string
 	lowPrivilege    string
 	timeBased       bool
+	noAccounts      bool
 	// configFile is the config file the command read ("" for none); its
 	// identities: list declares logins, headers and OAuth2 identities.
 	configFile string
@@ -41,6 +42,7 @@ func addSecurityFlags(fl *pflag.FlagSet, f *securityFlags) {
 	fl.StringVar(&f.peer, "peer", "", "identity that must not reach the default identity's objects (BOLA; default: the second identity)")
 	fl.StringVar(&f.lowPrivilege, "low-privilege", "", "identity that must not call privileged operations (BFLA; never guessed)")
 	fl.BoolVar(&f.timeBased, "time-based", false, "also send time-based blind injection payloads (slow: each waits seconds)")
+	fl.BoolVar(&f.noAccounts, "no-accounts", false, "do not sign up and log in accounts of the run's own, even where the spec has a sign-up and a login operation")
 }
 
 // applySecurity builds the run's identities and adds the security oracles
@@ -97,9 +99,9 @@ func applySecurity(ctx context.Context, st streams, cfg *fuzz.Config, f *securit
 	if err != nil {
 		return fmt.Errorf("secret scanner: %w", err)
 	}
-	if set.Len() > 0 {
-		cfg.Executor.Credentials = set
-	}
+	cfg.Identities, cfg.Executor.Credentials = set, set
+	cfg.Accounts = !f.noAccounts && !safe
+	cfg.Peer, cfg.LowPrivilege = f.peer, f.lowPrivilege
 	oracles := cfg.Oracles
 	if oracles == nil {
 		oracles = fuzz.DefaultOracles()

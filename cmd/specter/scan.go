@@ -223,10 +223,11 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 	var fuzzCfg *fuzz.Config
 	if kind == scanFuzz || (kind == scanAll && f.fuzz.target != "") {
 		f.fuzz.security.configFile = cfg.File
-		cfg, err := fuzzConfig(ctx, st, &f.fuzz, catalog, f.quiet, f.showSecrets)
+		cfg, closeLog, err := fuzzConfig(ctx, st, &f.fuzz, catalog, f.quiet, f.showSecrets)
 		if err != nil {
 			return err
 		}
+		defer closeLog()
 		fuzzCfg = &cfg
 	} else if f.fuzz.dryRun {
 		return usageError("--dry-run needs --target")

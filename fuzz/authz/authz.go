@@ -177,6 +177,24 @@ func Privileged(op *surface.Operation) (string, bool) {
 	return "", false
 }
 
+// roleWords name the roles an operation's documentation restricts it to.
+var roleWords = `admins?|administrators?|superusers?|staff|employees?|managers?|moderators?|operators?|owners? of the (?:shop|store|restaurant|organi[sz]ation|tenant)|chefs?|internal (?:users|services)|privileged users`
+
+var privilegedText = regexp.MustCompile(`(?i)\bonly (?:for |by |to )?(?:the )?(?:` + roleWords + `)\b|\b(?:` + roleWords + `)(?: (?:or|and) (?:` + roleWords + `))* only\b|\b(?:requires?|needs?) (?:an? |the )?(?:` + roleWords + `|admin) (?:role|privileges?|rights|permission)|\brestricted to (?:the )?(?:` + roleWords + `)\b|\((?:` + roleWords + `)(?:,? (?:or|and) (?:` + roleWords + `))*\)`)
+
+// PrivilegedText reports whether an operation's summary or description
+// says it is meant for administrators or another privileged role ("Only
+// Admins may delete users", "employees or chefs only", "requires the
+// admin role") and quotes what says so.
+func PrivilegedText(summary, description string) (string, bool) {
+	for _, text := range []string{summary, description} {
+		if m := privilegedText.FindString(text); m != "" {
+			return "documentation: \"" + strings.TrimSpace(m) + "\"", true
+		}
+	}
+	return "", false
+}
+
 // AuthKind classifies authentication operations.
 type AuthKind int
 
@@ -287,6 +305,17 @@ func shape(a Answer, strip []string) string {
 		}
 	}
 	return http.StatusText(a.Status) + "|" + volatile.ReplaceAllString(b, "#")
+}
+
+// Shape is an answer body with what legitimately varies between two
+// answers to the same request masked: ids, hex strings, timestamps,
+// numbers.
+func Shape(body []byte) string {
+	b := string(body)
+	if len(b) > 4096 {
+		b = b[:4096]
+	}
+	return volatile.ReplaceAllString(b, "#")
 }
 
 // Distinguishes reports whether the answers for an unknown user and for a

@@ -27,6 +27,11 @@ type field struct {
 	// urlish marks inputs that hold URLs (format uri/url or a URL-like
 	// name): SSRF payloads go there.
 	urlish bool
+	// example is the value the spec writes for the field (a parameter's
+	// example or examples, else its schema's example, examples, default,
+	// const or first enum member); written says there is one.
+	example any
+	written bool
 }
 
 func (f *field) label() string { return f.in + "." + f.name }
@@ -49,6 +54,8 @@ type draft struct {
 	// recordedURL is the recorded request's URL without its query.
 	recordedURL string
 	headers     []plan.Param // recorded headers kept as they are
+	// steps produced the learned values the draft holds.
+	steps []*plan.Step
 }
 
 func (d *draft) clone() *draft {
@@ -57,6 +64,7 @@ func (d *draft) clone() *draft {
 	out.body = deepCopy(d.body)
 	out.raw = append([]byte(nil), d.raw...)
 	out.headers = append([]plan.Param(nil), d.headers...)
+	out.steps = append([]*plan.Step(nil), d.steps...)
 	return &out
 }
 
@@ -140,6 +148,7 @@ func setPath(root any, keys []string, v any, del bool) any {
 func (d *draft) render(t *plan.Target) (*plan.Case, error) {
 	c := &plan.Case{Target: t, Method: t.Op.Method, RecordedURL: d.recordedURL}
 	c.Headers = append(c.Headers, d.headers...)
+	c.Steps = append(c.Steps, d.steps...)
 	for _, p := range d.params {
 		switch p.in {
 		case "path":

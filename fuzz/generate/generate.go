@@ -18,6 +18,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/specterhq/specter/fuzz/learn"
 	"github.com/specterhq/specter/fuzz/plan"
 	"github.com/specterhq/specter/scanners/secrets"
 	"github.com/specterhq/specter/surface"
@@ -36,10 +37,15 @@ type Options struct {
 	// at least once.
 	MaxPerPhase int
 	// AllowDestructive lets DELETE, PUT and PATCH operations on a path with
-	// parameters use generated ids. Without it, their path parameters are
-	// marked Owned: the engine fills them with ids of objects the run
-	// created, and skips the case when there is none.
+	// parameters vary their path parameters. Without it, those parameters
+	// take the ids of objects the run created (State), and the engine's
+	// safety policy skips the case when there is none.
 	AllowDestructive bool
+	// State is what the run learned: path parameters, id-like query
+	// parameters and references in bodies take its values (the
+	// identity's own objects, its account, ids other answers carried).
+	// nil generates from the spec alone.
+	State *learn.State
 }
 
 // Defaults.
@@ -109,53 +115,9 @@ func destructive(t *plan.Target) bool {
 	return false
 }
 
-// Cases yields the plan: every enabled phase in order, operations
-// round-robin within a phase, destructive operations after the others so
-// that the objects they may touch have been created. Case.Seq numbers the
-// cases from 0.
-func (g *Generator) Cases(targets []*plan.Target) iter.Seq[*plan.Case] {
-	ordered := append([]*plan.Target(nil), targets...)
-	sort.SliceStable(ordered, func(i, j int) bool { return !destructive(ordered[i]) && destructive(ordered[j]) })
-	return func(yield func(*plan.Case) bool) {
-		seq := 0
-		for _, phase := range g.opts.Phases {
-			pulls := make([]func() (*plan.Case, bool), 0, len(ordered))
-			stops := make([]func(), 0, len(ordered))
-			for _, t := range ordered {
-				next, stop := iter.Pull(g.operationCases(t, phase))
-				pulls, stops = append(pulls, next), append(stops, stop)
-			}
-			live := len(pulls)
-			for live > 0 {
-				live = 0
-				for i := range pulls {
-					if pulls[i] == nil {
-						continue
-					}
-					c, ok := pulls[i]()
-					if !ok {
-						pulls[i] = nil
-						continue
-					}
-					live++
-					c.Seq = seq
-					seq++
-					if !yield(c) {
-						for _, stop := range stops {
-							stop()
-						}
-						return
-					}
-				}
-			}
-			for _, stop := range stops {
-				stop()
-			}
-		}
-	}
-}
-
 // Budget counts the cases per phase and per operation, for --dry-run.
+// Nothing is learned without a run, so the stateful phase is counted as
+// it would be sent for the default identity alone.
 func (g *Generator) Budget(targets []*plan.Target) (perPhase map[plan.Phase]int, perOp map[string]int) {
 	perPhase, perOp = map[plan.Phase]int{}, map[string]int{}
 	for c := range g.Cases(targets) {
@@ -163,6 +125,17 @@ func (g *Generator) Budget(targets []*plan.Target) (perPhase map[plan.Phase]int,
 		perOp[c.Target.Key()]++
 	}
 	return perPhase, perOp
+}
+
+// Example returns the case the examples phase sends for an operation: the
+// values its spec writes, the plainest valid values elsewhere. Callers
+// that build their own requests from an operation (sign-ups, logins)
+// start from it.
+func (g *Generator) Example(t *plan.Target) (*plan.Case, bool) {
+	for c := range g.operationCases(t, plan.PhaseExamples, as{}) {
+		return c, true
+	}
+	return nil, false
 }
 
 // rngFor derives the random source of one operation in one phase from the
@@ -173,8 +146,9 @@ func (g *Generator) rngFor(t *plan.Target, phase plan.Phase) *rand.Rand {
 	return rand.New(rand.NewPCG(uint64(g.opts.Seed), h.Sum64()))
 }
 
-// operationCases yields one operation's cases for one phase.
-func (g *Generator) operationCases(t *plan.Target, phase plan.Phase) iter.Seq[*plan.Case] {
+// operationCases yields one operation's cases for one phase, sent as
+// who.
+func (g *Generator) operationCases(t *plan.Target, phase plan.Phase, who as) iter.Seq[*plan.Case] {
 	return func(yield func(*plan.Case) bool) {
 		s := newShape(t)
 		if s == nil {
@@ -183,7 +157,7 @@ func (g *Generator) operationCases(t *plan.Target, phase plan.Phase) iter.Seq[*p
 		guarded := destructive(t) && !g.opts.AllowDestructive
 		if guarded {
 			// The path names an object this run must own: its parameters
-			// come from the ledger, never from a mutation.
+			// come from what the run created, never from a mutation.
 			kept := s.fields[:0:0]
 			for _, f := range s.fields {
 				if f.in != "path" {
@@ -199,14 +173,14 @@ func (g *Generator) operationCases(t *plan.Target, phase plan.Phase) iter.Seq[*p
 				return true // a value that cannot be encoded is not sent
 			}
 			c.Phase, c.Mutation, c.Intent, c.Payload = phase, mutation, intent, payload
-			if guarded {
-				for _, p := range c.PathParams {
-					c.Owned = append(c.Owned, p.Name)
-				}
+			c.Identity = who.identity
+			if field, _, ok := strings.Cut(mutation, ": "); ok && (field == "body" || strings.Contains(field, ".")) {
+				c.Varied = field
 			}
 			return yield(c)
 		}
 		base := s.base(vals)
+		g.fillLearned(base, s, phase, who)
 		switch phase {
 		case plan.PhaseReplay:
 			if s.recorded {
@@ -243,7 +217,9 @@ func (g *Generator) operationCases(t *plan.Target, phase plan.Phase) iter.Seq[*p
 				return
 			}
 			for i := 0; i < g.opts.RandomCases; i++ {
-				if !emit(s.random(vals), "random valid values", plan.IntentValid, nil) {
+				d := s.random(vals)
+				g.fillLearned(d, s, phase, who)
+				if !emit(d, "random valid values", plan.IntentValid, nil) {
 					return
 				}
 			}
@@ -427,6 +403,10 @@ func newShape(t *plan.Target) *shape {
 		}
 		f := &field{in: p.In, name: p.Name, schema: schema, required: p.Required || p.In == "path"}
 		f.urlish = isURLish(p.Name, schema)
+		f.example, f.written = paramExample(t, p.In, p.Name)
+		if !f.written {
+			f.example, f.written = exampleOf(pick(schema))
+		}
 		s.params = append(s.params, f)
 		s.fields = append(s.fields, f)
 	}
@@ -514,12 +494,12 @@ func (s *shape) base(vals *values) *draft {
 	}
 	d := &draft{contentType: s.contentType}
 	for _, f := range s.params {
-		if !f.required {
-			if _, ok := exampleOf(pick(f.schema)); !ok {
-				continue
-			}
+		switch {
+		case f.written:
+			d.params = append(d.params, param{in: f.in, name: f.name, value: f.example})
+		case f.required:
+			d.params = append(d.params, param{in: f.in, name: f.name, value: vals.example(f.schema, 0)})
 		}
-		d.params = append(d.params, param{in: f.in, name: f.name, value: vals.example(f.schema, 0)})
 	}
 	if s.bodyNeeded {
 		d.hasBody = true
@@ -547,6 +527,42 @@ func (s *shape) random(vals *values) *draft {
 		d.body = vals.valid(s.bodySchema, 0, true)
 	}
 	return d
+}
+
+// paramExample is the example a parameter declares itself (OpenAPI 3
+// `example`, or the first of its `examples` by name), which comes before
+// its schema's.
+func paramExample(t *plan.Target, in, name string) (any, bool) {
+	var lists []openapi3.Parameters
+	if t.Spec != nil {
+		lists = append(lists, t.Spec.Parameters)
+	}
+	if t.PathItem != nil {
+		lists = append(lists, t.PathItem.Parameters)
+	}
+	for _, list := range lists {
+		for _, ref := range list {
+			if ref == nil || ref.Value == nil || ref.Value.In != in || ref.Value.Name != name {
+				continue
+			}
+			p := ref.Value
+			if p.Example != nil {
+				return p.Example, true
+			}
+			keys := make([]string, 0, len(p.Examples))
+			for k := range p.Examples {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				if ex := p.Examples[k]; ex != nil && ex.Value != nil && ex.Value.Value != nil {
+					return ex.Value.Value, true
+				}
+			}
+			return nil, false
+		}
+	}
+	return nil, false
 }
 
 func mediaExample(mt *openapi3.MediaType) (any, bool) {

@@ -35,8 +35,9 @@ var ErrNotRenewable = errors.New("credentials cannot be renewed")
 var ErrUnknownIdentity = errors.New("unknown identity")
 
 // Set is the run's identities in declaration order. It is safe for
-// concurrent use once built.
+// concurrent use; identities the run provisions are added while it runs.
 type Set struct {
+	mu     sync.RWMutex
 	order  []string
 	byName map[string]Source
 }
@@ -50,6 +51,8 @@ func (s *Set) Add(name string, src Source) error {
 	if err := checkName(name); err != nil {
 		return err
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if _, dup := s.byName[name]; dup {
 		return fmt.Errorf("identity %q is declared twice", name)
 	}
@@ -71,13 +74,23 @@ func checkName(name string) error {
 }
 
 // Len is the number of identities.
-func (s *Set) Len() int { return len(s.order) }
+func (s *Set) Len() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.order)
+}
 
 // Names lists the identities in declaration order.
-func (s *Set) Names() []string { return append([]string(nil), s.order...) }
+func (s *Set) Names() []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return append([]string(nil), s.order...)
+}
 
 // Default is the first identity's name, "" when there is none.
 func (s *Set) Default() string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	if len(s.order) == 0 {
 		return ""
 	}
@@ -89,7 +102,9 @@ func (s *Set) Source(name string) (Source, error) {
 	if name == "" {
 		name = s.Default()
 	}
+	s.mu.RLock()
 	src, ok := s.byName[name]
+	s.mu.RUnlock()
 	if !ok {
 		return nil, fmt.Errorf("%w %q", ErrUnknownIdentity, name)
 	}
@@ -99,7 +114,7 @@ func (s *Set) Source(name string) (Source, error) {
 // Apply puts the named identity's credentials on req ("" is the default).
 // With no identity declared, the default identity sends nothing.
 func (s *Set) Apply(ctx context.Context, name string, req *http.Request) error {
-	if name == "" && len(s.order) == 0 {
+	if name == "" && s.Len() == 0 {
 		return nil
 	}
 	src, err := s.Source(name)
@@ -134,9 +149,15 @@ func displayName(s *Set, name string) string {
 // Secrets lists every credential value in use, for the reproducers'
 // redaction.
 func (s *Set) Secrets() []string {
-	var out []string
+	s.mu.RLock()
+	srcs := make([]Source, 0, len(s.order))
 	for _, n := range s.order {
-		out = append(out, s.byName[n].Secrets()...)
+		srcs = append(srcs, s.byName[n])
+	}
+	s.mu.RUnlock()
+	var out []string
+	for _, src := range srcs {
+		out = append(out, src.Secrets()...)
 	}
 	return out
 }

@@ -168,6 +168,9 @@ func (l *Login) login(ctx context.Context, client Doer, method string, target *u
 	return tok, nil
 }
 
+// JWTExpiry is a JWT's exp, or zero for opaque tokens.
+func JWTExpiry(tok string) time.Time { return jwtExpiry(tok) }
+
 // jwtExpiry is a JWT's exp, or zero for opaque tokens.
 func jwtExpiry(tok string) time.Time {
 	t, err := jwt.Parse(tok)

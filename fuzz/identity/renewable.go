@@ -50,6 +50,14 @@ type Renewable struct {
 	past   []string
 }
 
+// NewRenewable returns a source that obtains its token by calling mint
+// (a login through the run's own sender, for accounts the run
+// provisioned), applies it with put (HeaderPutter, CookiePutter) and
+// renews it before it expires and on Refresh.
+func NewRenewable(describe string, now func() time.Time, mint func(context.Context) (Token, error), put func(*http.Request, string)) *Renewable {
+	return newRenewable(describe, now, mint, put)
+}
+
 func newRenewable(describe string, now func() time.Time, mint func(context.Context) (Token, error), put func(*http.Request, string)) *Renewable {
 	if now == nil {
 		now = time.Now
@@ -119,8 +127,17 @@ func (r *Renewable) Secrets() []string {
 // Describe implements Source.
 func (r *Renewable) Describe() string { return r.describe }
 
-// bearer sends the token as "Authorization: Bearer token", or under another
-// header with another prefix.
+// HeaderPutter sends a token under a header with a prefix; "" sends it as
+// "Authorization: Bearer token".
+func HeaderPutter(header, prefix string) func(*http.Request, string) {
+	return headerPutter(header, prefix)
+}
+
+// CookiePutter sends a token as the named cookie.
+func CookiePutter(name string) func(*http.Request, string) { return cookiePutter(name) }
+
+// headerPutter sends the token as "Authorization: Bearer token", or under
+// another header with another prefix.
 func headerPutter(header, prefix string) func(*http.Request, string) {
 	if header == "" {
 		header, prefix = "Authorization", "Bearer "

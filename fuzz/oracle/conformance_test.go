@@ -12,6 +12,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/specterhq/specter/fuzz/execute"
+	"github.com/specterhq/specter/fuzz/learn"
 	"github.com/specterhq/specter/fuzz/plan"
 	"github.com/specterhq/specter/surface"
 )
@@ -65,6 +66,8 @@ func (e *recordingEnv) Send(context.Context, *plan.Case) (*execute.Exchange, err
 }
 func (e *recordingEnv) Note(rule, text string) { e.notes = append(e.notes, rule+": "+text) }
 func (e *recordingEnv) Seed() int64            { return 1 }
+func (e *recordingEnv) Roster() Roster         { return Roster{} }
+func (e *recordingEnv) State() *learn.State    { return learn.New() }
 
 func TestConformanceOracles(t *testing.T) {
 	doc, err := openapi3.NewLoader().LoadFromData([]byte(oracleSpec))

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/specterhq/specter/fuzz/execute"
+	"github.com/specterhq/specter/fuzz/learn"
 	"github.com/specterhq/specter/fuzz/plan"
 )
 
@@ -75,6 +76,10 @@ type Verdict struct {
 	// Key separates findings of one rule on one operation that are
 	// different problems (rarely needed; "" dedupes per operation).
 	Key string
+	// At is the operation the finding is about when it is not the one
+	// the exchange called: a read back that shows what a sign-up did is
+	// reported at the sign-up. nil is the exchange's operation.
+	At *plan.Target
 }
 
 // Env is what an oracle can do besides reading the exchange.
@@ -92,6 +97,52 @@ type Env interface {
 	// Seed is the run's seed, for oracles that need their own randomness
 	// (derive a generator from it; never use a global one).
 	Seed() int64
+	// Roster says who the run's identities are; it is complete once the
+	// run has provisioned its accounts (from the first Check on).
+	Roster() Roster
+	// State is what the run learned: the objects its identities created
+	// (who created what, and the request that did it), its accounts,
+	// the identifiers answers carried.
+	State() *learn.State
+}
+
+// Roster is who the run's identities are.
+type Roster struct {
+	// Default is the name of the default identity ("" when the run has
+	// no credentials at all); cases with Identity "" are sent as it.
+	Default string
+	// Peer must not reach the default identity's objects (BOLA).
+	Peer string
+	// LowPrivilege must not call privileged operations (BFLA); "" when
+	// none is known. Accounts the run signed up are ordinary users.
+	LowPrivilege string
+	// Provisioned are the accounts the run signed up.
+	Provisioned []string
+	// Escalated is an account that gained privileges during the run
+	// (a role it sent on sign-up was honoured); "" when none did.
+	Escalated string
+	// Names lists every identity, the default first.
+	Names []string
+}
+
+// Resolve is the name of the identity a case is sent as: its Identity,
+// or the default identity for "".
+func (r Roster) Resolve(identity string) string {
+	if identity == "" {
+		return r.Default
+	}
+	return identity
+}
+
+// IsProvisioned reports whether an identity is an account the run
+// signed up.
+func (r Roster) IsProvisioned(identity string) bool {
+	for _, p := range r.Provisioned {
+		if p == identity {
+			return true
+		}
+	}
+	return false
 }
 
 // Oracle checks one property of exchanges. Check is called for every

@@ -21,15 +21,17 @@ type Phase int
 
 // The phases, in the order a run goes through them.
 const (
-	PhaseReplay    Phase = iota // Postman requests as recorded
-	PhaseExamples               // examples and defaults written in the spec
+	PhaseAccounts  Phase = iota // the run's own test accounts: sign-up, login, escalation attempts
+	PhaseReplay                 // Postman requests as recorded
+	PhaseExamples               // examples and defaults written in the spec, producers before consumers
+	PhaseStateful               // create-read-update sequences per resource, per identity
 	PhaseBoundary               // min, max, just outside, lengths, formats, enums
 	PhaseRandom                 // random schema-valid values
 	PhaseNegative               // wrong types, out of range, missing required, unknown properties, ...
 	PhaseInjection              // injection payload families in every string field
 )
 
-var phaseNames = [...]string{"replay", "examples", "boundary", "random", "negative", "injection"}
+var phaseNames = [...]string{"accounts", "replay", "examples", "stateful", "boundary", "random", "negative", "injection"}
 
 func (p Phase) String() string {
 	if p < 0 || int(p) >= len(phaseNames) {
@@ -40,7 +42,7 @@ func (p Phase) String() string {
 
 // Phases lists every phase in run order.
 func Phases() []Phase {
-	return []Phase{PhaseReplay, PhaseExamples, PhaseBoundary, PhaseRandom, PhaseNegative, PhaseInjection}
+	return []Phase{PhaseAccounts, PhaseReplay, PhaseExamples, PhaseStateful, PhaseBoundary, PhaseRandom, PhaseNegative, PhaseInjection}
 }
 
 // ParsePhase reads a phase name.
@@ -136,10 +138,17 @@ type Case struct {
 	Payload  *Payload
 	// Identity names the credentials to send ("" default, NoCredentials none).
 	Identity string
-	// Owned lists path parameters whose values must be ids of objects this
-	// run created (destructive calls); the engine fills them before sending
-	// and skips the case when there is none.
-	Owned []string
+	// Varied is the field the case's mutation is about ("path.id",
+	// "body.email"; "" for none): the engine never replaces its value with
+	// one learned during the run.
+	Varied string
+	// Steps are the earlier exchanges the case depends on (the request
+	// that created the object it targets), for reproducers.
+	Steps []*Step
+	// Sentinel marks a probe whose path names an object that cannot
+	// exist (an authorization check that must refuse before any lookup):
+	// it touches nothing, so the safety policy sends it.
+	Sentinel bool
 }
 
 // Clone returns a deep copy, for mutating one field of a seed.
@@ -150,7 +159,7 @@ func (c *Case) Clone() *Case {
 	out.Headers = append([]Param(nil), c.Headers...)
 	out.Cookies = append([]Param(nil), c.Cookies...)
 	out.Body = append([]byte(nil), c.Body...)
-	out.Owned = append([]string(nil), c.Owned...)
+	out.Steps = append([]*Step(nil), c.Steps...)
 	if c.Payload != nil {
 		p := *c.Payload
 		out.Payload = &p

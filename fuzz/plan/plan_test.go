@@ -46,7 +46,7 @@ func TestParsePhase(t *testing.T) {
 			t.Errorf("ParsePhase(%s) = %v, %v", p, got, err)
 		}
 	}
-	if _, err := ParsePhase("stateful"); err == nil {
+	if _, err := ParsePhase("chaos"); err == nil {
 		t.Error("ParsePhase accepted an unknown phase")
 	}
 }

@@ -7,9 +7,11 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/specterhq/specter/fuzz/authz"
 	"github.com/specterhq/specter/fuzz/execute"
+	"github.com/specterhq/specter/fuzz/learn"
 	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/plan"
 	"github.com/specterhq/specter/rules"
@@ -17,14 +19,16 @@ import (
 
 // authSeeds keeps, per login or password-reset operation, the first case
 // whose JSON body has the fields the checks need, and the users that
-// logged in successfully. Both authentication checks run at the end of
-// the run, so a lockout or a throttle they trigger cannot spoil the rest.
+// logged in successfully (the answer handed out a token or a session:
+// a status alone says nothing, many frameworks answer 200 to a failed
+// login). The checks run at the end of the run, so a lockout or a
+// throttle they trigger cannot spoil the rest.
 type authSeeds struct {
 	mu    sync.Mutex
 	kinds map[string]authz.AuthKind
 	seeds map[string]*plan.Case
 	order []string
-	users []string // users seen logging in with 2xx
+	users []string // users seen logging in
 }
 
 func (s *authSeeds) prepare(targets []*plan.Target) {
@@ -44,7 +48,7 @@ func (s *authSeeds) observe(x *execute.Exchange) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	kind, ok := s.kinds[key]
-	if !ok || x.Status == 0 || x.Case.Payload != nil {
+	if !ok || x.Status == 0 || x.Case.Payload != nil || x.Case.Varied != "" {
 		return
 	}
 	user, pass := authz.CredentialFields(x.Case.Body)
@@ -59,11 +63,20 @@ func (s *authSeeds) observe(x *execute.Exchange) {
 		}
 		s.seeds[key] = x.Case.Clone()
 	}
-	if kind == authz.Login && ok2xx(x) {
+	if kind == authz.Login && loggedIn(x) {
 		if name := jsonField(x.Case.Body, user); name != "" && len(s.users) < 8 && !slices.Contains(s.users, name) {
 			s.users = append(s.users, name)
 		}
 	}
+}
+
+// loggedIn reports a login answer that handed out a credential.
+func loggedIn(x *execute.Exchange) bool {
+	if x == nil || x.Status == 0 {
+		return false
+	}
+	_, ok := authz.IssuedCredential(x.Header, x.Body)
+	return ok && authz.Judge(x.Status, x.Header, x.Body) == authz.Accepted
 }
 
 // snapshot returns the operations with a seed in name order, and the
@@ -96,11 +109,35 @@ func unknownUser(seed int64, emailLike bool) string {
 	return fmt.Sprintf("specter-nobody-%d", seed&0xffff)
 }
 
+// knownUsers are the users known to exist: configured ones, those seen
+// logging in, and the run's own accounts (declared and provisioned).
+func knownUsers(cfg Config, seen []string, env oracle.Env) []string {
+	out := append(append([]string(nil), cfg.KnownUsers...), seen...)
+	for _, acc := range env.State().Accounts() {
+		for _, k := range []string{"username", "email"} {
+			if v := acc.IDs[k]; v != "" && !slices.Contains(out, v) {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+// probeBody sets the user (and, for a login, a wrong password) of a seed.
+func probeBody(seed *plan.Case, userField, passField, user, password string) ([]byte, bool) {
+	set := map[string]string{userField: user}
+	if passField != "" {
+		set[passField] = password
+	}
+	return authz.SetFields(seed.Body, set)
+}
+
 // UserEnumeration compares, at the end of the run, a login (or password
 // reset) for an unknown user with one for a known user and a wrong
-// password, twice each; answers that differ consistently tell an attacker
-// which accounts exist. Known users come from the configuration (login
-// identities) and from logins that succeeded during the run.
+// password, twice each: answers that differ consistently in status,
+// text or length, or known users answered consistently slower, tell an
+// attacker which accounts exist. Known users come from the configuration,
+// the run's own accounts and logins that succeeded during the run.
 type UserEnumeration struct {
 	cfg   Config
 	seeds authSeeds
@@ -128,25 +165,33 @@ func (o *UserEnumeration) Check(_ context.Context, obs *oracle.Observation, _ or
 	o.seeds.observe(obs.Exchange)
 }
 
+// timingProbes is how many requests per class the timing comparison sends.
+const timingProbes = 4
+
 // Finish implements oracle.Finisher.
 func (o *UserEnumeration) Finish(ctx context.Context, env oracle.Env) {
 	keys, kinds, seeds, seen := o.seeds.snapshot()
 	if len(kinds) == 0 {
 		return
 	}
-	known := append(append([]string(nil), o.cfg.KnownUsers...), seen...)
+	known := knownUsers(o.cfg, seen, env)
 	if len(known) == 0 {
-		env.Note(rules.RuleFuzzUserEnumeration, "not run: no known user (declare a login identity, or give spec examples that log in)")
+		env.Note(rules.RuleFuzzUserEnumeration, "not run: no known user (declare a login identity, or give the run a sign-up operation)")
 		return
 	}
 	if len(keys) == 0 {
 		env.Note(rules.RuleFuzzUserEnumeration, "not run: no login or password-reset request with a JSON body naming the user was answered")
 		return
 	}
-probing:
 	for _, key := range keys {
+		if o.cfg.Safe {
+			break
+		}
 		seed := seeds[key]
 		userField, passField := authz.CredentialFields(seed.Body)
+		if kinds[key] == authz.PasswordReset {
+			passField = ""
+		}
 		email := emailField(userField)
 		user := pickUser(known, email)
 		if user == "" {
@@ -154,46 +199,81 @@ probing:
 			continue
 		}
 		nobody := unknownUser(env.Seed(), email)
-		probe := func(name string) (authz.Answer, *execute.Exchange, bool) {
-			set := map[string]string{userField: name}
-			if passField != "" {
-				set[passField] = fmt.Sprintf("specter-wrong-%d", env.Seed()&0xffff)
-			}
-			body, ok := authz.SetFields(seed.Body, set)
+		wrong := fmt.Sprintf("Specter-wrong-%d!", env.Seed()&0xffff)
+		probe := func(name string) (authz.Answer, *execute.Exchange, time.Duration, bool, error) {
+			body, ok := probeBody(seed, userField, passField, name, wrong)
 			if !ok {
-				return authz.Answer{}, nil, false
+				return authz.Answer{}, nil, 0, false, nil
 			}
 			c := seed.Clone()
-			c.Body = body
-			c.Identity = plan.NoCredentials
+			c.Body, c.Identity, c.Steps = body, plan.NoCredentials, nil
+			c.Mutation = "user enumeration: " + userField + " " + name
 			x, err := env.Send(ctx, c)
+			if err != nil {
+				return authz.Answer{}, nil, 0, false, err
+			}
 			// A throttled or locked answer says nothing about the user;
 			// a successful login with a wrong password is another problem.
-			if err != nil || x.Status == 0 || authz.Limited(x.Status, x.Header) || x.Retries > 0 || ok2xx(x) && kinds[key] == authz.Login {
-				return authz.Answer{}, nil, false
+			if x.Status == 0 || authz.Judge(x.Status, x.Header, x.Body) == authz.Throttled || x.Retries > 0 || (kinds[key] == authz.Login && loggedIn(x)) {
+				return authz.Answer{}, nil, 0, false, nil
 			}
-			return authz.Answer{Status: x.Status, Body: x.Body}, x, true
+			return authz.Answer{Status: x.Status, Body: x.Body}, x, x.Duration, true, nil
 		}
-		var unknown, wrong []authz.Answer
-		var evidenceX *execute.Exchange
-		for i := 0; i < 2; i++ {
-			a, _, ok := probe(nobody)
-			if !ok {
-				continue probing
+		var unknown, wrongPass []authz.Answer
+		var tUnknown, tKnown []time.Duration
+		var evidence *execute.Exchange
+		complete := true
+		for i := 0; i < timingProbes && complete; i++ {
+			a, _, da, ok, err := probe(nobody)
+			if err != nil {
+				return
 			}
-			b, x, ok := probe(user)
-			if !ok {
-				continue probing
+			b, x, db, ok2, err := probe(user)
+			if err != nil {
+				return
 			}
-			unknown, wrong, evidenceX = append(unknown, a), append(wrong, b), x
+			if !ok || !ok2 {
+				complete = false
+				break
+			}
+			unknown, wrongPass, evidence = append(unknown, a), append(wrongPass, b), x
+			tUnknown, tKnown = append(tUnknown, da), append(tKnown, db)
+			if i == 1 {
+				if _, differs := authz.Distinguishes(unknown, wrongPass, nobody, user); differs {
+					break // two of each are enough when the text differs
+				}
+			}
 		}
-		why, differs := authz.Distinguishes(unknown, wrong, nobody, user)
+		if !complete || len(unknown) < 2 {
+			continue
+		}
+		why, differs := authz.Distinguishes(unknown, wrongPass, nobody, user)
+		if !differs && len(tKnown) == timingProbes {
+			why, differs = slower(tKnown, tUnknown)
+		}
 		if !differs {
 			continue
 		}
-		env.Report(oracle.Verdict{Rule: rules.RuleFuzzUserEnumeration, Exchange: evidenceX,
+		env.Report(oracle.Verdict{Rule: rules.RuleFuzzUserEnumeration, Exchange: evidence,
 			Message: fmt.Sprintf("%s (%s) tells an unknown user from a known one: %s", key, kinds[key], why)})
 	}
+}
+
+// slower reports known users answered consistently slower than unknown
+// ones (a password hash checked only for existing accounts): every known
+// answer slower than every unknown one, by at least 30 ms and twice.
+func slower(known, unknown []time.Duration) (string, bool) {
+	minKnown, maxUnknown := known[0], unknown[0]
+	for _, d := range known {
+		minKnown = min(minKnown, d)
+	}
+	for _, d := range unknown {
+		maxUnknown = max(maxUnknown, d)
+	}
+	if minKnown > maxUnknown+30*time.Millisecond && minKnown > 2*maxUnknown {
+		return fmt.Sprintf("the same answer, but a known user's took at least %s and an unknown user's at most %s (timing)", minKnown.Round(time.Millisecond), maxUnknown.Round(time.Millisecond)), true
+	}
+	return "", false
 }
 
 // emailField reports whether a user field takes e-mail addresses.
@@ -208,10 +288,83 @@ func pickUser(known []string, email bool) string {
 	return ""
 }
 
-// AuthRateLimit sends, at the end of the run, a bounded burst of failed
-// logins for an unknown user to each login operation and reports one that
-// never answers 429 (or 423, or 503 with Retry-After). An unknown user is
-// used so that the burst cannot lock out an account the run needs.
+// burst is the outcome of a burst of wrong guesses.
+type burst struct {
+	sent, refused int
+	limited       bool
+	why           string
+	last          *execute.Exchange
+}
+
+// guessBurst sends n wrong guesses built by next and watches for a limit:
+// a 429, 423 or 503, a lockout in words, an answer that changes from what
+// the first wrong guesses got (a lockout that says nothing), or answers
+// that slow down (a progressive delay).
+func guessBurst(ctx context.Context, env oracle.Env, n int, next func(i int) (*plan.Case, bool)) (burst, error) {
+	var b burst
+	var first string
+	var early, late []time.Duration
+	for i := 0; i < n && !b.limited; i++ {
+		c, ok := next(i)
+		if !ok {
+			break
+		}
+		x, err := env.Send(ctx, c)
+		if err != nil {
+			return b, err
+		}
+		if x.Status == 0 {
+			break
+		}
+		b.sent++
+		b.last = x
+		shape := fmt.Sprintf("%d|%s", x.Status, authz.Shape(x.Body))
+		switch authz.Judge(x.Status, x.Header, x.Body) {
+		case authz.Throttled:
+			b.limited, b.why = true, fmt.Sprintf("guess %d answered %d as a limit", i+1, x.Status)
+			continue
+		case authz.Accepted:
+			if loggedIn(x) {
+				b.limited, b.why = true, "a guess succeeded"
+				continue
+			}
+		}
+		if x.Retries > 0 || x.Status == 503 {
+			b.limited, b.why = true, fmt.Sprintf("guess %d was throttled", i+1)
+			continue
+		}
+		if first == "" {
+			first = shape
+		} else if shape != first {
+			b.limited, b.why = true, fmt.Sprintf("guess %d got another answer (%d) than the first ones", i+1, x.Status)
+			continue
+		}
+		b.refused++
+		if i < 5 {
+			early = append(early, x.Duration)
+		} else if i >= n-5 {
+			late = append(late, x.Duration)
+		}
+	}
+	if !b.limited && len(early) > 0 && len(late) > 0 && median(late) > 3*median(early) && median(late) > 500*time.Millisecond {
+		b.limited, b.why = true, "the answers slowed down"
+	}
+	return b, nil
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := append([]time.Duration(nil), ds...)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+// AuthRateLimit sends, at the end of the run, a bounded burst of wrong
+// passwords to each login operation and reports one that never limits:
+// no 429, lockout or delay, read from statuses and from what the answers
+// say. The burst aims at the run's spare provisioned account when there
+// is one (a lockout per account is a limit, and that account is the
+// run's to lock), else at a user that does not exist, so that it cannot
+// lock out a declared account.
 type AuthRateLimit struct {
 	cfg   Config
 	seeds authSeeds
@@ -242,6 +395,29 @@ func (o *AuthRateLimit) Check(_ context.Context, obs *oracle.Observation, _ orac
 	o.seeds.observe(obs.Exchange)
 }
 
+// spareAccount is the run's provisioned account that no other check
+// needs to log in afterwards, with its login name for a field.
+func spareAccount(env oracle.Env, userField string) (string, string) {
+	r := env.Roster()
+	for _, p := range r.Provisioned {
+		if !strings.HasSuffix(p, "-v") {
+			continue
+		}
+		acc := env.State().Account(p)
+		if acc == nil {
+			return "", ""
+		}
+		if emailField(userField) {
+			return p, acc.IDs["email"]
+		}
+		if v := acc.IDs["username"]; v != "" {
+			return p, v
+		}
+		return p, acc.IDs["email"]
+	}
+	return "", ""
+}
+
 // Finish implements oracle.Finisher.
 func (o *AuthRateLimit) Finish(ctx context.Context, env oracle.Env) {
 	keys, kinds, seeds, _ := o.seeds.snapshot()
@@ -255,37 +431,177 @@ func (o *AuthRateLimit) Finish(ctx context.Context, env oracle.Env) {
 		}
 		seed := seeds[key]
 		userField, passField := authz.CredentialFields(seed.Body)
-		email := emailField(userField)
-		var last *execute.Exchange
-		failures := 0
-		limited := false
-		for i := 0; i < o.cfg.RateLimitBurst && !limited; i++ {
-			body, ok := authz.SetFields(seed.Body, map[string]string{
-				userField: unknownUser(env.Seed(), email),
-				passField: fmt.Sprintf("specter-wrong-%d", i),
-			})
+		who, user := spareAccount(env, userField)
+		target := "the run's account " + who
+		if user == "" {
+			user, target = unknownUser(env.Seed(), emailField(userField)), "a user that does not exist"
+		}
+		b, err := guessBurst(ctx, env, o.cfg.RateLimitBurst, func(i int) (*plan.Case, bool) {
+			body, ok := probeBody(seed, userField, passField, user, fmt.Sprintf("Specter-wrong-%d!", i))
 			if !ok {
-				break
+				return nil, false
 			}
 			c := seed.Clone()
-			c.Body = body
-			c.Identity = plan.NoCredentials
-			x, err := env.Send(ctx, c)
-			if err != nil {
-				return
-			}
-			last = x
-			switch {
-			case authz.Limited(x.Status, x.Header) || x.Retries > 0:
-				limited = true
-			case x.Status >= 400 && x.Status < 500:
-				failures++
-			}
+			c.Body, c.Identity, c.Steps = body, plan.NoCredentials, nil
+			c.Mutation = fmt.Sprintf("wrong password %d of %d for %s", i+1, o.cfg.RateLimitBurst, target)
+			return c, true
+		})
+		if err != nil {
+			return
 		}
-		if limited || failures < o.cfg.RateLimitBurst || last == nil {
+		if b.limited || b.refused < o.cfg.RateLimitBurst || b.last == nil {
 			continue
 		}
-		env.Report(oracle.Verdict{Rule: rules.RuleFuzzNoAuthRateLimit, Exchange: last,
-			Message: fmt.Sprintf("%s answered %d failed logins in a row (last: %d) without a 429 or a lockout", key, failures, last.Status)})
+		env.Report(oracle.Verdict{Rule: rules.RuleFuzzNoAuthRateLimit, Exchange: b.last,
+			Message: fmt.Sprintf("%s took %d wrong passwords in a row for %s (last answer %d) without a 429, a lockout or a delay", key, b.refused, target, b.last.Status)})
 	}
+}
+
+// CodeGuessing sends, at the end of the run, a burst of wrong codes to
+// the operations that check a short code (a one-time password, a PIN, a
+// reset or verification code) for the run's spare account, after asking
+// for a code where the API has a reset request, and reports one that
+// never limits the tries.
+type CodeGuessing struct {
+	cfg       Config
+	templates templates
+	mu        sync.Mutex
+	targets   []*plan.Target
+}
+
+// NewCodeGuessing returns the oracle.
+func NewCodeGuessing(cfg Config) *CodeGuessing { return &CodeGuessing{cfg: cfg} }
+
+// Name implements oracle.Oracle.
+func (*CodeGuessing) Name() string { return "code-guessing" }
+
+// Rules implements oracle.Oracle.
+func (*CodeGuessing) Rules() []string { return []string{rules.RuleFuzzOTPNoRateLimit} }
+
+// Prepare implements oracle.Preparer.
+func (o *CodeGuessing) Prepare(_ context.Context, targets []*plan.Target, _ oracle.Env) {
+	o.mu.Lock()
+	o.targets = targets
+	o.mu.Unlock()
+}
+
+// Check implements oracle.Oracle.
+func (o *CodeGuessing) Check(_ context.Context, obs *oracle.Observation, _ oracle.Env) {
+	if obs.Status != 0 && len(obs.Case.Body) > 0 {
+		o.templates.offer(obs.Case)
+	}
+}
+
+// codeField names the member of a request body that carries a short code,
+// with the number of digits it takes (6 when nothing says).
+func codeField(c *plan.Case) (string, int) {
+	var obj map[string]any
+	if jsonUnmarshal(c.Body, &obj) != nil {
+		return "", 0
+	}
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		n := learn.Norm(k)
+		switch {
+		case n == "otp" || n == "pin" || n == "code" || strings.HasSuffix(n, "otp") || strings.HasSuffix(n, "code") && !strings.Contains(n, "coupon") && !strings.Contains(n, "promo") && !strings.Contains(n, "country") && !strings.Contains(n, "zip") && !strings.Contains(n, "postal"):
+			digits := 6
+			if s := fmt.Sprint(obj[k]); len(s) >= 4 && len(s) <= 8 && strings.Trim(s, "0123456789") == "" {
+				digits = len(s)
+			}
+			return k, digits
+		}
+	}
+	return "", 0
+}
+
+// Finish implements oracle.Finisher.
+func (o *CodeGuessing) Finish(ctx context.Context, env oracle.Env) {
+	if o.cfg.Safe {
+		return
+	}
+	o.mu.Lock()
+	targets := o.targets
+	o.mu.Unlock()
+	var requests []*plan.Target
+	for _, t := range targets {
+		if authz.Classify(t.Op) == authz.PasswordReset {
+			requests = append(requests, t)
+		}
+	}
+	for _, t := range targets {
+		if t.Spec == nil || safeMethod(t.Op.Method) {
+			continue
+		}
+		seed := o.templates.get(t)
+		field, digits := codeField(seed)
+		if field == "" || digits > 8 {
+			continue
+		}
+		userField, _ := authz.CredentialFields(seed.Body)
+		who, user := spareAccount(env, userField)
+		if user == "" {
+			env.Note(rules.RuleFuzzOTPNoRateLimit, "not run on "+t.Key()+": needs an account of the run's own to guess codes for (a sign-up operation)")
+			continue
+		}
+		// Ask for a code first, where the API has a reset request that is
+		// not this operation.
+		for _, r := range requests {
+			if r == t {
+				continue
+			}
+			rc := o.templates.get(r)
+			rf, _ := authz.CredentialFields(rc.Body)
+			if rf == "" {
+				continue
+			}
+			_, name := spareAccount(env, rf)
+			if body, ok := authz.SetFields(rc.Body, map[string]string{rf: name}); ok {
+				rc.Body, rc.Identity, rc.Mutation = body, plan.NoCredentials, "ask for a code for "+who
+				if _, err := env.Send(ctx, rc); err != nil {
+					return
+				}
+			}
+			break
+		}
+		b, err := guessBurst(ctx, env, o.cfg.RateLimitBurst, func(i int) (*plan.Case, bool) {
+			set := map[string]string{field: fmt.Sprintf("%0*d", digits, (int(env.Seed()&0xffff)*7919+i*104729)%pow10(digits))}
+			if userField != "" {
+				set[userField] = user
+			}
+			if pf := passwordField(seed.Body); pf != "" {
+				set[pf] = fmt.Sprintf("Sp3cter-New-%d!", env.Seed()&0xffff)
+			}
+			body, ok := authz.SetFields(seed.Body, set)
+			if !ok {
+				return nil, false
+			}
+			c := seed.Clone()
+			c.Body, c.Identity = body, plan.NoCredentials
+			if t.Op.RequiresCredentials() {
+				c.Identity = who
+			}
+			c.Mutation = fmt.Sprintf("wrong code %d of %d for %s", i+1, o.cfg.RateLimitBurst, who)
+			return c, true
+		})
+		if err != nil {
+			return
+		}
+		if b.limited || b.refused < o.cfg.RateLimitBurst || b.last == nil {
+			continue
+		}
+		env.Report(oracle.Verdict{Rule: rules.RuleFuzzOTPNoRateLimit, Exchange: b.last,
+			Message: fmt.Sprintf("%s took %d wrong %d-digit codes in a row for the run's account %s (last answer %d) without a 429, a lockout or a delay: the %d possible codes can be tried in turn", t.Key(), b.refused, digits, who, b.last.Status, pow10(digits))})
+	}
+}
+
+func pow10(n int) int {
+	p := 1
+	for i := 0; i < n; i++ {
+		p *= 10
+	}
+	return p
 }

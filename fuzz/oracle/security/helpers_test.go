@@ -1,10 +1,12 @@
 package security
 
 import (
-	"net/http"
+	"fmt"
+	"reflect"
 	"testing"
 
-	"github.com/specterhq/specter/fuzz/execute"
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/specterhq/specter/fuzz/plan"
 	"github.com/specterhq/specter/surface"
 )
@@ -61,38 +63,32 @@ func TestReplacePayload(t *testing.T) {
 	}
 }
 
-func TestCreatedID(t *testing.T) {
-	tests := []struct {
-		body, location, want string
-	}{
-		{`{"id":"n1","text":"x"}`, "", "n1"},
-		{`{"id":42}`, "", "42"},
-		{`{"_id":"abc"}`, "", "abc"},
-		{`{"name":"x"}`, "/notes/77/", "77"},
-		{`{"id":"../etc"}`, "", ""},
-		{`[1,2]`, "", ""},
+func TestGroupObjectOps(t *testing.T) {
+	target := func(method, path string) *plan.Target {
+		return &plan.Target{Op: &surface.Operation{Method: method, Path: path}, Spec: &openapi3.Operation{}}
 	}
-	for _, tt := range tests {
-		h := http.Header{}
-		if tt.location != "" {
-			h.Set("Location", tt.location)
-		}
-		if got := createdID(&execute.Exchange{Body: []byte(tt.body), Header: h}); got != tt.want {
-			t.Errorf("createdID(%s, %q) = %q, want %q", tt.body, tt.location, got, tt.want)
-		}
+	targets := []*plan.Target{
+		target("GET", "/notes"), target("POST", "/notes"), target("GET", "/notes/{id}"), target("PUT", "/notes/{id}"),
+		target("DELETE", "/notes/{id}"), target("PUT", "/notes/{id}/share"),
+		target("GET", "/users/{uid}/keys/{kid}"), target("DELETE", "/users/{uid}/keys/{kid}"),
 	}
-}
-
-func TestItemOf(t *testing.T) {
-	for path, want := range map[string][2]string{
-		"/notes/{id}":             {"/notes", "id"},
-		"/users/{uid}/keys/{kid}": {"/users/{uid}/keys", "kid"},
-		"/notes":                  {"", ""},
-		"/notes/{id}/share":       {"", ""},
-	} {
-		col, p, _ := itemOf(path)
-		if col != want[0] || p != want[1] {
-			t.Errorf("itemOf(%s) = %q %q", path, col, p)
+	for i, tt := range targets {
+		tt.Index = i
+	}
+	got := map[string]string{}
+	for _, g := range groupObjectOps(targets) {
+		var writes []string
+		for _, w := range g.writes {
+			writes = append(writes, w.Key())
 		}
+		desc := fmt.Sprintf("read=%v del=%v list=%v writes=%v", g.read != nil, g.del != nil, g.list != nil, writes)
+		got[g.collection+" "+g.param] = desc
+	}
+	want := map[string]string{
+		"/notes id":             "read=true del=true list=true writes=[PUT /notes/{id} PUT /notes/{id}/share]",
+		"/users/{uid}/keys kid": "read=true del=true list=false writes=[]",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("groups:\n got %v\nwant %v", got, want)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/specterhq/specter/fuzz/execute"
+	"github.com/specterhq/specter/fuzz/learn"
 	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/plan"
 	"github.com/specterhq/specter/scanners/secrets"
@@ -24,6 +25,8 @@ type fakeEnv struct {
 	verdicts []oracle.Verdict
 	notes    []string
 	sent     int
+	roster   oracle.Roster
+	state    *learn.State
 }
 
 func (e *fakeEnv) Report(v oracle.Verdict) {
@@ -43,6 +46,17 @@ func (e *fakeEnv) Note(rule, text string) {
 	e.mu.Unlock()
 }
 func (e *fakeEnv) Seed() int64 { return 1 }
+func (e *fakeEnv) Roster() oracle.Roster {
+	return e.roster
+}
+func (e *fakeEnv) State() *learn.State {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.state == nil {
+		e.state = learn.New()
+	}
+	return e.state
+}
 
 func securedTarget(method, path string) *plan.Target {
 	api := &surface.API{SecuritySchemes: map[string]*surface.SecurityScheme{"bearer": {Type: "http", Scheme: "bearer"}}}

@@ -95,7 +95,9 @@ func Oracles(cfg Config) []oracle.Oracle {
 		NewLatency(),
 		NewBOLA(cfg),
 		NewBFLA(cfg),
+		NewAuthAfterLookup(cfg),
 		NewUserEnumeration(cfg),
+		NewCodeGuessing(cfg),
 		NewAuthRateLimit(cfg),
 	}
 	if cfg.Classifier != nil {

@@ -1,0 +1,282 @@
+// Package accounts gives a fuzz run test accounts of its own: it finds
+// the API's sign-up operation (register, signup, POST /users with a
+// password field) and its login (a JSON or form login, an OAuth2 password
+// flow's tokenUrl), signs up fresh users with values that fit the schema,
+// logs them in, and keeps them logged in (again on 401, and signed up
+// again when the target forgot them). It also tries to escalate one
+// account: server-owned fields (role, admin, verified...) sent on sign-up
+// and on updates of the account, read back to see whether they were
+// honoured. Everything goes through the run's sender, so budget, rate
+// limit, host policy and the oracles apply.
+package accounts
+
+import (
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/specterhq/specter/fuzz/authz"
+	"github.com/specterhq/specter/fuzz/learn"
+	"github.com/specterhq/specter/fuzz/plan"
+)
+
+// Flow is how an API lets the run create users and log them in.
+type Flow struct {
+	SignUp *plan.Target
+	// Login is the login or token operation.
+	Login *plan.Target
+	// Fields of the sign-up body, by role ("" when absent).
+	signUp fields
+	// Fields of the login body.
+	login fields
+	// loginForm: the login takes application/x-www-form-urlencoded (an
+	// OAuth2 password grant).
+	loginForm bool
+	// oauth2: the login is a password flow's token endpoint.
+	oauth2 bool
+}
+
+// fields are the members of a sign-up or login body by role.
+type fields struct {
+	user, email, password, confirm, phone string
+	props                                 map[string]*openapi3.Schema
+	required                              map[string]bool
+}
+
+// Detect finds the sign-up and login operations among the run's targets;
+// it says why when there are none.
+func Detect(targets []*plan.Target) (*Flow, string) {
+	var signUps, logins []*plan.Target
+	tokenURLs := tokenPaths(targets)
+	for _, t := range targets {
+		if t.Spec == nil || t.Op.Method != http.MethodPost {
+			continue
+		}
+		f, _ := bodyFields(t)
+		if f.password == "" {
+			continue
+		}
+		isToken := tokenURLs[strings.TrimSuffix(t.Op.Path, "/")]
+		switch {
+		case isToken || authz.Classify(t.Op) == authz.Login:
+			if f.user != "" || f.email != "" {
+				logins = append(logins, t)
+			}
+		case signUpOp(t.Op.Path, t.Op.OperationID, t.Op.Summary) && (f.user != "" || f.email != ""):
+			if _, admin := authz.Privileged(t.Op); !admin {
+				signUps = append(signUps, t)
+			}
+		}
+	}
+	switch {
+	case len(signUps) == 0 && len(logins) == 0:
+		return nil, "no sign-up operation (register, signup, POST /users with a password field) and no login operation found"
+	case len(signUps) == 0:
+		return nil, "a login operation but no sign-up operation (register, signup, POST /users with a password field)"
+	case len(logins) == 0:
+		return nil, "a sign-up operation but no login operation (login, signin, token, or an OAuth2 password flow's tokenUrl)"
+	}
+	su := signUps[0]
+	// The login closest to the sign-up (the same prefix) wins: /v2/login
+	// next to /v2/register, not the legacy /v1/login.
+	sort.SliceStable(logins, func(i, j int) bool {
+		return commonPrefix(logins[i].Op.Path, su.Op.Path) > commonPrefix(logins[j].Op.Path, su.Op.Path)
+	})
+	lg := logins[0]
+	f := &Flow{SignUp: su, Login: lg}
+	f.signUp, _ = bodyFields(su)
+	f.login, f.loginForm = bodyFields(lg)
+	f.oauth2 = tokenURLs[strings.TrimSuffix(lg.Op.Path, "/")]
+	return f, ""
+}
+
+// signUpOp reports whether an operation's path, id or summary says it
+// registers users: register, signup, sign up, create user or account, or
+// a POST to a users/accounts collection.
+func signUpOp(path, id, summary string) bool {
+	text := " " + strings.Join(wordsOf(path+" "+id+" "+summary), " ") + " "
+	for _, w := range []string{" register ", " registration ", " signup ", " sign up ", " create user ", " create account ", " new user ", " new account ", " add user ", " enroll "} {
+		if strings.Contains(text, w) {
+			return true
+		}
+	}
+	segs := learn.Segments(path)
+	if len(segs) == 0 {
+		return false
+	}
+	switch learn.Norm(segs[len(segs)-1]) {
+	case "users", "user", "accounts", "account", "members", "customers":
+		return true
+	}
+	return false
+}
+
+// wordsOf splits camelCase, snake_case, kebab-case and paths into lower-case words.
+func wordsOf(s string) []string {
+	var b strings.Builder
+	prevLower := false
+	for _, r := range s {
+		switch {
+		case r >= 'A' && r <= 'Z':
+			if prevLower {
+				b.WriteByte(' ')
+			}
+			b.WriteRune(r + 'a' - 'A')
+			prevLower = false
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+			prevLower = true
+		default:
+			b.WriteByte(' ')
+			prevLower = false
+		}
+	}
+	return strings.Fields(b.String())
+}
+
+func commonPrefix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
+}
+
+// tokenPaths are the paths of the OAuth2 password flows' token URLs.
+func tokenPaths(targets []*plan.Target) map[string]bool {
+	out := map[string]bool{}
+	for _, t := range targets {
+		if t.API == nil {
+			continue
+		}
+		for _, s := range t.API.SecuritySchemes {
+			for _, fl := range s.Flows {
+				if fl.Type != "password" || fl.TokenURL == "" {
+					continue
+				}
+				u, err := url.Parse(fl.TokenURL)
+				if err != nil {
+					continue
+				}
+				p := u.Path
+				if !strings.HasPrefix(p, "/") {
+					p = "/" + p
+				}
+				out[strings.TrimSuffix(p, "/")] = true
+			}
+		}
+	}
+	return out
+}
+
+// bodyFields reads the properties of an operation's JSON or form body and
+// assigns them roles.
+func bodyFields(t *plan.Target) (fields, bool) {
+	var f fields
+	rb := t.Spec.RequestBody
+	if rb == nil || rb.Value == nil {
+		return f, false
+	}
+	var schema *openapi3.Schema
+	form := false
+	keys := make([]string, 0, len(rb.Value.Content))
+	for k := range rb.Value.Content {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		mt := rb.Value.Content[k]
+		base := strings.ToLower(strings.TrimSpace(strings.Split(k, ";")[0]))
+		if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
+			continue
+		}
+		if base == "application/json" || strings.HasSuffix(base, "+json") {
+			schema, form = mt.Schema.Value, false
+			break
+		}
+		if base == "application/x-www-form-urlencoded" && schema == nil {
+			schema, form = mt.Schema.Value, true
+		}
+	}
+	if schema == nil {
+		return f, false
+	}
+	f.props, f.required = properties(schema)
+	names := make([]string, 0, len(f.props))
+	for k := range f.props {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		n := learn.Norm(k)
+		p := f.props[k]
+		switch {
+		case (strings.Contains(n, "confirm") || strings.Contains(n, "repeat") || strings.Contains(n, "verify")) && strings.Contains(n, "pass"):
+			if f.confirm == "" {
+				f.confirm = k
+			}
+		case n == "password" || n == "passwd" || n == "pass" || n == "pwd" || n == "passphrase" || n == "userpassword":
+			if f.password == "" {
+				f.password = k
+			}
+		case strings.Contains(n, "email") || n == "mail" || (p != nil && p.Format == "email"):
+			if f.email == "" {
+				f.email = k
+			}
+		case n == "username" || n == "user" || n == "login" || n == "userid" || n == "nickname" || n == "handle" || n == "accountname":
+			if f.user == "" {
+				f.user = k
+			}
+		case n == "phone" || n == "phonenumber" || n == "mobile" || n == "number" || n == "mobilenumber" || n == "tel" || n == "telephone":
+			if f.phone == "" {
+				f.phone = k
+			}
+		}
+	}
+	if f.user == "" {
+		// A plain "name" is the user name where nothing else is.
+		for _, k := range names {
+			if learn.Norm(k) == "name" && f.email == "" {
+				f.user = k
+			}
+		}
+	}
+	return f, form
+}
+
+// properties merges an object schema's properties, allOf parts included.
+func properties(s *openapi3.Schema) (map[string]*openapi3.Schema, map[string]bool) {
+	props, req := map[string]*openapi3.Schema{}, map[string]bool{}
+	var walk func(s *openapi3.Schema, depth int)
+	walk = func(s *openapi3.Schema, depth int) {
+		if s == nil || depth > 4 {
+			return
+		}
+		for k, p := range s.Properties {
+			if p != nil && p.Value != nil {
+				props[k] = p.Value
+			}
+		}
+		for _, r := range s.Required {
+			req[r] = true
+		}
+		for _, part := range s.AllOf {
+			if part != nil {
+				walk(part.Value, depth+1)
+			}
+		}
+		if len(s.Properties) == 0 {
+			for _, part := range append(append([]*openapi3.SchemaRef(nil), s.AnyOf...), s.OneOf...) {
+				if part != nil && part.Value != nil && len(part.Value.Properties) > 0 {
+					walk(part.Value, depth+1)
+					break
+				}
+			}
+		}
+	}
+	walk(s, 0)
+	return props, req
+}

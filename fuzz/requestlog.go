@@ -1,0 +1,69 @@
+package fuzz
+
+import (
+	"encoding/json"
+	"io"
+	"sync"
+
+	"github.com/specterhq/specter/fuzz/execute"
+)
+
+// requestLog writes one JSON line per request sent (generated cases and
+// oracle probes): what was sent, as whom, and what came back, with
+// credentials redacted as in reproducers and bodies cut short. It is the
+// audit trail of a run (--request-log FILE).
+type requestLog struct {
+	mu   sync.Mutex
+	w    io.Writer
+	show bool
+	enc  *json.Encoder
+}
+
+func newRequestLog(w io.Writer, showSecrets bool) *requestLog {
+	if w == nil {
+		return nil
+	}
+	return &requestLog{w: w, show: showSecrets, enc: json.NewEncoder(w)}
+}
+
+// logLine is one line of the request log.
+type logLine struct {
+	Seq        int    `json:"seq"`
+	Phase      string `json:"phase"`
+	Probe      bool   `json:"probe,omitempty"`
+	Identity   string `json:"identity,omitempty"`
+	Operation  string `json:"operation"`
+	Mutation   string `json:"mutation,omitempty"`
+	Curl       string `json:"curl"`
+	Status     int    `json:"status"`
+	DurationMS int64  `json:"duration_ms"`
+	Response   string `json:"response,omitempty"`
+	Error      string `json:"error,omitempty"`
+}
+
+const maxLoggedResponse = 256
+
+func (l *requestLog) record(x *execute.Exchange, identity string, probe bool) {
+	if l == nil || x == nil || x.Case == nil || x.Case.Target == nil {
+		return
+	}
+	c := x.Case
+	line := logLine{Seq: c.Seq, Phase: c.Phase.String(), Probe: probe, Identity: identity, Operation: c.Target.Key(),
+		Mutation: c.Mutation, Curl: Curl(x, l.show), Status: x.Status, DurationMS: x.Duration.Milliseconds()}
+	if x.Err != nil {
+		line.Error = x.Err.Error()
+	}
+	if len(x.Body) > 0 {
+		body := x.Body
+		if len(body) > maxLoggedResponse {
+			body = body[:maxLoggedResponse]
+		}
+		line.Response = printable(body)
+		if !l.show {
+			line.Response = redactCredentialLike(line.Response)
+		}
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	_ = l.enc.Encode(line) // a full disk shows in the report's absence, not as a failed run
+}
