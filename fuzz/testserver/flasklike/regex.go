@@ -23,8 +23,8 @@ type reNode struct {
 }
 
 type reParser struct {
-	p   []rune
-	i   int
+	p []rune
+	i int
 }
 
 // compileBacktracking compiles a pattern; it panics on syntax it does not

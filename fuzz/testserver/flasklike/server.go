@@ -49,9 +49,9 @@ type user struct {
 }
 
 type book struct {
-	id             int
-	title, secret  string
-	userID         int
+	id            int
+	title, secret string
+	userID        int
 }
 
 type resetCode struct {

@@ -55,12 +55,12 @@ HOME_URL="https://www.debian.org/"
 SUPPORT_URL="https://www.debian.org/support"
 BUG_REPORT_URL="https://bugs.debian.org/"
 `,
-	"/etc/issue":   "Debian GNU/Linux 12 \\n \\l\n\n",
-	"/proc/version": "Linux version 5.15.0-91-generic (buildd@lcy02-amd64-045) (gcc (Ubuntu 11.4.0-1ubuntu1~22.04) 11.4.0, GNU ld (GNU Binutils for Ubuntu) 2.38) #101-Ubuntu SMP Tue Nov 14 13:30:08 UTC 2023\n",
-	"/vampi/app.py": "from config import vuln_app\nimport os\n\nvuln = int(os.getenv('vulnerable', 1))\nalive = int(os.getenv('tokentimetolive', 60))\n\nif __name__ == '__main__':\n    vuln_app.run(host='0.0.0.0', port=5000, debug=True)\n",
-	"/vampi/config.py": "import os\nimport connexion\nfrom flask_cors import CORS\nfrom flask_sqlalchemy import SQLAlchemy\n\nvuln_app = connexion.App(__name__, specification_dir='./openapi_specs')\nvuln_app.app.config['SQLALCHEMY_DATABASE_URI'] = 'sqlite:///' + os.path.join(vuln_app.root_path, 'database/database.db')\nvuln_app.app.config['SQLALCHEMY_TRACK_MODIFICATIONS'] = False\nvuln_app.app.config['MAX_CONTENT_LENGTH'] = 1024 * 1024\nvuln_app.app.config['SECRET_KEY'] = 'random'\nCORS(vuln_app.app, supports_credentials=True)\ndb = SQLAlchemy(vuln_app.app)\nvuln_app.add_api('openapi3.yml')\n",
+	"/etc/issue":              "Debian GNU/Linux 12 \\n \\l\n\n",
+	"/proc/version":           "Linux version 5.15.0-91-generic (buildd@lcy02-amd64-045) (gcc (Ubuntu 11.4.0-1ubuntu1~22.04) 11.4.0, GNU ld (GNU Binutils for Ubuntu) 2.38) #101-Ubuntu SMP Tue Nov 14 13:30:08 UTC 2023\n",
+	"/vampi/app.py":           "from config import vuln_app\nimport os\n\nvuln = int(os.getenv('vulnerable', 1))\nalive = int(os.getenv('tokentimetolive', 60))\n\nif __name__ == '__main__':\n    vuln_app.run(host='0.0.0.0', port=5000, debug=True)\n",
+	"/vampi/config.py":        "import os\nimport connexion\nfrom flask_cors import CORS\nfrom flask_sqlalchemy import SQLAlchemy\n\nvuln_app = connexion.App(__name__, specification_dir='./openapi_specs')\nvuln_app.app.config['SQLALCHEMY_DATABASE_URI'] = 'sqlite:///' + os.path.join(vuln_app.root_path, 'database/database.db')\nvuln_app.app.config['SQLALCHEMY_TRACK_MODIFICATIONS'] = False\nvuln_app.app.config['MAX_CONTENT_LENGTH'] = 1024 * 1024\nvuln_app.app.config['SECRET_KEY'] = 'random'\nCORS(vuln_app.app, supports_credentials=True)\ndb = SQLAlchemy(vuln_app.app)\nvuln_app.add_api('openapi3.yml')\n",
 	"/vampi/requirements.txt": "connexion==2.14.2\nflask==2.2.2\nflask-cors==3.0.10\nflask-sqlalchemy==3.0.3\njsonschema==4.17.3\nsqlalchemy==2.0.2\nPyJWT==2.6.0\nrequests==2.31.0\n",
-	"/vampi/Dockerfile": "FROM python:3.11.4-bookworm\nRUN apt-get update && apt-get install -y iputils-ping\nWORKDIR /vampi\nCOPY . .\nRUN pip install -r requirements.txt\nUSER www-data\nEXPOSE 5000\nCMD [\"python3\", \"app.py\"]\n",
+	"/vampi/Dockerfile":       "FROM python:3.11.4-bookworm\nRUN apt-get update && apt-get install -y iputils-ping\nWORKDIR /vampi\nCOPY . .\nRUN pip install -r requirements.txt\nUSER www-data\nEXPOSE 5000\nCMD [\"python3\", \"app.py\"]\n",
 }
 
 var fakeDirs = map[string][]string{
@@ -100,7 +100,7 @@ type shell struct {
 func newShell(ctx context.Context) *shell {
 	sh := &shell{ctx: ctx, line: 1, files: map[string]string{}, vars: map[string]string{
 		"HOME": "/var/www", "USER": "www-data", "LOGNAME": "www-data", "PWD": "/vampi", "SHELL": "/bin/sh",
-		"PATH": "/usr/local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+		"PATH":     "/usr/local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
 		"HOSTNAME": fakeHost, "LANG": "C.UTF-8", "PYTHON_VERSION": "3.11.4", "IFS": " \t\n",
 		"vulnerable": "1", "tokentimetolive": "60",
 	}}

@@ -38,10 +38,10 @@ type sqlValue struct {
 	s string
 }
 
-func sqlNull() sqlValue            { return sqlValue{} }
-func sqlInt(i int64) sqlValue      { return sqlValue{k: vInt, i: i} }
-func sqlReal(f float64) sqlValue   { return sqlValue{k: vReal, f: f} }
-func sqlText(s string) sqlValue    { return sqlValue{k: vText, s: s} }
+func sqlNull() sqlValue          { return sqlValue{} }
+func sqlInt(i int64) sqlValue    { return sqlValue{k: vInt, i: i} }
+func sqlReal(f float64) sqlValue { return sqlValue{k: vReal, f: f} }
+func sqlText(s string) sqlValue  { return sqlValue{k: vText, s: s} }
 func sqlBool(b bool) sqlValue {
 	if b {
 		return sqlInt(1)
@@ -199,9 +199,9 @@ const (
 )
 
 type token struct {
-	k    tkind
-	text string // as written (identifiers unquoted in val)
-	val  string
+	k      tkind
+	text   string // as written (identifiers unquoted in val)
+	val    string
 	quoted bool
 }
 
@@ -361,21 +361,38 @@ func tokenize(sql string) []token {
 type expr interface{}
 
 type (
-	eLit    struct{ v sqlValue }
-	eCol    struct{ table, name string; quoted bool; text string }
-	eUnary  struct{ op string; x expr }
-	eBinary struct{ op string; l, r expr }
-	eIs     struct{ not bool; l, r expr }
-	eLike   struct{ not bool; op string; l, r, esc expr }
-	eIn     struct {
+	eLit struct{ v sqlValue }
+	eCol struct {
+		table, name string
+		quoted      bool
+		text        string
+	}
+	eUnary struct {
+		op string
+		x  expr
+	}
+	eBinary struct {
+		op   string
+		l, r expr
+	}
+	eIs struct {
+		not  bool
+		l, r expr
+	}
+	eLike struct {
+		not       bool
+		op        string
+		l, r, esc expr
+	}
+	eIn struct {
 		not  bool
 		l    expr
 		list []expr
 		sub  *selectStmt
 	}
 	eBetween struct {
-		not        bool
-		x, lo, hi  expr
+		not       bool
+		x, lo, hi expr
 	}
 	eFunc struct {
 		name     string
@@ -394,6 +411,10 @@ type (
 	eCast struct {
 		x   expr
 		typ string
+	}
+	eCollate struct {
+		x    expr
+		coll string
 	}
 )
 
@@ -421,9 +442,9 @@ type orderTerm struct {
 }
 
 type selectStmt struct {
-	cores []*selectCore
-	ops   []string
-	order []orderTerm
+	cores         []*selectCore
+	ops           []string
+	order         []orderTerm
 	limit, offset expr
 }
 
@@ -437,7 +458,13 @@ type parser struct {
 type parseErr struct{ e *sqlErr }
 
 func (ps *parser) peek() token { return ps.toks[ps.p] }
-func (ps *parser) next() token  { t := ps.toks[ps.p]; if t.k != tEOF { ps.p++ }; return t }
+func (ps *parser) next() token {
+	t := ps.toks[ps.p]
+	if t.k != tEOF {
+		ps.p++
+	}
+	return t
+}
 
 func (ps *parser) fail() {
 	t := ps.peek()
@@ -642,9 +669,19 @@ func (ps *parser) orExpr() expr {
 func (ps *parser) andExpr() expr {
 	l := ps.notExpr()
 	for ps.acceptKw("and") {
-		l = &eBinary{op: "AND", l: l, r: ps.notExpr()}
+		r := ps.notExpr()
+		if alwaysFalse(l) || alwaysFalse(r) {
+			l = &eLit{sqlInt(0)} // sqlite3ExprAnd folds a literal false at parse time
+			continue
+		}
+		l = &eBinary{op: "AND", l: l, r: r}
 	}
 	return l
+}
+
+func alwaysFalse(x expr) bool {
+	lit, ok := x.(*eLit)
+	return ok && lit.v.k == vInt && lit.v.i == 0
 }
 
 func (ps *parser) notExpr() expr {
@@ -769,11 +806,15 @@ func (ps *parser) unary() expr {
 		return &eUnary{op: "~", x: ps.unary()}
 	}
 	x := ps.primary()
-	if ps.acceptKw("collate") {
+	for ps.acceptKw("collate") {
 		if ps.peek().k != tIdent {
 			ps.fail()
 		}
-		ps.next()
+		coll := strings.ToUpper(ps.next().val)
+		if coll != "BINARY" && coll != "NOCASE" && coll != "RTRIM" {
+			panic(parseErr{opErr("no such collation sequence: %s", ps.toks[ps.p-1].val)})
+		}
+		x = &eCollate{x: x, coll: coll}
 	}
 	return x
 }
@@ -940,11 +981,11 @@ func (s *Server) tables() map[string]*table {
 // ---- evaluation ----
 
 type scope struct {
-	t      *table
-	alias  string
-	row    []sqlValue
-	outer  *scope
-	group  [][]sqlValue // rows of the group, for aggregates
+	t     *table
+	alias string
+	row   []sqlValue
+	outer *scope
+	group [][]sqlValue // rows of the group, for aggregates
 }
 
 type engine struct {
@@ -958,8 +999,9 @@ func efail(format string, a ...any) { panic(evalPanic{opErr(format, a...)}) }
 
 // typed is a value with the affinity of the column it comes from.
 type typed struct {
-	v   sqlValue
-	aff string
+	v    sqlValue
+	aff  string
+	coll string
 }
 
 func (en *engine) lookup(sc *scope, c *eCol) typed {
@@ -973,20 +1015,20 @@ func (en *engine) lookup(sc *scope, c *eCol) typed {
 		for i, name := range s.t.cols {
 			if strings.EqualFold(name, c.name) {
 				if s.row == nil {
-					return typed{sqlNull(), s.t.affinity[i]}
+					return typed{v: sqlNull(), aff: s.t.affinity[i]}
 				}
-				return typed{s.row[i], s.t.affinity[i]}
+				return typed{v: s.row[i], aff: s.t.affinity[i]}
 			}
 		}
 		if strings.EqualFold(c.name, "rowid") || strings.EqualFold(c.name, "oid") || strings.EqualFold(c.name, "_rowid_") {
 			if s.row == nil {
-				return typed{sqlNull(), "INTEGER"}
+				return typed{v: sqlNull(), aff: "INTEGER"}
 			}
-			return typed{s.row[0], "INTEGER"}
+			return typed{v: s.row[0], aff: "INTEGER"}
 		}
 	}
 	if c.quoted && c.table == "" {
-		return typed{sqlText(c.name), ""} // sqlite: a "double-quoted" unknown name is a string
+		return typed{v: sqlText(c.name), aff: ""} // sqlite: a "double-quoted" unknown name is a string
 	}
 	efail("no such column: %s", c.text)
 	return typed{}
@@ -1000,13 +1042,13 @@ func (en *engine) evalT(sc *scope, x expr) typed {
 		if e.v.s == "?param" {
 			efail("?param")
 		}
-		return typed{e.v, ""}
+		return typed{v: e.v, aff: ""}
 	case *eCol:
 		return en.lookup(sc, e)
 	case *eCast:
 		v := en.eval(sc, e.x)
 		if v.k == vNull {
-			return typed{v, ""}
+			return typed{v: v, aff: ""}
 		}
 		switch {
 		case strings.Contains(e.typ, "INT"):
@@ -1014,47 +1056,47 @@ func (en *engine) evalT(sc *scope, x expr) typed {
 			if n.k == vReal {
 				n = sqlInt(int64(n.f))
 			}
-			return typed{n, "INTEGER"}
+			return typed{v: n, aff: "INTEGER"}
 		case strings.Contains(e.typ, "CHAR") || strings.Contains(e.typ, "TEXT") || strings.Contains(e.typ, "CLOB"):
-			return typed{sqlText(v.text()), "TEXT"}
+			return typed{v: sqlText(v.text()), aff: "TEXT"}
 		case strings.Contains(e.typ, "REAL") || strings.Contains(e.typ, "FLOA") || strings.Contains(e.typ, "DOUB"):
-			return typed{sqlReal(v.float()), "REAL"}
+			return typed{v: sqlReal(v.float()), aff: "REAL"}
 		}
-		return typed{v.asNumeric(), "NUMERIC"}
+		return typed{v: v.asNumeric(), aff: "NUMERIC"}
 	case *eUnary:
 		v := en.eval(sc, e.x)
 		switch e.op {
 		case "NOT":
 			b, ok := v.truth()
 			if !ok {
-				return typed{sqlNull(), ""}
+				return typed{v: sqlNull(), aff: ""}
 			}
-			return typed{sqlBool(!b), ""}
+			return typed{v: sqlBool(!b), aff: ""}
 		case "-":
 			n := v.num()
 			switch n.k {
 			case vInt:
-				return typed{sqlInt(-n.i), ""}
+				return typed{v: sqlInt(-n.i), aff: ""}
 			case vReal:
-				return typed{sqlReal(-n.f), ""}
+				return typed{v: sqlReal(-n.f), aff: ""}
 			}
-			return typed{n, ""}
+			return typed{v: n, aff: ""}
 		case "~":
 			if v.k == vNull {
-				return typed{v, ""}
+				return typed{v: v, aff: ""}
 			}
-			return typed{sqlInt(^int64(v.float())), ""}
+			return typed{v: sqlInt(^int64(v.float())), aff: ""}
 		}
 	case *eBinary:
-		return typed{en.binary(sc, e), ""}
+		return typed{v: en.binary(sc, e), aff: ""}
 	case *eIs:
 		l, r := en.eval(sc, e.l), en.eval(sc, e.r)
 		eq := (l.k == vNull && r.k == vNull) || (l.k != vNull && r.k != vNull && cmpValues(l, r) == 0)
-		return typed{sqlBool(eq != e.not), ""}
+		return typed{v: sqlBool(eq != e.not), aff: ""}
 	case *eLike:
 		l, r := en.eval(sc, e.l), en.eval(sc, e.r)
 		if l.k == vNull || r.k == vNull {
-			return typed{sqlNull(), ""}
+			return typed{v: sqlNull(), aff: ""}
 		}
 		var m bool
 		switch e.op {
@@ -1075,16 +1117,16 @@ func (en *engine) evalT(sc *scope, x expr) typed {
 		default:
 			efail("unable to use function MATCH in the requested context")
 		}
-		return typed{sqlBool(m != e.not), ""}
+		return typed{v: sqlBool(m != e.not), aff: ""}
 	case *eBetween:
 		x := en.evalT(sc, e.x)
 		lo, hi := en.evalT(sc, e.lo), en.evalT(sc, e.hi)
 		a, b := compareTyped(x, lo), compareTyped(x, hi)
 		if a == nil || b == nil {
-			return typed{sqlNull(), ""}
+			return typed{v: sqlNull(), aff: ""}
 		}
 		in := *a >= 0 && *b <= 0
-		return typed{sqlBool(in != e.not), ""}
+		return typed{v: sqlBool(in != e.not), aff: ""}
 	case *eIn:
 		l := en.evalT(sc, e.l)
 		var vals []typed
@@ -1094,7 +1136,7 @@ func (en *engine) evalT(sc *scope, x expr) typed {
 				efail("sub-select returns %d columns - expected 1", ncol)
 			}
 			for _, r := range rows {
-				vals = append(vals, typed{r[0], ""})
+				vals = append(vals, typed{v: r[0], aff: ""})
 			}
 		} else {
 			for _, x := range e.list {
@@ -1103,9 +1145,9 @@ func (en *engine) evalT(sc *scope, x expr) typed {
 		}
 		if l.v.k == vNull {
 			if len(vals) == 0 {
-				return typed{sqlBool(e.not), ""}
+				return typed{v: sqlBool(e.not), aff: ""}
 			}
-			return typed{sqlNull(), ""}
+			return typed{v: sqlNull(), aff: ""}
 		}
 		sawNull := false
 		for _, v := range vals {
@@ -1115,25 +1157,25 @@ func (en *engine) evalT(sc *scope, x expr) typed {
 				continue
 			}
 			if *c == 0 {
-				return typed{sqlBool(!e.not), ""}
+				return typed{v: sqlBool(!e.not), aff: ""}
 			}
 		}
 		if sawNull {
-			return typed{sqlNull(), ""}
+			return typed{v: sqlNull(), aff: ""}
 		}
-		return typed{sqlBool(e.not), ""}
+		return typed{v: sqlBool(e.not), aff: ""}
 	case *eSub:
 		rows, ncol := en.run(e.s, sc)
 		if ncol != 1 {
 			efail("sub-select returns %d columns - expected 1", ncol)
 		}
 		if len(rows) == 0 {
-			return typed{sqlNull(), ""}
+			return typed{v: sqlNull(), aff: ""}
 		}
-		return typed{rows[0][0], ""}
+		return typed{v: rows[0][0], aff: ""}
 	case *eExists:
 		rows, _ := en.run(e.s, sc)
-		return typed{sqlBool(len(rows) > 0), ""}
+		return typed{v: sqlBool(len(rows) > 0), aff: ""}
 	case *eCase:
 		var base typed
 		if e.base != nil {
@@ -1143,18 +1185,22 @@ func (en *engine) evalT(sc *scope, x expr) typed {
 			if e.base != nil {
 				c := compareTyped(base, en.evalT(sc, w[0]))
 				if c != nil && *c == 0 {
-					return typed{en.eval(sc, w[1]), ""}
+					return typed{v: en.eval(sc, w[1]), aff: ""}
 				}
 			} else if b, ok := en.eval(sc, w[0]).truth(); ok && b {
-				return typed{en.eval(sc, w[1]), ""}
+				return typed{v: en.eval(sc, w[1]), aff: ""}
 			}
 		}
 		if e.els != nil {
-			return typed{en.eval(sc, e.els), ""}
+			return typed{v: en.eval(sc, e.els), aff: ""}
 		}
-		return typed{sqlNull(), ""}
+		return typed{v: sqlNull(), aff: ""}
 	case *eFunc:
-		return typed{en.call(sc, e), ""}
+		return typed{v: en.call(sc, e), aff: ""}
+	case *eCollate:
+		t := en.evalT(sc, e.x)
+		t.coll = e.coll
+		return t
 	}
 	efail("unsupported expression")
 	return typed{}
@@ -1181,8 +1227,30 @@ func compareTyped(a, b typed) *int {
 			av = sqlText(av.text())
 		}
 	}
+	coll := a.coll
+	if coll == "" {
+		coll = b.coll
+	}
+	if av.k == vText && bv.k == vText {
+		switch coll {
+		case "NOCASE":
+			av, bv = sqlText(asciiLower(av.s)), sqlText(asciiLower(bv.s))
+		case "RTRIM":
+			av, bv = sqlText(strings.TrimRight(av.s, " ")), sqlText(strings.TrimRight(bv.s, " "))
+		}
+	}
 	c := cmpValues(av, bv)
 	return &c
+}
+
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 32
+		}
+	}
+	return string(b)
 }
 
 func (en *engine) binary(sc *scope, e *eBinary) sqlValue {
@@ -1387,7 +1455,7 @@ func isAggregate(f *eFunc) bool {
 func (en *engine) call(sc *scope, f *eFunc) sqlValue {
 	if isAggregate(f) {
 		if sc == nil || sc.group == nil {
-			efail("misuse of aggregate: %s()", f.name)
+			efail("misuse of aggregate function %s()", f.name)
 		}
 		return en.aggregate(sc, f)
 	}
@@ -1855,9 +1923,6 @@ func (en *engine) core(c *selectCore, outer *scope) ([][]sqlValue, int, []*scope
 	for _, row := range inputs {
 		sc := &scope{t: t, alias: alias, row: row, outer: outer}
 		if c.where != nil {
-			if hasAggregate(c.where) {
-				efail("misuse of aggregate: %s()", firstAggregate(c.where))
-			}
 			if b, ok := en.eval(sc, c.where).truth(); !ok || !b {
 				continue
 			}
@@ -1924,7 +1989,23 @@ func (en *engine) core(c *selectCore, outer *scope) ([][]sqlValue, int, []*scope
 				sc.group = append(sc.group, m.row)
 			}
 			if len(g) > 0 {
-				sc.row = g[len(g)-1].row
+				sc.row = g[0].row
+				if f := soleMinMax(c); f != nil && len(f.args) == 1 {
+					best := -1
+					var bv sqlValue
+					for i, m := range g {
+						v := en.eval(m, f.args[0])
+						if v.k == vNull {
+							continue
+						}
+						if c := cmpValues(v, bv); best < 0 || (f.name == "max" && c > 0) || (f.name == "min" && c < 0) {
+							best, bv = i, v
+						}
+					}
+					if best >= 0 {
+						sc.row = g[best].row
+					}
+				}
 			}
 			if c.having != nil {
 				if b, ok := en.eval(sc, c.having).truth(); !ok || !b {
@@ -1944,6 +2025,25 @@ func (en *engine) core(c *selectCore, outer *scope) ([][]sqlValue, int, []*scope
 		rows, scopes = dedup(rows, scopes)
 	}
 	return rows, ncol, scopes
+}
+
+// soleMinMax is the query's only aggregate when it is min() or max(): its
+// row gives the bare columns, as in sqlite.
+func soleMinMax(c *selectCore) *eFunc {
+	var found []*eFunc
+	for _, rc := range c.cols {
+		if rc.x != nil {
+			walkExpr(rc.x, func(x expr) {
+				if f, ok := x.(*eFunc); ok && isAggregate(f) {
+					found = append(found, f)
+				}
+			})
+		}
+	}
+	if len(found) == 1 && (found[0].name == "min" || found[0].name == "max") {
+		return found[0]
+	}
+	return nil
 }
 
 func firstAggregate(x expr) string {
@@ -2180,10 +2280,200 @@ func (s *Server) rawQuery(sql string) (row []sqlValue, err *sqlErr) {
 				err = ep.e
 			}
 		}()
+		en.resolve(stmt, nil)
 		rows, _ := en.run(stmt, nil)
 		if len(rows) > 0 {
 			row = rows[0]
 		}
 	}()
 	return row, err
+}
+
+// walkExpr calls f on x and every expression inside it (not inside
+// subqueries).
+func walkExpr(x expr, f func(expr)) {
+	if x == nil {
+		return
+	}
+	f(x)
+	switch e := x.(type) {
+	case *eFunc:
+		for _, a := range e.args {
+			walkExpr(a, f)
+		}
+	case *eUnary:
+		walkExpr(e.x, f)
+	case *eBinary:
+		walkExpr(e.l, f)
+		walkExpr(e.r, f)
+	case *eIs:
+		walkExpr(e.l, f)
+		walkExpr(e.r, f)
+	case *eLike:
+		walkExpr(e.l, f)
+		walkExpr(e.r, f)
+		walkExpr(e.esc, f)
+	case *eBetween:
+		walkExpr(e.x, f)
+		walkExpr(e.lo, f)
+		walkExpr(e.hi, f)
+	case *eCase:
+		walkExpr(e.base, f)
+		for _, w := range e.whens {
+			walkExpr(w[0], f)
+			walkExpr(w[1], f)
+		}
+		walkExpr(e.els, f)
+	case *eCast:
+		walkExpr(e.x, f)
+	case *eCollate:
+		walkExpr(e.x, f)
+	case *eIn:
+		walkExpr(e.l, f)
+		for _, a := range e.list {
+			walkExpr(a, f)
+		}
+	}
+}
+
+// arity is the argument counts of the scalar functions (max -1: any).
+var arity = map[string][2]int{
+	"sqlite_version": {0, 0}, "sqlite_source_id": {0, 0}, "lower": {1, 1}, "upper": {1, 1}, "length": {1, 1},
+	"typeof": {1, 1}, "abs": {1, 1}, "substr": {2, 3}, "substring": {2, 3}, "coalesce": {2, -1}, "ifnull": {2, 2},
+	"nullif": {2, 2}, "iif": {3, 3}, "hex": {1, 1}, "char": {0, -1}, "unicode": {1, 1}, "instr": {2, 2},
+	"replace": {3, 3}, "trim": {1, 2}, "ltrim": {1, 2}, "rtrim": {1, 2}, "quote": {1, 1}, "round": {1, 2},
+	"max": {1, -1}, "min": {1, -1}, "random": {0, 0}, "randomblob": {1, 1}, "zeroblob": {1, 1}, "printf": {1, -1},
+	"format": {1, -1}, "changes": {0, 0}, "total_changes": {0, 0}, "last_insert_rowid": {0, 0},
+	"load_extension": {1, 2}, "like": {2, 3}, "glob": {2, 2},
+	"count": {0, 1}, "sum": {1, 1}, "total": {1, 1}, "avg": {1, 1}, "group_concat": {1, 2},
+}
+
+type rscope struct {
+	cols  []string
+	alias string
+	outer *rscope
+}
+
+// resolve is sqlite's name resolution at prepare time: every table,
+// column and function must exist (whether or not it is ever evaluated),
+// and aggregates may not appear where a row is being filtered.
+func (en *engine) resolve(s *selectStmt, outer *rscope) {
+	for _, c := range s.cores {
+		sc := &rscope{outer: outer}
+		switch {
+		case c.fromSub != nil:
+			en.resolve(c.fromSub, outer)
+			sc.cols = en.columnNames(c.fromSub)
+			sc.alias = c.alias
+		case c.from != "":
+			t, ok := en.tables[strings.ToLower(c.from)]
+			if !ok {
+				efail("no such table: %s", c.from)
+			}
+			sc.cols, sc.alias = t.cols, c.from
+			if c.alias != "" {
+				sc.alias = c.alias
+			}
+		default:
+			sc = &rscope{outer: outer}
+		}
+		for _, rc := range c.cols {
+			if rc.star && rc.table != "" && !strings.EqualFold(rc.table, sc.alias) {
+				efail("no such table: %s", rc.table)
+			}
+			en.resolveExpr(rc.x, sc, true)
+		}
+		en.resolveExpr(c.where, sc, false)
+		for _, g := range c.group {
+			en.resolveExpr(g, sc, false)
+		}
+		en.resolveExpr(c.having, sc, true)
+	}
+	if len(s.cores) == 1 {
+		names := en.columnNames(s)
+		for _, o := range s.order {
+			if col, ok := o.x.(*eCol); ok && col.table == "" {
+				alias := false
+				for _, n := range names {
+					alias = alias || strings.EqualFold(n, col.name)
+				}
+				if alias {
+					continue
+				}
+			}
+			c := s.cores[0]
+			sc := &rscope{outer: outer}
+			if t, ok := en.tables[strings.ToLower(c.from)]; ok {
+				sc.cols, sc.alias = t.cols, c.from
+				if c.alias != "" {
+					sc.alias = c.alias
+				}
+			}
+			en.resolveExpr(o.x, sc, true)
+		}
+	}
+}
+
+func (en *engine) resolveExpr(x expr, sc *rscope, aggOK bool) {
+	walkExpr(x, func(x expr) {
+		switch e := x.(type) {
+		case *eCol:
+			if !en.columnExists(e, sc) && !(e.quoted && e.table == "") {
+				efail("no such column: %s", e.text)
+			}
+		case *eFunc:
+			ar, ok := arity[e.name]
+			if !ok {
+				efail("no such function: %s", e.raw)
+			}
+			n := len(e.args)
+			if e.star {
+				if e.name != "count" {
+					efail("wrong number of arguments to function %s()", e.raw)
+				}
+			} else if n < ar[0] || (ar[1] >= 0 && n > ar[1]) {
+				efail("wrong number of arguments to function %s()", e.raw)
+			}
+			if isAggregate(e) {
+				for _, a := range e.args {
+					walkExpr(a, func(y expr) {
+						if f, ok := y.(*eFunc); ok && isAggregate(f) {
+							efail("misuse of aggregate function %s()", f.raw)
+						}
+					})
+				}
+				if !aggOK {
+					efail("misuse of aggregate function %s()", e.raw)
+				}
+			}
+		case *eSub:
+			en.resolve(e.s, sc)
+		case *eExists:
+			en.resolve(e.s, sc)
+		case *eIn:
+			if e.sub != nil {
+				en.resolve(e.sub, sc)
+			}
+		}
+	})
+}
+
+func (en *engine) columnExists(c *eCol, sc *rscope) bool {
+	for s := sc; s != nil; s = s.outer {
+		if c.table != "" && !strings.EqualFold(c.table, s.alias) {
+			continue
+		}
+		for _, n := range s.cols {
+			if strings.EqualFold(n, c.name) {
+				return true
+			}
+		}
+		if s.cols != nil {
+			switch strings.ToLower(c.name) {
+			case "rowid", "oid", "_rowid_":
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -594,4 +594,3 @@ func (s *Server) dispatch(r *http.Request) (resp *response, cors bool) {
 	c := &ctx{s: s, r: r, args: args}
 	return rl.view(c), true
 }
-
