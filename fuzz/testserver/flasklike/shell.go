@@ -183,7 +183,7 @@ func (p *shParser) skipBlank() {
 func (p *shParser) peekOp() string {
 	p.skipBlank()
 	if p.i >= len(p.s) {
-		return ""
+		return "EOF"
 	}
 	rest := string(p.s[p.i:min(p.i+2, len(p.s))])
 	for _, op := range []string{"&&", "||", ";;", ">>", ">&", "<&", ";", "&", "|", "(", ")", "\n", "<", ">"} {
@@ -195,7 +195,7 @@ func (p *shParser) peekOp() string {
 }
 
 func unexpected(op string) string {
-	if op == "" {
+	if op == "EOF" {
 		return "end of file unexpected"
 	}
 	if op == "\n" {
@@ -220,7 +220,7 @@ func (p *shParser) list() *shList {
 			if nx := p.peekOp(); nx == ";" || nx == "&" || nx == ";;" || nx == "&&" || nx == "||" || nx == "|" {
 				p.fail(unexpected(nx))
 			}
-		case "", "\n":
+		case "EOF", "\n":
 			return l
 		case ")":
 			if p.stop == ')' {
@@ -301,7 +301,7 @@ func (p *shParser) command() *shCmd {
 			}
 			c.redirs = append(c.redirs, shRedir{fd: fd, op: op, target: w})
 			continue
-		case "", "\n", ";", "&", "|", "&&", "||", ";;", ")":
+		case "EOF", "\n", ";", "&", "|", "&&", "||", ";;", ")":
 			if len(c.words) == 0 && len(c.redirs) == 0 {
 				if op == ")" && p.stop == ')' {
 					p.fail(unexpected(op))
@@ -1157,7 +1157,7 @@ var rtts = []string{"0.045", "0.052", "0.049", "0.061", "0.047", "0.058", "0.050
 // resolve, other addresses are unreachable.
 func (sh *shell) ping(args []string) (string, int) {
 	count := -1
-	var host string
+	var hosts []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
@@ -1180,8 +1180,20 @@ func (sh *shell) ping(args []string) (string, int) {
 			sh.errf("ping: invalid option -- '%s'\n", a[1:2])
 			return "", 2
 		default:
-			host = a
+			hosts = append(hosts, a)
 		}
+	}
+	// iputils resolves every destination argument in order (the extra
+	// ones are a source route): the first that fails is the one named.
+	for _, h := range hosts {
+		if h != "localhost" && h != fakeHost && !isIPv4(h) {
+			sh.errf("ping: %s: Temporary failure in name resolution\n", h)
+			return "", 2
+		}
+	}
+	host := ""
+	if len(hosts) > 0 {
+		host = hosts[len(hosts)-1]
 	}
 	if host == "" {
 		sh.errf("ping: usage error: Destination address required\n")
