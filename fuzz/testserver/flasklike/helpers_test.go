@@ -90,3 +90,9 @@ func bearer(tok string) []string { return []string{"Authorization", "Bearer " + 
 type clock struct{ t time.Time }
 
 func (c *clock) now() time.Time { return c.t }
+
+func httpServer(t *testing.T, h http.HandlerFunc) string {
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	return ts.URL
+}
