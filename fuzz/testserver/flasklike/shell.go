@@ -1197,7 +1197,7 @@ func (sh *shell) ping(args []string) (string, int) {
 	}
 	if host == "" {
 		sh.errf("ping: usage error: Destination address required\n")
-		return "", 1
+		return "", 2
 	}
 	if count < 0 {
 		count = 4 // would run forever; the command timeout stops it
