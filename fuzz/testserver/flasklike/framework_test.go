@@ -110,6 +110,32 @@ func TestDebuggerTracebackPage(t *testing.T) {
 			t.Errorf("%s duplicate title: %d", mode.name, st)
 		}
 	}
+	// A deleted user's token still passes the token check; the views then
+	// meet the missing user, and the user's books are orphans.
+	for _, mode := range both {
+		a := start(t, mode.opts)
+		victim := a.mustLogin("name1", "pass1")
+		admin := a.mustLogin("admin", "pass1")
+		if st, _, _ := a.call("DELETE", "/users/v1/name1", nil, bearer(admin)...); st != 200 {
+			t.Fatalf("%s delete: %d", mode.name, st)
+		}
+		checks := []struct {
+			method, path string
+			body         any
+			want         string
+		}{
+			{"PUT", "/users/v1/name1/email", m{"email": "mail9@mail.com"}, "AttributeError: 'NoneType' object has no attribute 'email'"},
+			{"DELETE", "/users/v1/name2", nil, "AttributeError: 'NoneType' object has no attribute 'admin'"},
+			{"POST", "/books/v1", m{"book_title": "new", "secret": "s"}, "AttributeError: 'NoneType' object has no attribute 'id'"},
+			{"GET", "/books/v1", nil, "AttributeError: 'NoneType' object has no attribute 'username'"},
+		}
+		for _, c := range checks {
+			st, _, body := a.call(c.method, c.path, c.body, bearer(victim)...)
+			if st != 500 || !strings.Contains(body, c.want) {
+				t.Errorf("%s %s %s: %d", mode.name, c.method, c.path, st)
+			}
+		}
+	}
 	st, _, body = a.call("GET", "/console", nil)
 	if st != 200 || !strings.Contains(body, "Interactive Console") || !strings.Contains(body, "Console Locked") {
 		t.Errorf("/console: %d", st)

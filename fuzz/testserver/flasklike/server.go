@@ -308,6 +308,12 @@ func (s *Server) AlsoTrue() []Flaw {
 		// After an admin deletes a user, that user's books are orphans and
 		// listing them raises AttributeError.
 		Flaw{"books-orphan-debug-page", "fuzz/error-leak", "GET /books/v1", "Books of a deleted user raise AttributeError (debugger page)."},
+		// A deleted user's token is still valid (it names a username) and
+		// these views dereference the missing user: 'NoneType' object has
+		// no attribute 'email' / 'admin' / 'id'.
+		Flaw{"deleted-user-email-debug-page", "fuzz/error-leak", "PUT /users/v1/{username}/email", "A deleted user's token raises AttributeError (debugger page)."},
+		Flaw{"deleted-user-delete-debug-page", "fuzz/error-leak", "DELETE /users/v1/{username}", "A deleted user's token raises AttributeError (debugger page)."},
+		Flaw{"deleted-user-book-debug-page", "fuzz/error-leak", "POST /books/v1", "A deleted user's token raises AttributeError (debugger page)."},
 	)
 	return out
 }
