@@ -20,6 +20,7 @@ const (
 	opOtpV2        = "POST /identity/api/auth/v2/check-otp"
 	opDashboard    = "GET /identity/api/v2/user/dashboard"
 	opVideoPut     = "PUT /identity/api/v2/user/videos/{video_id}"
+	opVideoDelete  = "DELETE /identity/api/v2/user/videos/{video_id}"
 	opAdminVideo   = "DELETE /identity/api/v2/admin/videos/{video_id}"
 	opLocation     = "GET /identity/api/v2/vehicle/{vehicleId}/location"
 	opRecentPosts  = "GET /community/api/v2/community/posts/recent"
@@ -99,6 +100,9 @@ func (s *Server) AlsoTrue() []Flaw {
 		// function") while the admin DELETE on the same video lets them
 		// through.
 		Flaw{"video-delete-inconsistent", "fuzz/inconsistent-authorization", opAdminVideo, "User DELETE answers 403, the admin DELETE of the same video 200."},
+		// The user DELETE, which no user may call, looks the video up
+		// before refusing: 404 at an id that is not the caller's.
+		Flaw{"user-video-delete-lookup-first", "fuzz/auth-after-lookup", opVideoDelete, "DELETE of a missing video answers 404, of an own video 403."},
 		// The v2 OTP check is also a burst of wrong guesses without 429;
 		// forget-password takes bursts too.
 		Flaw{"otp-v2-no-rate-limit", "fuzz/no-auth-rate-limit", opOtpV2, "Wrong OTPs are never throttled."},

@@ -5,7 +5,6 @@ package springlike
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -31,19 +30,10 @@ const (
 // Secure mode's throttles.
 const (
 	loginMaxPerAccount = 5
-	loginMaxPerClient  = 20
 	resetMaxPerAccount = 5
 	throttleWindow     = 15 * time.Minute
 	otpMaxTries        = 10
 )
-
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
 
 // registerUser: POST /identity/api/auth/signup (@Valid SignUpForm).
 func (s *Server) registerUser(c *call) {
@@ -104,8 +94,10 @@ func (s *Server) authenticateUser(c *call) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	acct, client := "login:"+strings.ToLower(email), "login-ip:"+clientIP(c.r)
-	if s.secure && (s.limited(acct, loginMaxPerAccount, throttleWindow) || s.limited(client, loginMaxPerClient, throttleWindow)) {
+	// Secure locks the account (known or not, so that the lock tells
+	// nothing) after five failures in fifteen minutes.
+	acct := "login:" + strings.ToLower(email)
+	if s.secure && s.limited(acct, loginMaxPerAccount, throttleWindow) {
 		c.w.Header().Set("Retry-After", "900")
 		c.crapi(http.StatusTooManyRequests, msgTooManyAttempts)
 		return
@@ -117,7 +109,6 @@ func (s *Server) authenticateUser(c *call) {
 	if u == nil || !u.checkPassword(password) {
 		if s.secure {
 			s.recordFail(acct)
-			s.recordFail(client)
 		}
 		writeJSON(c.w, http.StatusUnauthorized, jwtResponse{Type: "Bearer", Message: msgInvalidCreds})
 		return
@@ -336,6 +327,13 @@ func (s *Server) updateProfileVideo(c *call) {
 // deleteProfileVideo: DELETE /identity/api/v2/user/videos/{video_id}.
 // Users may not delete videos; the answer points to the admin API.
 func (s *Server) deleteProfileVideo(c *call) {
+	if s.secure {
+		// refused before any lookup, whatever the id
+		c.crapi(http.StatusForbidden, msgAdminFunction)
+		return
+	}
+	// crAPI looks the video up first: 404 for an id that is not the
+	// caller's, 403 for the caller's own (AlsoTrue: auth-after-lookup).
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.ownVideo(c) == nil {

@@ -285,32 +285,50 @@ const outboundTimeout = 2 * time.Second
 
 var errNotLoopback = errors.New("connection refused")
 
-// outbound is the only HTTP client of the server. It can reach plain-HTTP
-// loopback addresses only: the dialer refuses any other address after name
-// resolution, and no proxy is used, so tests never touch the network.
+// loopbackHost reports whether a URL host (without port) is a loopback
+// address: an IP literal in 127.0.0.0/8 or ::1, or "localhost".
+func loopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// outbound is the only HTTP client of the server. It reaches plain-HTTP
+// loopback addresses only: other hosts are refused before any name is
+// resolved ("localhost" is dialled as 127.0.0.1), the dialer checks the
+// address again, no proxy is used, and redirects follow the same rules; so
+// tests never touch the network.
 var outbound = &http.Client{
 	Timeout: outboundTimeout,
 	Transport: &http.Transport{
 		Proxy: nil,
-		DialContext: (&net.Dialer{
-			Timeout: outboundTimeout,
-			Control: func(network, address string, _ syscall.RawConn) error {
-				host, _, err := net.SplitHostPort(address)
-				if err != nil {
-					return err
-				}
-				ip := net.ParseIP(host)
-				if ip == nil || !ip.IsLoopback() {
-					return errNotLoopback
-				}
-				return nil
-			},
-		}).DialContext,
+		DialContext: func(ctx context.Context, network, address string) (net.Conn, error) {
+			host, port, err := net.SplitHostPort(address)
+			if err != nil || !loopbackHost(host) {
+				return nil, errNotLoopback
+			}
+			if strings.EqualFold(host, "localhost") {
+				host = "127.0.0.1"
+			}
+			d := &net.Dialer{
+				Timeout: outboundTimeout,
+				Control: func(_, address string, _ syscall.RawConn) error {
+					h, _, err := net.SplitHostPort(address)
+					if err != nil || net.ParseIP(h) == nil || !net.ParseIP(h).IsLoopback() {
+						return errNotLoopback
+					}
+					return nil
+				},
+			}
+			return d.DialContext(ctx, network, net.JoinHostPort(host, port))
+		},
 		DisableKeepAlives:     true,
 		ResponseHeaderTimeout: outboundTimeout,
 	},
 	CheckRedirect: func(req *http.Request, via []*http.Request) error {
-		if len(via) >= 5 || req.URL.Scheme != "http" {
+		if len(via) >= 5 || req.URL.Scheme != "http" || !loopbackHost(req.URL.Hostname()) {
 			return errNotLoopback
 		}
 		return nil
@@ -319,7 +337,7 @@ var outbound = &http.Client{
 
 func loopbackGet(ctx context.Context, raw string) (*http.Response, error) {
 	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "http" || u.Host == "" {
+	if err != nil || u.Scheme != "http" || u.Host == "" || !loopbackHost(u.Hostname()) {
 		return nil, errNotLoopback
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)

@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -445,6 +446,22 @@ func TestNearMisses(t *testing.T) {
 				t.Errorf("other's video update: %d", a.status)
 			}
 		})
+		t.Run("admin delete works for the admin", func(t *testing.T) {
+			admin := e.login("admin@example.com", "Admin!123")
+			if a := e.do("DELETE", "/identity/api/v2/admin/videos/3", admin, nil); a.status != 200 || a.json(t)["message"] != msgVideoDeleted {
+				t.Errorf("admin delete: %d %s", a.status, a.body)
+			}
+			if a := e.do("DELETE", "/identity/api/v2/admin/videos/3", admin, nil); a.status != 404 {
+				t.Errorf("admin delete of a deleted video: %d", a.status)
+			}
+		})
+		t.Run("outbound requests stay on loopback", func(t *testing.T) {
+			for _, u := range []string{"http://192.0.2.1/", "http://example.com/", "https://127.0.0.1/", "file:///etc/passwd", "http://10.0.0.1:80/"} {
+				if _, err := loopbackGet(context.Background(), u); err != errNotLoopback {
+					t.Errorf("%s: %v", u, err)
+				}
+			}
+		})
 		t.Run("v3 check-otp is limited", func(t *testing.T) {
 			e.do("POST", "/identity/api/auth/forget-password", "", map[string]string{"email": "robot001@example.com"})
 			real := e.s.otps[e.s.users[2].id].code
@@ -608,10 +625,7 @@ var exploits = map[string]exploit{
 		return leaked && syntax
 	},
 	"jwt-jku-injection": func(t *testing.T, e *env) bool {
-		key, err := rsa.GenerateKey(rand.Reader, 2048)
-		if err != nil {
-			t.Fatal(err)
-		}
+		key := attackerKey()
 		set := fmt.Sprintf(`{"keys":[{"kty":"RSA","kid":"evil","e":"%s","n":"%s"}]}`,
 			b64(big.NewInt(int64(key.E)).Bytes()), b64(key.N.Bytes()))
 		jwks := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, set) }))
@@ -647,6 +661,15 @@ var exploits = map[string]exploit{
 		return a.status == 200
 	},
 }
+
+// attackerKey is the key pair the attacker signs jku tokens with.
+var attackerKey = sync.OnceValue(func() *rsa.PrivateKey {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(err)
+	}
+	return k
+})
 
 func forge(header, sub string, sign func(string) []byte) string {
 	now := time.Now().Unix()
@@ -721,9 +744,9 @@ func TestTokenChecks(t *testing.T) {
 func TestAlsoTrue(t *testing.T) {
 	e := start(t, false)
 	adam := e.login("adam007@example.com", "adam007!123")
-	start := time.Now()
+	t0 := time.Now()
 	a := e.do("POST", "/workshop/api/shop/apply_coupon", adam, map[string]any{"coupon_code": "x'||pg_sleep(1)||'", "amount": 1})
-	if d := time.Since(start); d < time.Second || a.status != 400 {
+	if d := time.Since(t0); d < time.Second || a.status != 400 {
 		t.Errorf("pg_sleep: %v %d %s", d, a.status, a.body)
 	}
 	a = e.do("POST", "/community/api/v2/coupon/validate-coupon", adam, `{"coupon_code": {"$foo": 1}}`)
@@ -733,6 +756,16 @@ func TestAlsoTrue(t *testing.T) {
 	a = e.do("DELETE", "/identity/api/v2/user/videos/1", adam, nil)
 	if a.status != 403 || a.json(t)["message"] != msgAdminFunction {
 		t.Errorf("user delete: %d %s", a.status, a.body)
+	}
+	if a := e.do("DELETE", "/identity/api/v2/user/videos/99999", adam, nil); a.status != 404 {
+		t.Errorf("user delete of a missing video: %d", a.status)
+	}
+	sec := start(t, true)
+	tok := sec.login("adam007@example.com", "adam007!123")
+	for _, id := range []string{"1", "2", "99999"} {
+		if a := sec.do("DELETE", "/identity/api/v2/user/videos/"+id, tok, nil); a.status != 403 {
+			t.Errorf("Secure user delete of %s: %d", id, a.status)
+		}
 	}
 }
 
