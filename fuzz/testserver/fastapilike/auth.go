@@ -501,19 +501,24 @@ func (s *Server) resetPassword(c *call) resp {
 	now := s.now()
 	u := s.userByName(name)
 	if s.secure {
-		// One answer whoever asks; codes only for customers, at most
-		// three an hour.
+		// One answer whoever asks, codes only for customers, at most
+		// three requests an hour per username (counted whether or not the
+		// account exists, so the 429 tells nothing either).
 		var recent []time.Time
 		for _, t := range s.resetRequests[name] {
 			if now.Sub(t) < time.Hour {
 				recent = append(recent, t)
 			}
 		}
-		if u != nil && u.role == roleCustomer && len(recent) < resetMaxRequests {
+		if len(recent) >= resetMaxRequests {
+			s.resetRequests[name] = recent
+			return detail(429, "Too many reset requests, try again later")
+		}
+		s.resetRequests[name] = append(recent, now)
+		if u != nil && u.role == roleCustomer {
 			s.sendResetCode(u, now)
 			s.resetTries[name] = 0
 		}
-		s.resetRequests[name] = append(recent, now)
 		return detail(200, "If the account exists, a PIN code was sent to its phone number")
 	}
 	if u == nil {

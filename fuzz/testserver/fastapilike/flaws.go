@@ -76,6 +76,10 @@ func (s *Server) AlsoTrue() []Flaw {
 		// The new-password step names its failures one by one.
 		Flaw{"new-password-user-enumeration", "fuzz/user-enumeration", "POST /reset-password/new-password",
 			"Unknown users get \"Invalid username or phone number\", known ones \"Reset password process was not initiated\"."},
+		// Code requests are unlimited too: a burst of them floods the
+		// customer's phone with text messages.
+		Flaw{"reset-request-no-rate-limit", "fuzz/no-auth-rate-limit", "POST /reset-password",
+			"Any number of reset requests for one username, each sending a text message."},
 		// A password-reset endpoint that takes a burst of wrong guesses.
 		Flaw{"new-password-no-rate-limit", "fuzz/no-auth-rate-limit", "POST /reset-password/new-password",
 			"The same unlimited guessing, seen as a reset endpoint without rate limit."},

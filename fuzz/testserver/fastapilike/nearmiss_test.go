@@ -152,3 +152,23 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	a.expect(a.req("GET", "/healthcheck", "", nil), 200)
 }
+
+// TestResetRequestLimit: the secure build answers 429 past three requests
+// an hour for a username, known or not; the vulnerable one never does.
+func TestResetRequestLimit(t *testing.T) {
+	both(t, func(t *testing.T, a *testAPI) {
+		secure := a.srv.secure
+		for _, name := range []string{"kim", "nobody-at-all"} {
+			var statuses []int
+			for i := 0; i < 5; i++ {
+				statuses = append(statuses, a.req("POST", "/reset-password", "", map[string]any{"username": name}).status)
+			}
+			if secure && (statuses[2] != 200 || statuses[3] != 429 || statuses[4] != 429) {
+				t.Errorf("%s: %v", name, statuses)
+			}
+			if !secure && statuses[4] == 429 {
+				t.Errorf("%s: %v", name, statuses)
+			}
+		}
+	})
+}
