@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -33,6 +34,9 @@ type EscalationConfig struct {
 	// Example builds an operation's example request.
 	Example func(*plan.Target) (*plan.Case, bool)
 	Report  func(oracle.Verdict)
+	// Chain adds to an account's steps the requests that changed it (an
+	// update that granted a role), so reproducers replay them.
+	Chain func(identity string, steps ...*plan.Step)
 }
 
 // EscalationResult is what an escalation attempt achieved.
@@ -62,7 +66,7 @@ var ownedNames = map[string]bool{
 
 // privilegedWords mark a role value that grants more than an ordinary
 // account has.
-var privilegedWords = []string{"admin", "root", "super", "owner", "manager", "staff", "moderator", "operator", "employee", "chef", "editor", "internal", "system"}
+var privilegedWords = []string{"admin", "root", "super", "owner", "manager", "staff", "moderator", "operator", "employee", "editor", "internal", "system"}
 
 func privileged(v any) bool {
 	switch x := v.(type) {
@@ -136,18 +140,35 @@ func (p *Provisioner) Escalate(ctx context.Context, cfg EscalationConfig) *Escal
 	if len(updates) == 0 {
 		return res
 	}
-	name := cfg.Name + "2"
-	acc, _, err := p.Provision(ctx, name, cfg.Index+2, nil)
-	if err != nil || cfg.Register(acc) != nil {
-		return res
-	}
-	for _, t := range updates {
-		if why, ok := p.tryUpdate(ctx, cfg, views, acc, t); ok {
-			return &EscalationResult{Account: acc, Privileged: true, Why: why}
+	// Each update is tried with a fresh ordinary account, so that every
+	// operation that grants a role is found; the account that reached
+	// the highest role (the vocabulary's order) is the escalated one.
+	roles := roleVocabulary(cfg.Targets, nil)
+	best, bestRank := (*Account)(nil), len(roles)+1
+	var whys []string
+	for i, t := range updates {
+		name := fmt.Sprintf("%s%d", cfg.Name, i+2)
+		acc, _, err := p.Provision(ctx, name, cfg.Index+2+i, nil)
+		if err != nil || cfg.Register(acc) != nil {
+			break
+		}
+		why, role, ok := p.tryUpdate(ctx, cfg, views, acc, t)
+		if !ok {
+			continue
+		}
+		whys = append(whys, why)
+		rank := len(roles)
+		for j, r := range roles {
+			if strings.EqualFold(learn.Norm(r), learn.Norm(role)) {
+				rank = j
+			}
+		}
+		if best == nil || rank < bestRank {
+			best, bestRank = acc, rank
 		}
 	}
-	if res.Account == nil {
-		res.Account = acc
+	if best != nil {
+		return &EscalationResult{Account: best, Privileged: true, Why: strings.Join(whys, "; ")}
 	}
 	return res
 }
@@ -461,10 +482,10 @@ func selfUpdates(targets []*plan.Target, f *Flow) []*plan.Target {
 // tryUpdate sends an update of the account with privilege fields (its
 // documented role member with each privileged value in turn, or injected
 // ones) and reads the account back: a role that changed is an escalation.
-func (p *Provisioner) tryUpdate(ctx context.Context, cfg EscalationConfig, views []*plan.Target, acc *Account, t *plan.Target) (string, bool) {
+func (p *Provisioner) tryUpdate(ctx context.Context, cfg EscalationConfig, views []*plan.Target, acc *Account, t *plan.Target) (why, role string, ok bool) {
 	base, ok := cfg.Example(t)
 	if !ok {
-		return "", false
+		return "", "", false
 	}
 	before := map[string]any{}
 	for _, v := range views {
@@ -482,46 +503,41 @@ func (p *Provisioner) tryUpdate(ctx context.Context, cfg EscalationConfig, views
 		ids[fs.email] = acc.Email
 	}
 	var attempts []map[string]any
-	for name, s := range fs.props {
-		n := learn.Norm(name)
+	roles := roleVocabulary(cfg.Targets, before)
+	names := make([]string, 0, len(fs.props))
+	for name := range fs.props {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		n, s := learn.Norm(name), fs.props[name]
 		if !privilegeNames[n] {
 			continue
 		}
-		tried := map[string]bool{}
-		if cur, ok := before[n].(string); ok {
-			tried[cur] = true
-		}
-		for i := 0; i < 3; i++ {
-			var v any
-			if len(s.Enum) > 0 {
-				pv, ok := privilegedEnum(s.Enum, tried)
-				if !ok {
-					break
-				}
-				v = pv
-				tried[fmt.Sprint(pv)] = true
-			} else {
-				v, _ = injectValue(name, s)
-				i = 3
-			}
+		for _, v := range roleValues(name, s, roles) {
 			attempts = append(attempts, map[string]any{name: v})
 		}
 	}
 	if len(attempts) == 0 {
-		extra := map[string]any{}
-		for _, name := range []string{"role", "is_admin", "admin"} {
-			v, _ := injectValue(name, nil)
-			extra[name] = v
-		}
-		for name, s := range viewProps(views) {
-			if n := learn.Norm(name); privilegeNames[n] {
-				if v, ok := injectValue(name, s); ok {
-					extra[name] = v
+		// Nothing documented: members the account's views show, sent as
+		// extras (a model that binds whatever comes).
+		vp := viewProps(views)
+		for _, name := range sortedSchemaKeys(vp) {
+			if privilegeNames[learn.Norm(name)] {
+				for _, v := range roleValues(name, vp[name], roles) {
+					attempts = append(attempts, map[string]any{name: v})
 				}
 			}
 		}
-		attempts = append(attempts, extra)
 	}
+	if len(attempts) > maxRoleAttempts {
+		attempts = attempts[:maxRoleAttempts]
+	}
+	// The update sends only the role and the members naming the account
+	// (a partial update changes nothing else); where the API wants the
+	// whole body, the example's body with the role. The form that worked
+	// once is kept for the next values.
+	minimal := true
 	for _, extra := range attempts {
 		values := map[string]any{}
 		for k, v := range ids {
@@ -530,16 +546,30 @@ func (p *Provisioner) tryUpdate(ctx context.Context, cfg EscalationConfig, views
 		for k, v := range extra {
 			values[k] = v
 		}
-		c := base.Clone()
-		c.Seq, c.Phase, c.Identity = -300, plan.PhaseAccounts, acc.Identity
-		c.Mutation = "update the run's account " + acc.Identity + " with " + strings.Join(sortedKeys(extra), ", ")
-		body, _, err := setBodyFields(c.Body, c.ContentType, values)
-		if err != nil {
-			continue
+		var x *execute.Exchange
+		for _, min := range []bool{minimal, !minimal} {
+			c := base.Clone()
+			c.Seq, c.Phase, c.Identity = -300, plan.PhaseAccounts, acc.Identity
+			c.Mutation = "update the run's account " + acc.Identity + " with " + strings.Join(sortedKeys(extra), ", ")
+			from := c.Body
+			if min {
+				from = nil
+			}
+			body, _, err := setBodyFields(from, c.ContentType, values)
+			if err != nil {
+				break
+			}
+			c.Body = body
+			x, err = p.Send.Send(ctx, c)
+			if err != nil {
+				return "", "", false
+			}
+			if x != nil && x.Status != 400 && x.Status != 422 {
+				minimal = min
+				break
+			}
 		}
-		c.Body = body
-		x, err := p.Send.Send(ctx, c)
-		if err != nil || x == nil || x.Status < 200 || x.Status > 299 {
+		if x == nil || x.Status < 200 || x.Status > 299 {
 			continue
 		}
 		updateStep := plan.NewStep("update "+acc.Identity+" ("+t.Key()+")", acc.Identity, x.Request, x.RequestBody, x.Status, acc.SignUp, acc.Login)
@@ -551,7 +581,7 @@ func (p *Provisioner) tryUpdate(ctx context.Context, cfg EscalationConfig, views
 			var changed []string
 			for name, sent := range extra {
 				n := learn.Norm(name)
-				if got, ok := after[n]; ok && sameValue(got, sent) && !sameValue(before[n], sent) && privileged(sent) {
+				if got, ok := after[n]; ok && sameValue(got, sent) && !sameValue(before[n], sent) {
 					changed = append(changed, name)
 				}
 			}
@@ -559,12 +589,177 @@ func (p *Provisioner) tryUpdate(ctx context.Context, cfg EscalationConfig, views
 				continue
 			}
 			sort.Strings(changed)
+			if cfg.Chain != nil {
+				cfg.Chain(acc.Identity, updateStep)
+			}
 			cfg.Report(oracle.Verdict{Rule: rules.RuleFuzzPrivilegeEscalation, Exchange: rx, At: t,
 				Message: fmt.Sprintf("%s let an ordinary account change its own %s: %s now shows %s", t.Key(), strings.Join(changed, ", "), v.Key(), describeValues(after, changed))})
-			return strings.Join(changed, ", ") + " through " + t.Key(), true
+			return strings.Join(changed, ", ") + " through " + t.Key(), fmt.Sprint(after[learn.Norm(changed[0])]), true
 		}
 	}
-	return "", false
+	return "", "", false
+}
+
+// maxRoleAttempts bounds the updates tried per operation.
+const maxRoleAttempts = 6
+
+// ordinaryRoles are roles every fresh account may have.
+var ordinaryRoles = map[string]bool{"user": true, "customer": true, "member": true, "guest": true, "viewer": true, "reader": true, "client": true, "basic": true, "free": true, "roleuser": true}
+
+// roleVocabulary lists the role values worth trying, most likely first:
+// the members of role enumerations anywhere in the spec, the roles its
+// documentation names ("employees and chef only", "the Employee role"),
+// then common privileged roles, all written in the style of the account's
+// current role ("Customer" -> "Employee", "ROLE_USER" -> "ROLE_ADMIN").
+// The current role and ordinary ones are left out.
+func roleVocabulary(targets []*plan.Target, current map[string]any) []string {
+	style := ""
+	for _, k := range []string{"role", "usertype", "accounttype"} {
+		if v, ok := current[k].(string); ok {
+			style = v
+			break
+		}
+	}
+	var out []string
+	seen := map[string]bool{}
+	add := func(w string) {
+		w = styled(strings.TrimSpace(w), style)
+		k := learn.Norm(w)
+		if w == "" || seen[k] || ordinaryRoles[k] || strings.EqualFold(w, style) {
+			return
+		}
+		seen[k] = true
+		out = append(out, w)
+	}
+	for _, t := range targets {
+		if t.Spec == nil {
+			continue
+		}
+		for name, sch := range schemaProps(t) {
+			if privilegeNames[learn.Norm(name)] && sch != nil {
+				for _, e := range sch.Enum {
+					if s, ok := e.(string); ok {
+						add(s)
+					}
+				}
+			}
+		}
+	}
+	// Roles the documentation names, the one named by the most
+	// restrictions first: the role every restricted operation admits is
+	// the top one ("employees and chef only", "chef only").
+	mentions := map[string]int{}
+	var named []string
+	for _, t := range targets {
+		if t.Spec == nil {
+			continue
+		}
+		for _, text := range []string{t.Spec.Summary, t.Spec.Description} {
+			for _, m := range docRoles.FindAllStringSubmatch(text, -1) {
+				for _, w := range strings.FieldsFunc(m[0], func(r rune) bool { return r == ' ' || r == ',' || r == '(' || r == ')' || r == '.' }) {
+					if roleWord.MatchString(w) {
+						r := strings.ToLower(singularRole(w))
+						if mentions[r] == 0 {
+							named = append(named, r)
+						}
+						mentions[r]++
+					}
+				}
+			}
+		}
+	}
+	sort.SliceStable(named, func(i, j int) bool { return mentions[named[i]] > mentions[named[j]] })
+	for _, r := range named {
+		add(r)
+	}
+	for _, w := range []string{"admin", "administrator", "superuser", "staff", "employee", "manager", "moderator", "owner"} {
+		add(w)
+	}
+	return out
+}
+
+var (
+	roleWord = regexp.MustCompile(`(?i)^(?:admins?|administrators?|superusers?|staff|employees?|managers?|moderators?|operators?|owners?|chefs?|editors?|supervisors?|agents?|sellers?|vendors?|merchants?|mechanics?|doctors?|teachers?|instructors?|officers?|auditors?)$`)
+	// docRoles are the phrases of documentation that name roles.
+	docRoles = regexp.MustCompile(`(?i)\b(?:only (?:for |by |to )?(?:the )?\w+(?: (?:and|or) (?:the )?\w+)*|\w+(?: (?:and|or) (?:the )?\w+)* only|restricted to (?:the )?\w+(?: (?:and|or) (?:the )?\w+)*|\b[A-Z]\w+ role)\b`)
+)
+
+// singularRole writes a role word as one role: "employees" -> "employee".
+func singularRole(w string) string {
+	l := strings.ToLower(w)
+	if strings.HasSuffix(l, "s") && l != "staff" && !strings.HasSuffix(l, "ss") {
+		return w[:len(w)-1]
+	}
+	return w
+}
+
+// styled writes a role the way the API writes its roles.
+func styled(w, style string) string {
+	switch {
+	case style == "":
+		return strings.ToLower(w)
+	case strings.HasPrefix(style, "ROLE_"):
+		return "ROLE_" + strings.ToUpper(strings.TrimPrefix(strings.ToUpper(w), "ROLE_"))
+	case strings.ToUpper(style) == style:
+		return strings.ToUpper(w)
+	case strings.ToLower(style) == style:
+		return strings.ToLower(w)
+	}
+	return strings.ToUpper(w[:1]) + strings.ToLower(w[1:])
+}
+
+// roleValues are the values a role-like member is tried with: true for a
+// flag, a list for a list, each role of the vocabulary (or of its own
+// enumeration) for a string.
+func roleValues(name string, s *openapi3.Schema, roles []string) []any {
+	if s != nil && s.Type != nil && s.Type.Is("boolean") {
+		return []any{true}
+	}
+	n := learn.Norm(name)
+	list := s != nil && s.Type != nil && s.Type.Is("array") || n == "roles" || n == "groups" || n == "permissions" || n == "scopes" || n == "authorities"
+	var vals []string
+	if s != nil && len(s.Enum) > 0 {
+		for _, e := range s.Enum {
+			if str, ok := e.(string); ok && !ordinaryRoles[learn.Norm(str)] {
+				vals = append(vals, str)
+			}
+		}
+		// Privileged-looking members first.
+		sort.SliceStable(vals, func(i, j int) bool { return privileged(vals[i]) && !privileged(vals[j]) })
+	} else if n == "admin" || n == "isadmin" || n == "superuser" || n == "issuperuser" || n == "isstaff" || n == "staff" || n == "isroot" {
+		return []any{true}
+	} else {
+		vals = roles
+	}
+	var out []any
+	for _, v := range vals {
+		if list {
+			out = append(out, []any{v})
+		} else {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// schemaProps merges the members of an operation's request body and 2xx
+// answers.
+func schemaProps(t *plan.Target) map[string]*openapi3.Schema {
+	out := responseProps(t)
+	fs, _ := bodyFields(t)
+	for k, v := range fs.props {
+		out[k] = v
+	}
+	return out
+}
+
+func sortedSchemaKeys(m map[string]*openapi3.Schema) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // viewProps merges the documented members of the account views.

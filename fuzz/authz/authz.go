@@ -13,6 +13,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"regexp"
 	"sort"
 	"strings"
@@ -249,17 +250,20 @@ func normalize(name string) string {
 	return strings.NewReplacer("_", "", "-", "", ".", "", " ", "").Replace(strings.ToLower(name))
 }
 
-// CredentialFields finds the user and password members of a JSON login
-// body (top level), "" when absent. Preference follows the lists' order.
+// CredentialFields finds the user and password members of a login body
+// (top level of a JSON object, or a URL-encoded form such as an OAuth2
+// password grant), "" when absent. Preference follows the lists' order.
 func CredentialFields(body []byte) (user, password string) {
-	var obj map[string]json.RawMessage
-	if json.Unmarshal(body, &obj) != nil {
-		return "", ""
-	}
+	fields, _ := bodyStrings(body)
 	pick := func(wanted []string) string {
+		names := make([]string, 0, len(fields))
+		for k := range fields {
+			names = append(names, k)
+		}
+		sort.Strings(names)
 		for _, w := range wanted {
-			for k, v := range obj {
-				if normalize(k) == w && len(v) > 0 && v[0] == '"' {
+			for _, k := range names {
+				if normalize(k) == w {
 					return k
 				}
 			}
@@ -269,8 +273,47 @@ func CredentialFields(body []byte) (user, password string) {
 	return pick(userFieldNames), pick(passwordFieldNames)
 }
 
-// SetFields returns a JSON object body with top-level members replaced.
+// bodyStrings reads the string members of a JSON object body, or the
+// fields of a URL-encoded form; form says which it was.
+func bodyStrings(body []byte) (fields map[string]string, form bool) {
+	fields = map[string]string{}
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(body, &obj) == nil {
+		for k, v := range obj {
+			var s string
+			if len(v) > 0 && v[0] == '"' && json.Unmarshal(v, &s) == nil {
+				fields[k] = s
+			}
+		}
+		return fields, false
+	}
+	text := string(body)
+	if strings.ContainsAny(text, "{[\n") || !strings.Contains(text, "=") {
+		return fields, false
+	}
+	vals, err := url.ParseQuery(text)
+	if err != nil {
+		return map[string]string{}, false
+	}
+	for k := range vals {
+		fields[k] = vals.Get(k)
+	}
+	return fields, true
+}
+
+// SetFields returns a JSON object body, or a URL-encoded form, with
+// top-level members replaced.
 func SetFields(body []byte, values map[string]string) ([]byte, bool) {
+	if _, form := bodyStrings(body); form {
+		vals, err := url.ParseQuery(string(body))
+		if err != nil {
+			return nil, false
+		}
+		for k, v := range values {
+			vals.Set(k, v)
+		}
+		return []byte(vals.Encode()), true
+	}
 	var obj map[string]any
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()

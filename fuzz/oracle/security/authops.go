@@ -3,6 +3,7 @@ package security
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -94,6 +95,9 @@ func (s *authSeeds) snapshot() (keys []string, kinds map[string]authz.AuthKind, 
 func jsonField(body []byte, field string) string {
 	var obj map[string]any
 	if err := jsonUnmarshal(body, &obj); err != nil {
+		if vals, err := url.ParseQuery(string(body)); err == nil {
+			return vals.Get(field)
+		}
 		return ""
 	}
 	v, _ := obj[field].(string)

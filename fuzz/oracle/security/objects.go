@@ -98,7 +98,9 @@ type templates struct {
 }
 
 func (ts *templates) offer(c *plan.Case) {
-	if c.RecordedURL != "" || c.Payload != nil || c.Varied != "" {
+	// The accounts phase's requests carry sign-up values and injected
+	// server-owned fields: not a template for anything else.
+	if c.RecordedURL != "" || c.Payload != nil || c.Varied != "" || c.Phase == plan.PhaseAccounts {
 		return
 	}
 	ts.mu.Lock()
