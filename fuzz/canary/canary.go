@@ -10,8 +10,9 @@
 // By default the listener binds 127.0.0.1 on a free port and advertises
 // that address. For a target that cannot reach the fuzzer's loopback, bind
 // another address and advertise the URL the target can reach:
-// Config{Listen: "0.0.0.0:8089", PublicURL: "http://10.0.0.5:8089"} (the
-// --canary-listen and --canary-url flags).
+// Config{Listen: "0.0.0.0:8089", PublicURL: "http://10.0.0.5:8089"} (what
+// --canary-listen and --canary-url are to set; the command has no such
+// flags yet).
 package canary
 
 import (
@@ -248,8 +249,7 @@ func (l *Listener) BaseURL() string { return l.base }
 // '_', '-' and '.' replaced by '-', and so are the dots of a tag of dots
 // only) says what the URL is for; it is in every Hit.
 func (l *Listener) URL(tag string) string {
-	u, _ := l.register(tag, "", nil)
-	return u
+	return l.register(tag, "", nil)
 }
 
 // Serve returns a new canary URL, like URL, that serves body with
@@ -262,11 +262,10 @@ func (l *Listener) Serve(tag, contentType string, body []byte) string {
 	if contentType == "" {
 		contentType = "application/octet-stream"
 	}
-	u, _ := l.register(tag, contentType, append([]byte{}, body...))
-	return u
+	return l.register(tag, contentType, append([]byte{}, body...))
 }
 
-func (l *Listener) register(tag, contentType string, body []byte) (string, string) {
+func (l *Listener) register(tag, contentType string, body []byte) string {
 	tag = cleanTag(tag)
 	e := &entry{tag: tag, contentType: contentType, body: body, first: make(chan struct{})}
 	e.marker = MarkerPrefix + randomHex(12)
@@ -288,7 +287,7 @@ func (l *Listener) register(tag, contentType string, body []byte) (string, strin
 	if tag != "" {
 		u += "/" + tag
 	}
-	return u, token
+	return u
 }
 
 func randomHex(n int) string {
