@@ -18,6 +18,13 @@
 //     a circuit breaker, credentials applied per identity.
 //   - fuzz/oracle: the oracles. Each checks one property of every exchange
 //     and reports Verdicts; the engine turns a verdict into a finding.
+//   - fuzz/jwt: JWT parsing and forgeries for the token oracles (alg
+//     none, kid injection, jku/x5u/jwk key injection, RS/ES-to-HS256
+//     confusion), offline secret guessing (dictionary and every numeric
+//     key of up to 6 digits), JWKS and discovery parsing. No network.
+//   - fuzz/canary: the out-of-band listener, started per run: unguessable
+//     URLs (with a marker body or a registered document such as a JWKS)
+//     whose fetches by the target are recorded.
 //   - fuzz/staging: the test server with one planted flaw per oracle.
 //   - fuzz (this package): the Engine that wires them, the ledger of
 //     objects the run created (destructive calls only touch those), the

@@ -1,8 +1,21 @@
 // Package jwt reads JSON Web Tokens seen in a fuzz run, builds the tampered
-// variants the token-tampering oracle sends (alg "none", stripped or
-// altered signature, expired exp) and checks offline whether an HMAC-signed
-// token verifies against a small dictionary of guessable secrets. It never
-// talks to the network.
+// variants the token-tampering oracle sends and checks offline whether an
+// HMAC-signed token verifies with a guessable secret. It never talks to
+// the network: the caller fetches and serves documents.
+//
+//   - Tamper: alg "none", stripped or altered signature, expired exp.
+//   - GuessSecret: a small dictionary (instant); GuessSecretContext adds
+//     every decimal key of 1 to 6 digits (GuessNumericSecret, about a
+//     second of CPU per token when nothing is found).
+//   - KidInjections: kid pointing at /dev/null (empty HMAC key) or a SQL
+//     UNION selecting a known key.
+//   - KeyInjections: jku, x5u and embedded jwk naming an AttackerKey
+//     (RSA, generated once per run by AttackerKeys), with the JWKS or
+//     certificate the named URL must serve.
+//   - AlgConfusion: an RS*/PS*/ES* token re-signed HS256 with the server's
+//     public key encodings as the secret; the key comes from the target's
+//     JWKS (KeyLocations lists where to look, ParseDiscovery and ParseJWKS
+//     read what was fetched, Token.VerifyKey picks the key that signs).
 package jwt
 
 import (

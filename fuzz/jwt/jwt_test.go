@@ -90,6 +90,9 @@ func TestTamper(t *testing.T) {
 			if err != nil {
 				t.Fatalf("forged token does not parse: %v", err)
 			}
+			if !equalJSON(normalized(t, f.Header), p.Header) || !equalJSON(normalized(t, f.Claims), p.Claims) {
+				t.Errorf("Header/Claims %v %v, token says %v %v", f.Header, f.Claims, p.Header, p.Claims)
+			}
 			if p.Verify([]byte("real-secret-nobody-guesses")) {
 				t.Error("forged token verifies: the tampering changed nothing a verifier checks")
 			}

@@ -37,6 +37,25 @@ type Forged struct {
 	// Resigned is true when an ExpiredClaims token carries a valid
 	// signature (the secret was known).
 	Resigned bool
+	// Note says in a few words which variant of the tampering this is and
+	// what signs it, for a report (e.g. `kid "/dev/null", empty HMAC
+	// key`); empty for the basic tamperings of Tamper.
+	Note string
+	// Key is the HMAC secret the forgery is signed with; not nil but empty
+	// for the empty key. Nil when the forgery is unsigned, keeps a
+	// signature it cannot match, or is signed with an RSA key (the
+	// AttackerKey).
+	Key []byte
+	// Header and Claims are the forgery's header and claims as encoded in
+	// Token.
+	Header map[string]any
+	Claims map[string]any
+	// URL, when not empty, is the key URL the forgery's header names (jku
+	// or x5u): the forgery can only be accepted if a GET of URL answers
+	// Document with ContentType. The caller serves it (fuzz/canary).
+	URL         string
+	Document    []byte
+	ContentType string
 }
 
 // Tamper builds the forged variants of t. secret, when not nil, is the
@@ -64,9 +83,9 @@ func tamper(t *Token, kind Tampering, secret []byte, now time.Time) (Forged, err
 		if err != nil {
 			return Forged{}, err
 		}
-		return Forged{Tampering: kind, Token: hs + "." + t.rawClaims + "."}, nil
+		return Forged{Tampering: kind, Token: hs + "." + t.rawClaims + ".", Header: h, Claims: copyMap(t.Claims)}, nil
 	case StrippedSignature:
-		return Forged{Tampering: kind, Token: t.SigningInput() + "."}, nil
+		return Forged{Tampering: kind, Token: t.SigningInput() + ".", Header: copyMap(t.Header), Claims: copyMap(t.Claims)}, nil
 	case AlteredSignature:
 		sig := append([]byte(nil), t.Signature...)
 		if len(sig) == 0 {
@@ -75,7 +94,7 @@ func tamper(t *Token, kind Tampering, secret []byte, now time.Time) (Forged, err
 		for i := range sig {
 			sig[i] ^= 0x5a
 		}
-		return Forged{Tampering: kind, Token: t.SigningInput() + "." + b64.EncodeToString(sig)}, nil
+		return Forged{Tampering: kind, Token: t.SigningInput() + "." + b64.EncodeToString(sig), Header: copyMap(t.Header), Claims: copyMap(t.Claims)}, nil
 	case ExpiredClaims:
 		c := copyMap(t.Claims)
 		c["exp"] = now.Add(-time.Hour).Unix()
@@ -90,13 +109,13 @@ func tamper(t *Token, kind Tampering, secret []byte, now time.Time) (Forged, err
 			if err != nil {
 				return Forged{}, err
 			}
-			return Forged{Tampering: kind, Token: tok, Resigned: true}, nil
+			return Forged{Tampering: kind, Token: tok, Resigned: true, Key: append([]byte{}, secret...), Header: copyMap(t.Header), Claims: c}, nil
 		}
 		cs, err := encodeJSON(c)
 		if err != nil {
 			return Forged{}, err
 		}
-		return Forged{Tampering: kind, Token: t.rawHeader + "." + cs + "." + t.rawSig}, nil
+		return Forged{Tampering: kind, Token: t.rawHeader + "." + cs + "." + t.rawSig, Header: copyMap(t.Header), Claims: c}, nil
 	}
 	return Forged{}, fmt.Errorf("unknown tampering %q", kind)
 }

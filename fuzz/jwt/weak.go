@@ -1,5 +1,7 @@
 package jwt
 
+import "context"
+
 // weakSecrets are HMAC secrets found in tutorials, framework defaults,
 // vulnerable-by-design APIs and the first lines of jwt-secrets lists. The
 // list is short on purpose: the check runs offline on every HS* token seen
@@ -32,4 +34,51 @@ func GuessSecret(t *Token, extra ...string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// SecretSource names the pass of GuessSecretContext that found a secret.
+type SecretSource string
+
+// The passes of GuessSecretContext, in the order they run.
+const (
+	// FromDictionary: the secret is in the built-in weak-secret list.
+	FromDictionary SecretSource = "dictionary"
+	// FromExtra: the secret is one of the caller's extra candidates.
+	FromExtra SecretSource = "extra"
+	// FromNumeric: the secret is a decimal string of 1 to
+	// NumericMaxDigits digits.
+	FromNumeric SecretSource = "numeric"
+)
+
+// Guess is a secret that verifies a token and the pass that found it.
+type Guess struct {
+	Secret string
+	Source SecretSource
+}
+
+// GuessSecretContext tries the dictionary, then extra, then every numeric
+// key (GuessNumericSecret) against an HS* token. The first two passes are
+// instant; the numeric one costs about a second of CPU on every core when
+// nothing is found (docs/performance.md, "JWT secret guessing"), so call it
+// once per distinct token, off the per-exchange path. It returns ctx's
+// error, wrapped, when ctx ends during the numeric pass.
+func GuessSecretContext(ctx context.Context, t *Token, extra ...string) (Guess, bool, error) {
+	if !t.IsHMAC() {
+		return Guess{}, false, nil
+	}
+	for _, pass := range []struct {
+		list   []string
+		source SecretSource
+	}{{weakSecrets, FromDictionary}, {extra, FromExtra}} {
+		for _, s := range pass.list {
+			if t.Verify([]byte(s)) {
+				return Guess{Secret: s, Source: pass.source}, true, nil
+			}
+		}
+	}
+	s, ok, err := GuessNumericSecret(ctx, t)
+	if err != nil || !ok {
+		return Guess{}, false, err
+	}
+	return Guess{Secret: s, Source: FromNumeric}, true, nil
 }
