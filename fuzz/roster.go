@@ -174,7 +174,7 @@ func (e *Engine) escalate(ctx context.Context, p *accounts.Provisioner, targets 
 	res := p.Escalate(ctx, accounts.EscalationConfig{
 		Name: EscalationName, Index: len(provisionedNames), Baseline: r.Default, Targets: targets,
 		Example: e.gen.Example, Report: e.Report,
-		Chain:   func(identity string, steps ...*plan.Step) { e.state.AddAccount(identity, true, nil, steps...) },
+		Chain: func(identity string, steps ...*plan.Step) { e.state.AddAccount(identity, true, nil, steps...) },
 		Register: func(acc *accounts.Account) error {
 			if err := e.ids.Add(acc.Identity, acc.Source); err != nil {
 				return err
