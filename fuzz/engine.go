@@ -102,6 +102,8 @@ type Engine struct {
 	// validation are the openapi3filter options of requestValidity.
 	validation *openapi3filter.Options
 
+	unrouted unrouted
+
 	rosterMu sync.RWMutex
 	roster   oracle.Roster
 	// denied are the operations the default identity got 401 or 403 on:
@@ -241,8 +243,16 @@ func (e *Engine) Run(ctx context.Context, s *surface.Surface) (*Result, error) {
 	stopProgress := e.startProgress(runCtx, start)
 
 	e.learnDeclared(runCtx)
+	if err := e.measureUnrouted(runCtx, plan.NoCredentials); err != nil {
+		stop(e.stopReasonFor(ctx, runCtx, err))
+	}
 	if e.cfg.Accounts && !e.cfg.Safe && e.phaseOn(plan.PhaseAccounts) {
 		if err := e.provision(runCtx, targets); err != nil {
+			stop(e.stopReasonFor(ctx, runCtx, err))
+		}
+	}
+	if e.Roster().Default != "" && runCtx.Err() == nil {
+		if err := e.measureUnrouted(runCtx, ""); err != nil {
 			stop(e.stopReasonFor(ctx, runCtx, err))
 		}
 	}
@@ -375,7 +385,7 @@ func (e *Engine) handle(ctx context.Context, c *plan.Case) (*execute.Exchange, e
 	e.log.record(x, who, false)
 	if x != nil {
 		e.stats.record(x, validity)
-		obs := &oracle.Observation{Exchange: x, Validity: validity, Violation: violation}
+		obs := &oracle.Observation{Exchange: x, Validity: validity, Violation: violation, Unrouted: e.Unrouted(x)}
 		e.learn(obs, who)
 		if (x.Status == 401 || x.Status == 403) && (c.Identity == "" || who == e.Roster().Default) {
 			e.denied.Store(c.Target, true)

@@ -44,6 +44,12 @@ func (s *State) Learn(x *execute.Exchange, identity string, answer any) {
 		return
 	case http.MethodPost:
 		s.learnCreated(x, identity, answer)
+	case http.MethodPut:
+		// A PUT on a collection is a create where the API says so with
+		// 201 or the new object's id (PUT /menu "Create Menu Item").
+		if !strings.Contains(path, "{") && (x.Status == http.StatusCreated || hasID(primaryObject(answer))) {
+			s.learnCreated(x, identity, answer)
+		}
 	}
 	if answer != nil {
 		s.learnAnswer(answer, answerCollection(c.Method, path), c.Target.Key(), identity, c.Seq, stepOf)
@@ -167,6 +173,15 @@ func isContainer(v any) bool {
 	switch v.(type) {
 	case map[string]any, []any:
 		return true
+	}
+	return false
+}
+
+func hasID(obj map[string]any) bool {
+	for k := range obj {
+		if idMember(Norm(k)) {
+			return true
+		}
 	}
 	return false
 }

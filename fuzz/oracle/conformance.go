@@ -66,7 +66,7 @@ func (UndocumentedStatus) Prepare(_ context.Context, targets []*plan.Target, env
 // Check implements Oracle.
 func (UndocumentedStatus) Check(_ context.Context, obs *Observation, env Env) {
 	t := obs.Target()
-	if t.Spec == nil || obs.Status == 0 || obs.Status == http.StatusTooManyRequests || obs.Status >= 500 {
+	if t.Spec == nil || obs.Unrouted || obs.Status == 0 || obs.Status == http.StatusTooManyRequests || obs.Status >= 500 {
 		return
 	}
 	if documented(t, obs.Status) != nil {
@@ -109,7 +109,7 @@ func (ContentTypeMismatch) Prepare(_ context.Context, targets []*plan.Target, en
 // Check implements Oracle.
 func (ContentTypeMismatch) Check(_ context.Context, obs *Observation, env Env) {
 	t := obs.Target()
-	if t.Spec == nil || bodyless(obs) {
+	if t.Spec == nil || obs.Unrouted || bodyless(obs) {
 		return
 	}
 	resp := documented(t, obs.Status)
@@ -186,6 +186,9 @@ func (ResponseSchema) Prepare(_ context.Context, targets []*plan.Target, env Env
 
 // Check implements Oracle.
 func (ResponseSchema) Check(_ context.Context, obs *Observation, env Env) {
+	if obs.Unrouted {
+		return
+	}
 	if obs.Truncated {
 		env.Note(rules.RuleFuzzResponseSchema, "answers larger than the read limit are not checked against their schema")
 		return
@@ -271,6 +274,9 @@ func (*UndocumentedProperties) Prepare(_ context.Context, targets []*plan.Target
 
 // Check implements Oracle.
 func (o *UndocumentedProperties) Check(_ context.Context, obs *Observation, env Env) {
+	if obs.Unrouted {
+		return
+	}
 	schema, body, decodeErr, ok := documentedJSON(obs)
 	if !ok || decodeErr != nil {
 		return
@@ -442,7 +448,7 @@ func (ValidInputRejected) Prepare(_ context.Context, targets []*plan.Target, env
 
 // Check implements Oracle.
 func (ValidInputRejected) Check(_ context.Context, obs *Observation, env Env) {
-	if obs.Validity != Valid || obs.Status < 400 || obs.Status > 499 {
+	if obs.Unrouted || obs.Validity != Valid || obs.Status < 400 || obs.Status > 499 {
 		return
 	}
 	switch obs.Case.Phase {

@@ -64,10 +64,11 @@ func (e *recordingEnv) Report(v Verdict) {
 func (e *recordingEnv) Send(context.Context, *plan.Case) (*execute.Exchange, error) {
 	return nil, nil
 }
-func (e *recordingEnv) Note(rule, text string) { e.notes = append(e.notes, rule+": "+text) }
-func (e *recordingEnv) Seed() int64            { return 1 }
-func (e *recordingEnv) Roster() Roster         { return Roster{} }
-func (e *recordingEnv) State() *learn.State    { return learn.New() }
+func (e *recordingEnv) Note(rule, text string)          { e.notes = append(e.notes, rule+": "+text) }
+func (e *recordingEnv) Seed() int64                     { return 1 }
+func (e *recordingEnv) Roster() Roster                  { return Roster{} }
+func (e *recordingEnv) State() *learn.State             { return learn.New() }
+func (e *recordingEnv) Unrouted(*execute.Exchange) bool { return false }
 
 func TestConformanceOracles(t *testing.T) {
 	doc, err := openapi3.NewLoader().LoadFromData([]byte(oracleSpec))

@@ -37,7 +37,7 @@ func (ResponseHeaders) Prepare(_ context.Context, targets []*plan.Target, env En
 // Check implements Oracle.
 func (ResponseHeaders) Check(_ context.Context, obs *Observation, env Env) {
 	t := obs.Target()
-	if t.Spec == nil || obs.Status == 0 || obs.Status >= 500 || obs.Status == http.StatusTooManyRequests {
+	if t.Spec == nil || obs.Unrouted || obs.Status == 0 || obs.Status >= 500 || obs.Status == http.StatusTooManyRequests {
 		return
 	}
 	resp := documented(t, obs.Status)

@@ -45,6 +45,10 @@ type Observation struct {
 	Validity Validity
 	// Violation says why an Invalid request is invalid (first problem).
 	Violation string
+	// Unrouted marks an answer the framework gave without routing the
+	// request to the operation (its own 404 page, as for a path that
+	// does not exist): it says nothing about the operation.
+	Unrouted bool
 
 	jsonOnce sync.Once
 	jsonBody any
@@ -104,6 +108,10 @@ type Env interface {
 	// (who created what, and the request that did it), its accounts,
 	// the identifiers answers carried.
 	State() *learn.State
+	// Unrouted reports whether an answer is the one the target gives to a
+	// path no route matches (measured at the start of the run): a 404
+	// the framework wrote, not the operation's handler.
+	Unrouted(x *execute.Exchange) bool
 }
 
 // Roster is who the run's identities are.

@@ -190,6 +190,9 @@ func maybeProviderKey(v string) bool {
 }
 
 func (f *Finder) secret(key, value string) (Match, bool) {
+	if what, ok := exposedCredential(key, value); ok {
+		return Match{Kind: Secret, What: what, Redacted: secrets.Redact(value)}, true
+	}
 	if f.classify == nil || key == "" {
 		return Match{}, false
 	}
@@ -205,6 +208,57 @@ func (f *Finder) secret(key, value string) (Match, bool) {
 		return Match{}, false
 	}
 	return Match{Kind: Secret, What: rule, Redacted: secrets.Redact(value)}, true
+}
+
+// exposedCredential reports members that must never leave a service
+// whatever their value looks like: a password ("pass1" is still one), a
+// password hash, a reset or one-time code. A secret scanner calls short
+// or common values placeholders; in an answer, a password member with
+// any unmasked value is the exposure.
+func exposedCredential(key, value string) (string, bool) {
+	n := secrets.NormalizeName(key)
+	if n == "" || masked(value) {
+		return "", false
+	}
+	switch {
+	case strings.Contains(n, "password") || strings.Contains(n, "passwd") || n == "pwd" || n == "pass" || n == "passcode" || strings.HasSuffix(n, "pwhash") || n == "hashedpw":
+		if strings.Contains(n, "hash") || passwordHash(value) {
+			return "password hash", true
+		}
+		if strings.Contains(n, "reset") || strings.Contains(n, "forgot") || strings.Contains(n, "expir") || strings.Contains(n, "changed") || strings.Contains(n, "policy") || strings.Contains(n, "required") || strings.Contains(n, "set") && !strings.Contains(n, "reset") {
+			return "", false // password metadata, not the password
+		}
+		return "password", true
+	case n == "otp" || n == "resetcode" || n == "resettoken" || n == "verificationcode" || n == "otpcode" || n == "pincode" || n == "mfasecret" || n == "totpsecret":
+		return "one-time or reset code", true
+	}
+	return "", false
+}
+
+// masked reports values that show nothing: empty, all mask characters,
+// a redaction word, a boolean or null written as text.
+func masked(v string) bool {
+	if len(v) < 3 {
+		return true
+	}
+	if strings.Trim(v, "*•xX#.-_ ") == "" {
+		return true
+	}
+	switch strings.ToLower(v) {
+	case "redacted", "[redacted]", "<redacted>", "hidden", "<hidden>", "[hidden]", "null", "none", "true", "false", "n/a", "protected", "[filtered]":
+		return true
+	}
+	return false
+}
+
+// passwordHash recognises the common password hash formats.
+func passwordHash(v string) bool {
+	for _, p := range []string{"$2a$", "$2b$", "$2y$", "$argon2", "$pbkdf2", "pbkdf2_sha256$", "$scrypt$", "$6$", "$5$", "$1$", "sha1$", "{SSHA}", "{SHA}"} {
+		if strings.HasPrefix(v, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // walk calls fn for every string (and number, as text) in a JSON value

@@ -25,7 +25,12 @@ func TestFind(t *testing.T) {
 		want []string // Kind:Field:What
 	}{
 		{"password hash of another user", `{"users":[{"name":"bob","password":"$2b$12$Qm9rZ2VkSGFzaFZhbHVlRm9yVGVzdA"}]}`, nil,
-			[]string{"secret:/users/0/password:secrets/hardcoded-credential"}},
+			[]string{"secret:/users/0/password:password hash"}},
+		{"a weak password is still a password", `{"users":[{"username":"name1","password":"pass1"},{"username":"name2","password_hash":"5f4dcc3b5aa765d61d8327deb882cf99"}]}`, nil,
+			[]string{"secret:/users/0/password:password", "secret:/users/1/password_hash:password hash"}},
+		{"reset code", `{"user":"bob","reset_code":"4821"}`, nil, []string{"secret:/reset_code:one-time or reset code"}},
+		// near misses
+		{"password metadata", `{"password_changed_at":"2024-01-01","password_expired":"false","passwordPolicy":"min 12 chars","password":"********"}`, nil, nil},
 		{"aws key", `{"config":{"aws_access_key_id":"AKIAQYLPMN5HHHFPZAM2"}}`, nil, []string{"secret:/config/aws_access_key_id:"}},
 		{"card number", `{"card":"4111 1111 1111 1111","last4":"1111"}`, nil, []string{"pii:/card:payment-card"}},
 		{"ssn", `{"ssn":"219-09-9999"}`, nil, []string{"pii:/ssn:us-ssn"}},

@@ -45,7 +45,8 @@ func (e *fakeEnv) Note(rule, text string) {
 	e.notes = append(e.notes, rule+": "+text)
 	e.mu.Unlock()
 }
-func (e *fakeEnv) Seed() int64 { return 1 }
+func (e *fakeEnv) Seed() int64                     { return 1 }
+func (e *fakeEnv) Unrouted(*execute.Exchange) bool { return false }
 func (e *fakeEnv) Roster() oracle.Roster {
 	return e.roster
 }

@@ -55,8 +55,11 @@ func lowPrivilege(cfg Config, r oracle.Roster) string {
 // signed up), its own 2xx answers are the finding. Writes only touch what
 // the safety policy allows: objects the run created.
 type BFLA struct {
-	cfg   Config
-	cands candidates
+	cfg       Config
+	cands     candidates
+	templates templates
+	mu        sync.Mutex
+	targets   []*plan.Target
 }
 
 // NewBFLA returns the oracle.
@@ -70,6 +73,9 @@ func (*BFLA) Rules() []string { return []string{rules.RuleFuzzBFLA} }
 
 // Prepare implements oracle.Preparer.
 func (o *BFLA) Prepare(_ context.Context, targets []*plan.Target, env oracle.Env) {
+	o.mu.Lock()
+	o.targets = targets
+	o.mu.Unlock()
 	for _, t := range targets {
 		if _, ok := privilegedOp(t); ok {
 			return
@@ -81,6 +87,9 @@ func (o *BFLA) Prepare(_ context.Context, targets []*plan.Target, env oracle.Env
 // Check implements oracle.Oracle.
 func (o *BFLA) Check(_ context.Context, obs *oracle.Observation, env oracle.Env) {
 	x := obs.Exchange
+	if x.Status != 0 {
+		o.templates.offer(x.Case)
+	}
 	if !ok2xx(x) || obs.Validity == oracle.Invalid || x.Case.Payload != nil || (o.cfg.Safe && !safeMethod(x.Case.Method)) {
 		return
 	}
@@ -109,6 +118,9 @@ func (o *BFLA) Finish(ctx context.Context, env oracle.Env) {
 		env.Note(rules.RuleFuzzBFLA, "not run: no low-privilege identity (--low-privilege NAME, or a sign-up operation the run can use)")
 		return
 	}
+	if err := o.onOwnObjects(ctx, env, low); err != nil {
+		return
+	}
 	if low == r.Default {
 		return // its own answers were judged as they came
 	}
@@ -122,6 +134,56 @@ func (o *BFLA) Finish(ctx context.Context, env oracle.Env) {
 				Message: fmt.Sprintf("%s is privileged (%s) and answered %d to the low-privilege identity %s", cand.key, cand.extra, got.Status, low)})
 		}
 	}
+}
+
+// onOwnObjects sends the privileged writes and deletes of an object as the
+// low-privilege identity, on an object another identity of the run
+// created (an escalated account's menu item): the run owns it, so the
+// safety policy lets the call go, and a 2xx is function-level access the
+// role should have denied.
+func (o *BFLA) onOwnObjects(ctx context.Context, env oracle.Env, low string) error {
+	o.mu.Lock()
+	targets := o.targets
+	o.mu.Unlock()
+	st := env.State()
+	for _, t := range targets {
+		why, privileged := privilegedOp(t)
+		if !privileged || !destructiveItem(t) || t.Spec == nil || o.cfg.Safe {
+			continue
+		}
+		param, _ := lastParam(t.Op.Path)
+		col, _ := learn.ParamCollection(t.Op.Path, param)
+		var obj *learn.Object
+		for _, cand := range st.Objects(col, "") {
+			if cand.Identity != low {
+				obj = cand
+				break
+			}
+		}
+		if obj == nil {
+			continue
+		}
+		id, ok := obj.KeyFor(param)
+		if !ok {
+			continue
+		}
+		params := map[string]string{param: id}
+		for k, v := range obj.Params {
+			params[k] = v
+		}
+		c := withPath(o.templates.get(t), params)
+		c.Identity, c.Phase, c.Mutation = low, plan.PhaseStateful, "an object "+obj.Identity+" created, as "+low
+		c.Steps = append(c.Steps, obj.Step)
+		x, err := env.Send(ctx, c)
+		if err != nil {
+			return err
+		}
+		if ok2xx(x) {
+			env.Report(oracle.Verdict{Rule: rules.RuleFuzzBFLA, Exchange: x,
+				Message: fmt.Sprintf("%s is privileged (%s) and answered %d to the low-privilege identity %s on an object %s created", t.Key(), why, x.Status, low, obj.Identity)})
+		}
+	}
+	return nil
 }
 
 // AuthAfterLookup probes destructive operations without touching
@@ -138,9 +200,6 @@ type AuthAfterLookup struct {
 	cfg       Config
 	templates templates
 	mu        sync.Mutex
-	// routed marks operations that answered something else than 404 or
-	// 405: the route exists, so a 404 comes from the handler.
-	routed map[*plan.Target]bool
 	// refused maps a collection to the writes the default identity got
 	// 403 on, with the status.
 	refused map[string]map[string]bool
@@ -162,7 +221,6 @@ func (*AuthAfterLookup) Rules() []string {
 func (o *AuthAfterLookup) Prepare(_ context.Context, targets []*plan.Target, _ oracle.Env) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.routed = map[*plan.Target]bool{}
 	o.refused = map[string]map[string]bool{}
 	o.targets = targets
 }
@@ -177,9 +235,6 @@ func (o *AuthAfterLookup) Check(_ context.Context, obs *oracle.Observation, env 
 	o.templates.offer(x.Case)
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if x.Status != http.StatusNotFound && x.Status != http.StatusMethodNotAllowed && x.Status < 500 {
-		o.routed[t] = true
-	}
 	r := env.Roster()
 	if x.Status == http.StatusForbidden && !safeMethod(t.Op.Method) && r.Resolve(x.Case.Identity) == r.Default && x.Case.Identity != plan.NoCredentials {
 		col := collectionOf(t)
@@ -219,18 +274,14 @@ func (o *AuthAfterLookup) Finish(ctx context.Context, env oracle.Env) {
 			continue
 		}
 		o.mu.Lock()
-		routed := o.routed[t]
 		siblings := o.refused[collectionOf(t)]
 		o.mu.Unlock()
-		if !routed {
-			continue
-		}
 		if authz.Secured(t.Op) {
 			x, err := env.Send(ctx, o.sentinel(t, plan.NoCredentials, env))
 			if err != nil {
 				return
 			}
-			if passedCheck(x.Status) {
+			if passedCheck(x.Status) && !env.Unrouted(x) {
 				env.Report(oracle.Verdict{Rule: rules.RuleFuzzAuthAfterLookup, Exchange: x, Key: "anonymous",
 					Message: fmt.Sprintf("%s answered %d without credentials at an id that cannot exist: authentication runs after the lookup, or not at all (a secured operation must answer 401 first)", t.Key(), x.Status)})
 				continue
@@ -242,7 +293,7 @@ func (o *AuthAfterLookup) Finish(ctx context.Context, env oracle.Env) {
 			if err != nil {
 				return
 			}
-			if passedCheck(x.Status) {
+			if passedCheck(x.Status) && !env.Unrouted(x) {
 				env.Report(oracle.Verdict{Rule: rules.RuleFuzzAuthAfterLookup, Exchange: x, Key: "low-privilege",
 					Message: fmt.Sprintf("%s is privileged (%s) yet answered %d to the low-privilege identity %s at an id that cannot exist: the role check runs after the lookup, or not at all", t.Key(), why, x.Status, low)})
 			}
@@ -252,7 +303,7 @@ func (o *AuthAfterLookup) Finish(ctx context.Context, env oracle.Env) {
 			if err != nil {
 				return
 			}
-			if passedCheck(x.Status) {
+			if passedCheck(x.Status) && !env.Unrouted(x) {
 				refusedBy := make([]string, 0, len(siblings))
 				for k := range siblings {
 					refusedBy = append(refusedBy, k)
@@ -334,16 +385,14 @@ func paramValueOf(c *plan.Case, name string) string {
 }
 
 // sentinelValue is a value of a parameter's type that names no object: a
-// huge integer within the schema's bounds, a nil-like UUID, a tagged
-// string.
+// large integer that still fits a 32-bit column (databases answer 500 to
+// ids beyond their integer type) within the schema's bounds, a nil-like
+// UUID, a tagged string.
 func sentinelValue(s *openapi3.Schema, seed int64) string {
 	if s != nil && s.Type != nil {
 		switch {
 		case s.Type.Is("integer") || s.Type.Is("number"):
-			v := int64(987654321987)
-			if s.Format == "int32" {
-				v = 2147480000
-			}
+			v := int64(2147480001)
 			if s.Max != nil && float64(v) > *s.Max {
 				v = int64(math.Floor(*s.Max))
 			}
