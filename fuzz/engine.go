@@ -15,6 +15,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 
+	"github.com/specterhq/specter/fuzz/canary"
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/generate"
 	"github.com/specterhq/specter/fuzz/identity"
@@ -58,6 +59,9 @@ type Config struct {
 	ProgressEvery time.Duration
 	// RequestLog receives one JSON line per request sent (nil: none).
 	RequestLog io.Writer
+	// Canary is where the run's canary listener binds and what it
+	// advertises (SSRF and JWT key-URL checks); nil runs without one.
+	Canary *canary.Config
 }
 
 // Defaults of the command line: modest enough for a shared staging
@@ -103,6 +107,7 @@ type Engine struct {
 	validation *openapi3filter.Options
 
 	unrouted unrouted
+	canary   *canary.Listener
 
 	rosterMu sync.RWMutex
 	roster   oracle.Roster
@@ -226,6 +231,14 @@ func (e *Engine) Run(ctx context.Context, s *surface.Surface) (*Result, error) {
 		defer cancelT()
 	}
 	defer e.exec.CloseIdle()
+	if e.cfg.Canary != nil {
+		l, err := canary.Start(*e.cfg.Canary)
+		if err != nil {
+			return nil, fmt.Errorf("fuzz: the canary listener: %w", err)
+		}
+		e.canary = l
+		defer l.Close()
+	}
 	for _, t := range targets {
 		e.stats.target(t)
 	}
@@ -489,6 +502,12 @@ func (e *Engine) Roster() oracle.Roster {
 	r.Provisioned = append([]string(nil), r.Provisioned...)
 	return r
 }
+
+// Canary implements oracle.Env.
+func (e *Engine) Canary() *canary.Listener { return e.canary }
+
+// Example implements oracle.Env.
+func (e *Engine) Example(t *plan.Target) (*plan.Case, bool) { return e.gen.Example(t) }
 
 // State implements oracle.Env.
 func (e *Engine) State() *learn.State { return e.state }

@@ -199,18 +199,28 @@ func (s sender) Send(ctx context.Context, c *plan.Case) (*execute.Exchange, erro
 	return s.e.handle(ctx, c)
 }
 
-// stepsOf are the earlier exchanges a finding's reproducer shows: the
-// sign-up and login of the identity it was sent as, and what its values
-// came from.
+// stepsOf are the earlier exchanges a finding's reproducer shows: what
+// the case's values came from, and the sign-up and login of every
+// account the run provisioned that sends one of them (the case's own
+// identity first).
 func (e *Engine) stepsOf(c *plan.Case) []*plan.Step {
-	var steps []*plan.Step
-	if c.Identity != plan.NoCredentials {
-		if acc := e.state.Account(e.resolve(c.Identity)); acc != nil && acc.Provisioned {
-			steps = append(steps, acc.Steps...)
+	seq := plan.Sequence(c.Steps...)
+	var accounts []*plan.Step
+	seen := map[string]bool{}
+	add := func(identity string) {
+		if identity == plan.NoCredentials || seen[identity] {
+			return
+		}
+		seen[identity] = true
+		if acc := e.state.Account(identity); acc != nil && acc.Provisioned {
+			accounts = append(accounts, acc.Steps...)
 		}
 	}
-	steps = append(steps, c.Steps...)
-	return plan.Sequence(steps...)
+	add(e.resolve(c.Identity))
+	for _, st := range seq {
+		add(e.resolve(st.Identity))
+	}
+	return plan.Sequence(append(accounts, seq...)...)
 }
 
 var _ oracle.Env = (*Engine)(nil)

@@ -25,14 +25,14 @@ func Sequence(steps []*plan.Step, x *execute.Exchange, seed int64, showSecrets b
 	fmt.Fprintf(&b, "seed %d, case %d, phase %s: %s\n", seed, c.Seq, c.Phase, c.Mutation)
 	fmt.Fprintf(&b, "# %d requests: run them in order (sh; the logins need jq).\n", len(steps)+1)
 	vars := sequenceVars(steps)
-	if len(vars.passwords) > 0 {
+	if len(vars.pw) > 0 {
 		if showSecrets {
 			b.WriteString("# The passwords of the accounts the run signed up:\n")
 		} else {
 			b.WriteString("# The passwords of the accounts the run signed up are redacted: set them (or rerun with --show-secrets).\n")
 		}
 		for _, id := range vars.order {
-			if pw, ok := vars.passwords[id]; ok {
+			if pw, ok := vars.pw[id]; ok {
 				shown := pw
 				if !showSecrets {
 					shown = secrets.Redact(pw)
@@ -59,7 +59,7 @@ func Sequence(steps []*plan.Step, x *execute.Exchange, seed int64, showSecrets b
 		}
 		b.WriteByte('\n')
 		u, _ := url.Parse(st.URL)
-		cmd := curlCommand(st.Method, u, st.Header, vars.body(st.Body), showSecrets, vars.header(st.Identity))
+		cmd := vars.passwords(curlCommand(st.Method, u, st.Header, st.Body, showSecrets, vars.header(st.Identity)))
 		if tok, ok := tokenYield(st); ok {
 			fmt.Fprintf(&b, "%s=$(%s)\n", varName("TOKEN", st.Identity), extract(cmd, tok.From))
 			continue
@@ -77,7 +77,7 @@ func Sequence(steps []*plan.Step, x *execute.Exchange, seed int64, showSecrets b
 	if req == nil {
 		b.WriteString("(request not built)\n")
 	} else {
-		b.WriteString(curlCommand(req.Method, req.URL, req.Header, vars.body(x.RequestBody), showSecrets, vars.header(identityOf(c, steps))) + "\n")
+		b.WriteString(vars.passwords(curlCommand(req.Method, req.URL, req.Header, x.RequestBody, showSecrets, vars.header(identityOf(c, steps)))) + "\n")
 	}
 	b.WriteString(responseExcerpt(x, showSecrets))
 	return b.String()
@@ -99,13 +99,13 @@ func identityOf(c *plan.Case, steps []*plan.Step) string {
 
 // shellVars are the secrets of a sequence that the script names.
 type shellVars struct {
-	order     []string          // identities with a variable, in order
-	passwords map[string]string // identity -> password
-	tokens    map[string]bool   // identities whose token a login step reads
+	order  []string          // identities with a variable, in order
+	pw     map[string]string // identity -> password
+	tokens map[string]bool   // identities whose token a login step reads
 }
 
 func sequenceVars(steps []*plan.Step) shellVars {
-	v := shellVars{passwords: map[string]string{}, tokens: map[string]bool{}}
+	v := shellVars{pw: map[string]string{}, tokens: map[string]bool{}}
 	for _, st := range steps {
 		for _, y := range st.Yields {
 			if !y.Secret {
@@ -114,8 +114,8 @@ func sequenceVars(steps []*plan.Step) shellVars {
 			id := st.Identity
 			switch y.Name {
 			case "password":
-				if _, ok := v.passwords[id]; !ok {
-					v.passwords[id] = y.Value
+				if _, ok := v.pw[id]; !ok {
+					v.pw[id] = y.Value
 					v.order = append(v.order, id)
 				}
 			case "token":
@@ -126,21 +126,16 @@ func sequenceVars(steps []*plan.Step) shellVars {
 	return v
 }
 
-// body writes the accounts' passwords in a body as their variables.
-func (v shellVars) body(b []byte) []byte {
-	if len(b) == 0 || len(v.passwords) == 0 {
-		return b
-	}
-	s := string(b)
+// passwords writes the accounts' passwords in a command as their
+// variables. The command's body is single-quoted (a password never holds a
+// quote: the run chose it): close the quote, splice the variable, reopen.
+func (v shellVars) passwords(cmd string) string {
 	for _, id := range v.order {
-		pw := v.passwords[id]
-		if pw == "" || strings.Contains(pw, "'") {
-			continue
+		if pw := v.pw[id]; pw != "" && !strings.Contains(pw, "'") {
+			cmd = strings.ReplaceAll(cmd, pw, `'"$`+varName("PASSWORD", id)+`"'`)
 		}
-		// The body is single-quoted: close, splice the variable, reopen.
-		s = strings.ReplaceAll(s, pw, `'"$`+varName("PASSWORD", id)+`"'`)
 	}
-	return []byte(s)
+	return cmd
 }
 
 // header renders the credential headers of a request sent as identity

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/specterhq/specter/fuzz"
+	"github.com/specterhq/specter/fuzz/canary"
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/generate"
 	"github.com/specterhq/specter/fuzz/plan"
@@ -43,6 +44,9 @@ type fuzzFlags struct {
 	maxBodyBytes     int64
 	headers          []string
 	requestLog       string
+	canaryListen     string
+	canaryURL        string
+	noCanary         bool
 	seedSet          bool
 	security         securityFlags
 }
@@ -69,6 +73,9 @@ func addFuzzFlags(fl *pflag.FlagSet, f *fuzzFlags, withSpec bool) {
 	fl.Int64Var(&f.maxBodyBytes, "max-response-bytes", execute.DefaultMaxBodyBytes, "read at most this much of each response body")
 	fl.StringArrayVar(&f.headers, "header", nil, "extra header 'Name: value' on every request (repeatable)")
 	fl.StringVar(&f.requestLog, "request-log", "", "write every request sent and its answer to FILE, one JSON line each (credentials redacted)")
+	fl.StringVar(&f.canaryListen, "canary-listen", "127.0.0.1:0", "address of the canary listener the SSRF and JWT key-URL checks hand out URLs on")
+	fl.StringVar(&f.canaryURL, "canary-url", "", "base URL the target reaches the canary listener at, when it is not the listen address (a container, another host)")
+	fl.BoolVar(&f.noCanary, "no-canary", false, "run without a canary listener (no SSRF or JWT key-URL checks)")
 	addSecurityFlags(fl, &f.security)
 }
 
@@ -144,6 +151,7 @@ func buildFuzzConfig(ctx context.Context, st streams, f *fuzzFlags, catalog *rul
 		},
 		Catalog:     catalog,
 		Duration:    f.duration,
+		Canary:      canaryConfig(f),
 		Safe:        f.safe,
 		ShowSecrets: showSecrets,
 	}
@@ -155,6 +163,14 @@ func buildFuzzConfig(ctx context.Context, st streams, f *fuzzFlags, catalog *rul
 		cfg.ProgressTTY = isTerminal(st.err) && st.env("CI") == "" && st.env("TERM") != "dumb"
 	}
 	return cfg, nil
+}
+
+// canaryConfig is the canary listener of the flags, nil with --no-canary.
+func canaryConfig(f *fuzzFlags) *canary.Config {
+	if f.noCanary {
+		return nil
+	}
+	return &canary.Config{Listen: f.canaryListen, PublicURL: f.canaryURL}
 }
 
 // printPlan writes the --dry-run plan: operations and requests per phase.

@@ -16,11 +16,10 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/getkin/kin-openapi/openapi3"
-
 	"github.com/specterhq/specter/fuzz/authz"
 	"github.com/specterhq/specter/fuzz/learn"
 	"github.com/specterhq/specter/fuzz/plan"
+	fzschema "github.com/specterhq/specter/fuzz/schema"
 )
 
 // Flow is how an API lets the run create users and log them in.
@@ -42,7 +41,7 @@ type Flow struct {
 // fields are the members of a sign-up or login body by role.
 type fields struct {
 	user, email, password, confirm, phone string
-	props                                 map[string]*openapi3.Schema
+	props                                 fzschema.Props
 	required                              map[string]bool
 }
 
@@ -176,35 +175,11 @@ func tokenPaths(targets []*plan.Target) map[string]bool {
 // assigns them roles.
 func bodyFields(t *plan.Target) (fields, bool) {
 	var f fields
-	rb := t.Spec.RequestBody
-	if rb == nil || rb.Value == nil {
-		return f, false
-	}
-	var schema *openapi3.Schema
-	form := false
-	keys := make([]string, 0, len(rb.Value.Content))
-	for k := range rb.Value.Content {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		mt := rb.Value.Content[k]
-		base := strings.ToLower(strings.TrimSpace(strings.Split(k, ";")[0]))
-		if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
-			continue
-		}
-		if base == "application/json" || strings.HasSuffix(base, "+json") {
-			schema, form = mt.Schema.Value, false
-			break
-		}
-		if base == "application/x-www-form-urlencoded" && schema == nil {
-			schema, form = mt.Schema.Value, true
-		}
-	}
+	schema, form := fzschema.Request(t)
 	if schema == nil {
 		return f, false
 	}
-	f.props, f.required = properties(schema)
+	f.props, f.required = fzschema.Properties(schema)
 	names := make([]string, 0, len(f.props))
 	for k := range f.props {
 		names = append(names, k)
@@ -245,38 +220,4 @@ func bodyFields(t *plan.Target) (fields, bool) {
 		}
 	}
 	return f, form
-}
-
-// properties merges an object schema's properties, allOf parts included.
-func properties(s *openapi3.Schema) (map[string]*openapi3.Schema, map[string]bool) {
-	props, req := map[string]*openapi3.Schema{}, map[string]bool{}
-	var walk func(s *openapi3.Schema, depth int)
-	walk = func(s *openapi3.Schema, depth int) {
-		if s == nil || depth > 4 {
-			return
-		}
-		for k, p := range s.Properties {
-			if p != nil && p.Value != nil {
-				props[k] = p.Value
-			}
-		}
-		for _, r := range s.Required {
-			req[r] = true
-		}
-		for _, part := range s.AllOf {
-			if part != nil {
-				walk(part.Value, depth+1)
-			}
-		}
-		if len(s.Properties) == 0 {
-			for _, part := range append(append([]*openapi3.SchemaRef(nil), s.AnyOf...), s.OneOf...) {
-				if part != nil && part.Value != nil && len(part.Value.Properties) > 0 {
-					walk(part.Value, depth+1)
-					break
-				}
-			}
-		}
-	}
-	walk(s, 0)
-	return props, req
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/specterhq/specter/fuzz/learn"
 	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/plan"
+	fzschema "github.com/specterhq/specter/fuzz/schema"
 	"github.com/specterhq/specter/rules"
 )
 
@@ -219,7 +220,7 @@ func (p *Provisioner) injectFields(targets []*plan.Target, views []*plan.Target)
 	}
 	out := map[string]any{}
 	for _, v := range views {
-		for name, s := range responseProps(v) {
+		for name, s := range fzschema.ResponseProps(v) {
 			n := learn.Norm(name)
 			if documented[n] || !(privilegeNames[n] || ownedNames[n]) {
 				continue
@@ -285,36 +286,6 @@ func privilegedEnum(enum []any, skip map[string]bool) (any, bool) {
 		}
 	}
 	return nil, false
-}
-
-// responseProps are the members an operation's 2xx JSON answers document
-// (one level of wrapping unwrapped: {"data": {...}}).
-func responseProps(t *plan.Target) map[string]*openapi3.Schema {
-	out := map[string]*openapi3.Schema{}
-	if t.Spec == nil || t.Spec.Responses == nil {
-		return out
-	}
-	for code, r := range t.Spec.Responses.Map() {
-		if !strings.HasPrefix(code, "2") || r == nil || r.Value == nil {
-			continue
-		}
-		for ct, mt := range r.Value.Content {
-			if !strings.Contains(ct, "json") || mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
-				continue
-			}
-			props, _ := properties(mt.Schema.Value)
-			for k, s := range props {
-				out[k] = s
-				if s != nil && len(s.Properties) > 0 {
-					inner, _ := properties(s)
-					for ik, is := range inner {
-						out[ik] = is
-					}
-				}
-			}
-		}
-	}
-	return out
 }
 
 // view reads the caller's account through a view as identity.
@@ -745,7 +716,7 @@ func roleValues(name string, s *openapi3.Schema, roles []string) []any {
 // schemaProps merges the members of an operation's request body and 2xx
 // answers.
 func schemaProps(t *plan.Target) map[string]*openapi3.Schema {
-	out := responseProps(t)
+	out := fzschema.ResponseProps(t)
 	fs, _ := bodyFields(t)
 	for k, v := range fs.props {
 		out[k] = v
@@ -766,7 +737,7 @@ func sortedSchemaKeys(m map[string]*openapi3.Schema) []string {
 func viewProps(views []*plan.Target) map[string]*openapi3.Schema {
 	out := map[string]*openapi3.Schema{}
 	for _, v := range views {
-		for k, s := range responseProps(v) {
+		for k, s := range fzschema.ResponseProps(v) {
 			out[k] = s
 		}
 	}

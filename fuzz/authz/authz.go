@@ -225,7 +225,7 @@ func Classify(op *surface.Operation) AuthKind {
 	}
 	ws := append(words(op.Path), words(op.OperationID)...)
 	joined := " " + strings.Join(ws, " ") + " "
-	for _, w := range []string{" reset ", " forgot ", " recover ", " recovery "} {
+	for _, w := range []string{" reset ", " forgot ", " forget ", " recover ", " recovery ", " lost "} {
 		if strings.Contains(joined, w) {
 			return PasswordReset
 		}

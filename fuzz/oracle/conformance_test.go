@@ -11,6 +11,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/specterhq/specter/fuzz/canary"
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/learn"
 	"github.com/specterhq/specter/fuzz/plan"
@@ -64,11 +65,13 @@ func (e *recordingEnv) Report(v Verdict) {
 func (e *recordingEnv) Send(context.Context, *plan.Case) (*execute.Exchange, error) {
 	return nil, nil
 }
-func (e *recordingEnv) Note(rule, text string)          { e.notes = append(e.notes, rule+": "+text) }
-func (e *recordingEnv) Seed() int64                     { return 1 }
-func (e *recordingEnv) Roster() Roster                  { return Roster{} }
-func (e *recordingEnv) State() *learn.State             { return learn.New() }
-func (e *recordingEnv) Unrouted(*execute.Exchange) bool { return false }
+func (e *recordingEnv) Note(rule, text string)                  { e.notes = append(e.notes, rule+": "+text) }
+func (e *recordingEnv) Seed() int64                             { return 1 }
+func (e *recordingEnv) Roster() Roster                          { return Roster{} }
+func (e *recordingEnv) State() *learn.State                     { return learn.New() }
+func (e *recordingEnv) Unrouted(*execute.Exchange) bool         { return false }
+func (e *recordingEnv) Canary() *canary.Listener                { return nil }
+func (e *recordingEnv) Example(*plan.Target) (*plan.Case, bool) { return nil, false }
 
 func TestConformanceOracles(t *testing.T) {
 	doc, err := openapi3.NewLoader().LoadFromData([]byte(oracleSpec))

@@ -9,6 +9,7 @@ import (
 	"context"
 	"sync"
 
+	"github.com/specterhq/specter/fuzz/canary"
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/learn"
 	"github.com/specterhq/specter/fuzz/plan"
@@ -108,6 +109,13 @@ type Env interface {
 	// (who created what, and the request that did it), its accounts,
 	// the identifiers answers carried.
 	State() *learn.State
+	// Canary is the run's canary listener (URLs the target may be made to
+	// fetch, documents to serve there); nil when the run has none.
+	Canary() *canary.Listener
+	// Example is the request the examples phase builds for an operation
+	// (its spec examples, plain valid values elsewhere), for probes on
+	// operations the run never got an answer from.
+	Example(t *plan.Target) (*plan.Case, bool)
 	// Unrouted reports whether an answer is the one the target gives to a
 	// path no route matches (measured at the start of the run): a 404
 	// the framework wrote, not the operation's handler.

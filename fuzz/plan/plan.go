@@ -167,6 +167,15 @@ func (c *Case) Clone() *Case {
 	return &out
 }
 
+// PathParamsValue is the value of the case's last path parameter ("" when
+// it has none): the object a request on /items/{id} names.
+func (c *Case) PathParamsValue() string {
+	if len(c.PathParams) == 0 {
+		return ""
+	}
+	return c.PathParams[len(c.PathParams)-1].Value
+}
+
 // Path returns the request path with path parameters substituted and
 // escaped.
 func (c *Case) Path() string {

@@ -229,7 +229,7 @@ func exposedCredential(key, value string) (string, bool) {
 			return "", false // password metadata, not the password
 		}
 		return "password", true
-	case n == "otp" || n == "resetcode" || n == "resettoken" || n == "verificationcode" || n == "otpcode" || n == "pincode" || n == "mfasecret" || n == "totpsecret":
+	case n == "otp" || n == "resetcode" || n == "resettoken" || n == "verificationcode" || n == "otpcode" || n == "mfasecret" || n == "totpsecret":
 		return "one-time or reset code", true
 	}
 	return "", false

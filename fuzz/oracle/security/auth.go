@@ -55,7 +55,7 @@ func (o *AuthNotEnforced) Check(_ context.Context, obs *oracle.Observation, env 
 	if !ok2xx(x) || !authz.Secured(t.Op) || obs.Validity == oracle.Invalid || (o.cfg.Safe && !safeMethod(x.Case.Method)) {
 		return
 	}
-	if len(o.cfg.Identities) == 0 || x.Case.Identity == plan.NoCredentials {
+	if len(env.Roster().Names) == 0 || x.Case.Identity == plan.NoCredentials {
 		if !hasCredential(x.Request, t) {
 			env.Report(oracle.Verdict{Rule: rules.RuleFuzzAuthNotEnforced, Exchange: x,
 				Message: fmt.Sprintf("%s declares a security requirement but answered %d to a request without credentials", t.Key(), x.Status)})

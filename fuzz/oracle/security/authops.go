@@ -496,6 +496,46 @@ func (o *CodeGuessing) Check(_ context.Context, obs *oracle.Observation, _ oracl
 	}
 }
 
+// codeNames are the members that carry a short code a person types.
+var codeNames = map[string]bool{
+	"otp": true, "otpcode": true, "pin": true, "pincode": true, "code": true, "passcode": true, "totp": true,
+	"verificationcode": true, "verifycode": true, "resetcode": true, "resetpin": true, "confirmationcode": true,
+	"smscode": true, "mfacode": true, "twofactorcode": true, "securitycode": true, "onetimecode": true, "onetimepassword": true,
+}
+
+// isCodeName reports a normalised member name that carries such a code:
+// one of codeNames, anything ending in otp, or a code or PIN named after
+// a reset, a verification or a second factor ("reset_password_code").
+func isCodeName(n string) bool {
+	if codeNames[n] || strings.HasSuffix(n, "otp") {
+		return true
+	}
+	if !strings.HasSuffix(n, "code") && !strings.HasSuffix(n, "pin") {
+		return false
+	}
+	for _, w := range []string{"reset", "verif", "confirm", "otp", "sms", "auth", "security", "mfa", "twofactor", "activation", "login"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// codeOp reports operations that check such a code: their path or
+// operation id is about one-time codes, verification, resets or a second
+// factor (a "mechanic_code" in a contact form is not one).
+func codeOp(t *plan.Target) bool {
+	text := " " + strings.Join(strings.FieldsFunc(strings.ToLower(t.Op.Path+" "+t.Op.OperationID), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	}), " ") + " "
+	for _, w := range []string{" otp", "verify", "verification", " check ", "confirm", "reset", "2fa", "mfa", "totp", " pin", "password", "activate", "passcode", "code"} {
+		if strings.Contains(text, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // codeField names the member of a request body that carries a short code,
 // with the number of digits it takes (6 when nothing says).
 func codeField(c *plan.Case) (string, int) {
@@ -509,9 +549,7 @@ func codeField(c *plan.Case) (string, int) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		n := learn.Norm(k)
-		switch {
-		case n == "otp" || n == "pin" || n == "code" || strings.HasSuffix(n, "otp") || strings.HasSuffix(n, "code") && !strings.Contains(n, "coupon") && !strings.Contains(n, "promo") && !strings.Contains(n, "country") && !strings.Contains(n, "zip") && !strings.Contains(n, "postal"):
+		if isCodeName(learn.Norm(k)) {
 			digits := 6
 			if s := fmt.Sprint(obj[k]); len(s) >= 4 && len(s) <= 8 && strings.Trim(s, "0123456789") == "" {
 				digits = len(s)
@@ -540,7 +578,10 @@ func (o *CodeGuessing) Finish(ctx context.Context, env oracle.Env) {
 		if t.Spec == nil || safeMethod(t.Op.Method) {
 			continue
 		}
-		seed := o.templates.get(t)
+		if !codeOp(t) {
+			continue
+		}
+		seed := o.templates.get(t, env)
 		field, digits := codeField(seed)
 		if field == "" || digits > 8 {
 			continue
@@ -557,7 +598,7 @@ func (o *CodeGuessing) Finish(ctx context.Context, env oracle.Env) {
 			if r == t {
 				continue
 			}
-			rc := o.templates.get(r)
+			rc := o.templates.get(r, env)
 			rf, _ := authz.CredentialFields(rc.Body)
 			if rf == "" {
 				continue

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -44,7 +45,12 @@ type BOLA struct {
 	mu        sync.Mutex
 	groups    []*objectOps
 	targets   []*plan.Target
-	lists     map[*plan.Target]bool
+	// env is the run's, set when Finish starts (probes are built from
+	// the examples phase's requests where the run sent none).
+	env oracle.Env
+	// reads keeps, per GET that names an object (a path parameter, an
+	// id-like query parameter), the owner's lowest-numbered 2xx request.
+	reads candidates
 }
 
 // NewBOLA returns the oracle.
@@ -67,12 +73,31 @@ func (o *BOLA) Prepare(_ context.Context, targets []*plan.Target, _ oracle.Env) 
 }
 
 // Check implements oracle.Oracle: it keeps a template request per
-// operation.
-func (o *BOLA) Check(_ context.Context, obs *oracle.Observation, _ oracle.Env) {
+// operation, and the owner's reads of objects.
+func (o *BOLA) Check(_ context.Context, obs *oracle.Observation, env oracle.Env) {
 	if obs.Err != nil || obs.Status == 0 || obs.Validity == oracle.Invalid {
 		return
 	}
 	o.templates.offer(obs.Case)
+	c := obs.Case
+	if c.Method != http.MethodGet || !ok2xx(obs.Exchange) || c.Varied != "" || c.Payload != nil || c.RecordedURL != "" || len(namedRefs(c)) == 0 {
+		return
+	}
+	if r := env.Roster(); r.Resolve(c.Identity) == r.Default && c.Identity != plan.NoCredentials {
+		o.reads.offer(c.Target.Key(), c, "")
+	}
+}
+
+// namedRefs are the values a request names objects with: its path
+// parameters and its id-like query parameters.
+func namedRefs(c *plan.Case) []plan.Param {
+	out := append([]plan.Param(nil), c.PathParams...)
+	for _, q := range c.Query {
+		if n := learn.Norm(q.Name); len(n) > 2 && strings.HasSuffix(n, "id") {
+			out = append(out, q)
+		}
+	}
+	return out
 }
 
 // peerOf is the identity that must not reach the default identity's
@@ -88,6 +113,7 @@ func (o *BOLA) roles(env oracle.Env) (owner, peer string) {
 
 // Finish implements oracle.Finisher.
 func (o *BOLA) Finish(ctx context.Context, env oracle.Env) {
+	o.env = env
 	owner, peer := o.roles(env)
 	if peer == "" || peer == owner {
 		env.Note(rules.RuleFuzzBOLA, "not run: needs a second identity (--identity twice, a second login in the config, or a sign-up operation the run can use)")
@@ -123,6 +149,7 @@ func (o *BOLA) Finish(ctx context.Context, env oracle.Env) {
 	if victim != "" {
 		o.probeBodyNamed(ctx, env, victim, peer)
 	}
+	probed += o.replayReads(ctx, env, owner, peer)
 	if probed == 0 {
 		env.Note(rules.RuleFuzzBOLA, fmt.Sprintf("no object of %s and no account of the run is named by a path: nothing to try as %s", owner, peer))
 	}
@@ -166,7 +193,7 @@ func send(ctx context.Context, env oracle.Env, c *plan.Case) (*execute.Exchange,
 
 // call builds a probe on an operation from its template.
 func (o *BOLA) call(t *plan.Target, identity string, params map[string]string, mutation string, steps ...*plan.Step) *plan.Case {
-	c := withPath(o.templates.get(t), params)
+	c := withPath(o.templates.get(t, o.env), params)
 	c.Identity, c.Mutation, c.Phase = identity, mutation, plan.PhaseStateful
 	c.Steps = append(c.Steps, steps...)
 	return c
@@ -256,6 +283,211 @@ func (o *BOLA) probeObject(ctx context.Context, env oracle.Env, g *objectOps, ob
 	}
 	o.inconsistent(env, g, refused, through, peer)
 	return nil
+}
+
+// replayReads replays, as the peer, the owner's reads of objects named by
+// values that are the owner's: its objects and account identifiers, and
+// ids only the owner's answers carried (the vehicle id its own list
+// showed). Reads of item paths of collections the owner created objects
+// in were probed already. It returns how many it tried.
+func (o *BOLA) replayReads(ctx context.Context, env oracle.Env, owner, peer string) int {
+	tried := 0
+	for _, cand := range o.reads.sorted() {
+		c := cand.c
+		if o.probedItem(c.Target, owner) {
+			continue
+		}
+		c = o.withOwnedRefs(env, c, owner)
+		var refs []string
+		mine, seen := true, false
+		for _, p := range namedRefs(c) {
+			m, s, err := o.ownersValue(ctx, env, p, c.Target, owner, peer)
+			if err != nil {
+				return tried
+			}
+			if !m {
+				mine = false
+				break
+			}
+			seen = seen || s
+			refs = append(refs, p.Name+"="+p.Value)
+		}
+		if !mine || len(refs) == 0 {
+			continue
+		}
+		tried++
+		anon := withoutCredentials(c)
+		anon.Mutation = "the owner's read, without credentials"
+		ax, err := env.Send(ctx, anon)
+		if err != nil {
+			return tried
+		}
+		first, err := env.Send(ctx, asIdentityNamed(c, owner, "the owner's read, again"))
+		if err != nil {
+			return tried
+		}
+		if !ok2xx(first) || (ok2xx(ax) && authz.SameObject(first.Body, ax.Body, c.PathParamsValue())) {
+			continue
+		}
+		px, err := env.Send(ctx, asIdentityNamed(c, peer, "the owner's read, as "+peer))
+		if err != nil {
+			return tried
+		}
+		if !ok2xx(px) || !sameAnswer(first.Body, px.Body, namedRefs(c)) {
+			continue
+		}
+		why := ""
+		if m := sensitiveIn(first.Body); m != "" {
+			why = "it holds the personal member " + m
+		} else if ownerOnly(c.Target) {
+			why = "the spec says only the owner may read it"
+		} else if col := collectionOf(c.Target); !seen && !publicResource(col) {
+			why = "the ids were only in " + owner + "'s answers"
+		}
+		if why == "" {
+			continue
+		}
+		env.Report(oracle.Verdict{Rule: rules.RuleFuzzBOLA, Exchange: px, Key: "read",
+			Message: fmt.Sprintf("identity %s read what %s read with %s (%s answered %d with the same object; %s)", peer, owner, strings.Join(refs, ", "), c.Target.Key(), px.Status, why)})
+	}
+	return tried
+}
+
+// withOwnedRefs puts the owner's own values (its objects, its account, the
+// ids its creates answered with) in the references of a read it made with
+// values of unknown ownership (a spec example): the read is replayed on
+// something the owner certainly owns.
+func (o *BOLA) withOwnedRefs(env oracle.Env, c *plan.Case, owner string) *plan.Case {
+	st := env.State()
+	out := c.Clone()
+	out.Seq = c.Seq
+	changed := false
+	for i := range out.PathParams {
+		if v, ok := st.Owned(out.PathParams[i].Name, owner); ok && v.Raw != out.PathParams[i].Value {
+			out.PathParams[i].Value = v.Raw
+			out.Steps = append(out.Steps, v.Step)
+			changed = true
+		}
+	}
+	for i := range out.Query {
+		if n := learn.Norm(out.Query[i].Name); len(n) > 2 && strings.HasSuffix(n, "id") {
+			if v, ok := st.Owned(out.Query[i].Name, owner); ok && v.Raw != out.Query[i].Value {
+				out.Query[i].Value = v.Raw
+				out.Steps = append(out.Steps, v.Step)
+				changed = true
+			}
+		}
+	}
+	if !changed {
+		return c
+	}
+	return out
+}
+
+// probedItem reports item reads the object probe covers.
+func (o *BOLA) probedItem(t *plan.Target, owner string) bool {
+	o.mu.Lock()
+	groups := o.groups
+	o.mu.Unlock()
+	for _, g := range groups {
+		if g.read == t && len(o.env.State().Objects(g.collection, owner)) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// ownersValue reports whether a value names something of the owner's: an
+// object or account of the owner, an id one of the owner's creates
+// answered with, or an id another of the owner's reads carried and the
+// peer's same read does not (the owner's own vehicle list). seen says
+// whether the peer's answers carried it anywhere (crAPI's community posts
+// show everyone's vehicle ids: the object is not public for that). It may
+// send the peer's read of a source operation.
+func (o *BOLA) ownersValue(ctx context.Context, env oracle.Env, p plan.Param, probed *plan.Target, owner, peer string) (mine, seen bool, err error) {
+	st := env.State()
+	if who := st.AccountOf(p.Name, p.Value); who != "" {
+		return who == owner, false, nil
+	}
+	for _, col := range st.Collections() {
+		if obj, ok := st.ObjectFor(col, p.Name, p.Value); ok {
+			return obj.Identity == owner, false, nil
+		}
+	}
+	// A short value ("1") is everywhere: only sightings under a name the
+	// parameter takes count; a long one (a UUID) is itself the evidence.
+	var sightings []learn.Value
+	names := learn.Candidates(p.Name, "")
+	for _, v := range st.Sightings(p.Value) {
+		if len(p.Value) >= 8 && !isDigits(p.Value) || slices.Contains(names, v.Name) {
+			sightings = append(sightings, v)
+		}
+	}
+	for _, v := range sightings {
+		seen = seen || slices.Contains(v.SeenBy, peer)
+	}
+	for _, v := range sightings {
+		method, _, _ := strings.Cut(v.Source, " ")
+		if v.Identity == owner && (method == http.MethodPost || method == http.MethodPut) {
+			return true, seen, nil
+		}
+	}
+	for _, v := range sightings {
+		if v.Identity != owner || v.Source == probed.Key() {
+			continue
+		}
+		src := o.target(v.Source)
+		if src == nil || src.Op.Method != http.MethodGet {
+			continue
+		}
+		c := o.templates.get(src, env)
+		c.Identity, c.Phase, c.Mutation = peer, plan.PhaseStateful, "the source of an id, as "+peer
+		x, err := env.Send(ctx, c)
+		if err != nil {
+			return false, seen, err
+		}
+		if ok2xx(x) && !strings.Contains(string(x.Body), p.Value) {
+			return true, seen, nil
+		}
+	}
+	return false, seen, nil
+}
+
+func isDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// target finds a target by key.
+func (o *BOLA) target(key string) *plan.Target {
+	for _, t := range o.targets {
+		if t.Key() == key {
+			return t
+		}
+	}
+	return nil
+}
+
+// sameAnswer reports whether the peer got the owner's object: the same
+// shape, naming the values the request named.
+func sameAnswer(owner, peer []byte, refs []plan.Param) bool {
+	for _, r := range refs {
+		if !authz.SameObject(owner, peer, r.Value) {
+			return false
+		}
+	}
+	return true
+}
+
+// asIdentityNamed is a replay of c as another identity.
+func asIdentityNamed(c *plan.Case, identity, mutation string) *plan.Case {
+	out := asIdentity(c, identity)
+	out.Mutation = mutation
+	return out
 }
 
 // readCheck is the read side of a BOLA probe on an object or an account.
@@ -430,7 +662,7 @@ func (o *BOLA) confirmAccountChange(ctx context.Context, env oracle.Env, g *obje
 		if login == nil {
 			return false, "", nil
 		}
-		c := o.templates.get(login)
+		c := o.templates.get(login, env)
 		userField, passField := authz.CredentialFields(c.Body)
 		if userField == "" || passField == "" {
 			return false, "", nil

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/specterhq/specter/fuzz/canary"
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/learn"
 	"github.com/specterhq/specter/fuzz/oracle"
@@ -45,8 +46,10 @@ func (e *fakeEnv) Note(rule, text string) {
 	e.notes = append(e.notes, rule+": "+text)
 	e.mu.Unlock()
 }
-func (e *fakeEnv) Seed() int64                     { return 1 }
-func (e *fakeEnv) Unrouted(*execute.Exchange) bool { return false }
+func (e *fakeEnv) Seed() int64                             { return 1 }
+func (e *fakeEnv) Unrouted(*execute.Exchange) bool         { return false }
+func (e *fakeEnv) Canary() *canary.Listener                { return nil }
+func (e *fakeEnv) Example(*plan.Target) (*plan.Case, bool) { return nil, false }
 func (e *fakeEnv) Roster() oracle.Roster {
 	return e.roster
 }

@@ -3,8 +3,10 @@ package security
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/specterhq/specter/fuzz/authz"
 	"github.com/specterhq/specter/fuzz/evidence"
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/oracle"
@@ -37,7 +39,7 @@ func (*Injection) Name() string { return "injection" }
 // Rules implements oracle.Oracle.
 func (*Injection) Rules() []string {
 	return []string{rules.RuleFuzzSQLInjection, rules.RuleFuzzPathTraversal, rules.RuleFuzzCommandInjection,
-		rules.RuleFuzzTemplateInjection, rules.RuleFuzzReflectedXSS, rules.RuleFuzzTimeBasedInjection}
+		rules.RuleFuzzTemplateInjection, rules.RuleFuzzReflectedXSS, rules.RuleFuzzTimeBasedInjection, rules.RuleFuzzNoSQLInjection}
 }
 
 // Prepare implements oracle.Preparer.
@@ -105,6 +107,10 @@ func (o *Injection) Check(ctx context.Context, obs *oracle.Observation, env orac
 	if o.cfg.TimeBased && (p.Family == "sql" || p.Family == "command") {
 		o.timeBased(ctx, obs, env)
 	}
+	if p.Family == "nosql" {
+		o.operator(ctx, obs, env)
+		return
+	}
 	check, ok := familyChecks[p.Family]
 	if !ok {
 		return
@@ -123,6 +129,48 @@ func (o *Injection) Check(ctx context.Context, obs *oracle.Observation, env orac
 	env.Report(oracle.Verdict{Rule: check.rule, Exchange: x, Key: p.Field,
 		Message: fmt.Sprintf("%s: the %s payload %q in %s produced %s (%s): %q; the same request without it did not",
 			obs.Target().Key(), p.Family, p.Value, p.Field, m.Kind, m.Detail, m.Excerpt)})
+}
+
+// operator confirms a NoSQL operator object that got a 2xx answer: the
+// same request with an ordinary wrong value in the member must be refused
+// (or answer with much less), and the operator must win again. An API
+// that answers 2xx whatever the value is not reported.
+func (o *Injection) operator(ctx context.Context, obs *oracle.Observation, env oracle.Env) {
+	x := obs.Exchange
+	p := x.Case.Payload
+	name, inBody := strings.CutPrefix(p.Field, "body.")
+	if !ok2xx(x) || !inBody || !strings.HasPrefix(strings.TrimSpace(p.Value), "{") || strings.Contains(name, ".") {
+		return
+	}
+	if !o.timed.first("nosql\x00" + obs.Target().Key() + "\x00" + p.Field) {
+		return
+	}
+	body, ok := authz.SetFields(x.Case.Body, map[string]string{name: benignValue})
+	if !ok {
+		return
+	}
+	twin := x.Case.Clone()
+	twin.Seq, twin.Body, twin.Payload = x.Case.Seq, body, nil
+	twin.Mutation = p.Field + ": an ordinary wrong value instead of the operator"
+	tx, err := env.Send(ctx, twin)
+	if err != nil || tx.Status == 0 {
+		return
+	}
+	refused := !ok2xx(tx)
+	more := ok2xx(tx) && len(x.Body) > 2*len(tx.Body)+16 && authz.Shape(x.Body) != authz.Shape(tx.Body)
+	if !refused && !more {
+		return
+	}
+	again, err := env.Send(ctx, x.Case.Clone())
+	if err != nil || !ok2xx(again) {
+		return
+	}
+	how := fmt.Sprintf("the same request with %q answered %d", benignValue, tx.Status)
+	if more {
+		how = fmt.Sprintf("with %q it answered %d bytes, with the operator %d", benignValue, len(tx.Body), len(x.Body))
+	}
+	env.Report(oracle.Verdict{Rule: rules.RuleFuzzNoSQLInjection, Exchange: x, Key: p.Field,
+		Message: fmt.Sprintf("%s: the operator object %s in %s answered %d; %s: the value reaches the query as an operator", obs.Target().Key(), p.Value, p.Field, x.Status, how)})
 }
 
 // sleepPayloads ask a database or a shell to wait; %d is seconds.

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/specterhq/specter/fuzz/learn"
+	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/plan"
 )
 
@@ -114,8 +115,9 @@ func (ts *templates) offer(c *plan.Case) {
 	ts.byOp[c.Target] = c.Clone()
 }
 
-// get returns a copy of an operation's template, or a bare request to it.
-func (ts *templates) get(t *plan.Target) *plan.Case {
+// get returns a copy of an operation's template: the request the run
+// sent, else the examples phase's request, else a bare request.
+func (ts *templates) get(t *plan.Target, env oracle.Env) *plan.Case {
 	ts.mu.Lock()
 	c := ts.byOp[t]
 	ts.mu.Unlock()
@@ -123,6 +125,11 @@ func (ts *templates) get(t *plan.Target) *plan.Case {
 		out := c.Clone()
 		out.Seq = c.Seq
 		return out
+	}
+	if env != nil {
+		if ex, ok := env.Example(t); ok {
+			return ex
+		}
 	}
 	return &plan.Case{Target: t, Method: t.Op.Method, Intent: plan.IntentValid}
 }

@@ -153,11 +153,12 @@ func (o *BFLA) onOwnObjects(ctx context.Context, env oracle.Env, low string) err
 		}
 		param, _ := lastParam(t.Op.Path)
 		col, _ := learn.ParamCollection(t.Op.Path, param)
+		// Another identity's object first; the low-privilege identity's
+		// own object through an administrative route is as telling.
 		var obj *learn.Object
 		for _, cand := range st.Objects(col, "") {
-			if cand.Identity != low {
+			if obj == nil || (obj.Identity == low && cand.Identity != low) {
 				obj = cand
-				break
 			}
 		}
 		if obj == nil {
@@ -171,7 +172,7 @@ func (o *BFLA) onOwnObjects(ctx context.Context, env oracle.Env, low string) err
 		for k, v := range obj.Params {
 			params[k] = v
 		}
-		c := withPath(o.templates.get(t), params)
+		c := withPath(o.templates.get(t, env), params)
 		c.Identity, c.Phase, c.Mutation = low, plan.PhaseStateful, "an object "+obj.Identity+" created, as "+low
 		c.Steps = append(c.Steps, obj.Step)
 		x, err := env.Send(ctx, c)
@@ -343,7 +344,7 @@ func passedCheck(status int) bool {
 // to an id that cannot exist (of the parameter's type) and its other
 // parameters kept, sent as identity.
 func (o *AuthAfterLookup) sentinel(t *plan.Target, identity string, env oracle.Env) *plan.Case {
-	c := o.templates.get(t)
+	c := o.templates.get(t, env)
 	last, _ := lastParam(t.Op.Path)
 	params := map[string]string{}
 	for _, p := range t.Op.Parameters {

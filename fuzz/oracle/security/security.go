@@ -93,9 +93,13 @@ func Oracles(cfg Config) []oracle.Oracle {
 		NewInjection(cfg),
 		NewCORS(cfg),
 		NewLatency(),
+		// SSRF first: its canary URLs make the URL operations succeed,
+		// and what they create is more for BOLA to try.
+		NewSSRF(cfg),
 		NewBOLA(cfg),
 		NewBFLA(cfg),
 		NewAuthAfterLookup(cfg),
+		NewMassAssignment(cfg),
 		NewUserEnumeration(cfg),
 		NewCodeGuessing(cfg),
 		NewAuthRateLimit(cfg),
