@@ -282,7 +282,7 @@ func (s *Server) routes() {
 	})
 	m.HandleFunc("GET /users/me", func(w http.ResponseWriter, _ *http.Request) {
 		// fuzz/undocumented-response-property: the whole record is serialised.
-		writeJSON(w, 200, map[string]any{"id": 1, "name": "ada", "password_hash": "$2b$10$abcdefghijklmnopqrstuv", "is_admin": false})
+		writeJSON(w, 200, map[string]any{"id": 1, "name": "ada", "internal_notes": "vip customer, waive fees", "is_admin": false})
 	})
 	m.HandleFunc("POST /notes", func(w http.ResponseWriter, r *http.Request) {
 		// fuzz/negative-data-accepted: no validation at all.
