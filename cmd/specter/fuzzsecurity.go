@@ -108,7 +108,7 @@ func applySecurity(ctx context.Context, st streams, cfg *fuzz.Config, f *securit
 	}
 	cfg.Oracles = append(oracles, security.Oracles(security.Config{
 		Identities: names, Peer: f.peer, LowPrivilege: f.lowPrivilege, Secrets: set.Secrets(), KnownUsers: known,
-		Classifier: scanner, TimeBased: f.timeBased, Safe: safe,
+		Classifier: scanner, TimeBased: f.timeBased, Safe: safe, TargetURL: cfg.Executor.Target.String(),
 	})...)
 	return nil
 }

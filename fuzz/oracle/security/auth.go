@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -16,6 +17,7 @@ import (
 	"github.com/specterhq/specter/fuzz/plan"
 	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/scanners/secrets"
+	"github.com/specterhq/specter/surface"
 )
 
 // AuthNotEnforced replays, at the end of the run and once per secured
@@ -128,11 +130,19 @@ func credentialNames(cs []authz.Credential) string {
 
 // TokenTampering replays, at the end of the run and once per secured
 // operation answered with 2xx to a bearer JWT, the lowest-numbered such
-// request with forged variants of the token. A 2xx to any forgery is
-// reported, naming the forgeries accepted.
+// request with forged variants of the token: alg none, a stripped or
+// altered signature, an expired token (re-signed when the secret was
+// guessed); kid headers that point the verifier at an empty file or an
+// SQL result; jku, x5u and embedded-jwk headers that point it at a key of
+// the run's own (served on the canary listener); and, for RS/PS/ES
+// tokens, HS256 tokens signed with the server's published public key
+// (RS256 -> HS256 confusion). A 2xx to any forgery is reported, naming the
+// forgeries accepted. A verifier that fetches a key URL from the token
+// header is reported as SSRF even when it refuses the token.
 type TokenTampering struct {
 	cfg   Config
 	cands candidates
+	keys  jwt.AttackerKeys
 }
 
 // NewTokenTampering returns the oracle.
@@ -142,7 +152,9 @@ func NewTokenTampering(cfg Config) *TokenTampering { return &TokenTampering{cfg:
 func (*TokenTampering) Name() string { return "token-tampering" }
 
 // Rules implements oracle.Oracle.
-func (*TokenTampering) Rules() []string { return []string{rules.RuleFuzzTokenTampering} }
+func (*TokenTampering) Rules() []string {
+	return []string{rules.RuleFuzzTokenTampering, rules.RuleFuzzSSRF, rules.RuleFuzzWeakJWTSecret}
+}
 
 func bearerJWT(req *http.Request) *jwt.Token {
 	if req == nil {
@@ -163,22 +175,37 @@ func bearerJWT(req *http.Request) *jwt.Token {
 func (o *TokenTampering) Check(_ context.Context, obs *oracle.Observation, _ oracle.Env) {
 	x := obs.Exchange
 	t := obs.Target()
-	if !ok2xx(x) || !authz.Secured(t.Op) || obs.Validity == oracle.Invalid || (o.cfg.Safe && !safeMethod(x.Case.Method)) {
+	if !ok2xx(x) || !authz.Secured(t.Op) || obs.Validity == oracle.Invalid || (o.cfg.Safe && !safeMethod(x.Case.Method)) || x.Case.Phase == plan.PhaseAccounts {
 		return
 	}
 	if tok := bearerJWT(x.Request); tok != nil {
-		o.cands.offer(t.Key(), x.Case, tok.Raw)
+		key := t.Key()
+		if safeMethod(x.Case.Method) {
+			key = "0 " + key // reads first: forgeries replay the request
+		}
+		o.cands.offer(key, x.Case, tok.Raw)
 	}
 }
+
+// maxKeyProbes bounds the operations the key-injection and confusion
+// forgeries are sent to: one verifier usually serves the whole API.
+const maxKeyProbes = 2
 
 // Finish implements oracle.Finisher.
 func (o *TokenTampering) Finish(ctx context.Context, env oracle.Env) {
 	cands := o.cands.sorted()
+	sort.SliceStable(cands, func(i, j int) bool {
+		return strings.HasPrefix(cands[i].key, "0 ") && !strings.HasPrefix(cands[j].key, "0 ")
+	})
 	if len(cands) == 0 {
 		env.Note(rules.RuleFuzzTokenTampering, "not run: no secured operation answered 2xx to a bearer JWT (give an identity whose token is a JWT)")
 		return
 	}
+	keyProbes := 0
+	var published []jwt.JWK
+	var fetchedKeys bool
 	for _, cand := range cands {
+		key := strings.TrimPrefix(cand.key, "0 ")
 		tok, err := jwt.Parse(cand.extra)
 		if err != nil {
 			continue
@@ -200,10 +227,50 @@ func (o *TokenTampering) Finish(ctx context.Context, env oracle.Env) {
 		if err != nil {
 			continue
 		}
+		kid, _ := jwt.KidInjections(tok, o.cfg.Now())
+		forged = append(forged, kid...)
+		var served []string // canary tokens of key URLs
+		if keyProbes < maxKeyProbes {
+			keyProbes++
+			if l := env.Canary(); l != nil {
+				if k, err := o.keys.Get(); err == nil {
+					ju := l.Serve("jku "+key, jwt.JWKSContentType, k.JWKS())
+					xu := l.Serve("x5u "+key, jwt.CertificateContentType, k.CertificatePEM())
+					if inj, err := jwt.KeyInjections(tok, k, ju, xu, o.cfg.Now()); err == nil {
+						forged = append(forged, inj...)
+					}
+					for _, u := range []string{ju, xu} {
+						if t, ok := l.TokenOf(u); ok {
+							served = append(served, t)
+						}
+					}
+				}
+			}
+			if tok.IsAsymmetric() {
+				if !fetchedKeys {
+					fetchedKeys = true
+					published = o.publishedKeys(ctx, env, tok)
+				}
+				for _, k := range published {
+					if k.Public == nil || !tok.VerifyKey(k.Public) {
+						continue
+					}
+					if conf, err := jwt.AlgConfusion(tok, k.Public, o.cfg.Now()); err == nil {
+						forged = append(forged, conf...)
+					}
+					break
+				}
+			}
+		}
 		var accepted []string
 		var first *execute.Exchange
 		for _, f := range forged {
-			got, err := env.Send(ctx, withCredentials(cand.c, []authz.Credential{{In: "header", Name: "Authorization", Value: "Bearer " + f.Token}}))
+			c := withCredentials(cand.c, []authz.Credential{{In: "header", Name: "Authorization", Value: "Bearer " + f.Token}})
+			c.Mutation = "a forged token: " + string(f.Tampering)
+			if f.Note != "" {
+				c.Mutation += " (" + f.Note + ")"
+			}
+			got, err := env.Send(ctx, c)
 			if err != nil {
 				return
 			}
@@ -211,33 +278,143 @@ func (o *TokenTampering) Finish(ctx context.Context, env oracle.Env) {
 				if first == nil {
 					first = got
 				}
-				accepted = append(accepted, string(f.Tampering))
+				name := string(f.Tampering)
+				if f.Note != "" {
+					name += ": " + f.Note
+				}
+				accepted = append(accepted, name)
 			}
 		}
-		if first == nil {
+		if first != nil {
+			sort.Strings(accepted)
+			env.Report(oracle.Verdict{Rule: rules.RuleFuzzTokenTampering, Exchange: first,
+				Message: fmt.Sprintf("%s accepted forged JWTs with 2xx (%s)", key, strings.Join(accepted, "; "))})
+		}
+		if l := env.Canary(); l != nil {
+			for _, t := range served {
+				if l.HitCount(t) > 0 {
+					env.Report(oracle.Verdict{Rule: rules.RuleFuzzSSRF, Exchange: anon, Key: "jku",
+						Message: fmt.Sprintf("%s: the token verifier fetched a key URL that a forged token's header named (jku or x5u): anyone can make it fetch any URL, and sign tokens with their own key if it trusts what it fetched", key)})
+					break
+				}
+			}
+		}
+	}
+	for _, k := range published {
+		if k.Secret != nil || k.HasPrivate {
+			what := "an HMAC secret (kty oct)"
+			if k.HasPrivate {
+				what = "private key parameters"
+			}
+			env.Note(rules.RuleFuzzWeakJWTSecret, fmt.Sprintf("the published key set holds %s (kid %q): anyone who reads it can sign tokens", what, k.KeyID))
+		}
+	}
+}
+
+// publishedKeys fetches the target's published signing keys: the
+// well-known JWKS and discovery locations on the target's host (another
+// host's keys are not fetched: the host policy). It sends GETs without
+// credentials until one set holds a key that verifies the token.
+func (o *TokenTampering) publishedKeys(ctx context.Context, env oracle.Env, tok *jwt.Token) []jwt.JWK {
+	locs, err := jwt.KeyLocations(o.cfg.TargetURL, tok)
+	if err != nil {
+		return nil
+	}
+	fetch := func(u string) *execute.Exchange {
+		c := fetchCase(u)
+		if c == nil {
+			return nil
+		}
+		x, err := env.Send(ctx, c)
+		if err != nil || !ok2xx(x) {
+			return nil
+		}
+		return x
+	}
+	for _, loc := range locs {
+		if !sameHost(loc.URL, o.cfg.TargetURL) {
 			continue
 		}
-		sort.Strings(accepted)
-		env.Report(oracle.Verdict{Rule: rules.RuleFuzzTokenTampering, Exchange: first,
-			Message: fmt.Sprintf("%s accepted forged JWTs (%s) with 2xx", cand.key, strings.Join(accepted, ", "))})
+		x := fetch(loc.URL)
+		if x == nil {
+			continue
+		}
+		doc := x.Body
+		if loc.Kind == jwt.LocationDiscovery {
+			d, err := jwt.ParseDiscovery(doc, loc.URL)
+			if err != nil || d.JWKSURI == "" || !sameHost(d.JWKSURI, o.cfg.TargetURL) {
+				continue
+			}
+			if x = fetch(d.JWKSURI); x == nil {
+				continue
+			}
+			doc = x.Body
+		}
+		set, err := jwt.ParseJWKS(doc)
+		if err != nil {
+			continue
+		}
+		keys := set.ForToken(tok)
+		for _, k := range keys {
+			if k.Public != nil && tok.VerifyKey(k.Public) {
+				return keys
+			}
+		}
 	}
+	return nil
+}
+
+// fetchCase is a GET of an absolute URL on the target's host, without
+// credentials (a key document is public by nature).
+func fetchCase(raw string) *plan.Case {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil
+	}
+	t := &plan.Target{Op: &surface.Operation{Method: http.MethodGet, Path: u.Path}}
+	t.Seal()
+	return &plan.Case{Seq: -400, Phase: plan.PhaseStateful, Target: t, Method: http.MethodGet, RecordedURL: raw,
+		Identity: plan.NoCredentials, Mutation: "the target's published signing keys", Intent: plan.IntentUnknown}
+}
+
+// sameHost reports whether two URLs name the same host and port.
+func sameHost(a, b string) bool {
+	ua, err1 := url.Parse(a)
+	ub, err2 := url.Parse(b)
+	return err1 == nil && err2 == nil && ua.Host != "" && strings.EqualFold(ua.Host, ub.Host)
 }
 
 // WeakJWTSecret tries, offline, the weak-secret dictionary on every HMAC
 // JWT seen in the run: in credentials sent, in response bodies and in
-// Set-Cookie headers. It sends nothing.
+// Set-Cookie headers. It sends nothing. Tokens the dictionary does not
+// open get, at the end of the run, every numeric secret of up to six
+// digits (about a second of CPU per token), once per signer (alg, kid,
+// iss): tokens of one signer share a secret.
 type WeakJWTSecret struct {
 	cfg   Config
 	mu    sync.Mutex
 	tried map[string]bool
+	// numeric are the tokens kept for the numeric pass, one per signer.
+	numeric []weakCandidate
+	signers map[string]bool
 }
 
-// maxTriedTokens bounds the memory of tokens already tried.
-const maxTriedTokens = 1024
+type weakCandidate struct {
+	tok   *jwt.Token
+	x     *execute.Exchange
+	where string
+}
+
+// maxTriedTokens bounds the memory of tokens already tried; maxNumeric
+// the signers the numeric pass runs for.
+const (
+	maxTriedTokens = 1024
+	maxNumeric     = 4
+)
 
 // NewWeakJWTSecret returns the oracle.
 func NewWeakJWTSecret(cfg Config) *WeakJWTSecret {
-	return &WeakJWTSecret{cfg: cfg, tried: map[string]bool{}}
+	return &WeakJWTSecret{cfg: cfg, tried: map[string]bool{}, signers: map[string]bool{}}
 }
 
 // Name implements oracle.Oracle.
@@ -270,14 +447,53 @@ func (o *WeakJWTSecret) Check(_ context.Context, obs *oracle.Observation, env or
 		}
 		secret, ok := jwt.GuessSecret(tok, o.cfg.ExtraJWTSecrets...)
 		if !ok {
+			o.keep(tok, x, where[i])
 			continue
 		}
-		shown := secrets.Redact(secret)
-		if secret == "" {
-			shown = "(empty)"
+		o.report(env, tok, x, where[i], secret, jwt.FromDictionary)
+	}
+}
+
+func (o *WeakJWTSecret) report(env oracle.Env, tok *jwt.Token, x *execute.Exchange, where, secret string, from jwt.SecretSource) {
+	shown := secrets.Redact(secret)
+	if secret == "" {
+		shown = "(empty)"
+	}
+	what := "a secret from the weak-secret dictionary"
+	if from == jwt.FromNumeric {
+		what = fmt.Sprintf("a %d-digit numeric secret", len(secret))
+	}
+	env.Report(oracle.Verdict{Rule: rules.RuleFuzzWeakJWTSecret, Exchange: x, Key: tok.Alg(),
+		Message: fmt.Sprintf("a %s JWT in %s verifies with %s (%s)", tok.Alg(), where, what, shown)})
+}
+
+// keep remembers a token for the numeric pass, once per signer.
+func (o *WeakJWTSecret) keep(tok *jwt.Token, x *execute.Exchange, where string) {
+	kid, _ := tok.Header["kid"].(string)
+	iss, _ := tok.Claims["iss"].(string)
+	signer := tok.Alg() + "\x00" + kid + "\x00" + iss
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.signers[signer] || len(o.numeric) >= maxNumeric {
+		return
+	}
+	o.signers[signer] = true
+	o.numeric = append(o.numeric, weakCandidate{tok: tok, x: x, where: where})
+}
+
+// Finish implements oracle.Finisher: the numeric pass.
+func (o *WeakJWTSecret) Finish(ctx context.Context, env oracle.Env) {
+	o.mu.Lock()
+	cands := append([]weakCandidate(nil), o.numeric...)
+	o.mu.Unlock()
+	for _, c := range cands {
+		g, ok, err := jwt.GuessSecretContext(ctx, c.tok, o.cfg.ExtraJWTSecrets...)
+		if err != nil {
+			return
 		}
-		env.Report(oracle.Verdict{Rule: rules.RuleFuzzWeakJWTSecret, Exchange: x, Key: tok.Alg(),
-			Message: fmt.Sprintf("a %s JWT in %s verifies with a secret from the weak-secret dictionary (%s)", tok.Alg(), where[i], shown)})
+		if ok {
+			o.report(env, c.tok, c.x, c.where, g.Secret, g.Source)
+		}
 	}
 }
 

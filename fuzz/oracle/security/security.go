@@ -56,6 +56,9 @@ type Config struct {
 	ExtraJWTSecrets []string
 	// Now is the clock for forged expiries; nil is time.Now.
 	Now func() time.Time
+	// TargetURL is the fuzz target's base URL, where the target's
+	// published signing keys are looked for.
+	TargetURL string
 }
 
 func (c Config) peer() string {
