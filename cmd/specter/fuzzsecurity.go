@@ -28,6 +28,7 @@ type securityFlags struct {
 	lowPrivilege    string
 	timeBased       bool
 	noAccounts      bool
+	corsOrigins     []string
 	// configFile is the config file the command read ("" for none); its
 	// identities: list declares logins, headers and OAuth2 identities.
 	configFile string
@@ -42,6 +43,7 @@ func addSecurityFlags(fl *pflag.FlagSet, f *securityFlags) {
 	fl.StringVar(&f.peer, "peer", "", "identity that must not reach the default identity's objects (BOLA; default: the second identity)")
 	fl.StringVar(&f.lowPrivilege, "low-privilege", "", "identity that must not call privileged operations (BFLA; never guessed)")
 	fl.BoolVar(&f.timeBased, "time-based", false, "also send time-based blind injection payloads (slow: each waits seconds)")
+	fl.StringArrayVar(&f.corsOrigins, "cors-origin", nil, "an origin the API is meant to allow (its front end, https://app.example.com): the CORS check tries look-alikes of it (repeatable)")
 	fl.BoolVar(&f.noAccounts, "no-accounts", false, "do not sign up and log in accounts of the run's own, even where the spec has a sign-up and a login operation")
 }
 
@@ -108,7 +110,7 @@ func applySecurity(ctx context.Context, st streams, cfg *fuzz.Config, f *securit
 	}
 	cfg.Oracles = append(oracles, security.Oracles(security.Config{
 		Identities: names, Peer: f.peer, LowPrivilege: f.lowPrivilege, Secrets: set.Secrets(), KnownUsers: known,
-		Classifier: scanner, TimeBased: f.timeBased, Safe: safe, TargetURL: cfg.Executor.Target.String(),
+		Classifier: scanner, TimeBased: f.timeBased, Safe: safe, TargetURL: cfg.Executor.Target.String(), CORSOrigins: f.corsOrigins,
 	})...)
 	return nil
 }

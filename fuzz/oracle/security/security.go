@@ -59,6 +59,9 @@ type Config struct {
 	// TargetURL is the fuzz target's base URL, where the target's
 	// published signing keys are looked for.
 	TargetURL string
+	// CORSOrigins are origins the API is meant to allow (its front ends),
+	// whose look-alikes the CORS check tries.
+	CORSOrigins []string
 }
 
 func (c Config) peer() string {

@@ -159,6 +159,10 @@ func buildSpec() obj {
 	return obj{
 		{"openapi", "3.1.0"},
 		{"info", obj{{"title", appTitle}, {"description", appDescription}, {"version", appVersion}}},
+		// FastAPI(servers=[...]): the app is deployed behind its public
+		// name; the front end (app.restaurant.example) calls it from the
+		// browser, which is what the CORS allow-list is for.
+		{"servers", []any{obj{{"url", "https://api.restaurant.example"}}}},
 		{"paths", paths},
 		{"components", obj{
 			{"schemas", comps},
