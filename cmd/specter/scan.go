@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/specterhq/specter/fuzz"
+	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/policy"
 	"github.com/specterhq/specter/reporters"
 	"github.com/specterhq/specter/rules"
@@ -155,6 +157,41 @@ func addReportFlags(cmd *cobra.Command, f *scanFlags, kind scanKind) {
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"critical", "high", "medium", "low", "info", "none"}, cobra.ShellCompDirectiveNoFileComp))
 }
 
+// splitRemote separates the --spec values of the fuzzer that are URLs
+// (the target's own description) from local paths.
+func splitRemote(paths []string, kind scanKind) (local, remote []string) {
+	for _, p := range paths {
+		if kind == scanFuzz && (strings.HasPrefix(p, "http://") || strings.HasPrefix(p, "https://")) {
+			remote = append(remote, p)
+			continue
+		}
+		local = append(local, p)
+	}
+	return local, remote
+}
+
+// fetchRemoteSpecs GETs each --spec URL under the fuzzer's host policy
+// and adds it to the walked files, named by its URL in reports.
+func fetchRemoteSpecs(ctx context.Context, urls []string, f *scanFlags, walked *discover.Result) error {
+	policy := execute.HostPolicy{Allowed: f.fuzz.allowHosts}
+	for _, raw := range urls {
+		u, err := url.Parse(raw)
+		if err != nil || u.Host == "" {
+			return usageError("--spec %q is not an absolute URL", raw)
+		}
+		body, _, err := policy.Fetch(ctx, u, f.maxFileBytes, f.fuzz.timeout, f.fuzz.insecure)
+		if err != nil {
+			return &exitError{code: exitInputError, err: fmt.Errorf("--spec: %w", err)}
+		}
+		walked.Files = append(walked.Files, &surface.File{Path: u.Redacted(), Data: body})
+		if walked.Named == nil {
+			walked.Named = map[string][]string{}
+		}
+		walked.Named[raw] = []string{u.Redacted()}
+	}
+	return nil
+}
+
 func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths []string, failOnSet bool) error {
 	started := time.Now()
 	catalog, err := rules.Builtin()
@@ -205,7 +242,8 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 		}
 		baseline = mergeBaselines(baseline, earlier)
 	}
-	walked, err := discover.Walk(ctx, paths, discover.Options{
+	local, remote := splitRemote(paths, kind)
+	walked, err := discover.Walk(ctx, local, discover.Options{
 		MaxFileBytes: f.maxFileBytes,
 		Excluded:     excludedBy(excludes),
 	})
@@ -214,6 +252,9 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 		if errors.As(err, &ie) {
 			return &exitError{code: exitInputError, err: err}
 		}
+		return err
+	}
+	if err := fetchRemoteSpecs(ctx, remote, f, walked); err != nil {
 		return err
 	}
 	if n := len(walked.Skipped); n > 0 {

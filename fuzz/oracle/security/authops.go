@@ -612,7 +612,7 @@ func (o *CodeGuessing) Finish(ctx context.Context, env oracle.Env) {
 			}
 			break
 		}
-		b, err := guessBurst(ctx, env, o.cfg.RateLimitBurst, func(i int) (*plan.Case, bool) {
+		guess := func(i int) (*plan.Case, bool) {
 			set := map[string]string{field: fmt.Sprintf("%0*d", digits, (int(env.Seed()&0xffff)*7919+i*104729)%pow10(digits))}
 			if userField != "" {
 				set[userField] = user
@@ -631,7 +631,30 @@ func (o *CodeGuessing) Finish(ctx context.Context, env oracle.Env) {
 			}
 			c.Mutation = fmt.Sprintf("wrong code %d of %d for %s", i+1, o.cfg.RateLimitBurst, who)
 			return c, true
-		})
+		}
+		// A wrong code must be judged as one: answered otherwise than a
+		// request with no code at all, or the guesses are refused before
+		// the code is compared (a missing member, a closed flow) and say
+		// nothing about a limit.
+		if first, ok := guess(0); ok {
+			noCode := first.Clone()
+			if body, ok := authz.SetFields(first.Body, map[string]string{field: ""}); ok {
+				noCode.Body, noCode.Mutation = body, "no code, to tell a judged guess from a refused request"
+				a, err := env.Send(ctx, first)
+				if err != nil {
+					return
+				}
+				b, err := env.Send(ctx, noCode)
+				if err != nil {
+					return
+				}
+				if a.Status == 0 || b.Status == 0 || a.Status == b.Status && authz.Shape(a.Body) == authz.Shape(b.Body) {
+					env.Note(rules.RuleFuzzOTPNoRateLimit, "not run on "+t.Key()+": a wrong code is answered like no code at all")
+					continue
+				}
+			}
+		}
+		b, err := guessBurst(ctx, env, o.cfg.RateLimitBurst, guess)
 		if err != nil {
 			return
 		}

@@ -90,12 +90,22 @@ func lastParam(path string) (string, bool) {
 	return "", false
 }
 
-// templates keeps, per operation, the lowest-numbered request the run
-// sent to it: the request an authorization probe starts from (its query,
-// headers and body), with the path and identity changed.
+// templates keeps, per operation, the request an authorization probe
+// starts from (its query, headers and body), with the path and identity
+// changed: the lowest-numbered request of the examples, stateful or replay
+// phases (whole bodies, as the spec writes them), else of any other phase.
 type templates struct {
 	mu   sync.Mutex
 	byOp map[*plan.Target]*plan.Case
+}
+
+// templateRank prefers the phases that send whole example bodies.
+func templateRank(p plan.Phase) int {
+	switch p {
+	case plan.PhaseExamples, plan.PhaseStateful, plan.PhaseReplay:
+		return 0
+	}
+	return 1
 }
 
 func (ts *templates) offer(c *plan.Case) {
@@ -109,8 +119,10 @@ func (ts *templates) offer(c *plan.Case) {
 	if ts.byOp == nil {
 		ts.byOp = map[*plan.Target]*plan.Case{}
 	}
-	if prev, ok := ts.byOp[c.Target]; ok && prev.Seq <= c.Seq {
-		return
+	if prev, ok := ts.byOp[c.Target]; ok {
+		if r, pr := templateRank(c.Phase), templateRank(prev.Phase); pr < r || pr == r && prev.Seq <= c.Seq {
+			return
+		}
 	}
 	ts.byOp[c.Target] = c.Clone()
 }

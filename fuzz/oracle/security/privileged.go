@@ -215,7 +215,7 @@ func (*AuthAfterLookup) Name() string { return "auth-after-lookup" }
 
 // Rules implements oracle.Oracle.
 func (*AuthAfterLookup) Rules() []string {
-	return []string{rules.RuleFuzzAuthAfterLookup, rules.RuleFuzzInconsistentAuthz}
+	return []string{rules.RuleFuzzAuthAfterLookup, rules.RuleFuzzInconsistentAuthz, rules.RuleFuzzBFLA}
 }
 
 // Prepare implements oracle.Preparer.
@@ -297,6 +297,10 @@ func (o *AuthAfterLookup) Finish(ctx context.Context, env oracle.Env) {
 			if passedCheck(x.Status) && !env.Unrouted(x) {
 				env.Report(oracle.Verdict{Rule: rules.RuleFuzzAuthAfterLookup, Exchange: x, Key: "low-privilege",
 					Message: fmt.Sprintf("%s is privileged (%s) yet answered %d to the low-privilege identity %s at an id that cannot exist: the role check runs after the lookup, or not at all", t.Key(), why, x.Status, low)})
+				// The function itself is reachable by an ordinary user: with
+				// an existing id the call would have done its work.
+				env.Report(oracle.Verdict{Rule: rules.RuleFuzzBFLA, Exchange: x, Key: "sentinel",
+					Message: fmt.Sprintf("%s is privileged (%s) and let the low-privilege identity %s past its authorization (%d at an id that cannot exist, where a role check answers 403); shown without touching any object", t.Key(), why, low, x.Status)})
 			}
 		}
 		if len(siblings) > 0 && !siblings[t.Key()] && r.Default != "" {
