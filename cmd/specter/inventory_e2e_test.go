@@ -75,7 +75,7 @@ func TestInventoryCommand(t *testing.T) {
 	}
 	rep := decodeInventory(t, res)
 	for _, want := range [][3]string{
-		{"inventory/shadow-endpoint", "POST", "/api/v2/orders/{param}/refund"},
+		{"inventory/shadow-endpoint", "POST", "/api/v2/orders/{orderId}/refund"},
 		{"inventory/zombie-endpoint", "GET", "/legacy/search"},
 		{"inventory/zombie-endpoint", "GET", "/api/v1/users/{param}"},
 		{"inventory/orphan-endpoint", "GET", "/admin/audit"},
@@ -84,7 +84,7 @@ func TestInventoryCommand(t *testing.T) {
 			t.Errorf("missing %v", want)
 		}
 	}
-	if rep.Inventory == nil || rep.Inventory.Requests != 53 || rep.Inventory.ProbeRequests != 4 || rep.Inventory.Sources[0].Format != "combined" {
+	if rep.Inventory == nil || rep.Inventory.Requests != 58 || rep.Inventory.ProbeRequests != 5 || rep.Inventory.Sources[0].Format != "combined" {
 		t.Errorf("inventory summary %+v", rep.Inventory)
 	}
 	for _, f := range rep.Findings {
@@ -92,7 +92,7 @@ func TestInventoryCommand(t *testing.T) {
 			t.Errorf("shadow finding without the traffic line: %+v", f)
 		}
 	}
-	if !strings.Contains(res.stderr, "probe noise: 4 request(s) to 4 undocumented path(s)") {
+	if !strings.Contains(res.stderr, "probe noise: 5 request(s) to 5 undocumented path(s)") {
 		t.Errorf("stderr lacks the probe-noise summary: %s", res.stderr)
 	}
 	if strings.Contains(res.stdout, "a.lovelace@gmail.com") {
@@ -119,7 +119,7 @@ func TestInventoryStdinGzipAndFormats(t *testing.T) {
 		t.Fatalf("%v: %s", err, errOut.String())
 	}
 	rep := decodeInventory(t, result{stdout: out.String()})
-	if rep.Inventory.Sources[0].Name != "-" || rep.Inventory.Sources[0].Format != "envoy" || rep.Inventory.Requests != 53 {
+	if rep.Inventory.Sources[0].Name != "-" || rep.Inventory.Sources[0].Format != "envoy" || rep.Inventory.Requests != 58 {
 		t.Errorf("stdin source %+v", rep.Inventory.Sources)
 	}
 

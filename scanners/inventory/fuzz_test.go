@@ -22,7 +22,7 @@ func FuzzResolve(f *testing.F) {
 			target = "/" + target
 		}
 		r := newRun(New(Options{}).opts, surf)
-		res := r.resolve(method, target, route, method == "OPTIONS")
+		res := r.resolver.resolve(method, target, route, method == "OPTIONS")
 		if res.kind == kindPreflight {
 			return
 		}
@@ -33,6 +33,6 @@ func FuzzResolve(f *testing.F) {
 			t.Fatalf("%s %s (route %q): template %q", method, target, route, res.template)
 		}
 		_ = redactPath(parsePath(target).segs)
-		_ = string(r.appendCacheKey(nil, method, target, route, false))
+		_ = string(r.resolver.appendCacheKey(nil, method, target, route, false))
 	})
 }

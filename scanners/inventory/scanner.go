@@ -84,6 +84,9 @@ type SourceSummary struct {
 	Skipped int    `json:"skipped"`
 	// FirstSkip says why the first skipped record was skipped.
 	FirstSkip string `json:"first_skip,omitempty"`
+	// Skips tallies the skipped records per reason, with where the first
+	// of each was.
+	Skips []traffic.SkipCount `json:"skips,omitempty"`
 }
 
 // Scanner is the inventory scanner. It holds the summary of its last Scan.
@@ -134,66 +137,21 @@ func (r *run) read(ctx context.Context, src Source) error {
 		return fmt.Errorf("traffic %s: %w", src.Name, err)
 	}
 	sum := SourceSummary{Name: src.Name, Format: string(reader.Format)}
-	err = readPipelined(ctx, reader, func(o *traffic.Observation) {
-		sum.Records++
-		r.observe(o, src.Name)
+	// Chunks of the input are parsed and resolved in parallel, each
+	// goroutine with its own resolver; observations arrive here in input
+	// order, and observe keeps (clones) only what it needs.
+	reader.Prepare = func() func(*traffic.Observation) { return r.newResolver().prepare }
+	err = reader.EachBatch(ctx, func(batch []traffic.Observation) error {
+		sum.Records += len(batch)
+		for i := range batch {
+			r.observe(&batch[i], src.Name)
+		}
+		return nil
 	})
-	sum.Skipped, sum.FirstSkip = reader.Skipped, reader.FirstSkip
+	sum.Skipped, sum.FirstSkip, sum.Skips = reader.Skipped, reader.FirstSkip, reader.Skips
 	r.summary.Sources = append(r.summary.Sources, sum)
 	if err != nil {
 		return fmt.Errorf("traffic %s: %w", src.Name, err)
 	}
 	return nil
-}
-
-// Observations travel from the parsing goroutine to the matching one in
-// batches, so parsing and matching use two cores; the order is kept.
-const (
-	batchSize   = 512
-	batchesHeld = 4
-)
-
-// readPipelined parses in a second goroutine and calls fn for every
-// observation in input order in the calling goroutine.
-func readPipelined(ctx context.Context, reader *traffic.Reader, fn func(*traffic.Observation)) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	full := make(chan []traffic.Observation, batchesHeld)
-	free := make(chan []traffic.Observation, batchesHeld+2)
-	for i := 0; i < batchesHeld+2; i++ {
-		free <- make([]traffic.Observation, 0, batchSize)
-	}
-	var readErr error
-	go func() {
-		defer close(full)
-		cur := <-free
-		readErr = reader.Each(ctx, func(o *traffic.Observation) error {
-			cur = append(cur, *o)
-			if len(cur) < batchSize {
-				return nil
-			}
-			select {
-			case full <- cur:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-			select {
-			case cur = <-free:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-			return nil
-		})
-		if len(cur) > 0 && readErr == nil {
-			full <- cur
-		}
-	}()
-	for batch := range full {
-		for i := range batch {
-			fn(&batch[i])
-		}
-		clear(batch) // drop bodies and slices before reuse
-		free <- batch[:0]
-	}
-	return readErr
 }

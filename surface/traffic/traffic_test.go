@@ -42,12 +42,12 @@ func readFixture(t *testing.T, name string) ([]Observation, *Reader) {
 	return obs, r
 }
 
-// Every rendering of the shop request list reads as the same 53 requests
+// Every rendering of the shop request list reads as the same 58 requests
 // with the same methods, paths, statuses and timestamps.
 func TestEveryFormatReadsTheSameRequests(t *testing.T) {
 	want, _ := readFixture(t, "shop.combined.log")
-	if len(want) != 53 {
-		t.Fatalf("combined: %d observations, want 53", len(want))
+	if len(want) != 58 {
+		t.Fatalf("combined: %d observations, want 58", len(want))
 	}
 	for _, tc := range []struct {
 		file   string
@@ -100,7 +100,7 @@ func TestLineNumbers(t *testing.T) {
 		line  int
 	}{
 		{"shop.combined.log", 0, 1},
-		{"shop.combined.log", 52, 53},
+		{"shop.combined.log", 57, 58},
 		{"shop.har", 0, 9},  // the entry's opening brace
 		{"shop.har", 1, 56}, // entries are 47 lines apart
 		{"shop.otlp-old.jsonl", 30, 2},
@@ -228,7 +228,7 @@ func TestBadInput(t *testing.T) {
 		records int
 		skipped int
 	}{
-		{name: "gzip", data: gz.Bytes(), records: 53},
+		{name: "gzip", data: gz.Bytes(), records: 58},
 		{name: "truncated gzip", data: truncated, wantErr: "unexpected EOF"},
 		{name: "gzip magic then garbage", data: []byte{0x1f, 0x8b, 0xff, 0x00, 0x13, 0x37}, wantErr: "gzip"},
 		{name: "binary", data: []byte("\x00\x01\x02ELF\x00\x00garbage"), wantErr: "binary input"},
