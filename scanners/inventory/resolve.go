@@ -89,27 +89,38 @@ func (rv *resolver) appendCacheKey(b []byte, method, path, route string, preflig
 	}
 	b = append(b, route...)
 	b = append(b, 0)
-	for rest := path; ; {
-		seg := rest
-		i := strings.IndexByte(rest, '/')
-		if i >= 0 {
-			seg, rest = rest[:i], rest[i+1:]
+	if !rv.digitBlind {
+		return append(b, path...)
+	}
+	// One pass: a segment is appended as it is unless it holds a digit.
+	start, digits := 0, 0
+	for i := 0; i <= len(path); i++ {
+		if i < len(path) {
+			switch c := path[i]; {
+			case c >= '0' && c <= '9':
+				digits++
+				continue
+			case c != '/':
+				continue
+			}
 		}
+		seg := path[start:i]
 		switch {
-		case !rv.digitBlind || len(seg) == 0 || seg[0] > '9' && !rv.runBlind:
+		case digits == 0:
 			b = append(b, seg...)
-		case len(seg) <= 18 && allDigits(seg):
+		case digits == len(seg) && len(seg) <= 18:
 			b = append(b, digitRunMark, byte('a'+len(seg)))
 		case rv.runBlind && len(seg) != 26 && !versionLike(seg) && !dateLike(seg) && strings.IndexByte(seg, '%') < 0:
 			b = appendDigitRuns(b, seg)
 		default:
 			b = append(b, seg...)
 		}
-		if i < 0 {
-			return b
+		if i < len(path) {
+			b = append(b, '/')
 		}
-		b = append(b, '/')
+		start, digits = i+1, 0
 	}
+	return b
 }
 
 // appendDigitRuns appends a segment with each run of up to 18 digits

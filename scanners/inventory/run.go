@@ -223,7 +223,7 @@ func (r *run) observe(o *traffic.Observation, file string) {
 		ep.addSample(path)
 	}
 	success := o.Status >= 200 && o.Status < 300
-	if success && res.kind == kindDocumented && res.op != nil && res.op.RequiresCredentials() && !r.authenticated(o, res.api) {
+	if success && o.Auth == traffic.AuthNone && res.kind == kindDocumented && res.op != nil && res.op.RequiresCredentials() && !r.authenticated(o, res.api) {
 		if ep.unauth2xx == 0 {
 			ep.unauthFile, ep.unauthLine = file, o.Line
 		}
@@ -307,9 +307,9 @@ func (r *run) authenticated(o *traffic.Observation, api *surface.API) bool {
 	case traffic.AuthUnknown, traffic.AuthPresent:
 		return true
 	}
-	if api != nil {
+	if api != nil && o.Caller != nil {
 		for _, sch := range api.SecuritySchemes {
-			if sch.Type == "apiKey" && sch.ParamName != "" && contains(o.CredentialNames, strings.ToLower(sch.ParamName)) {
+			if sch.Type == "apiKey" && sch.ParamName != "" && contains(o.Caller.CredentialNames, strings.ToLower(sch.ParamName)) {
 				return true
 			}
 		}

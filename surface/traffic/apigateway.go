@@ -164,19 +164,18 @@ func apiGatewayCaller(rec map[string]any, o *Observation) {
 		auth := strings.Contains(lk, "authorizer")
 		switch {
 		case strings.HasSuffix(lk, "principalid"):
-			o.EndUser = s
+			o.caller().EndUser = s
 		case auth && strings.HasSuffix(lk, ".sub"):
-			if o.EndUser == "" {
-				o.EndUser = s
-			}
+			setOnce(&o.caller().EndUser, s)
 		case auth && (strings.HasSuffix(lk, "client_id") || strings.HasSuffix(lk, "clientid")):
-			setOnce(&o.ClientID, s)
+			setOnce(&o.caller().ClientID, s)
 		case auth && (strings.HasSuffix(lk, "scope") || strings.HasSuffix(lk, ".scp")):
-			setOnce(&o.Scopes, s)
+			setOnce(&o.caller().Scopes, s)
 		case auth && strings.HasSuffix(lk, "client_type"):
-			setOnce(&o.ClientType, s)
+			setOnce(&o.caller().ClientType, s)
 		case lk == "apikeyid" || lk == "identity.apikeyid":
-			o.APIKey, o.APIKeyName = s, "apikeyid"
+			c := o.caller()
+			c.APIKey, c.APIKeyName = s, "apikeyid"
 		}
 	}
 }

@@ -194,10 +194,11 @@ func (p *combinedParser) parseFields(line string) (Observation, error) {
 	return o, nil
 }
 
-// Errors of quoted, made once: the field scanners run on every line.
+// Errors of the field scanners, made once: they run on every line.
 var (
-	errNoQuote      = errors.New("no quoted field")
-	errUnterminated = errors.New("unterminated quoted field")
+	errNoQuote          = errors.New("no quoted field")
+	errUnterminated     = errors.New("unterminated quoted field")
+	errMalformedRequest = errors.New("malformed request line")
 )
 
 // quoted returns the contents of the next "..." in s (backslash escapes
@@ -244,11 +245,22 @@ func splitRequestLine(request string, o *Observation) error {
 	if request == "" || request == "-" {
 		return fmt.Errorf("%w: empty request line", errNoMethod)
 	}
-	method, rest, ok := strings.Cut(request, " ")
-	if !ok || !isToken(method) {
-		return errors.New("malformed request line")
+	// Methods are short: find the space by hand, not with a call.
+	sp := -1
+	for i := 0; i < len(request) && i <= 33; i++ {
+		if request[i] == ' ' {
+			sp = i
+			break
+		}
 	}
-	target, _, _ := strings.Cut(rest, " ")
+	if sp < 0 || !isToken(request[:sp]) {
+		return errMalformedRequest
+	}
+	method, rest := request[:sp], request[sp+1:]
+	target := rest
+	if i := strings.IndexByte(rest, ' '); i >= 0 {
+		target = rest[:i]
+	}
 	if target == "" {
 		return fmt.Errorf("%w: request line without a target", errBadURL)
 	}

@@ -129,18 +129,19 @@ func parseEnvoyJSON(line string) (Observation, error) {
 	if o.ClientAddr = firstHop(r.ForwardedFor); o.ClientAddr == "" {
 		o.ClientAddr = addrOnly(r.DownstreamAddr)
 	}
-	if r.Authorization != "-" {
-		o.Authorization = r.Authorization
+	if r.Authorization != "" && r.Authorization != "-" {
+		o.caller().Authorization = r.Authorization
 	}
 	for _, k := range []string{r.APIKey, r.APIKeyDashed} {
 		if k != "" && k != "-" {
-			o.APIKey, o.APIKeyName = k, "x-api-key"
+			c := o.caller()
+			c.APIKey, c.APIKeyName = k, "x-api-key"
 		}
 	}
-	if r.ClientID != "-" {
-		o.ClientID = r.ClientID
+	if r.ClientID != "" && r.ClientID != "-" {
+		o.caller().ClientID = r.ClientID
 	}
-	if o.Authorization != "" || o.APIKey != "" {
+	if c := o.Caller; c != nil && (c.Authorization != "" || c.APIKey != "") {
 		o.Auth = AuthPresent
 	}
 	return o, nil

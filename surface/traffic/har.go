@@ -167,18 +167,20 @@ func harObservation(e *harEntry) (Observation, error) {
 		if isCredentialHeader(name) && value != "" {
 			o.Auth = AuthPresent
 		}
-		o.CredentialNames = append(o.CredentialNames, name)
+		c := o.caller()
+		c.CredentialNames = append(c.CredentialNames, name)
 		setCaller(&o, name, value)
 	}
 	for _, q := range e.Request.QueryString {
 		name := strings.ToLower(q.Name)
 		if isCredentialQuery(name) && q.Value != "" {
 			o.Auth = AuthPresent
-			if o.APIKey == "" {
-				o.APIKey, o.APIKeyName = q.Value, name
+			if c := o.caller(); c.APIKey == "" {
+				c.APIKey, c.APIKeyName = q.Value, name
 			}
 		}
-		o.CredentialNames = append(o.CredentialNames, name)
+		c := o.caller()
+		c.CredentialNames = append(c.CredentialNames, name)
 	}
 	if len(e.Request.Cookies) > 0 && o.Auth == AuthNone {
 		o.Auth = AuthPresent
@@ -214,10 +216,10 @@ func setCaller(o *Observation, name, value string) {
 	case name == "x-forwarded-for":
 		o.ClientAddr = firstHop(value)
 	case name == "authorization":
-		o.Authorization = value
+		o.caller().Authorization = value
 	case isKeyHeader(name):
-		if o.APIKey == "" {
-			o.APIKey, o.APIKeyName = value, name
+		if c := o.caller(); c.APIKey == "" {
+			c.APIKey, c.APIKeyName = value, name
 		}
 	}
 }

@@ -190,9 +190,10 @@ func otlpObservation(s *otlpSpan) (o Observation, ok bool, err error) {
 	}
 	o.UserAgent = first("user_agent.original", "http.user_agent")
 	o.ClientAddr = addrOnly(first("client.address", "http.client_ip", "net.sock.peer.addr", "net.peer.ip"))
-	o.ClientID = first("client.id")
-	o.EndUser = first("enduser.id", "user.id")
-	o.Scopes = first("enduser.scope")
+	if id, user, scopes := first("client.id"), first("enduser.id", "user.id"), first("enduser.scope"); id != "" || user != "" || scopes != "" {
+		c := o.caller()
+		c.ClientID, c.EndUser, c.Scopes = id, user, scopes
+	}
 	if headers {
 		o.HeadersKnown = true
 		o.Auth = AuthNone
@@ -205,7 +206,8 @@ func otlpObservation(s *otlpSpan) (o Observation, ok bool, err error) {
 		sort.Strings(names) // map order must not pick the API key
 		for _, k := range names {
 			name := strings.ReplaceAll(strings.TrimPrefix(k, "http.request.header."), "_", "-")
-			o.CredentialNames = append(o.CredentialNames, name)
+			c := o.caller()
+			c.CredentialNames = append(c.CredentialNames, name)
 			if isCredentialHeader(name) {
 				o.Auth = AuthPresent
 			}

@@ -497,6 +497,9 @@ func parseChunk(c chunk, p lineParser, prepare func(*Observation), pl *pools) *b
 	}
 	s := string(c.data)
 	pl.chunks.put(c.data)
+	if need := len(s) / 64; cap(b.obs) < need {
+		b.obs = make([]Observation, 0, need) // access-log lines are longer than 64 bytes
+	}
 	line := 0
 	for len(s) > 0 {
 		var l string
@@ -513,7 +516,7 @@ func parseChunk(c chunk, p lineParser, prepare func(*Observation), pl *pools) *b
 		if n := len(l); n > 0 && l[n-1] == '\r' {
 			l = l[:n-1]
 		}
-		if len(l) == 0 || l[0] == '#' || strings.TrimSpace(l) == "" {
+		if len(l) == 0 || l[0] == '#' || l[0] <= ' ' && strings.TrimSpace(l) == "" {
 			continue
 		}
 		o, err := p.parse(l)

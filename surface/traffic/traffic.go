@@ -83,22 +83,27 @@ type Observation struct {
 	// HeadersKnown is set when the source records request headers (HAR),
 	// so an OPTIONS without the preflight header is known not to be one.
 	HeadersKnown bool
-	// CredentialNames are the lower-cased request header and query
-	// parameter names when the source records them, so a spec's own API-key
-	// name can be recognised.
-	CredentialNames []string
 	// Body is a prefix of the response body when the source records it (HAR).
 	Body string
 
-	// What the source says about the caller, when it records it. The
-	// credential fields hold raw header and parameter values: whoever
-	// reads them must never print them.
-	//
 	// UserAgent is the User-Agent header; ClientAddr the address the
 	// request came from (the first X-Forwarded-For hop where the source
-	// logs one, else the peer), without port.
+	// logs one, else the peer), without port. Access logs carry both.
 	UserAgent  string
 	ClientAddr string
+	// Caller is what sources that record request headers, span attributes
+	// or an authorizer say about who called; nil otherwise.
+	Caller *Caller
+
+	// Prepared holds what Reader.Prepare computed for the record in the
+	// parsing goroutine; nil without a Prepare hook.
+	Prepared any
+}
+
+// Caller is the evidence of who made a request beyond its user agent and
+// address. The credential fields hold raw header and parameter values:
+// whoever reads them must never print them.
+type Caller struct {
 	// Authorization is the raw Authorization header.
 	Authorization string
 	// APIKey is the raw value of an API-key header or query parameter, and
@@ -109,10 +114,18 @@ type Observation struct {
 	// enduser.scope, an API Gateway authorizer's client id, principal,
 	// scope and client_type claims. Scopes are space-separated.
 	ClientID, EndUser, Scopes, ClientType string
+	// CredentialNames are the lower-cased request header and query
+	// parameter names when the source records them, so a spec's own API-key
+	// name can be recognised.
+	CredentialNames []string
+}
 
-	// Prepared holds what Reader.Prepare computed for the record in the
-	// parsing goroutine; nil without a Prepare hook.
-	Prepared any
+// caller returns the observation's Caller, creating it.
+func (o *Observation) caller() *Caller {
+	if o.Caller == nil {
+		o.Caller = &Caller{}
+	}
+	return o.Caller
 }
 
 // ErrSkip marks a record that could not be read; the reader counts it and

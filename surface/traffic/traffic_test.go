@@ -151,7 +151,7 @@ func TestFieldDetails(t *testing.T) {
 		if !strings.Contains(obs[5].Body, "lovelace-labs.io") {
 			t.Errorf("base64 body not decoded: %q", obs[5].Body)
 		}
-		if obs[3].Auth != AuthNone || !contains(obs[3].CredentialNames, "x-partner-key") {
+		if obs[3].Auth != AuthNone || !contains(obs[3].Caller.CredentialNames, "x-partner-key") {
 			t.Errorf("custom key header not recorded: %+v", obs[3])
 		}
 		shop, _ := readFixture(t, "shop.har")
@@ -432,13 +432,13 @@ func TestClientEvidence(t *testing.T) {
 			t.Fatal(err, obs)
 		}
 		o := obs[0]
-		if o.UserAgent != "bot/1" || o.ClientAddr != "198.51.100.4" || o.Authorization != "Bearer abc.def.ghi" || o.APIKey != "k_123" || o.Auth != AuthPresent {
+		if c := o.Caller; o.UserAgent != "bot/1" || o.ClientAddr != "198.51.100.4" || c == nil || c.Authorization != "Bearer abc.def.ghi" || c.APIKey != "k_123" || o.Auth != AuthPresent {
 			t.Errorf("%+v", o)
 		}
 	})
 	t.Run("har headers and query keys", func(t *testing.T) {
 		obs, _ := readFixture(t, "auth.har")
-		if obs[1].Authorization == "" || obs[3].APIKeyName != "x-partner-key" || obs[3].APIKey == "" {
+		if obs[1].Caller.Authorization == "" || obs[3].Caller.APIKeyName != "x-partner-key" || obs[3].Caller.APIKey == "" {
 			t.Errorf("%+v / %+v", obs[1], obs[3])
 		}
 	})
@@ -453,8 +453,8 @@ func TestClientEvidence(t *testing.T) {
 			t.Fatal(err, obs)
 		}
 		o := obs[0]
-		if o.ClientID != "support-bot" || o.EndUser != "u-1" || o.Scopes != "orders:read admin" || o.UserAgent != "agent/2" ||
-			o.ClientAddr != "198.51.100.9" || o.Authorization != "Bearer t0k" || o.Auth != AuthPresent {
+		if c := o.Caller; c.ClientID != "support-bot" || c.EndUser != "u-1" || c.Scopes != "orders:read admin" || o.UserAgent != "agent/2" ||
+			o.ClientAddr != "198.51.100.9" || c.Authorization != "Bearer t0k" || o.Auth != AuthPresent {
 			t.Errorf("%+v", o)
 		}
 	})
@@ -465,8 +465,8 @@ func TestClientEvidence(t *testing.T) {
 			t.Fatal(err, obs)
 		}
 		o := obs[0]
-		if o.EndUser != "u-7" || o.ClientID != "support-bot" || o.Scopes != "orders:read" || o.ClientType != "ai-agent" ||
-			o.ClientAddr != "203.0.113.9" || o.UserAgent != "agent/3" || o.APIKey != "abc123" || o.Auth != AuthPresent {
+		if c := o.Caller; c.EndUser != "u-7" || c.ClientID != "support-bot" || c.Scopes != "orders:read" || c.ClientType != "ai-agent" ||
+			o.ClientAddr != "203.0.113.9" || o.UserAgent != "agent/3" || c.APIKey != "abc123" || o.Auth != AuthPresent {
 			t.Errorf("%+v", o)
 		}
 	})
