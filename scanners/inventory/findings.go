@@ -232,6 +232,8 @@ func severityOf(rule string) rules.Severity {
 	switch rule {
 	case rules.RuleInventoryOrphan:
 		return rules.SeverityInfo
+	case rules.RuleInventoryAgentBurst:
+		return rules.SeverityLow
 	case rules.RuleInventoryUnauthenticated2x, rules.RuleInventorySensitiveResponse:
 		return rules.SeverityHigh
 	}

@@ -134,6 +134,7 @@ type run struct {
 	byResolution map[*resolution]*endpoint
 	collapsed    map[siblingGroup]bool
 	full         bool // the endpoint limit is reached and collapsing no longer helps
+	clients      *clientsView
 	summary      Summary
 }
 
@@ -145,6 +146,7 @@ func newRun(opts Options, surf *surface.Surface) *run {
 		hostStats:    map[string]*hostStat{},
 		byResolution: map[*resolution]*endpoint{},
 		collapsed:    map[siblingGroup]bool{},
+		clients:      newClientsView(opts),
 	}
 	for _, api := range surf.APIs {
 		ix := buildIndex(api)
@@ -197,9 +199,11 @@ func (r *run) observe(o *traffic.Observation, file string) {
 	}
 	ep := r.byResolution[res]
 	if ep == nil {
-		if ep = r.endpointFor(res, o, file); ep == nil {
-			return
-		}
+		ep = r.endpointFor(res, o, file)
+	}
+	r.clients.observe(o, ep, file)
+	if ep == nil {
+		return
 	}
 	ep.count += o.Count
 	if isLive(o.Status) {

@@ -58,9 +58,11 @@ func fuzzLineParser(f *testing.F, parse func(string) (Observation, error), seeds
 func FuzzCombined(f *testing.F) {
 	fuzzLineParser(f, parseCombined, "shop.combined.log", "shop.common.log", "malformed.combined.log")
 }
-func FuzzALB(f *testing.F)           { fuzzLineParser(f, parseALB, "shop.alb.log") }
-func FuzzEnvoy(f *testing.F)         { fuzzLineParser(f, parseEnvoy, "shop.envoy.log", "shop.istio.log") }
-func FuzzEnvoyJSON(f *testing.F)     { fuzzLineParser(f, parseEnvoyJSON, "shop.envoy.jsonl") }
+func FuzzALB(f *testing.F)   { fuzzLineParser(f, parseALB, "shop.alb.log") }
+func FuzzEnvoy(f *testing.F) { fuzzLineParser(f, parseEnvoy, "shop.envoy.log", "shop.istio.log") }
+func FuzzEnvoyJSON(f *testing.F) {
+	fuzzLineParser(f, parseEnvoyJSON, "shop.envoy.jsonl", "agents.envoy.jsonl")
+}
 func FuzzAPIGateway(f *testing.F)    { fuzzLineParser(f, parseAPIGateway, "shop.apigateway.jsonl") }
 func FuzzAggregateJSON(f *testing.F) { fuzzLineParser(f, parseAggregateJSON, "shop.aggregate.jsonl") }
 
@@ -86,8 +88,10 @@ func fuzzStream(f *testing.F, format Format, seeds ...string) {
 	})
 }
 
-func FuzzHAR(f *testing.F)          { fuzzStream(f, FormatHAR, "shop.har", "auth.har", "bad-entries.har") }
-func FuzzOTLP(f *testing.F)         { fuzzStream(f, FormatOTLP, "shop.otlp-old.jsonl", "shop.otlp-new.jsonl") }
+func FuzzHAR(f *testing.F) { fuzzStream(f, FormatHAR, "shop.har", "auth.har", "bad-entries.har") }
+func FuzzOTLP(f *testing.F) {
+	fuzzStream(f, FormatOTLP, "shop.otlp-old.jsonl", "shop.otlp-new.jsonl", "agents.otlp.jsonl")
+}
 func FuzzAggregateCSV(f *testing.F) { fuzzStream(f, FormatCSV, "shop.aggregate.csv") }
 
 // FuzzOpen covers detection and gzip unwrapping.
