@@ -260,6 +260,7 @@ func (v *clientsView) credential(o *traffic.Observation) *credState {
 	} else {
 		info = credential.ParseAPIKey(name, value)
 	}
+	info.Scheme = strings.Clone(info.Scheme) // a substring of the record
 	cs := &credState{hash: h, info: info}
 	if len(v.creds) < v.opts.MaxClients*4 {
 		v.creds[h] = cs

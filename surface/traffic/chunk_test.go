@@ -139,3 +139,30 @@ func TestCombinedParsingAllocatesNothing(t *testing.T) {
 		}
 	}
 }
+
+// A string of a line-format observation kept past the callback, against
+// the rule, reads as NUL bytes: the buffers it shares are zeroed when they
+// go back to the pool, so such a bug shows in tests instead of changing
+// the string later. Clone keeps what it copies.
+func TestKeptStringsAreZeroed(t *testing.T) {
+	r, err := Open(bytes.NewReader(accessLog(10, "\n")), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept string
+	var cloned Observation
+	if err := r.Each(context.Background(), func(o *Observation) error {
+		if kept == "" {
+			kept, cloned = o.Target, o.Clone()
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if kept != strings.Repeat("\x00", len("/lines/1")) {
+		t.Errorf("kept string %q, want NUL bytes", kept)
+	}
+	if cloned.Target != "/lines/1" || cloned.UserAgent != "bench/1" {
+		t.Errorf("clone %+v", cloned)
+	}
+}

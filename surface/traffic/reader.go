@@ -10,6 +10,7 @@ import (
 	"io"
 	"runtime"
 	"strings"
+	"unsafe"
 )
 
 // decoder produces observations from one input in one format, one at a
@@ -134,8 +135,9 @@ func (r *Reader) Each(ctx context.Context, fn func(*Observation) error) error {
 // order, from the calling goroutine, until the input ends, fn fails or ctx
 // is cancelled. Line-based formats are cut into chunks that Workers
 // goroutines parse while fn runs; the others are decoded by one goroutine.
-// The batch and its strings are only valid during the call: strings.Clone
-// what you keep.
+// The batch and its strings are only valid during the call: the strings
+// of a line format share the input's buffers, which are zeroed and reused
+// once fn returns, so strings.Clone what you keep.
 func (r *Reader) EachBatch(ctx context.Context, fn func([]Observation) error) error {
 	defer func() {
 		if r.closer != nil {
@@ -254,13 +256,15 @@ func (r *Reader) countSkip(s *SkipError) {
 }
 
 // batch is a run of observations of one input; relative batches (from a
-// chunk) number their lines from the chunk's start.
+// chunk) number their lines from the chunk's start, and hold the chunk's
+// buffer, which their strings alias, until they are released.
 type batch struct {
 	seq      int
 	obs      []Observation
 	skips    []*SkipError
 	lines    int
 	relative bool
+	buf      []byte
 }
 
 // batchSize is how many observations a decoded (not chunked) batch holds.
@@ -275,6 +279,13 @@ func (b *batch) release(p *pools) {
 	}
 	b.obs = b.obs[:0]
 	b.skips = nil
+	if b.buf != nil {
+		// Zeroed, so that a string kept against EachBatch's rule reads as
+		// NUL bytes at once instead of changing when the buffer is reused.
+		clear(b.buf)
+		p.chunks.put(b.buf)
+		b.buf = nil
+	}
 	p.batches.put(b)
 }
 
@@ -484,9 +495,17 @@ func discardLine(br *bufio.Reader) (atEOF bool, err error) {
 	}
 }
 
-// parseChunk parses the lines of a chunk. The chunk is copied into one
-// string, whose substrings the observations' fields are, so parsing a
-// line allocates nothing; the chunk's buffer goes back to the pool at once.
+// chunkString is a chunk's bytes as a string, without a copy. The string
+// aliases the chunk's buffer, which the batch holds until it is released,
+// after EachBatch's fn has returned: that is why an observation's strings
+// are valid only during fn. Copying each chunk instead (string(data))
+// costs a quarter of the CPU time of reading an access log and 40% of the
+// memory, for the allocations the garbage collector then has to follow.
+func chunkString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+// parseChunk parses the lines of a chunk. The observations' fields are
+// substrings of the chunk (chunkString), so parsing a line allocates
+// nothing.
 func parseChunk(c chunk, p lineParser, prepare func(*Observation), pl *pools) *batch {
 	b := pl.batch()
 	b.seq, b.relative = c.seq, true
@@ -495,10 +514,12 @@ func parseChunk(c chunk, p lineParser, prepare func(*Observation), pl *pools) *b
 		b.skips = append(b.skips, &SkipError{Reason: SkipLongLine, Line: 1, Detail: fmt.Sprintf("longer than %d bytes", MaxLineBytes)})
 		return b
 	}
-	s := string(c.data)
-	pl.chunks.put(c.data)
-	if need := len(s) / 64; cap(b.obs) < need {
-		b.obs = make([]Observation, 0, need) // access-log lines are longer than 64 bytes
+	s := chunkString(c.data)
+	b.buf = c.data
+	if need := len(s)/128 + 64; cap(b.obs) < need {
+		// Access-log lines are about 150 bytes; shorter ones grow the
+		// batch, which the pool then keeps.
+		b.obs = make([]Observation, 0, need)
 	}
 	line := 0
 	for len(s) > 0 {

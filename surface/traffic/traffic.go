@@ -7,6 +7,7 @@ package traffic
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -58,7 +59,8 @@ const (
 )
 
 // Observation is one request (or, for aggregated inventories, one group of
-// identical requests) as a source recorded it.
+// identical requests) as a source recorded it. Its strings are only valid
+// while the Reader hands it over (Each, EachBatch): copy what you keep.
 type Observation struct {
 	// Line is the 1-based line of the input the record starts on.
 	Line   int
@@ -118,6 +120,26 @@ type Caller struct {
 	// parameter names when the source records them, so a spec's own API-key
 	// name can be recognised.
 	CredentialNames []string
+}
+
+// Clone returns a copy of the observation that may be kept: its strings
+// no longer share the input's buffers.
+func (o *Observation) Clone() Observation {
+	c := *o
+	c.Host, c.Method, c.Target, c.Route = strings.Clone(o.Host), strings.Clone(o.Method), strings.Clone(o.Target), strings.Clone(o.Route)
+	c.Body, c.UserAgent, c.ClientAddr = strings.Clone(o.Body), strings.Clone(o.UserAgent), strings.Clone(o.ClientAddr)
+	if o.Caller != nil {
+		cc := *o.Caller
+		cc.Authorization, cc.APIKey, cc.APIKeyName = strings.Clone(cc.Authorization), strings.Clone(cc.APIKey), strings.Clone(cc.APIKeyName)
+		cc.ClientID, cc.EndUser, cc.Scopes, cc.ClientType = strings.Clone(cc.ClientID), strings.Clone(cc.EndUser), strings.Clone(cc.Scopes), strings.Clone(cc.ClientType)
+		cc.CredentialNames = make([]string, len(o.Caller.CredentialNames))
+		for i, n := range o.Caller.CredentialNames {
+			cc.CredentialNames[i] = strings.Clone(n)
+		}
+		c.Caller = &cc
+	}
+	c.Prepared = nil
+	return c
 }
 
 // caller returns the observation's Caller, creating it.

@@ -23,7 +23,7 @@ func readAll(t *testing.T, data []byte, forced Format) ([]Observation, *Reader, 
 	}
 	var out []Observation
 	err = r.Each(context.Background(), func(o *Observation) error {
-		out = append(out, *o)
+		out = append(out, o.Clone())
 		return nil
 	})
 	return out, r, err
