@@ -134,6 +134,6 @@ func (r *run) merge(eps []*endpoint, pos int) {
 			into.mismatch = ep.mismatch
 		}
 	}
-	// Resolutions still lead to the old endpoints; drop them.
-	clear(r.byResolution)
+	// Resolutions still lead to the old endpoints.
+	r.gen++
 }

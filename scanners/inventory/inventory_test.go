@@ -321,8 +321,8 @@ func TestMemoryBoundedByEndpoints(t *testing.T) {
 	if r.undoc > 300 {
 		t.Errorf("%d undocumented endpoints held, limit 300", r.undoc)
 	}
-	if len(r.byResolution) > maxCache {
-		t.Errorf("resolution map holds %d entries", len(r.byResolution))
+	if len(r.resolver.cache) > maxCache {
+		t.Errorf("resolution cache holds %d entries", len(r.resolver.cache))
 	}
 	if r.summary.Overflow == 0 {
 		t.Error("first-segment variety cannot collapse; the overflow should be counted")

@@ -40,6 +40,12 @@ type resolution struct {
 	// probeShaped is set when the path looks like scanning (traversal,
 	// /etc/passwd, .env, wp-admin, .git/).
 	probeShaped bool
+	// ep is the endpoint the run aggregates the resolution into, valid
+	// while epGen is the run's merge generation. Only the run's goroutine
+	// reads and writes the two: the resolver that built the resolution
+	// never looks at it again, it only hands out the pointer.
+	ep    *endpoint
+	epGen int
 }
 
 // statusCount counts the responses with one status code.
@@ -129,24 +135,23 @@ type run struct {
 	// resolver serves observations that arrive without a prepared
 	// resolution; the parsing goroutines have their own.
 	resolver *resolver
-	// byResolution maps the resolutions the parsing goroutines hand over
-	// to their endpoints; emptied when a collapse merges endpoints.
-	byResolution map[*resolution]*endpoint
-	collapsed    map[siblingGroup]bool
-	full         bool // the endpoint limit is reached and collapsing no longer helps
-	clients      *clientsView
-	summary      Summary
+	// gen counts the collapses that merged endpoints, which invalidates
+	// the endpoints resolutions point to.
+	gen       int
+	collapsed map[siblingGroup]bool
+	full      bool // the endpoint limit is reached and collapsing no longer helps
+	clients   *clientsView
+	summary   Summary
 }
 
 func newRun(opts Options, surf *surface.Surface) *run {
 	r := &run{
 		opts: opts, surf: surf,
-		hosts:        map[string]bool{},
-		endpoints:    map[string]*endpoint{},
-		hostStats:    map[string]*hostStat{},
-		byResolution: map[*resolution]*endpoint{},
-		collapsed:    map[siblingGroup]bool{},
-		clients:      newClientsView(opts),
+		hosts:     map[string]bool{},
+		endpoints: map[string]*endpoint{},
+		hostStats: map[string]*hostStat{},
+		collapsed: map[siblingGroup]bool{},
+		clients:   newClientsView(opts),
 	}
 	for _, api := range surf.APIs {
 		ix := buildIndex(api)
@@ -197,8 +202,8 @@ func (r *run) observe(o *traffic.Observation, file string) {
 		r.summary.PreflightRequests += o.Count
 		return
 	}
-	ep := r.byResolution[res]
-	if ep == nil {
+	ep := res.ep
+	if ep == nil || res.epGen != r.gen {
 		ep = r.endpointFor(res, o, file)
 	}
 	r.clients.observe(o, ep, file)
@@ -272,10 +277,7 @@ func (r *run) endpointFor(res *resolution, o *traffic.Observation, file string) 
 		ep.key, ep.template = key, template
 		r.endpoints[key] = ep
 	}
-	if len(r.byResolution) >= maxCache {
-		clear(r.byResolution)
-	}
-	r.byResolution[res] = ep
+	res.ep, res.epGen = ep, r.gen
 	return ep
 }
 

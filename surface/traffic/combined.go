@@ -297,7 +297,8 @@ func setTarget(o *Observation, target string) error {
 	if target == "" {
 		return fmt.Errorf("%w: empty request target", errBadURL)
 	}
-	if i := strings.Index(target, "://"); i > 0 && target[0] != '/' {
+	// An absolute-form target; paths, the usual case, skip the search.
+	if i := absoluteForm(target); i > 0 {
 		rest := target[i+3:]
 		slash := strings.IndexAny(rest, "/?")
 		host := rest
@@ -324,6 +325,15 @@ func setTarget(o *Observation, target string) error {
 	}
 	o.Target = target
 	return nil
+}
+
+// absoluteForm is the index of "://" in a target that does not start
+// with "/", else -1.
+func absoluteForm(target string) int {
+	if target[0] == '/' {
+		return -1
+	}
+	return strings.Index(target, "://")
 }
 
 // targetProblem says what makes a path unparsable: a control character,
