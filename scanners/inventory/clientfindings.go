@@ -97,13 +97,17 @@ func (r *run) clientFindings() ([]rules.Finding, []ClientSummary) {
 		}
 		return a.file < b.file || a.file == b.file && a.line < b.line
 	})
-	seen := map[string]int{}
+	// Clients that would read alike (two keys with the same prefix, two
+	// end users redacted alike) get a tag from a digest of what identifies
+	// them, so that names, and the fingerprints built from them, do not
+	// depend on which one is busier this time.
+	names := map[string]int{}
 	for _, c := range list {
-		if n := seen[c.summary.Name]; n > 0 {
-			seen[c.summary.Name] = n + 1
-			c.summary.Name = fmt.Sprintf("%s (%d)", c.summary.Name, n+1)
-		} else {
-			seen[c.summary.Name] = 1
+		names[c.summary.Name]++
+	}
+	for _, c := range list {
+		if names[c.summary.Name] > 1 {
+			c.summary.Name += " (#" + c.tag + ")"
 		}
 	}
 	var out []rules.Finding
@@ -421,8 +425,8 @@ func (r *run) sharedCredential(c *clientResult, cs *credState) (rules.Finding, b
 	if len(cs.userAgents) < sharedUserAgents && len(cs.hosts) < sharedHosts {
 		return rules.Finding{}, false
 	}
-	what := credentialName(cs.info)
-	if cs.info.Kind == credential.KindJWT {
+	what := c.summary.Name // the credential itself when it identifies the client
+	if c.key.kind != byCredential {
 		what = "a token of " + c.summary.Name
 	}
 	msg := fmt.Sprintf("%s was used from %d user agent(s) and %d source host(s) in %d request(s): one credential, several callers",

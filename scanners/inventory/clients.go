@@ -1,6 +1,8 @@
 package inventory
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"hash/maphash"
 	"sort"
 	"strings"
@@ -74,6 +76,10 @@ type client struct {
 	key  clientKey
 	by   string // what identified it, for reports
 	name string // how reports name it (no secret)
+	// tag tells apart clients whose names read alike: four hex digits of
+	// a SHA-256 of what identifies them (16 bits, which reveal nothing of
+	// a credential).
+	tag string
 	// agent is why the client is an agent ("" when it is not one).
 	agent       string
 	requests    int
@@ -91,6 +97,7 @@ type client struct {
 // credState aggregates the requests that carried one credential.
 type credState struct {
 	hash       uint64
+	tag        string // see client.tag
 	info       credential.Info
 	requests   int
 	file       string
@@ -138,7 +145,7 @@ func (v *clientsView) observe(o *traffic.Observation, ep *endpoint, file string)
 		}
 		fresh := false
 		if c = v.clients[key]; c == nil {
-			if c = v.newClient(key, by, name, o, file); c == nil {
+			if c = v.newClient(key, by, name, cred, o, file); c == nil {
 				return
 			}
 			fresh = true
@@ -226,13 +233,18 @@ func (v *clientsView) endSource() {
 	v.lastUA, v.lastClient = "", nil
 }
 
-func (v *clientsView) newClient(key clientKey, by, name string, o *traffic.Observation, file string) *client {
+func (v *clientsView) newClient(key clientKey, by, name string, cred *credState, o *traffic.Observation, file string) *client {
 	if len(v.clients) >= v.opts.MaxClients {
 		v.overflow += o.Count
 		return nil
 	}
 	key.id = strings.Clone(key.id)
 	c := &client{key: key, by: by, name: strings.Clone(name), file: file, line: o.Line}
+	if key.kind == byCredential && cred != nil {
+		c.tag = cred.tag
+	} else {
+		c.tag = shortDigest(key.id)
+	}
 	v.clients[key] = c
 	return c
 }
@@ -261,7 +273,7 @@ func (v *clientsView) credential(o *traffic.Observation) *credState {
 		info = credential.ParseAPIKey(name, value)
 	}
 	info.Scheme = strings.Clone(info.Scheme) // a substring of the record
-	cs := &credState{hash: h, info: info}
+	cs := &credState{hash: h, info: info, tag: shortDigest(value)}
 	if len(v.creds) < v.opts.MaxClients*4 {
 		v.creds[h] = cs
 	}
@@ -292,6 +304,12 @@ func (v *clientsView) identify(o *traffic.Observation, cred *credState) (key cli
 		return clientKey{kind: byUserAgent, id: o.UserAgent}, "user agent", clipText(o.UserAgent, 80)
 	}
 	return clientKey{}, "", ""
+}
+
+// shortDigest is four hex digits of a SHA-256.
+func shortDigest(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:2])
 }
 
 // credentialName names a credential without revealing it.

@@ -63,7 +63,7 @@ func TestClientFindings(t *testing.T) {
 		"over-privileged-client: agent support-bot holds scope(s) admin, orders:write, refunds:write that the 2 documented operation(s) it called do not need; least privilege: orders:read",
 		"long-lived-token: agent support-bot used a token valid for 30d (exp - iat), above the 24h allowed for agents",
 		"agent-burst: agent support-bot made 120 call(s) in the minute from 2024-06-01T09:31:00Z, 60× its median of 2 per active minute (31 active minute(s))",
-		"credential-shared-by-clients: api key pk_live_… was used from 3 user agent(s) and 1 source host(s) in 9 request(s)",
+		"credential-shared-by-clients: api key pk_live_… (#ccd4) was used from 3 user agent(s) and 1 source host(s) in 9 request(s)",
 		"credential-shared-by-clients: a token of nightly-sync was used from 1 user agent(s) and 3 source host(s) in 6 request(s)",
 	} {
 		if !strings.Contains(all, want) {
@@ -71,12 +71,12 @@ func TestClientFindings(t *testing.T) {
 		}
 	}
 	for _, notWant := range []string{
-		"triage-agent",   // the scopes it needs, a 1-hour token, a steady rate
-		"checkout-web",   // a 7-day token and a burst, but not an agent
-		"report-agent",   // no exp, but not an agent without the config's marker
-		"hourly-sync",    // two hosts are one client moving between networks
-		"pk_live_… (2)",  // one user agent from two hosts
-		"stock-sync/1.0", // the same
+		"triage-agent",      // the scopes it needs, a 1-hour token, a steady rate
+		"checkout-web",      // a 7-day token and a burst, but not an agent
+		"report-agent",      // no exp, but not an agent without the config's marker
+		"hourly-sync",       // two hosts are one client moving between networks
+		"pk_live_… (#0f0b)", // one user agent from two hosts
+		"stock-sync/1.0",    // the same
 	} {
 		if strings.Contains(all, notWant) {
 			t.Errorf("unexpected finding about %q:\n%s", notWant, all)
