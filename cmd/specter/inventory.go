@@ -62,8 +62,12 @@ with the operations the specs document. It reports undocumented live
 endpoints (shadow), deprecated, removed or superseded endpoints that still
 answer (zombie), documented endpoints never observed (orphan), secured
 operations answered 2xx without credentials, and sensitive data in responses
-of shadow and zombie endpoints. Paths only ever answered 404 are probe noise,
-counted in the summary. See docs/inventory.md.`,
+of shadow and zombie endpoints. Paths only ever answered 404, or scan-shaped
+and only answered 4xx, are probe noise, counted in the summary. It also
+groups the traffic per client (tokens decoded, never printed; keys by a
+redacted prefix; user agents) and reports over-privileged clients,
+long-lived tokens, agent bursts and shared credentials; the config's
+inventory section marks agents. See docs/inventory.md.`,
 		Example: `  specter inventory --spec api/openapi.yaml --traffic access.log.gz
   specter inventory --spec api/ --traffic - --traffic-format combined < access.log
   specter inventory --spec api/openapi.yaml --previous-spec old/openapi.yaml --traffic spans.jsonl -f sarif -o inventory.sarif`,
