@@ -265,18 +265,23 @@ type batch struct {
 	lines    int
 	relative bool
 	buf      []byte
+	// callers is set when an observation points to a Caller (JSON line
+	// formats), which the batch must drop when it is released.
+	callers bool
 }
 
 // batchSize is how many observations a decoded (not chunked) batch holds.
 const batchSize = 512
 
 func (b *batch) release(p *pools) {
-	if !b.relative {
-		// Decoded records may hold response bodies: drop them now. A
-		// chunk's records only reference its string, and the pool is
-		// bounded, so they are left to be overwritten.
+	if !b.relative || b.callers {
+		// Decoded records may hold response bodies, and callers tokens:
+		// drop them now. Otherwise a chunk's records only reference its
+		// buffer, and the pool is bounded, so they are left to be
+		// overwritten.
 		clear(b.obs)
 	}
+	b.callers = false
 	b.obs = b.obs[:0]
 	b.skips = nil
 	if b.buf != nil {
@@ -547,6 +552,7 @@ func parseChunk(c chunk, p lineParser, prepare func(*Observation), pl *pools) *b
 		}
 		o.Line = line
 		normalize(&o)
+		b.callers = b.callers || o.Caller != nil
 		b.obs = append(b.obs, o)
 		prepare(&b.obs[len(b.obs)-1])
 	}
