@@ -89,6 +89,25 @@ type InventoryConfig struct {
 	// Hosts also serve the documented API (staging, canary, regional
 	// hosts), besides the hosts of the spec's servers; --host adds more.
 	Hosts []string
+	// AgentMarkers mark clients as AI agents, besides a token's
+	// client_type=ai-agent claim.
+	AgentMarkers []AgentMarker
+	// AgentMaxTokenLifetime and MaxTokenLifetime are the longest token
+	// lifetimes in seconds for agents and for other clients
+	// (inventory/long-lived-token); 0 keeps the defaults (24 hours for
+	// agents, no check for the others).
+	AgentMaxTokenLifetime, MaxTokenLifetime int64
+	// BurstFactor is how many times its median minute an agent's busiest
+	// minute must reach for inventory/agent-burst; 0 keeps the default.
+	BurstFactor float64
+}
+
+// AgentMarker is one inventory.agent-markers entry; exactly one of Claim
+// (with Value), UserAgent and Client is set.
+type AgentMarker struct {
+	Claim, Value string
+	UserAgent    string
+	Client       string
 }
 
 type LintConfig struct {

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -339,5 +340,43 @@ func TestInventoryHosts(t *testing.T) {
 				t.Errorf("hosts = %v, want %v", cfg.Inventory.Hosts, tt.hosts)
 			}
 		})
+	}
+}
+
+func TestInventoryAgentSettings(t *testing.T) {
+	cfg, err := ParseConfig([]byte(`version: 1
+inventory:
+  agent-markers:
+    - claim: client_type=agent
+    - user-agent: LangChain
+    - client: support-bot
+  agent-max-token-lifetime: 3600
+  max-token-lifetime: 604800
+  burst-factor: 8
+`), "c.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := cfg.Inventory
+	want := []AgentMarker{{Claim: "client_type", Value: "agent"}, {UserAgent: "LangChain"}, {Client: "support-bot"}}
+	if fmt.Sprint(inv.AgentMarkers) != fmt.Sprint(want) || inv.AgentMaxTokenLifetime != 3600 || inv.MaxTokenLifetime != 604800 || inv.BurstFactor != 8 {
+		t.Errorf("inventory = %+v", inv)
+	}
+	for doc, wantErr := range map[string]string{
+		"agent-markers: [{claim: client_type}]":    "want name=value",
+		"agent-markers: [{claim: a=b, client: c}]": "one key",
+		"agent-markers: [{agent: x}]":              `unknown key "agent"`,
+		"agent-markers: [null]":                    "found null",
+		"agent-markers: [support-bot]":             "want a mapping",
+		"agent-markers: [{user-agent: ''}]":        "empty",
+		"agent-max-token-lifetime: 24h":            "positive number of seconds",
+		"max-token-lifetime: -1":                   "positive number of seconds",
+		"burst-factor: 1":                          "above 1",
+		"burst-factor: many":                       "above 1",
+	} {
+		_, err := ParseConfig([]byte("version: 1\ninventory:\n  "+doc+"\n"), "c.yaml")
+		if err == nil || !strings.Contains(err.Error(), wantErr) {
+			t.Errorf("%s: err = %v, want %q", doc, err, wantErr)
+		}
 	}
 }

@@ -370,18 +370,98 @@ func (p *configParser) lint(v *yaml.Node) {
 }
 
 func (p *configParser) inventory(v *yaml.Node) {
-	for _, kv := range p.members(v, "inventory", []string{"hosts"}) {
-		for _, h := range p.sequence(kv[1], "inventory: hosts") {
-			host, ok := p.scalar(h, "inventory: hosts")
+	for _, kv := range p.members(v, "inventory", []string{"hosts", "agent-markers", "agent-max-token-lifetime", "max-token-lifetime", "burst-factor"}) {
+		k, val := kv[0], kv[1]
+		switch k.Value {
+		case "hosts":
+			p.inventoryHosts(val)
+		case "agent-markers":
+			p.agentMarkers(val)
+		case "agent-max-token-lifetime", "max-token-lifetime":
+			s, ok := p.scalar(val, "inventory: "+k.Value)
 			if !ok {
 				continue
 			}
-			if host = strings.TrimSpace(host); host == "" || strings.ContainsAny(host, "/ ") {
-				p.errorf(h, "inventory: hosts: %q is not a host name (want e.g. staging.example.com or api.example.com:8443)", host)
+			n, err := strconv.ParseInt(s, 10, 64)
+			if err != nil || n <= 0 || n > 1<<40 {
+				p.errorf(val, "inventory: %s: want a positive number of seconds, found %q", k.Value, s)
 				continue
 			}
-			p.cfg.Inventory.Hosts = append(p.cfg.Inventory.Hosts, host)
+			if k.Value == "max-token-lifetime" {
+				p.cfg.Inventory.MaxTokenLifetime = n
+			} else {
+				p.cfg.Inventory.AgentMaxTokenLifetime = n
+			}
+		case "burst-factor":
+			s, ok := p.scalar(val, "inventory: burst-factor")
+			if !ok {
+				continue
+			}
+			f, err := strconv.ParseFloat(s, 64)
+			if err != nil || f <= 1 || f > 1e6 {
+				p.errorf(val, "inventory: burst-factor: want a number above 1, found %q", s)
+				continue
+			}
+			p.cfg.Inventory.BurstFactor = f
 		}
+	}
+}
+
+func (p *configParser) inventoryHosts(v *yaml.Node) {
+	for _, h := range p.sequence(v, "inventory: hosts") {
+		host, ok := p.scalar(h, "inventory: hosts")
+		if !ok {
+			continue
+		}
+		if host = strings.TrimSpace(host); host == "" || strings.ContainsAny(host, "/ ") {
+			p.errorf(h, "inventory: hosts: %q is not a host name (want e.g. staging.example.com or api.example.com:8443)", host)
+			continue
+		}
+		p.cfg.Inventory.Hosts = append(p.cfg.Inventory.Hosts, host)
+	}
+}
+
+// agentMarkers reads entries of one key each: "claim: name=value",
+// "user-agent: substring" or "client: id".
+func (p *configParser) agentMarkers(v *yaml.Node) {
+	const what = "inventory: agent-markers"
+	for _, item := range p.sequence(v, what) {
+		if item.Kind == yaml.MappingNode && len(item.Content) != 2 {
+			p.errorf(item, "%s: each entry has one key, claim, user-agent or client (found %d)", what, len(item.Content)/2)
+			continue
+		}
+		if isNull(item) {
+			p.errorf(item, "%s: want a mapping such as {user-agent: LangChain}, found null", what)
+			continue
+		}
+		members := p.members(item, what+" entry", []string{"claim", "user-agent", "client"})
+		if len(members) != 1 {
+			continue // members said why
+		}
+		k, val := members[0][0], members[0][1]
+		s, ok := p.scalar(val, what+": "+k.Value)
+		if !ok {
+			continue
+		}
+		if s = strings.TrimSpace(s); s == "" {
+			p.errorf(val, "%s: %s: empty", what, k.Value)
+			continue
+		}
+		var m AgentMarker
+		switch k.Value {
+		case "claim":
+			name, value, ok := strings.Cut(s, "=")
+			if !ok || strings.TrimSpace(name) == "" || strings.TrimSpace(value) == "" {
+				p.errorf(val, "%s: claim: want name=value (client_type=ai-agent), found %q", what, s)
+				continue
+			}
+			m.Claim, m.Value = strings.TrimSpace(name), strings.TrimSpace(value)
+		case "user-agent":
+			m.UserAgent = s
+		case "client":
+			m.Client = s
+		}
+		p.cfg.Inventory.AgentMarkers = append(p.cfg.Inventory.AgentMarkers, m)
 	}
 }
 

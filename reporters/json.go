@@ -22,8 +22,10 @@ type (
 		Findings []jsonFinding `json:"findings"`
 		Summary  jsonSummary   `json:"summary"`
 		Gate     jsonGate      `json:"gate"`
-		// Inventory is present only when the run read recorded traffic.
+		// Inventory and Clients are present only when the run read
+		// recorded traffic.
 		Inventory *jsonInventory `json:"inventory,omitempty"`
+		Clients   *[]jsonClient  `json:"clients,omitempty"`
 		Notes     []string       `json:"notes"`
 	}
 	jsonTool struct {
@@ -61,12 +63,49 @@ type (
 		ProbeRequests      int                   `json:"probe_requests"`
 		PreflightRequests  int                   `json:"preflight_requests"`
 		Overflow           int                   `json:"overflow"`
+		// Added with the clients section (additive, version unchanged).
+		UnattributedRequests int `json:"unattributed_requests"`
+		ClientsOverflow      int `json:"clients_overflow"`
 	}
 	jsonInventorySource struct {
-		Name    string `json:"name"`
-		Format  string `json:"format"`
-		Records int    `json:"records"`
-		Skipped int    `json:"skipped"`
+		Name    string          `json:"name"`
+		Format  string          `json:"format"`
+		Records int             `json:"records"`
+		Skipped int             `json:"skipped"`
+		Skips   []jsonSkipCount `json:"skips"`
+	}
+	jsonSkipCount struct {
+		Reason     string `json:"reason"`
+		Count      int    `json:"count"`
+		FirstLine  int    `json:"first_line"`
+		FirstEntry int    `json:"first_entry"`
+	}
+	jsonClient struct {
+		Name                string                `json:"name"`
+		IdentifiedBy        string                `json:"identified_by"`
+		Agent               bool                  `json:"agent"`
+		AgentMarker         string                `json:"agent_marker"`
+		Requests            int                   `json:"requests"`
+		FirstSeen           string                `json:"first_seen"`
+		LastSeen            string                `json:"last_seen"`
+		Operations          []jsonClientOperation `json:"operations"`
+		PeakPerMinute       int                   `json:"peak_per_minute"`
+		PeakMinute          string                `json:"peak_minute"`
+		MedianPerMinute     int                   `json:"median_per_minute"`
+		ActiveMinutes       int                   `json:"active_minutes"`
+		Scopes              []string              `json:"scopes"`
+		RequiredScopes      []string              `json:"required_scopes"`
+		UnusedScopes        []string              `json:"unused_scopes"`
+		Credentials         int                   `json:"credentials"`
+		MaxTokenLifetime    int64                 `json:"max_token_lifetime_seconds"`
+		TokensWithoutExpiry int                   `json:"tokens_without_expiry"`
+		UserAgents          []string              `json:"user_agents"`
+	}
+	jsonClientOperation struct {
+		Method     string `json:"method"`
+		Path       string `json:"path"`
+		Documented bool   `json:"documented"`
+		Requests   int    `json:"requests"`
 	}
 	jsonLocation struct {
 		File      string `json:"file"`
@@ -183,13 +222,38 @@ func buildJSONReport(r *Report) (*jsonReport, error) {
 			Operations: inv.Operations, ObservedOperations: inv.ObservedOperations,
 			ProbeEndpoints: inv.ProbeEndpoints, ProbeRequests: inv.ProbeRequests,
 			PreflightRequests: inv.PreflightRequests, Overflow: inv.Overflow,
+			UnattributedRequests: inv.UnattributedRequests, ClientsOverflow: inv.ClientsOverflow,
 		}
 		for _, s := range inv.Sources {
-			ji.Sources = append(ji.Sources, jsonInventorySource{Name: s.Name, Format: s.Format, Records: s.Records, Skipped: s.Skipped})
+			js := jsonInventorySource{Name: s.Name, Format: s.Format, Records: s.Records, Skipped: s.Skipped, Skips: []jsonSkipCount{}}
+			for _, k := range s.Skips {
+				js.Skips = append(js.Skips, jsonSkipCount{Reason: k.Reason, Count: k.Count, FirstLine: k.FirstLine, FirstEntry: k.FirstEntry})
+			}
+			ji.Sources = append(ji.Sources, js)
 		}
 		doc.Inventory = ji
+		clients := make([]jsonClient, 0, len(inv.Clients))
+		for _, c := range inv.Clients {
+			jc := jsonClient{
+				Name: c.Name, IdentifiedBy: c.IdentifiedBy, Agent: c.Agent != "", AgentMarker: c.Agent,
+				Requests: c.Requests, FirstSeen: c.FirstSeen, LastSeen: c.LastSeen, Operations: []jsonClientOperation{},
+				PeakPerMinute: c.PeakPerMinute, PeakMinute: c.PeakMinute, MedianPerMinute: c.MedianPerMinute, ActiveMinutes: c.ActiveMinutes,
+				Scopes: nonNilStrings(c.Scopes), RequiredScopes: nonNilStrings(c.RequiredScopes), UnusedScopes: nonNilStrings(c.UnusedScopes),
+				Credentials: c.Credentials, MaxTokenLifetime: c.MaxTokenLifetime, TokensWithoutExpiry: c.TokensWithoutExpiry,
+				UserAgents: nonNilStrings(c.UserAgents),
+			}
+			for _, op := range c.Operations {
+				jc.Operations = append(jc.Operations, jsonClientOperation{Method: op.Method, Path: op.Path, Documented: op.Documented, Requests: op.Requests})
+			}
+			clients = append(clients, jc)
+		}
+		doc.Clients = &clients
 	}
 	return doc, nil
+}
+
+func nonNilStrings(s []string) []string {
+	return append([]string{}, s...)
 }
 
 func toJSONLocation(l rules.Location) jsonLocation {

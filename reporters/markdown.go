@@ -69,6 +69,7 @@ func writeMarkdown(w *bufio.Writer, r *Report) {
 
 	active := activeBySeverity(r.Findings)
 	if len(active) == 0 {
+		writeMarkdownClients(w, r.Inventory)
 		return
 	}
 	writeRuleTable(w, r, active)
@@ -87,6 +88,7 @@ func writeMarkdown(w *bufio.Writer, r *Report) {
 	if len(active) > markdownMaxFindings {
 		fmt.Fprintf(w, "\n%d of %d findings shown; the full list is in the report file.\n", markdownMaxFindings, len(active))
 	}
+	writeMarkdownClients(w, r.Inventory)
 }
 
 // writeRuleTable counts the findings per rule, most severe rule first.

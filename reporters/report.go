@@ -185,6 +185,12 @@ type InventorySummary struct {
 	ProbeRequests      int
 	PreflightRequests  int
 	Overflow           int
+	// Clients are the callers the traffic shows, agents first, then by
+	// requests (the JSON report's clients section, the text and markdown
+	// per-client tables).
+	Clients              []InventoryClient
+	UnattributedRequests int
+	ClientsOverflow      int
 }
 
 // InventorySource is one traffic input.
@@ -193,4 +199,50 @@ type InventorySource struct {
 	Format  string
 	Records int
 	Skipped int
+	// Skips tally the skipped records per reason.
+	Skips []InventorySkip
+}
+
+// InventorySkip counts the records of one input skipped for one reason.
+type InventorySkip struct {
+	Reason     string
+	Count      int
+	FirstLine  int
+	FirstEntry int // 0 for line formats
+}
+
+// InventoryClient is one caller of the recorded traffic. It holds no
+// credential: names are client ids, redacted end users, redacted
+// credential prefixes or user agents.
+type InventoryClient struct {
+	Name         string
+	IdentifiedBy string
+	Agent        string // why it is an agent; "" when it is not one
+	Requests     int
+	FirstSeen    string // RFC 3339; "" without timestamps
+	LastSeen     string
+	Operations   []InventoryClientOperation
+	// PeakPerMinute is its busiest minute (starting at PeakMinute),
+	// MedianPerMinute the median of the ActiveMinutes it called in.
+	PeakPerMinute   int
+	PeakMinute      string
+	MedianPerMinute int
+	ActiveMinutes   int
+	Scopes          []string
+	RequiredScopes  []string
+	UnusedScopes    []string
+	Credentials     int
+	// MaxTokenLifetime is the longest exp - iat of its tokens, in seconds
+	// (0 when none says); TokensWithoutExpiry counts those without exp.
+	MaxTokenLifetime    int64
+	TokensWithoutExpiry int
+	UserAgents          []string
+}
+
+// InventoryClientOperation is an endpoint a client called.
+type InventoryClientOperation struct {
+	Method     string
+	Path       string
+	Documented bool
+	Requests   int
 }

@@ -65,6 +65,7 @@ func (t *Text) Render(w io.Writer, r *Report) error {
 	bw := bufio.NewWriter(w)
 	if !t.Options.Quiet {
 		t.writeFindings(bw, st, r)
+		writeTextClients(bw, st, r.Inventory)
 		for _, n := range r.Notes {
 			fmt.Fprintf(bw, "%s\n", st.hint.Render("note: "+terminalSafe(n)))
 		}

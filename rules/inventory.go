@@ -8,6 +8,10 @@ const (
 	RuleInventoryOrphan            = "inventory/orphan-endpoint"
 	RuleInventoryUnauthenticated2x = "inventory/unauthenticated-2xx"
 	RuleInventorySensitiveResponse = "inventory/sensitive-data-in-response"
+	RuleInventoryOverPrivileged    = "inventory/over-privileged-client"
+	RuleInventoryLongLivedToken    = "inventory/long-lived-token"
+	RuleInventoryAgentBurst        = "inventory/agent-burst"
+	RuleInventorySharedCredential  = "inventory/credential-shared-by-clients"
 )
 
 const inventoryOWASP = "API9:2023"
@@ -109,6 +113,89 @@ rarely get the field filtering their documented successors have.
 
 **How to fix.** Switch the endpoint off or document it and filter its
 response to what clients need.
+`,
+		},
+		{
+			ID:        RuleInventoryOverPrivileged,
+			Title:     "Client holds scopes the operations it calls do not need",
+			Severity:  SeverityMedium,
+			OWASP:     "API5:2023",
+			CWE:       []string{"CWE-269"},
+			Precision: PrecisionMedium,
+			Help: `**Over-privileged client.** The scopes in a client's tokens (the JWT's
+` + "`scope`" + ` or ` + "`scp`" + ` claim, OpenTelemetry's ` + "`enduser.scope`" + `, an API Gateway
+authorizer's scope) include scopes that none of the documented operations
+it called requires: for each operation, the security alternative its scopes
+satisfy with the fewest scopes counts. The finding lists the unused scopes
+and the least-privilege set to grant instead. Tokens are decoded, never
+verified, and never printed.
+
+**Why it matters.** Scopes nobody reviews accumulate, above all on agents
+and service accounts; a leaked or prompt-injected token can do everything
+its scopes allow, not only what the client needs.
+
+**How to fix.** Issue the client tokens with the listed scopes only. If it
+needs the others for calls the traffic window did not show, document those
+operations and their scopes.
+`,
+		},
+		{
+			ID:        RuleInventoryLongLivedToken,
+			Title:     "Client uses tokens that live too long or never expire",
+			Severity:  SeverityMedium,
+			OWASP:     "API2:2023",
+			CWE:       []string{"CWE-613"},
+			Precision: PrecisionHigh,
+			Help: `**Long-lived token.** A JWT the client sent lives longer (` + "`exp - iat`" + `) than
+the policy allows, or has no ` + "`exp`" + ` at all. Agents may hold tokens for 24
+hours by default (` + "`inventory.agent-max-token-lifetime`" + ` in ` + "`.specter.yaml`" + `); other
+clients are checked only when ` + "`inventory.max-token-lifetime`" + ` is set.
+
+**Why it matters.** Agents keep tokens in tool runtimes, logs and prompts;
+the longer a stolen token lives, the longer it works for whoever holds it.
+
+**How to fix.** Issue short-lived tokens (with refresh or token exchange)
+and declare the lifetime in the spec (` + "`x-token-ttl`" + ` on the scheme).
+`,
+		},
+		{
+			ID:        RuleInventoryAgentBurst,
+			Title:     "Agent's calls per minute far above its own median",
+			Severity:  SeverityLow,
+			OWASP:     "API4:2023",
+			CWE:       []string{"CWE-770"},
+			Precision: PrecisionLow,
+			Help: `**Agent burst.** In its busiest minute a client marked as an agent called at
+least ten times as often as in its median active minute (and at least 30
+times, over at least ten active minutes; ` + "`inventory.burst-factor`" + ` in
+` + "`.specter.yaml`" + `). It is a hint for runtime review, not proof of abuse.
+
+**Why it matters.** An agent in a loop, retrying, or steered by an injected
+prompt, fires calls at a volume that looks like normal automation in
+aggregate dashboards.
+
+**How to fix.** Look at what the agent did in that minute; enforce rate
+limits per client (and declare them with 429 responses), and make retried
+writes idempotent.
+`,
+		},
+		{
+			ID:        RuleInventorySharedCredential,
+			Title:     "One token or API key used by several callers",
+			Severity:  SeverityMedium,
+			OWASP:     "API2:2023",
+			CWE:       []string{"CWE-522"},
+			Precision: PrecisionMedium,
+			Help: `**Shared credential.** One token or API key was sent with several user
+agents, or from three or more source hosts. The credential is known by a
+hash and a short redacted prefix (` + "`sk_live_…`" + `); it is never printed.
+
+**Why it matters.** A credential pasted into scripts, notebooks and agent
+configs cannot be revoked without breaking all of them, its calls cannot
+be told apart, and one leak exposes everything it grants.
+
+**How to fix.** Give each client (each agent, each service) its own
+credential, and rotate the shared one.
 `,
 		},
 	}

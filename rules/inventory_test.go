@@ -13,6 +13,10 @@ func TestInventoryRulesInCatalog(t *testing.T) {
 		RuleInventoryOrphan:            SeverityInfo,
 		RuleInventoryUnauthenticated2x: SeverityHigh,
 		RuleInventorySensitiveResponse: SeverityHigh,
+		RuleInventoryOverPrivileged:    SeverityMedium,
+		RuleInventoryLongLivedToken:    SeverityMedium,
+		RuleInventoryAgentBurst:        SeverityLow,
+		RuleInventorySharedCredential:  SeverityMedium,
 	} {
 		r := c.Lookup(id)
 		if r == nil {

@@ -12,9 +12,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/specterhq/specter/policy"
 	"github.com/specterhq/specter/reporters"
 	"github.com/specterhq/specter/scanners/inventory"
-	"github.com/specterhq/specter/scanners/secrets"
 	"github.com/specterhq/specter/surface/discover"
 	"github.com/specterhq/specter/surface/ingest"
 	"github.com/specterhq/specter/surface/traffic"
@@ -62,8 +62,12 @@ with the operations the specs document. It reports undocumented live
 endpoints (shadow), deprecated, removed or superseded endpoints that still
 answer (zombie), documented endpoints never observed (orphan), secured
 operations answered 2xx without credentials, and sensitive data in responses
-of shadow and zombie endpoints. Paths only ever answered 404 are probe noise,
-counted in the summary. See docs/inventory.md.`,
+of shadow and zombie endpoints. Paths only ever answered 404, or scan-shaped
+and only answered 4xx, are probe noise, counted in the summary. It also
+groups the traffic per client (tokens decoded, never printed; keys by a
+redacted prefix; user agents) and reports over-privileged clients,
+long-lived tokens, agent bursts and shared credentials; the config's
+inventory section marks agents. See docs/inventory.md.`,
 		Example: `  specter inventory --spec api/openapi.yaml --traffic access.log.gz
   specter inventory --spec api/ --traffic - --traffic-format combined < access.log
   specter inventory --spec api/openapi.yaml --previous-spec old/openapi.yaml --traffic spans.jsonl -f sarif -o inventory.sarif`,
@@ -83,16 +87,25 @@ counted in the summary. See docs/inventory.md.`,
 	return cmd
 }
 
-// newInventoryScanner opens the traffic sources lazily and loads the
-// previous spec, if any.
-// newInventoryScanner builds the inventory scanner; the config file's
-// inventory hosts come first, --host adds more.
-func newInventoryScanner(ctx context.Context, st streams, t *trafficFlags, cfgHosts []string, sec *secrets.Scanner, f *scanFlags) (*inventory.Scanner, error) {
+// newInventoryScanner builds the inventory scanner: it opens the traffic
+// sources lazily and loads the previous spec, if any. The config file's
+// inventory hosts come first, --host adds more; the agent markers, token
+// lifetimes and burst factor come from the config file.
+func newInventoryScanner(ctx context.Context, st streams, t *trafficFlags, cfg policy.InventoryConfig, credentials func(name, value string) (string, bool), f *scanFlags) (*inventory.Scanner, error) {
 	format, err := traffic.ParseFormat(t.format)
 	if err != nil {
 		return nil, usageError("--traffic-format: %v", err)
 	}
-	opts := inventory.Options{Hosts: append(append([]string(nil), cfgHosts...), t.hosts...), Credentials: sec.LooksLikeCredential}
+	opts := inventory.Options{
+		Hosts:                 append(append([]string(nil), cfg.Hosts...), t.hosts...),
+		Credentials:           credentials,
+		AgentMaxTokenLifetime: time.Duration(cfg.AgentMaxTokenLifetime) * time.Second,
+		MaxTokenLifetime:      time.Duration(cfg.MaxTokenLifetime) * time.Second,
+		BurstFactor:           cfg.BurstFactor,
+	}
+	for _, m := range cfg.AgentMarkers {
+		opts.AgentMarkers = append(opts.AgentMarkers, inventory.AgentMarker{Claim: m.Claim, Value: m.Value, UserAgent: m.UserAgent, Client: m.Client})
+	}
 	stdin := false
 	for _, name := range t.files {
 		src := inventory.Source{Name: name, Format: format}
@@ -151,41 +164,78 @@ func relToWorkDir(p string) string {
 // inventoryReport carries the scanner's summary into the report.
 func inventoryReport(s inventory.Summary) *reporters.InventorySummary {
 	out := &reporters.InventorySummary{
-		Requests:           s.Requests,
-		Operations:         s.Operations,
-		ObservedOperations: s.ObservedOperations,
-		ProbeEndpoints:     s.ProbeEndpoints,
-		ProbeRequests:      s.ProbeRequests,
-		PreflightRequests:  s.PreflightRequests,
-		Overflow:           s.Overflow,
+		Requests:             s.Requests,
+		Operations:           s.Operations,
+		ObservedOperations:   s.ObservedOperations,
+		ProbeEndpoints:       s.ProbeEndpoints,
+		ProbeRequests:        s.ProbeRequests,
+		PreflightRequests:    s.PreflightRequests,
+		Overflow:             s.Overflow,
+		UnattributedRequests: s.UnattributedRequests,
+		ClientsOverflow:      s.ClientsOverflow,
 	}
 	if !s.WindowStart.IsZero() {
 		out.WindowStart = s.WindowStart.UTC().Format(time.RFC3339)
 		out.WindowEnd = s.WindowEnd.UTC().Format(time.RFC3339)
 	}
 	for _, src := range s.Sources {
-		out.Sources = append(out.Sources, reporters.InventorySource{Name: src.Name, Format: src.Format, Records: src.Records, Skipped: src.Skipped})
+		rs := reporters.InventorySource{Name: src.Name, Format: src.Format, Records: src.Records, Skipped: src.Skipped}
+		for _, k := range src.Skips {
+			rs.Skips = append(rs.Skips, reporters.InventorySkip{Reason: string(k.Reason), Count: k.Count, FirstLine: k.FirstLine, FirstEntry: k.FirstEntry})
+		}
+		out.Sources = append(out.Sources, rs)
+	}
+	for _, c := range s.Clients {
+		rc := reporters.InventoryClient{
+			Name: c.Name, IdentifiedBy: c.IdentifiedBy, Agent: c.Agent, Requests: c.Requests,
+			FirstSeen: rfc3339(c.FirstSeen), LastSeen: rfc3339(c.LastSeen),
+			PeakPerMinute: c.PeakPerMinute, PeakMinute: rfc3339(c.PeakMinute), MedianPerMinute: c.MedianPerMinute, ActiveMinutes: c.ActiveMinutes,
+			Scopes: c.Scopes, RequiredScopes: c.RequiredScopes, UnusedScopes: c.UnusedScopes,
+			Credentials: c.Credentials, MaxTokenLifetime: int64(c.MaxTokenLifetime / time.Second), TokensWithoutExpiry: c.TokensWithoutExpiry,
+			UserAgents: c.UserAgents,
+		}
+		for _, op := range c.Operations {
+			rc.Operations = append(rc.Operations, reporters.InventoryClientOperation{Method: op.Method, Path: op.Path, Documented: op.Documented, Requests: op.Requests})
+		}
+		out.Clients = append(out.Clients, rc)
 	}
 	return out
 }
 
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
 // describeInventory is the stderr line summarising what the traffic held.
 func describeInventory(s inventory.Summary) string {
-	skipped := 0
-	var firstSkip string
+	line := fmt.Sprintf("inventory: %d request(s) from %d source(s); %d of %d documented operation(s) observed; probe noise: %d request(s) to %d undocumented path(s) only ever answered 404/405/501 or, scan-shaped, only 4xx; %d CORS preflight(s)",
+		s.Requests, len(s.Sources), s.ObservedOperations, s.Operations, s.ProbeRequests, s.ProbeEndpoints, s.PreflightRequests)
+	var skips []string
 	for _, src := range s.Sources {
-		skipped += src.Skipped
-		if firstSkip == "" && src.FirstSkip != "" {
-			firstSkip = src.Name + ": " + src.FirstSkip
+		for _, k := range src.Skips {
+			skips = append(skips, fmt.Sprintf("%s: %d %s (first: %s)", src.Name, k.Count, k.Reason, strings.SplitN(k.First, ": ", 2)[0]))
 		}
 	}
-	line := fmt.Sprintf("inventory: %d request(s) from %d source(s); %d of %d documented operation(s) observed; probe noise: %d request(s) to %d undocumented path(s) only ever answered 404/405; %d CORS preflight(s)",
-		s.Requests, len(s.Sources), s.ObservedOperations, s.Operations, s.ProbeRequests, s.ProbeEndpoints, s.PreflightRequests)
-	if skipped > 0 {
-		line += fmt.Sprintf("; %d unreadable record(s) skipped (first: %s)", skipped, firstSkip)
+	if len(skips) > 0 {
+		line += "; skipped " + strings.Join(skips, ", ")
+	}
+	agents := 0
+	for _, c := range s.Clients {
+		if c.Agent != "" {
+			agents++
+		}
+	}
+	if len(s.Clients) > 0 {
+		line += fmt.Sprintf("; %d client(s), %d agent(s)", len(s.Clients), agents)
 	}
 	if s.Overflow > 0 {
 		line += fmt.Sprintf("; %d request(s) over the distinct-endpoint limit not analysed", s.Overflow)
+	}
+	if s.ClientsOverflow > 0 {
+		line += fmt.Sprintf("; %d request(s) of clients over the client limit not grouped", s.ClientsOverflow)
 	}
 	return line
 }

@@ -75,7 +75,7 @@ func TestInventoryCommand(t *testing.T) {
 	}
 	rep := decodeInventory(t, res)
 	for _, want := range [][3]string{
-		{"inventory/shadow-endpoint", "POST", "/api/v2/orders/{param}/refund"},
+		{"inventory/shadow-endpoint", "POST", "/api/v2/orders/{orderId}/refund"},
 		{"inventory/zombie-endpoint", "GET", "/legacy/search"},
 		{"inventory/zombie-endpoint", "GET", "/api/v1/users/{param}"},
 		{"inventory/orphan-endpoint", "GET", "/admin/audit"},
@@ -84,7 +84,7 @@ func TestInventoryCommand(t *testing.T) {
 			t.Errorf("missing %v", want)
 		}
 	}
-	if rep.Inventory == nil || rep.Inventory.Requests != 53 || rep.Inventory.ProbeRequests != 4 || rep.Inventory.Sources[0].Format != "combined" {
+	if rep.Inventory == nil || rep.Inventory.Requests != 58 || rep.Inventory.ProbeRequests != 5 || rep.Inventory.Sources[0].Format != "combined" {
 		t.Errorf("inventory summary %+v", rep.Inventory)
 	}
 	for _, f := range rep.Findings {
@@ -92,7 +92,7 @@ func TestInventoryCommand(t *testing.T) {
 			t.Errorf("shadow finding without the traffic line: %+v", f)
 		}
 	}
-	if !strings.Contains(res.stderr, "probe noise: 4 request(s) to 4 undocumented path(s)") {
+	if !strings.Contains(res.stderr, "probe noise: 5 request(s) to 5 undocumented path(s)") {
 		t.Errorf("stderr lacks the probe-noise summary: %s", res.stderr)
 	}
 	if strings.Contains(res.stdout, "a.lovelace@gmail.com") {
@@ -119,7 +119,7 @@ func TestInventoryStdinGzipAndFormats(t *testing.T) {
 		t.Fatalf("%v: %s", err, errOut.String())
 	}
 	rep := decodeInventory(t, result{stdout: out.String()})
-	if rep.Inventory.Sources[0].Name != "-" || rep.Inventory.Sources[0].Format != "envoy" || rep.Inventory.Requests != 53 {
+	if rep.Inventory.Sources[0].Name != "-" || rep.Inventory.Sources[0].Format != "envoy" || rep.Inventory.Requests != 58 {
 		t.Errorf("stdin source %+v", rep.Inventory.Sources)
 	}
 
@@ -240,5 +240,90 @@ func TestInventoryHostsFromConfig(t *testing.T) {
 	bad := specter(t, dir, nil, "inventory", "--spec", spec, "--traffic", logFile)
 	if bad.code != exitInputError || !strings.Contains(bad.stderr, "not a host name") {
 		t.Errorf("a URL in inventory.hosts: exit %d, stderr %q", bad.code, bad.stderr)
+	}
+}
+
+// TestInventoryAgentsView runs the binary on the agents' traffic: the JSON
+// report's clients section validates and names the planted clients, the
+// text and markdown reports print the per-client table, the config's
+// agent markers apply, and no token or key reaches any output.
+func TestInventoryAgentsView(t *testing.T) {
+	root := repoRoot(t)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "agents.json")
+	args := []string{"inventory", "--spec", "testdata/traffic/agents.openapi.yaml", "--traffic", "testdata/traffic/agents.har", "--fail-on", "none"}
+	res := specter(t, root, nil, append(args, "-f", "json", "-o", out)...)
+	if res.code != exitPass {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	data, err := readAndValidate(t, filepath.Join(root, "reporters", "testdata", "json-report.schema.json"), out)
+	if err != nil {
+		t.Fatalf("report does not validate: %v", err)
+	}
+	var rep struct {
+		Findings []struct {
+			RuleID string `json:"rule_id"`
+		} `json:"findings"`
+		Clients []struct {
+			Name         string   `json:"name"`
+			Agent        bool     `json:"agent"`
+			UnusedScopes []string `json:"unused_scopes"`
+			Lifetime     int64    `json:"max_token_lifetime_seconds"`
+		} `json:"clients"`
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	rules := map[string]int{}
+	for _, f := range rep.Findings {
+		rules[f.RuleID]++
+	}
+	for rule, n := range map[string]int{"inventory/over-privileged-client": 1, "inventory/long-lived-token": 1, "inventory/agent-burst": 1, "inventory/credential-shared-by-clients": 2} {
+		if rules[rule] != n {
+			t.Errorf("%d %s finding(s), want %d", rules[rule], rule, n)
+		}
+	}
+	if len(rep.Clients) != 8 || rep.Clients[0].Name != "support-bot" || !rep.Clients[0].Agent ||
+		strings.Join(rep.Clients[0].UnusedScopes, " ") != "admin orders:write refunds:write" || rep.Clients[0].Lifetime != 30*86400 {
+		t.Errorf("clients %+v", rep.Clients)
+	}
+
+	outputs := []string{string(data)}
+	for _, format := range []string{"text", "markdown", "sarif"} {
+		res := specter(t, root, nil, append(args, "-f", format)...)
+		if res.code != exitPass {
+			t.Fatalf("%s: exit %d: %s", format, res.code, res.stderr)
+		}
+		outputs = append(outputs, res.stdout)
+		if format == "text" && !strings.Contains(res.stdout, "Clients in the traffic: 8, 2 agents") {
+			t.Errorf("text report lacks the client table:\n%s", res.stdout)
+		}
+		if format == "markdown" && !strings.Contains(res.stdout, "### Clients in the traffic") {
+			t.Errorf("markdown report lacks the client table:\n%s", res.stdout)
+		}
+	}
+	har, err := os.ReadFile(filepath.Join(root, "testdata", "traffic", "agents.har"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"pk_live_4eC39HqLyjWDarjtT1zdp7dc", "pk_live_9xQ2mBvT7aLpR3sK8dW1yZ5n", "eyJhbGciOiAiUlMyNTYi"} {
+		if !bytes.Contains(har, []byte(secret)) {
+			t.Fatalf("the fixture lost %q; the check below checks nothing", secret)
+		}
+		for i, o := range outputs {
+			if strings.Contains(o, secret) {
+				t.Errorf("output %d holds %q", i, secret)
+			}
+		}
+	}
+
+	cfg := filepath.Join(dir, "specter.yaml")
+	if err := os.WriteFile(cfg, []byte("version: 1\ninventory:\n  agent-markers:\n    - user-agent: ReportAgent\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res = specter(t, root, nil, append(args, "-f", "json", "--config", cfg)...)
+	if res.code != exitPass || !strings.Contains(res.stdout, `"agent_marker": "user agent containing ReportAgent"`) ||
+		!strings.Contains(res.stdout, "agent report-agent used 1 token(s) without an expiry") {
+		t.Errorf("config marker: exit %d\n%.3000s\n%s", res.code, res.stdout, res.stderr)
 	}
 }

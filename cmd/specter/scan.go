@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -320,14 +321,14 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 	}
 	var inv *inventory.Scanner
 	if kind == scanInventory || len(f.traffic.files) > 0 {
-		secretScanner, err := secretScannerOf(static, f)
-		if err != nil {
-			return fmt.Errorf("starting the secret scanner: %w", err)
-		}
-		if inv, err = newInventoryScanner(ctx, st, &f.traffic, cfg.Inventory.Hosts, secretScanner, f); err != nil {
+		secretScanner := lazySecretScannerOf(static, f)
+		if inv, err = newInventoryScanner(ctx, st, &f.traffic, cfg.Inventory, secretScanner.LooksLikeCredential, f); err != nil {
 			return err
 		}
 		got, err := inv.Scan(ctx, ingested.Surface)
+		if err == nil {
+			err = secretScanner.err
+		}
 		if err != nil {
 			return fmt.Errorf("%s scanner: %w", inv.Name(), err)
 		}
@@ -412,16 +413,40 @@ func runScanners(ctx context.Context, static []scanners.Scanner, s *surface.Surf
 	return findings, nil
 }
 
-// secretScannerOf returns the run's secret scanner when the static list
-// has one (scan), else a new one (inventory, whose sensitive-data check
-// uses its detectors).
-func secretScannerOf(static []scanners.Scanner, f *scanFlags) (*secrets.Scanner, error) {
+// lazySecretScanner is the secret scanner the inventory's sensitive-data
+// check uses: the run's when the static list has one (scan), else one
+// built on first use (inventory), since building it costs about 30 ms and
+// 32 MB and only response bodies of shadow and zombie endpoints need it.
+type lazySecretScanner struct {
+	once sync.Once
+	sec  *secrets.Scanner
+	opts secrets.Options
+	err  error // from building it
+}
+
+func lazySecretScannerOf(static []scanners.Scanner, f *scanFlags) *lazySecretScanner {
+	l := &lazySecretScanner{opts: secrets.Options{ShowSecrets: f.showSecrets}}
 	for _, sc := range static {
 		if s, ok := sc.(*secrets.Scanner); ok {
-			return s, nil
+			l.sec = s
+			l.once.Do(func() {})
 		}
 	}
-	return secrets.New(secrets.Options{ShowSecrets: f.showSecrets})
+	return l
+}
+
+// LooksLikeCredential builds the scanner on the first call; when building
+// fails, nothing is a credential and err says why.
+func (l *lazySecretScanner) LooksLikeCredential(name, value string) (string, bool) {
+	l.once.Do(func() {
+		if l.sec, l.err = secrets.New(l.opts); l.err != nil {
+			l.err = fmt.Errorf("starting the secret scanner: %w", l.err)
+		}
+	})
+	if l.sec == nil {
+		return "", false
+	}
+	return l.sec.LooksLikeCredential(name, value)
 }
 
 // excludedBy matches report paths against exclude globs.

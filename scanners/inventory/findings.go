@@ -81,7 +81,9 @@ func (ix *apiIndex) shapeKeys(op *surface.Operation) []string {
 
 func (r *run) endpointFindings(ep *endpoint) []rules.Finding {
 	var out []rules.Finding
-	if ep.live == 0 && ep.kind != kindDocumented {
+	if ep.kind != kindDocumented && (ep.live == 0 || ep.probeShaped && ep.only4xx) {
+		// Routing misses, and scanning answered only with client errors:
+		// probe noise, counted in the summary.
 		r.summary.ProbeEndpoints++
 		r.summary.ProbeRequests += ep.count
 		return nil
@@ -209,15 +211,12 @@ func (r *run) traffic(ep *endpoint) string {
 	return fmt.Sprintf("%d request(s), %d live, statuses %s, %s", ep.count, ep.live, statusList(ep.statuses), window(ep.first, ep.last))
 }
 
-func statusList(m map[int]int) string {
-	codes := make([]int, 0, len(m))
-	for c := range m {
-		codes = append(codes, c)
-	}
-	sort.Ints(codes)
-	parts := make([]string, len(codes))
-	for i, c := range codes {
-		parts[i] = fmt.Sprintf("%d×%d", c, m[c])
+func statusList(counts []statusCount) string {
+	sorted := append([]statusCount(nil), counts...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].code < sorted[j].code })
+	parts := make([]string, len(sorted))
+	for i, c := range sorted {
+		parts[i] = fmt.Sprintf("%d×%d", c.code, c.n)
 	}
 	return strings.Join(parts, " ")
 }
@@ -233,6 +232,8 @@ func severityOf(rule string) rules.Severity {
 	switch rule {
 	case rules.RuleInventoryOrphan:
 		return rules.SeverityInfo
+	case rules.RuleInventoryAgentBurst:
+		return rules.SeverityLow
 	case rules.RuleInventoryUnauthenticated2x, rules.RuleInventorySensitiveResponse:
 		return rules.SeverityHigh
 	}

@@ -22,7 +22,7 @@ func FuzzResolve(f *testing.F) {
 			target = "/" + target
 		}
 		r := newRun(New(Options{}).opts, surf)
-		res := r.resolve(method, target, route, method == "OPTIONS")
+		res := r.resolver.resolve(method, target, route, method == "OPTIONS")
 		if res.kind == kindPreflight {
 			return
 		}
@@ -33,6 +33,28 @@ func FuzzResolve(f *testing.F) {
 			t.Fatalf("%s %s (route %q): template %q", method, target, route, res.template)
 		}
 		_ = redactPath(parsePath(target).segs)
-		_ = string(r.appendCacheKey(nil, method, target, route, false))
+		_ = string(r.resolver.appendCacheKey(nil, method, target, route, false))
+	})
+}
+
+// FuzzScan runs the whole scanner, the agents' view included, over
+// arbitrary traffic: no panic, and no client finding without a client.
+func FuzzScan(f *testing.F) {
+	for _, name := range []string{"agents.envoy.jsonl", "agents.otlp.jsonl", "shop.combined.log", "shop.apigateway.jsonl"} {
+		data := mustRead(&testing.T{}, name)
+		f.Add(data[:min(len(data), 4096)])
+	}
+	surf := load(&testing.T{}, filepath.Join(fixtures, "agents.openapi.yaml"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s := New(Options{Traffic: []Source{stringSource("fuzz", string(data), "")}})
+		fs, err := s.Scan(t.Context(), surf)
+		if err != nil {
+			return // unreadable input is an error, not a panic
+		}
+		for _, f := range fs {
+			if clientRules[f.RuleID] && !strings.HasPrefix(f.Evidence, "client: ") {
+				t.Fatalf("%s without a client: %+v", f.RuleID, f)
+			}
+		}
 	})
 }

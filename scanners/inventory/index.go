@@ -31,6 +31,9 @@ type segMatcher struct {
 type paramEdge struct {
 	seg  segMatcher
 	next *node
+	// schema is the parameter's schema in the first path item below the
+	// edge that declares one (whole-segment parameters only).
+	schema *openapi3.Schema
 }
 
 // node is a trie node; literal children are tried before parameter edges,
@@ -52,25 +55,20 @@ type apiIndex struct {
 	// byStructure finds a path item from a route a log names.
 	byStructure map[string]*pathItem
 	versions    []string // version tokens seen in bases and paths
-	patterns    patternCache
-	opKeys      map[*surface.Operation]string
+	// opKeys are the aggregation keys of the documented operations, built
+	// with the index so that resolving only reads it.
+	opKeys map[*surface.Operation]string
 }
 
-// opKey is the aggregation key of a documented operation, built once.
-func (ix *apiIndex) opKey(op *surface.Operation) string {
-	k, ok := ix.opKeys[op]
-	if !ok {
-		k = "op " + ix.api.File.Path + " " + op.Method + " " + op.Path
-		ix.opKeys[op] = k
-	}
-	return k
-}
+// opKey is the aggregation key of a documented operation.
+func (ix *apiIndex) opKey(op *surface.Operation) string { return ix.opKeys[op] }
 
 func buildIndex(api *surface.API) *apiIndex {
-	ix := &apiIndex{api: api, root: newNode(), byStructure: map[string]*pathItem{}, patterns: patternCache{}, opKeys: map[*surface.Operation]string{}}
+	ix := &apiIndex{api: api, root: newNode(), byStructure: map[string]*pathItem{}, opKeys: map[*surface.Operation]string{}}
 	items := map[string]*pathItem{}
 	var order []string
 	for _, op := range api.Operations {
+		ix.opKeys[op] = "op " + api.File.Path + " " + op.Method + " " + op.Path
 		it, ok := items[op.Path]
 		if !ok {
 			it = &pathItem{api: api, path: op.Path, ops: map[string]*surface.Operation{}, schemas: map[string]*openapi3.Schema{}}
@@ -143,9 +141,47 @@ func (ix *apiIndex) insert(segs []string, it *pathItem) {
 				return literalChars(n.params[i].seg.raw) > literalChars(n.params[j].seg.raw)
 			})
 		}
+		if edge.schema == nil && edge.seg.re == nil {
+			edge.schema = it.schemas[edge.seg.names[0]]
+		}
 		n = edge.next
 	}
 	n.items = append(n.items, it)
+}
+
+// siblingParams walks segments down the documented paths, literal first,
+// then through a whole-segment parameter whose schema the value fits; it
+// stops where neither continues. names[i] is the parameter a segment sits
+// at ("" elsewhere), n how many there are. The first segment, versions and
+// scaffold words (api, rest) never become parameters: /{version}/name
+// documented does not make /api/v1/missing a /{version}/v1/missing.
+func (ix *apiIndex) siblingParams(segs []string, pc patternCache) (names []string, n int) {
+	nd := ix.root
+	for i, s := range segs {
+		if child, ok := nd.literal[s]; ok {
+			nd = child
+			continue
+		}
+		if i == 0 || isScaffold(s) {
+			break
+		}
+		var next *node
+		for _, e := range nd.params {
+			if e.seg.re == nil && pc.validate(s, e.schema) == "" {
+				if names == nil {
+					names = make([]string, len(segs))
+				}
+				names[i], next = e.seg.names[0], e.next
+				n++
+				break
+			}
+		}
+		if next == nil {
+			break
+		}
+		nd = next
+	}
+	return names, n
 }
 
 // literalChars counts the characters of a template segment outside {…}.
@@ -208,18 +244,19 @@ type matchResult struct {
 // match finds the documented path for segments: per segment, left to
 // right, a literal beats a template; a dead end backtracks; a template
 // only matches when the value validates against the parameter schema.
-func (ix *apiIndex) match(segs []string) matchResult {
-	m := matcher{ix: ix, segs: segs, caps: make([]capture, 0, 8)}
+func (ix *apiIndex) match(segs []string, pc patternCache) matchResult {
+	m := matcher{ix: ix, segs: segs, caps: make([]capture, 0, 8), patterns: pc}
 	m.walk(ix.root, 0)
 	return m.res
 }
 
 // matcher is the state of one match: the captured values so far.
 type matcher struct {
-	ix   *apiIndex
-	segs []string
-	caps []capture
-	res  matchResult
+	ix       *apiIndex
+	segs     []string
+	caps     []capture
+	patterns patternCache
+	res      matchResult
 }
 
 func (m *matcher) walk(n *node, i int) bool {
@@ -227,7 +264,7 @@ func (m *matcher) walk(n *node, i int) bool {
 		for _, it := range n.items {
 			why := ""
 			for _, c := range m.caps {
-				if why = m.ix.patterns.validate(c.value, it.schemas[c.name]); why != "" {
+				if why = m.patterns.validate(c.value, it.schemas[c.name]); why != "" {
 					// The reason quotes the value: redact it like a sample.
 					why = strings.ReplaceAll(why, strconv.Quote(c.value), strconv.Quote(redactSegment(c.value)))
 					break
@@ -409,6 +446,40 @@ func (ix *apiIndex) digitBlind() bool {
 					blind = false
 				}
 			}
+		}
+	}
+	visit(ix.root)
+	return blind
+}
+
+// runBlind reports whether the API cannot tell apart two mixed segments
+// that differ only in the digits of their digit runs: no literal segment
+// holds a digit unless it is a version. It assumes digitBlind, which
+// rules out patterns, bounds and digit enums; date and date-time values,
+// whose validity depends on their digits, are date-shaped, and
+// appendCacheKey keeps date-shaped segments whole.
+func (ix *apiIndex) runBlind() bool {
+	for _, b := range ix.bases {
+		for _, s := range b {
+			if hasDigit(s) && !versionLike(s) {
+				return false
+			}
+		}
+	}
+	blind := true
+	var visit func(n *node)
+	visit = func(n *node) {
+		for lit, child := range n.literal {
+			if hasDigit(lit) && !versionLike(lit) {
+				blind = false
+			}
+			visit(child)
+		}
+		for _, e := range n.params {
+			if hasDigit(literalPart(e.seg.raw)) {
+				blind = false
+			}
+			visit(e.next)
 		}
 	}
 	visit(ix.root)

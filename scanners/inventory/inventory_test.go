@@ -26,7 +26,7 @@ func TestSameTrafficSameFindingsInEveryFormat(t *testing.T) {
 			if strings.Join(g, "\n") != strings.Join(w, "\n") {
 				t.Errorf("findings differ from the combined log's:\n got:\n%s\nwant:\n%s", strings.Join(g, "\n"), strings.Join(w, "\n"))
 			}
-			if sum.Requests != 53 || sum.ProbeRequests != 4 || sum.PreflightRequests != 1 {
+			if sum.Requests != 58 || sum.ProbeRequests != 5 || sum.PreflightRequests != 1 {
 				t.Errorf("summary %+v", sum)
 			}
 		})
@@ -40,22 +40,24 @@ func TestShopFindings(t *testing.T) {
 	fs, sum := scan(t, surf, Options{Traffic: []Source{fileSource(filepath.Join(fixtures, "shop.combined.log"))}})
 	got := briefs(fs)
 	for _, want := range []string{
-		"shadow-endpoint GET /api/v2/users/export",           // masked by /users/{id} without the schema check
-		"shadow-endpoint GET /api/v2/reports/latest",         // not a date
-		"shadow-endpoint GET /api/v2/public-specs/v2",        // not a UUID, and v2 stays literal
-		"shadow-endpoint GET /api/v2/files/report.exe",       // partial template, enum mismatch
-		"shadow-endpoint POST /api/v2/orders/{param}/refund", // 12 ids, one finding
-		"shadow-endpoint GET /api/v2/tags/{param}",           // 11 word slugs collapse
-		"shadow-endpoint GET /api/v2/customers/{param}",      // prefixed ids
-		"shadow-endpoint GET /api/v2/users/{param}/prefs",    // email in the path
+		"shadow-endpoint GET /api/v2/users/export",             // masked by /users/{id} without the schema check
+		"shadow-endpoint GET /api/v2/reports/latest",           // not a date
+		"shadow-endpoint GET /api/v2/public-specs/v2",          // not a UUID, and v2 stays literal
+		"shadow-endpoint GET /api/v2/files/report.exe",         // partial template, enum mismatch
+		"shadow-endpoint POST /api/v2/orders/{orderId}/refund", // 12 ids, one finding, named after /orders/{orderId}
+		"shadow-endpoint GET /api/v2/tags/{param}",             // 11 word slugs collapse
+		"shadow-endpoint GET /api/v2/customers/{param}",        // prefixed ids
+		"shadow-endpoint GET /api/v2/users/{param}/prefs",      // email in the path
 		"shadow-endpoint GET /api/v2/coupons/SUMMER24",
 		"shadow-endpoint GET /internal/metrics",
-		"shadow-endpoint GET /users/{id}/avatar",    // undocumented method on a documented path
-		"zombie-endpoint GET /legacy/search",        // deprecated and live
-		"zombie-endpoint GET /api/v1/users/{param}", // older version of /api/v2/users/{id}
-		"orphan-endpoint GET /admin/audit",          // never observed
-		"orphan-endpoint DELETE /orders/{orderId}",  // never observed
-		"orphan-endpoint PATCH /users/{id}/avatar",  // only GET was observed
+		"shadow-endpoint GET /api/v2/accounts/{accountName}/sessions", // alice and bob, where /accounts/{accountName} is documented
+		"shadow-endpoint GET /api/v2/static/../../config.json",        // a traversal that was served
+		"shadow-endpoint GET /users/{id}/avatar",                      // undocumented method on a documented path
+		"zombie-endpoint GET /legacy/search",                          // deprecated and live
+		"zombie-endpoint GET /api/v1/users/{param}",                   // older version of /api/v2/users/{id}
+		"orphan-endpoint GET /admin/audit",                            // never observed
+		"orphan-endpoint DELETE /orders/{orderId}",                    // never observed
+		"orphan-endpoint PATCH /users/{id}/avatar",                    // only GET was observed
 	} {
 		if !has(got, want) {
 			t.Errorf("missing %q", want)
@@ -63,6 +65,10 @@ func TestShopFindings(t *testing.T) {
 	}
 	for _, notWant := range []string{
 		"shadow-endpoint GET /.env", "shadow-endpoint GET /wp-login.php", "shadow-endpoint GET /api/v2/.git/config", // probe noise
+		"shadow-endpoint GET /api/v2/files/../../../etc/passwd", // traversal refused with 400: probe noise too
+		"shadow-endpoint GET /api/v2/accounts/alice/sessions",   // one endpoint, not one per user
+		"shadow-endpoint GET /api/v2/accounts/bob/sessions",
+		"orphan-endpoint GET /accounts/{accountName}",
 		"shadow-endpoint DELETE /users/{id}",      // answered 405 only
 		"shadow-endpoint HEAD /users/{id}",        // HEAD answered by GET
 		"shadow-endpoint OPTIONS /orders",         // CORS preflight
@@ -80,16 +86,16 @@ func TestShopFindings(t *testing.T) {
 			t.Errorf("unexpected %q", notWant)
 		}
 	}
-	if len(got) != 16 {
-		t.Errorf("%d findings, want 16:\n%s", len(got), strings.Join(got, "\n"))
+	if len(got) != 18 {
+		t.Errorf("%d findings, want 18:\n%s", len(got), strings.Join(got, "\n"))
 	}
-	if sum.ProbeEndpoints != 4 || sum.ProbeRequests != 4 || sum.PreflightRequests != 1 || sum.ObservedOperations != 12 || sum.Operations != 15 {
+	if sum.ProbeEndpoints != 5 || sum.ProbeRequests != 5 || sum.PreflightRequests != 1 || sum.ObservedOperations != 13 || sum.Operations != 16 {
 		t.Errorf("summary %+v", sum)
 	}
 	for _, f := range fs {
 		switch {
 		case f.RuleID == rules.RuleInventoryOrphan:
-			if !strings.Contains(f.Message, "53 request(s)") || !strings.Contains(f.Message, "2024-06-01T10:00:00Z") {
+			if !strings.Contains(f.Message, "58 request(s)") || !strings.Contains(f.Message, "2024-06-01T10:00:00Z") {
 				t.Errorf("orphan message lacks volume or window: %s", f.Message)
 			}
 			if len(f.Related) != 0 {
@@ -108,7 +114,7 @@ func TestShopFindings(t *testing.T) {
 	for _, f := range fs {
 		byBrief[brief(f)] = f
 	}
-	refund := byBrief["shadow-endpoint POST /api/v2/orders/{param}/refund"]
+	refund := byBrief["shadow-endpoint POST /api/v2/orders/{orderId}/refund"]
 	if !strings.Contains(refund.Message, "12 request(s)") || !strings.Contains(refund.Message, "200×12") ||
 		!strings.Contains(refund.Message, "first seen 2024-06-01T10:00:17Z, last seen 2024-06-01T10:00:28Z") || refund.Related[0].Location.Line != 18 {
 		t.Errorf("refund finding: %+v", refund)
@@ -315,8 +321,8 @@ func TestMemoryBoundedByEndpoints(t *testing.T) {
 	if r.undoc > 300 {
 		t.Errorf("%d undocumented endpoints held, limit 300", r.undoc)
 	}
-	if len(r.cache) > maxCache {
-		t.Errorf("cache holds %d entries", len(r.cache))
+	if len(r.resolver.cache) > maxCache {
+		t.Errorf("resolution cache holds %d entries", len(r.resolver.cache))
 	}
 	if r.summary.Overflow == 0 {
 		t.Error("first-segment variety cannot collapse; the overflow should be counted")

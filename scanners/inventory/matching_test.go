@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/surface/traffic"
 )
 
 // resolveOne loads a spec and resolves one request, returning "documented
@@ -14,7 +17,7 @@ func resolveOne(t *testing.T, spec, method, target, route string, preflight bool
 	t.Helper()
 	surf := load(t, filepath.Join(fixtures, spec))
 	r := newRun(New(Options{}).opts, surf)
-	res := r.resolve(method, target, route, preflight)
+	res := r.resolver.resolve(method, target, route, preflight)
 	switch res.kind {
 	case kindDocumented:
 		return "documented " + res.op.Method + " " + res.op.Path
@@ -237,10 +240,128 @@ paths:
       parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
       responses: {'200': {description: ok}}
 `))
-	if !r.digitBlind {
+	if !r.resolver.digitBlind {
 		t.Error("a bare integer parameter cannot tell digit strings apart; the cache should key them by length")
 	}
-	if string(r.appendCacheKey(nil, "GET", "/plain/1234", "", false)) != string(r.appendCacheKey(nil, "GET", "/plain/9876", "", false)) {
+	if string(r.resolver.appendCacheKey(nil, "GET", "/plain/1234", "", false)) != string(r.resolver.appendCacheKey(nil, "GET", "/plain/9876", "", false)) {
 		t.Error("equal-length ids should share a cache key")
+	}
+}
+
+// Digit runs inside mixed segments share a cache key only where nothing in
+// the spec can tell them apart, and versions, dates, percent-escapes and
+// ULIDs keep their digits.
+func TestDigitRunCacheKeys(t *testing.T) {
+	plain := newRun(New(Options{}).opts, inlineSpec(t, "plain.yaml", `openapi: 3.0.3
+info: {title: t, version: '1'}
+servers: [{url: /api/v2}]
+paths:
+  /files/{name}:
+    get:
+      parameters: [{name: name, in: path, required: true, schema: {type: string}}]
+      responses: {'200': {description: ok}}
+  /reports/{day}:
+    get:
+      parameters: [{name: day, in: path, required: true, schema: {type: string, format: date}}]
+      responses: {'200': {description: ok}}
+`)).resolver
+	oauth := newRun(New(Options{}).opts, inlineSpec(t, "oauth.yaml", `openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /oauth2/token:
+    post: {responses: {'200': {description: ok}}}
+`)).resolver
+	if !plain.runBlind || oauth.runBlind {
+		t.Fatalf("runBlind: plain %v (want true), oauth2 literal %v (want false)", plain.runBlind, oauth.runBlind)
+	}
+	key := func(rv *resolver, path string) string { return string(rv.appendCacheKey(nil, "GET", path, "", false)) }
+	for _, tc := range []struct {
+		rv   *resolver
+		a, b string
+		same bool
+	}{
+		{plain, "/api/v2/files/invoice-1001.pdf", "/api/v2/files/invoice-2002.pdf", true},
+		{plain, "/api/v2/files/ord_77", "/api/v2/files/ord_78", true},
+		{plain, "/api/v2/files/invoice-1001.pdf", "/api/v2/files/invoice-101.pdf", false},                      // lengths differ
+		{plain, "/api/v2/x", "/api/v3/x", false},                                                               // versions
+		{plain, "/api/v2/reports/2024-06-01", "/api/v2/reports/2024-13-01", false},                             // dates validate by digits
+		{plain, "/api/v2/files/%41b", "/api/v2/files/%42b", false},                                             // escapes decode by digits
+		{plain, "/api/v2/files/01ARZ3NDEKTSV4RRFFQ69G5FAV", "/api/v2/files/91ARZ3NDEKTSV4RRFFQ69G5FAV", false}, // a ULID starts with 0-7
+		{oauth, "/oauth2/token", "/oauth3/token", false},
+	} {
+		if got := key(tc.rv, tc.a) == key(tc.rv, tc.b); got != tc.same {
+			t.Errorf("%s and %s share a key: %v, want %v", tc.a, tc.b, got, tc.same)
+		}
+	}
+}
+
+// An undocumented path takes the parameters of documented siblings: a
+// segment where a documented path with the same literal prefix has a
+// parameter becomes that parameter when it fits the schema.
+func TestSiblingParameterTemplates(t *testing.T) {
+	for _, tc := range []struct{ name, target, want string }{
+		{"string parameter of a sibling", "/accounts/alice/settings", "shadow GET /accounts/{name}/settings"},
+		{"another user, same endpoint", "/accounts/bob/settings", "shadow GET /accounts/{name}/settings"},
+		{"the literal sibling wins", "/accounts/me/settings", "shadow GET /accounts/me/settings"},
+		{"the value must fit the schema", "/users/alice/sessions", "shadow GET /users/alice/sessions"},
+		{"and takes the parameter's name when it does", "/users/42/sessions", "shadow GET /users/{id}/sessions"},
+		{"deeper", "/accounts/carol/orders/7/lines", "shadow GET /accounts/{name}/orders/{param}/lines"},
+		{"a version stays literal", "/things/v2/parts", "shadow GET /things/v2/parts"},
+		{"the first segment never becomes one", "/projects", "shadow GET /projects"},
+		{"no sibling: classifiers only", "/widgets/alice/sessions", "shadow GET /widgets/alice/sessions"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := resolveOne(t, usersSpec, "GET", tc.target, "", false); got != tc.want {
+				t.Errorf("GET %s = %q, want %q", tc.target, got, tc.want)
+			}
+		})
+	}
+}
+
+// Paths only ever answered with a 4xx that look like scanning are probe
+// noise; the same paths served, or plain paths answered 400, are not.
+func TestProbeNoise(t *testing.T) {
+	surf := load(t, shop(t))
+	for _, tc := range []struct {
+		target string
+		status int
+		probe  bool
+	}{
+		{"/.env", 403, true},
+		{"/api/v2/files/..%2f..%2fetc%2fpasswd", 400, true},
+		{"/api/v2/users/%2e%2e/admin", 401, true},
+		{"/wp-admin/install.php", 403, true},
+		{"/api/v2/.git/HEAD", 404, true},
+		{"/.env", 200, false},                                // a served .env is a finding
+		{"/api/v2/files/..%2f..%2fetc%2fpasswd", 500, false}, // a server error on a traversal too
+		{"/api/v2/exports", 400, false},                      // a plain path answered 400 exists
+	} {
+		log := fmt.Sprintf("10.0.0.1 - - [01/Jun/2024:10:00:00 +0000] \"GET %s HTTP/1.1\" %d 1 \"-\" \"-\"\n", tc.target, tc.status)
+		fs, sum := scan(t, surf, Options{Traffic: []Source{stringSource("probe.log", log, "")}})
+		shadows := 0
+		for _, f := range fs {
+			if f.RuleID == rules.RuleInventoryShadow {
+				shadows++
+			}
+		}
+		if got := sum.ProbeRequests == 1 && shadows == 0; got != tc.probe {
+			t.Errorf("GET %s → %d: probe %v (%d shadow findings, summary %+v), want %v", tc.target, tc.status, got, shadows, sum, tc.probe)
+		}
+	}
+}
+
+// A HAR entry without a method or with an unparsable URL is skipped and
+// counted, never reported as an endpoint.
+func TestEntriesWithoutMethodAreSkipped(t *testing.T) {
+	surf := load(t, shop(t))
+	fs, sum := scan(t, surf, Options{Traffic: []Source{fileSource(filepath.Join(fixtures, "bad-entries.har"))}})
+	for _, f := range fs {
+		if f.RuleID == rules.RuleInventoryShadow {
+			t.Errorf("skipped entry became a finding: %s", f.Message)
+		}
+	}
+	src := sum.Sources[0]
+	if src.Records != 2 || src.Skipped != 6 || len(src.Skips) != 2 || src.Skips[0].Reason != traffic.SkipNoMethod || src.Skips[0].FirstEntry != 2 {
+		t.Errorf("source summary %+v", src)
 	}
 }

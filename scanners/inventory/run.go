@@ -21,67 +21,46 @@ const (
 	kindPreflight                        // CORS preflight on a path without OPTIONS
 )
 
-// resolution is where one request lands; it is cached per distinct target.
+// resolution is where one request lands; it is cached per distinct target
+// and never modified once built.
 type resolution struct {
 	kind endpointKind
 	key  string
 	// method and template are the endpoint as reported.
 	method, template string
-	api              *surface.API
-	op               *surface.Operation // documented (current or previous, or the newer version's)
-	item             *pathItem
-	mismatch         string // why the path only matched a template structurally
-	segs             []string
+	// tsegs are the template's segments for an inferred undocumented
+	// template (nil when a log's route named it), which collapsing may
+	// rewrite.
+	tsegs    []string
+	api      *surface.API
+	op       *surface.Operation // documented (current or previous, or the newer version's)
+	item     *pathItem
+	mismatch string // why the path only matched a template structurally
+	segs     []string
+	// probeShaped is set when the path looks like scanning (traversal,
+	// /etc/passwd, .env, wp-admin, .git/).
+	probeShaped bool
+	// ep is the endpoint the run aggregates the resolution into, valid
+	// while epGen is the run's merge generation. Only the run's goroutine
+	// reads and writes the two: the resolver that built the resolution
+	// never looks at it again, it only hands out the pointer.
+	ep    *endpoint
+	epGen int
 }
 
-// appendCacheKey appends the key of requests that resolve the same way.
-// When no documented parameter schema can tell digit strings of the same
-// length apart (digitBlind), a segment of up to 18 digits is keyed by its
-// length only, so requests to /orders/1001 and /orders/1002 share one
-// resolution: this is what keeps a log full of distinct ids cheap.
-func (r *run) appendCacheKey(b []byte, method, path, route string, preflight bool) []byte {
-	b = append(b, method...)
-	b = append(b, 0)
-	if preflight {
-		b = append(b, 'p')
-	}
-	b = append(b, route...)
-	b = append(b, 0)
-	start := 0
-	for i := 0; i <= len(path); i++ {
-		if i < len(path) && path[i] != '/' {
-			continue
-		}
-		seg := path[start:i]
-		if r.digitBlind && len(seg) > 0 && len(seg) <= 18 && allDigits(seg) {
-			b = append(b, '#', byte('a'+len(seg)))
-		} else {
-			b = append(b, seg...)
-		}
-		if i < len(path) {
-			b = append(b, '/')
-		}
-		start = i + 1
-	}
-	return b
-}
-
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
+// statusCount counts the responses with one status code.
+type statusCount struct{ code, n int }
 
 // endpoint aggregates the requests of one resolution key. Its size is
 // bounded: a status histogram and at most maxSamples samples.
 type endpoint struct {
 	resolution
-	count, live   int
+	count, live int
+	// only4xx is set while every response was a 4xx; probeShaped (from the
+	// resolution) while every request looked like scanning.
+	only4xx       bool
 	first, last   time.Time
-	statuses      map[int]int
+	statuses      []statusCount // in order of first occurrence; few per endpoint
 	samples       []string
 	file          string
 	line          int
@@ -91,25 +70,46 @@ type endpoint struct {
 	sensitive     string
 	sensitiveFile string
 	sensitiveLine int
+	// mergedInto is the endpoint a collapse folded this one into.
+	mergedInto *endpoint
 }
 
 const maxSamples = 3
+
+// addStatus counts one status code.
+func (ep *endpoint) addStatus(code, n int) {
+	for i := range ep.statuses {
+		if ep.statuses[i].code == code {
+			ep.statuses[i].n += n
+			return
+		}
+	}
+	ep.statuses = append(ep.statuses, statusCount{code, n})
+}
 
 // addSample keeps the maxSamples lexically smallest distinct request paths
 // (redacted only when reported, so the hot path stays cheap), so the
 // evidence does not depend on the order of the input.
 func (ep *endpoint) addSample(s string) {
+	if len(ep.samples) == maxSamples && s >= ep.samples[maxSamples-1] {
+		return
+	}
 	if contains(ep.samples, s) {
 		return
 	}
 	if len(ep.samples) == maxSamples {
-		if s >= ep.samples[maxSamples-1] {
-			return
-		}
 		ep.samples = ep.samples[:maxSamples-1]
 	}
-	ep.samples = append(ep.samples, s)
+	ep.samples = append(ep.samples, strings.Clone(s))
 	sort.Strings(ep.samples)
+}
+
+// live resolves the endpoint a possibly merged one now lives in.
+func (ep *endpoint) current() *endpoint {
+	for ep.mergedInto != nil {
+		ep = ep.mergedInto
+	}
+	return ep
 }
 
 // hostStat aggregates requests to a host no server entry covers.
@@ -132,15 +132,16 @@ type run struct {
 	endpoints map[string]*endpoint
 	undoc     int // undocumented endpoints held
 	hostStats map[string]*hostStat
-	cache     map[string]*resolution
-	keyBuf    []byte
-	// digitBlind is set when no documented path parameter or literal
-	// segment distinguishes digit strings of equal length (see
-	// appendCacheKey).
-	digitBlind bool
-	collapsed  map[siblingGroup]bool
-	full       bool // the endpoint limit is reached and collapsing no longer helps
-	summary    Summary
+	// resolver serves observations that arrive without a prepared
+	// resolution; the parsing goroutines have their own.
+	resolver *resolver
+	// gen counts the collapses that merged endpoints, which invalidates
+	// the endpoints resolutions point to.
+	gen       int
+	collapsed map[siblingGroup]bool
+	full      bool // the endpoint limit is reached and collapsing no longer helps
+	clients   *clientsView
+	summary   Summary
 }
 
 func newRun(opts Options, surf *surface.Surface) *run {
@@ -149,8 +150,8 @@ func newRun(opts Options, surf *surface.Surface) *run {
 		hosts:     map[string]bool{},
 		endpoints: map[string]*endpoint{},
 		hostStats: map[string]*hostStat{},
-		cache:     map[string]*resolution{},
 		collapsed: map[siblingGroup]bool{},
+		clients:   newClientsView(opts),
 	}
 	for _, api := range surf.APIs {
 		ix := buildIndex(api)
@@ -170,20 +171,17 @@ func newRun(opts Options, surf *surface.Surface) *run {
 			r.previous = append(r.previous, buildIndex(api))
 		}
 	}
-	r.digitBlind = true
-	for _, ix := range append(append([]*apiIndex(nil), r.indexes...), r.previous...) {
-		if !ix.digitBlind() {
-			r.digitBlind = false
-		}
-	}
+	r.resolver = r.newResolver()
 	return r
 }
+
+// newResolver returns a resolver over the run's indexes, for one
+// goroutine.
+func (r *run) newResolver() *resolver { return newResolver(r.indexes, r.previous) }
 
 // isLive reports whether a status shows the route exists: anything but a
 // routing miss.
 func isLive(status int) bool { return status != 404 && status != 405 && status != 501 }
-
-const maxCache = 1 << 16
 
 func (r *run) observe(o *traffic.Observation, file string) {
 	r.summary.Requests += o.Count
@@ -196,47 +194,30 @@ func (r *run) observe(o *traffic.Observation, file string) {
 	if o.Host != "" && len(r.hosts) > 0 && !r.hosts[o.Host] {
 		r.observeHost(o, file)
 	}
-	path := o.Target
-	if i := strings.IndexByte(path, '?'); i >= 0 {
-		path = path[:i]
-	}
-	preflightish := o.Method == "OPTIONS" && (o.Preflight || !o.HeadersKnown)
-	r.keyBuf = r.appendCacheKey(r.keyBuf[:0], o.Method, path, o.Route, preflightish)
-	res, ok := r.cache[string(r.keyBuf)]
-	if !ok {
-		res = r.resolve(o.Method, path, o.Route, preflightish)
-		if len(r.cache) >= maxCache {
-			clear(r.cache)
-		}
-		r.cache[string(r.keyBuf)] = res
+	res, _ := o.Prepared.(*resolution)
+	if res == nil {
+		res = r.resolver.lookup(o)
 	}
 	if res.kind == kindPreflight {
 		r.summary.PreflightRequests += o.Count
 		return
 	}
-	ep, ok := r.endpoints[res.key]
-	if !ok {
-		if res.kind != kindDocumented {
-			if r.undoc >= r.opts.MaxEndpoints && !r.full {
-				r.collapse()
-				// When collapsing freed little, stop trying: what does not
-				// fit is counted as overflow.
-				r.full = r.undoc > r.opts.MaxEndpoints*9/10
-			}
-			if r.undoc >= r.opts.MaxEndpoints {
-				r.summary.Overflow += o.Count
-				return
-			}
-			r.undoc++
-		}
-		ep = &endpoint{resolution: *res, statuses: map[int]int{}, file: file, line: o.Line}
-		r.endpoints[res.key] = ep
+	ep := res.ep
+	if ep == nil || res.epGen != r.gen {
+		ep = r.endpointFor(res, o, file)
+	}
+	r.clients.observe(o, ep, file)
+	if ep == nil {
+		return
 	}
 	ep.count += o.Count
 	if isLive(o.Status) {
 		ep.live += o.Count
 	}
-	ep.statuses[o.Status] += o.Count
+	if o.Status < 400 || o.Status > 499 {
+		ep.only4xx = false
+	}
+	ep.addStatus(o.Status, o.Count)
 	if !o.FirstSeen.IsZero() && (ep.first.IsZero() || o.FirstSeen.Before(ep.first)) {
 		ep.first = o.FirstSeen
 	}
@@ -244,10 +225,14 @@ func (r *run) observe(o *traffic.Observation, file string) {
 		ep.last = o.LastSeen
 	}
 	if len(res.segs) > 0 {
+		path := o.Target
+		if i := strings.IndexByte(path, '?'); i >= 0 {
+			path = path[:i]
+		}
 		ep.addSample(path)
 	}
 	success := o.Status >= 200 && o.Status < 300
-	if success && res.kind == kindDocumented && res.op != nil && res.op.RequiresCredentials() && !r.authenticated(o, res.api) {
+	if success && o.Auth == traffic.AuthNone && res.kind == kindDocumented && res.op != nil && res.op.RequiresCredentials() && !r.authenticated(o, res.api) {
 		if ep.unauth2xx == 0 {
 			ep.unauthFile, ep.unauthLine = file, o.Line
 		}
@@ -261,17 +246,52 @@ func (r *run) observe(o *traffic.Observation, file string) {
 	}
 }
 
+// endpointFor finds or creates the endpoint of a resolution, applying the
+// run's collapsed templates; nil when the endpoint limit leaves no room
+// (the requests are counted as overflow).
+func (r *run) endpointFor(res *resolution, o *traffic.Observation, file string) *endpoint {
+	key, template := res.key, res.template
+	if res.kind == kindUndocumented && len(r.collapsed) > 0 && res.tsegs != nil {
+		if segs := r.applyCollapsed(res.method, res.tsegs); segs != nil {
+			template = joinPath(segs)
+			key = "shadow " + res.method + " " + template
+		}
+	}
+	ep, ok := r.endpoints[key]
+	if !ok {
+		if res.kind != kindDocumented {
+			if r.undoc >= r.opts.MaxEndpoints && !r.full {
+				r.collapse()
+				// When collapsing freed little, stop trying: what does not
+				// fit is counted as overflow.
+				r.full = r.undoc > r.opts.MaxEndpoints*9/10
+				return r.endpointFor(res, o, file)
+			}
+			if r.undoc >= r.opts.MaxEndpoints {
+				r.summary.Overflow += o.Count
+				return nil
+			}
+			r.undoc++
+		}
+		ep = &endpoint{resolution: *res, file: file, line: o.Line, only4xx: true}
+		ep.key, ep.template = key, template
+		r.endpoints[key] = ep
+	}
+	res.ep, res.epGen = ep, r.gen
+	return ep
+}
+
 func (r *run) observeHost(o *traffic.Observation, file string) {
 	h, ok := r.hostStats[o.Host]
 	if !ok {
 		if len(r.hostStats) >= r.opts.MaxEndpoints {
 			return
 		}
-		h = &hostStat{host: o.Host, file: file, line: o.Line}
+		h = &hostStat{host: strings.Clone(o.Host), file: file, line: o.Line}
 		if len(r.indexes) > 0 {
 			h.api = r.indexes[0].api
 		}
-		r.hostStats[o.Host] = h
+		r.hostStats[h.host] = h
 	}
 	h.count += o.Count
 	if isLive(o.Status) {
@@ -293,9 +313,9 @@ func (r *run) authenticated(o *traffic.Observation, api *surface.API) bool {
 	case traffic.AuthUnknown, traffic.AuthPresent:
 		return true
 	}
-	if api != nil {
+	if api != nil && o.Caller != nil {
 		for _, sch := range api.SecuritySchemes {
-			if sch.Type == "apiKey" && sch.ParamName != "" && contains(o.CredentialNames, strings.ToLower(sch.ParamName)) {
+			if sch.Type == "apiKey" && sch.ParamName != "" && contains(o.Caller.CredentialNames, strings.ToLower(sch.ParamName)) {
 				return true
 			}
 		}

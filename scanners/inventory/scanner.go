@@ -2,7 +2,10 @@
 // runtime traffic: shadow endpoints (live but undocumented), zombie
 // endpoints (deprecated, removed or superseded but live), orphan endpoints
 // (documented, never seen), secured operations answered without
-// credentials, and sensitive data from unmanaged endpoints.
+// credentials, and sensitive data from unmanaged endpoints. It also
+// groups the traffic per client (the agents' view): what each called,
+// how fast, with which scopes and tokens, and which credentials several
+// callers share.
 package inventory
 
 import (
@@ -45,12 +48,38 @@ type Options struct {
 	// CollapseThreshold is the number of distinct sibling values after
 	// which a path position becomes {param} (0 means DefaultCollapseThreshold).
 	CollapseThreshold int
+
+	// AgentMarkers mark clients as AI agents, besides tokens that say
+	// client_type=ai-agent.
+	AgentMarkers []AgentMarker
+	// AgentMaxTokenLifetime and MaxTokenLifetime are the longest token
+	// lifetimes (exp - iat) agents and other clients may use
+	// (inventory/long-lived-token); a token without exp is over either.
+	// 0 means DefaultAgentMaxTokenLifetime for agents and no check for
+	// the others.
+	AgentMaxTokenLifetime, MaxTokenLifetime time.Duration
+	// BurstFactor, BurstMinCalls and BurstMinMinutes decide
+	// inventory/agent-burst: an agent's busiest minute at least
+	// BurstFactor times its median minute and at least BurstMinCalls
+	// calls, over at least BurstMinMinutes active minutes (0 means the
+	// defaults).
+	BurstFactor     float64
+	BurstMinCalls   int
+	BurstMinMinutes int
+	// MaxClients bounds the distinct clients held (0 means
+	// DefaultMaxClients); requests of further clients are counted.
+	MaxClients int
 }
 
 // Defaults for Options.
 const (
-	DefaultMaxEndpoints      = 200_000
-	DefaultCollapseThreshold = 10
+	DefaultMaxEndpoints          = 200_000
+	DefaultCollapseThreshold     = 10
+	DefaultAgentMaxTokenLifetime = 24 * time.Hour
+	DefaultBurstFactor           = 10
+	DefaultBurstMinCalls         = 30
+	DefaultBurstMinMinutes       = 10
+	DefaultMaxClients            = 10_000
 )
 
 // Summary describes what a run read, for the report and stderr.
@@ -74,6 +103,13 @@ type Summary struct {
 	// Overflow counts requests to undocumented endpoints dropped because
 	// MaxEndpoints distinct ones were already held.
 	Overflow int `json:"overflow"`
+	// Clients are the callers the traffic shows, agents first, then by
+	// requests; UnattributedRequests counts requests that carried nothing
+	// to tell their caller by, ClientsOverflow those of clients beyond
+	// MaxClients.
+	Clients              []ClientSummary `json:"clients"`
+	UnattributedRequests int             `json:"unattributed_requests"`
+	ClientsOverflow      int             `json:"clients_overflow"`
 }
 
 // SourceSummary describes one input.
@@ -84,6 +120,9 @@ type SourceSummary struct {
 	Skipped int    `json:"skipped"`
 	// FirstSkip says why the first skipped record was skipped.
 	FirstSkip string `json:"first_skip,omitempty"`
+	// Skips tallies the skipped records per reason, with where the first
+	// of each was.
+	Skips []traffic.SkipCount `json:"skips,omitempty"`
 }
 
 // Scanner is the inventory scanner. It holds the summary of its last Scan.
@@ -99,6 +138,21 @@ func New(opts Options) *Scanner {
 	}
 	if opts.CollapseThreshold <= 1 {
 		opts.CollapseThreshold = DefaultCollapseThreshold
+	}
+	if opts.AgentMaxTokenLifetime <= 0 {
+		opts.AgentMaxTokenLifetime = DefaultAgentMaxTokenLifetime
+	}
+	if opts.BurstFactor <= 1 {
+		opts.BurstFactor = DefaultBurstFactor
+	}
+	if opts.BurstMinCalls <= 0 {
+		opts.BurstMinCalls = DefaultBurstMinCalls
+	}
+	if opts.BurstMinMinutes <= 0 {
+		opts.BurstMinMinutes = DefaultBurstMinMinutes
+	}
+	if opts.MaxClients <= 0 {
+		opts.MaxClients = DefaultMaxClients
 	}
 	return &Scanner{opts: opts}
 }
@@ -119,8 +173,11 @@ func (s *Scanner) Scan(ctx context.Context, surf *surface.Surface) ([]rules.Find
 		}
 	}
 	findings := r.findings()
+	clientFindings, clients := r.clientFindings()
+	r.summary.Clients = clients
+	r.summary.UnattributedRequests, r.summary.ClientsOverflow = r.clients.unknown, r.clients.overflow
 	s.summary = r.summary
-	return findings, nil
+	return append(findings, clientFindings...), nil
 }
 
 func (r *run) read(ctx context.Context, src Source) error {
@@ -134,66 +191,22 @@ func (r *run) read(ctx context.Context, src Source) error {
 		return fmt.Errorf("traffic %s: %w", src.Name, err)
 	}
 	sum := SourceSummary{Name: src.Name, Format: string(reader.Format)}
-	err = readPipelined(ctx, reader, func(o *traffic.Observation) {
-		sum.Records++
-		r.observe(o, src.Name)
+	// Chunks of the input are parsed and resolved in parallel, each
+	// goroutine with its own resolver; observations arrive here in input
+	// order, and observe keeps (clones) only what it needs.
+	reader.Prepare = func() func(*traffic.Observation) { return r.newResolver().prepare }
+	err = reader.EachBatch(ctx, func(batch []traffic.Observation) error {
+		sum.Records += len(batch)
+		for i := range batch {
+			r.observe(&batch[i], src.Name)
+		}
+		return nil
 	})
-	sum.Skipped, sum.FirstSkip = reader.Skipped, reader.FirstSkip
+	r.clients.endSource()
+	sum.Skipped, sum.FirstSkip, sum.Skips = reader.Skipped, reader.FirstSkip, reader.Skips
 	r.summary.Sources = append(r.summary.Sources, sum)
 	if err != nil {
 		return fmt.Errorf("traffic %s: %w", src.Name, err)
 	}
 	return nil
-}
-
-// Observations travel from the parsing goroutine to the matching one in
-// batches, so parsing and matching use two cores; the order is kept.
-const (
-	batchSize   = 512
-	batchesHeld = 4
-)
-
-// readPipelined parses in a second goroutine and calls fn for every
-// observation in input order in the calling goroutine.
-func readPipelined(ctx context.Context, reader *traffic.Reader, fn func(*traffic.Observation)) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	full := make(chan []traffic.Observation, batchesHeld)
-	free := make(chan []traffic.Observation, batchesHeld+2)
-	for i := 0; i < batchesHeld+2; i++ {
-		free <- make([]traffic.Observation, 0, batchSize)
-	}
-	var readErr error
-	go func() {
-		defer close(full)
-		cur := <-free
-		readErr = reader.Each(ctx, func(o *traffic.Observation) error {
-			cur = append(cur, *o)
-			if len(cur) < batchSize {
-				return nil
-			}
-			select {
-			case full <- cur:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-			select {
-			case cur = <-free:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-			return nil
-		})
-		if len(cur) > 0 && readErr == nil {
-			full <- cur
-		}
-	}()
-	for batch := range full {
-		for i := range batch {
-			fn(&batch[i])
-		}
-		clear(batch) // drop bodies and slices before reuse
-		free <- batch[:0]
-	}
-	return readErr
 }

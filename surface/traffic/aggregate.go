@@ -45,7 +45,7 @@ func (d *csvDecoder) next() (Observation, error) {
 		}
 		rec, err := csv.NewReader(bytes.NewReader(line)).Read()
 		if err != nil {
-			return Observation{}, fmt.Errorf("line %d: %v: %w", d.lines.line, err, ErrSkip)
+			return Observation{}, skipAt(err, d.lines.line, 0)
 		}
 		if d.index == nil {
 			if !isCSVHeader(line) {
@@ -65,7 +65,7 @@ func (d *csvDecoder) next() (Observation, error) {
 		}
 		o, err := aggregateRow(get)
 		if err != nil {
-			return Observation{}, fmt.Errorf("line %d: %v: %w", d.lines.line, err, ErrSkip)
+			return Observation{}, skipAt(err, d.lines.line, 0)
 		}
 		o.Line = d.lines.line
 		return o, nil
@@ -73,9 +73,9 @@ func (d *csvDecoder) next() (Observation, error) {
 }
 
 // parseAggregateJSON reads one JSON line of the aggregated inventory.
-func parseAggregateJSON(line []byte) (Observation, error) {
+func parseAggregateJSON(line string) (Observation, error) {
 	var rec map[string]any
-	if err := json.Unmarshal(line, &rec); err != nil {
+	if err := json.Unmarshal([]byte(line), &rec); err != nil {
 		return Observation{}, fmt.Errorf("not a JSON object: %v", err)
 	}
 	return aggregateRow(func(col string) string {
@@ -91,10 +91,14 @@ func parseAggregateJSON(line []byte) (Observation, error) {
 
 func aggregateRow(get func(string) string) (Observation, error) {
 	var o Observation
-	o.Method = strings.ToUpper(get("method"))
-	if !isToken(o.Method) {
-		return o, errors.New("no method")
+	method := get("method")
+	if method == "" || method == "-" {
+		return o, fmt.Errorf("%w: empty method column", errNoMethod)
 	}
+	if !isToken(method) {
+		return o, errors.New("malformed method")
+	}
+	o.Method = upperMethod(method)
 	if err := setTarget(&o, get("path")); err != nil {
 		return o, err
 	}

@@ -2,9 +2,9 @@ package traffic
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"strconv"
-	"time"
 )
 
 // albLine recognises AWS ALB access log lines:
@@ -15,35 +15,37 @@ var albLine = regexp.MustCompile(`^(http|https|h2|grpcs|ws|wss) \d{4}-\d\d-\d\dT
 // parseALB reads one ALB line positionally; the trailing fields AWS adds
 // over time are ignored. A request the load balancer answered itself
 // (fixed-response, redirect, WAF) keeps the elb_status_code.
-func parseALB(line []byte) (Observation, error) {
+func parseALB(line string) (Observation, error) {
 	var o Observation
 	rest := line
 	var fields [11]string
 	for i := range fields {
 		fields[i], rest = nextField(rest)
 	}
-	if fields[0] == "" || rest == nil {
+	if fields[0] == "" || rest == "" {
 		return o, errors.New("too few fields")
 	}
-	if t, err := time.Parse(time.RFC3339Nano, fields[1]); err == nil {
-		o.FirstSeen = t.UTC()
-	}
+	o.FirstSeen = parseISOTime(fields[1])
+	o.ClientAddr = addrOnly(fields[3])
 	o.Status = atoiStatus(fields[8])
 	if o.Status == 0 {
 		if _, err := strconv.Atoi(fields[8]); err != nil {
-			return o, errors.New("elb_status_code is not a number")
+			return o, fmt.Errorf("%w: elb_status_code is not a number", errNoResponse)
 		}
-		return o, errors.New("no status code")
+		return o, fmt.Errorf("%w: no status code", errNoResponse)
 	}
-	request, _, err := quoted(rest)
+	request, rest, err := quoted(rest)
 	if err != nil {
 		return o, err
 	}
 	if request == "- - - " || request == "- - -" {
-		return o, errors.New("no request line (connection closed before a request)")
+		return o, fmt.Errorf("%w: no request line (connection closed before a request)", errNoMethod)
 	}
 	if err := splitRequestLine(request, &o); err != nil {
 		return o, err
+	}
+	if ua, _, err := quoted(rest); err == nil && ua != "-" {
+		o.UserAgent = ua
 	}
 	return o, nil
 }

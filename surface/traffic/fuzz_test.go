@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -37,16 +38,19 @@ func seedLines(f *testing.F, name string) {
 	}
 }
 
-func fuzzLineParser(f *testing.F, parse func([]byte) (Observation, error), seeds ...string) {
+func fuzzLineParser(f *testing.F, parse func(string) (Observation, error), seeds ...string) {
 	for _, s := range seeds {
 		seedLines(f, s)
 	}
 	f.Add([]byte(`"`))
 	f.Add([]byte("[ ] \"\" 200"))
 	f.Fuzz(func(t *testing.T, line []byte) {
-		o, err := parse(line)
+		o, err := parse(string(line))
 		if err == nil {
 			checkObservation(t, o)
+		}
+		if err != nil && reasonOf(err) == "" {
+			t.Fatalf("error without a reason: %v", err)
 		}
 	})
 }
@@ -54,9 +58,11 @@ func fuzzLineParser(f *testing.F, parse func([]byte) (Observation, error), seeds
 func FuzzCombined(f *testing.F) {
 	fuzzLineParser(f, parseCombined, "shop.combined.log", "shop.common.log", "malformed.combined.log")
 }
-func FuzzALB(f *testing.F)           { fuzzLineParser(f, parseALB, "shop.alb.log") }
-func FuzzEnvoy(f *testing.F)         { fuzzLineParser(f, parseEnvoy, "shop.envoy.log", "shop.istio.log") }
-func FuzzEnvoyJSON(f *testing.F)     { fuzzLineParser(f, parseEnvoyJSON, "shop.envoy.jsonl") }
+func FuzzALB(f *testing.F)   { fuzzLineParser(f, parseALB, "shop.alb.log") }
+func FuzzEnvoy(f *testing.F) { fuzzLineParser(f, parseEnvoy, "shop.envoy.log", "shop.istio.log") }
+func FuzzEnvoyJSON(f *testing.F) {
+	fuzzLineParser(f, parseEnvoyJSON, "shop.envoy.jsonl", "agents.envoy.jsonl")
+}
 func FuzzAPIGateway(f *testing.F)    { fuzzLineParser(f, parseAPIGateway, "shop.apigateway.jsonl") }
 func FuzzAggregateJSON(f *testing.F) { fuzzLineParser(f, parseAggregateJSON, "shop.aggregate.jsonl") }
 
@@ -71,11 +77,10 @@ func fuzzStream(f *testing.F, format Format, seeds ...string) {
 		f.Add(data[:len(data)/3])
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		dec, err := newDecoder(format, bufio.NewReader(bytes.NewReader(data)))
-		if err != nil {
+		r := &Reader{Format: format, br: bufio.NewReader(bytes.NewReader(data))}
+		if err := r.setFormat(format); err != nil {
 			t.Fatal(err)
 		}
-		r := &Reader{Format: format, dec: dec}
 		_ = r.Each(context.Background(), func(o *Observation) error {
 			checkObservation(t, *o)
 			return nil
@@ -83,8 +88,10 @@ func fuzzStream(f *testing.F, format Format, seeds ...string) {
 	})
 }
 
-func FuzzHAR(f *testing.F)          { fuzzStream(f, FormatHAR, "shop.har", "auth.har") }
-func FuzzOTLP(f *testing.F)         { fuzzStream(f, FormatOTLP, "shop.otlp-old.jsonl", "shop.otlp-new.jsonl") }
+func FuzzHAR(f *testing.F) { fuzzStream(f, FormatHAR, "shop.har", "auth.har", "bad-entries.har") }
+func FuzzOTLP(f *testing.F) {
+	fuzzStream(f, FormatOTLP, "shop.otlp-old.jsonl", "shop.otlp-new.jsonl", "agents.otlp.jsonl")
+}
 func FuzzAggregateCSV(f *testing.F) { fuzzStream(f, FormatCSV, "shop.aggregate.csv") }
 
 // FuzzOpen covers detection and gzip unwrapping.
@@ -106,5 +113,31 @@ func FuzzOpen(f *testing.F) {
 			checkObservation(t, *o)
 			return nil
 		})
+	})
+}
+
+// FuzzCombinedFastPath checks that the combined parser's fast path, when
+// it accepts a line, reads it exactly as the field-by-field parser does.
+func FuzzCombinedFastPath(f *testing.F) {
+	seedLines(f, "shop.combined.log")
+	seedLines(f, "shop.common.log")
+	seedLines(f, "malformed.combined.log")
+	f.Add([]byte(`203.0.113.7 - - [01/Jun/2024:10:00:00 +0000] "GET /a HTTP/1.1" 200 5 "-" "x \"y\" z"`))
+	f.Add([]byte(`203.0.113.7 - - [01/Jun/2024:10:00:00 +0000] "GET /a HTTP/1.1" 200  5 "r" "ua"`))
+	f.Add([]byte("\u00a0h - - [01/Jun/2024:10:00:00 +0000] \"GET /a HTTP/1.1\" 200 5"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		line := string(data)
+		p := &combinedParser{}
+		var fast Observation
+		if !p.parseFast(line, &fast) {
+			return
+		}
+		slow, err := (&combinedParser{}).parseFields(line)
+		if err != nil {
+			t.Fatalf("fast path accepted %q, field parser refused: %v", line, err)
+		}
+		if fmt.Sprintf("%+v", fast) != fmt.Sprintf("%+v", slow) {
+			t.Fatalf("%q:\nfast %+v\nslow %+v", line, fast, slow)
+		}
 	})
 }

@@ -7,8 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
+	"strconv"
 	"strings"
-	"time"
 )
 
 // harEntry is the part of a HAR 1.2 entry the inventory reads.
@@ -41,6 +42,7 @@ type harNameVal struct {
 type harDecoder struct {
 	dec     *json.Decoder
 	lines   *lineTracker
+	entry   int // 1-based index of the entry being read
 	started bool
 	done    bool
 }
@@ -109,18 +111,19 @@ func (d *harDecoder) next() (Observation, error) {
 		return Observation{}, io.EOF
 	}
 	line := skipSpaceLine(d.lines, d.dec.InputOffset())
+	d.entry++
 	var e harEntry
 	if err := d.dec.Decode(&e); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) {
-			return Observation{}, fmt.Errorf("line %d: entry: %v: %w", line, err, ErrSkip)
+			return Observation{}, &SkipError{Reason: SkipMalformed, Line: line, Entry: d.entry, Detail: err.Error()}
 		}
 		d.done = true
-		return Observation{}, fmt.Errorf("line %d: malformed HAR: %w", line, err)
+		return Observation{}, fmt.Errorf("entry %d (line %d): malformed HAR: %w", d.entry, line, err)
 	}
 	o, err := harObservation(&e)
 	if err != nil {
-		return Observation{}, fmt.Errorf("line %d: %v: %w", line, err, ErrSkip)
+		return Observation{}, skipAt(err, line, d.entry)
 	}
 	o.Line = line
 	return o, nil
@@ -128,25 +131,29 @@ func (d *harDecoder) next() (Observation, error) {
 
 func harObservation(e *harEntry) (Observation, error) {
 	var o Observation
-	if e.Response.Status == 0 {
-		return o, errors.New("no response (status 0: blocked or failed request)")
+	if e.Request.Method == "" {
+		return o, fmt.Errorf("%w: request.method is empty", errNoMethod)
 	}
-	if o.Status = atoiStatus(fmt.Sprint(e.Response.Status)); o.Status == 0 {
-		return o, errors.New("status out of range")
+	if !isToken(e.Request.Method) {
+		return o, fmt.Errorf("%w: request.method %q is not a method", errNoMethod, clip(e.Request.Method, 20))
 	}
-	o.Method = strings.ToUpper(e.Request.Method)
-	if !isToken(o.Method) {
-		return o, errors.New("no method")
-	}
+	o.Method = upperMethod(e.Request.Method)
 	if !strings.Contains(e.Request.URL, "://") {
-		return o, errors.New("request.url is not absolute")
+		return o, fmt.Errorf("%w: request.url is not absolute", errBadURL)
+	}
+	if u, err := url.Parse(e.Request.URL); err != nil || u.Host == "" {
+		return o, fmt.Errorf("%w: request.url %q", errBadURL, clip(e.Request.URL, 60))
 	}
 	if err := setTarget(&o, e.Request.URL); err != nil {
 		return o, err
 	}
-	if t, err := time.Parse(time.RFC3339Nano, e.StartedDateTime); err == nil {
-		o.FirstSeen = t.UTC()
+	if e.Response.Status == 0 {
+		return o, fmt.Errorf("%w: status 0: blocked or failed request", errNoResponse)
 	}
+	if o.Status = atoiStatus(strconv.Itoa(e.Response.Status)); o.Status == 0 {
+		return o, errors.New("status out of range")
+	}
+	o.FirstSeen = parseISOTime(e.StartedDateTime)
 	o.HeadersKnown = len(e.Request.Headers) > 0
 	if o.HeadersKnown {
 		o.Auth = AuthNone
@@ -156,17 +163,24 @@ func harObservation(e *harEntry) (Observation, error) {
 		if name == "access-control-request-method" && o.Method == "OPTIONS" {
 			o.Preflight = true
 		}
-		if isCredentialHeader(name) && strings.TrimSpace(h.Value) != "" {
+		value := strings.TrimSpace(h.Value)
+		if isCredentialHeader(name) && value != "" {
 			o.Auth = AuthPresent
 		}
-		o.CredentialNames = append(o.CredentialNames, name)
+		c := o.caller()
+		c.CredentialNames = append(c.CredentialNames, name)
+		setCaller(&o, name, value)
 	}
 	for _, q := range e.Request.QueryString {
 		name := strings.ToLower(q.Name)
 		if isCredentialQuery(name) && q.Value != "" {
 			o.Auth = AuthPresent
+			if c := o.caller(); c.APIKey == "" {
+				c.APIKey, c.APIKeyName = q.Value, name
+			}
 		}
-		o.CredentialNames = append(o.CredentialNames, name)
+		c := o.caller()
+		c.CredentialNames = append(c.CredentialNames, name)
 	}
 	if len(e.Request.Cookies) > 0 && o.Auth == AuthNone {
 		o.Auth = AuthPresent
@@ -187,6 +201,45 @@ func harObservation(e *harEntry) (Observation, error) {
 	}
 	o.Body = body
 	return o, nil
+}
+
+// setCaller records what a request header says about the caller: its user
+// agent, the first X-Forwarded-For hop, the Authorization header and the
+// first API-key header.
+func setCaller(o *Observation, name, value string) {
+	if value == "" {
+		return
+	}
+	switch {
+	case name == "user-agent":
+		o.UserAgent = value
+	case name == "x-forwarded-for":
+		o.ClientAddr = firstHop(value)
+	case name == "authorization":
+		o.caller().Authorization = value
+	case isKeyHeader(name):
+		if c := o.caller(); c.APIKey == "" {
+			c.APIKey, c.APIKeyName = value, name
+		}
+	}
+}
+
+// isKeyHeader names headers that carry an API key or token: the usual
+// names, and any name ending in -key, _key, -token or _token (X-Partner-Key),
+// except idempotency and CSRF tokens.
+func isKeyHeader(name string) bool {
+	switch name {
+	case "x-api-key", "api-key", "apikey", "x-auth-token", "x-access-token", "x-goog-api-key":
+		return true
+	case "idempotency-key", "x-idempotency-key", "x-csrf-token", "x-xsrf-token", "csrf-token", "sec-websocket-key":
+		return false
+	}
+	for _, suffix := range []string{"-key", "_key", "-token", "_token"} {
+		if strings.HasSuffix(name, suffix) {
+			return true
+		}
+	}
+	return false
 }
 
 // isCredentialHeader names the request headers that carry credentials.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -77,7 +78,7 @@ func (d *otlpDecoder) next() (Observation, error) {
 			}
 			var typeErr *json.UnmarshalTypeError
 			if errors.As(err, &typeErr) {
-				return Observation{}, fmt.Errorf("line %d: export request: %v: %w", line, err, ErrSkip)
+				return Observation{}, &SkipError{Reason: SkipMalformed, Line: line, Detail: "export request: " + err.Error()}
 			}
 			return Observation{}, fmt.Errorf("line %d: malformed OTLP/JSON: %w", line, err)
 		}
@@ -96,7 +97,7 @@ func (d *otlpDecoder) add(spans []otlpSpan, line int) {
 	for i := range spans {
 		o, ok, err := otlpObservation(&spans[i])
 		if err != nil {
-			d.skips = append(d.skips, fmt.Errorf("line %d: span %d: %v: %w", line, i, err, ErrSkip))
+			d.skips = append(d.skips, skipAt(err, line, i+1))
 			continue
 		}
 		if ok {
@@ -124,8 +125,16 @@ func otlpObservation(s *otlpSpan) (o Observation, ok bool, err error) {
 		case len(a.Value.IntValue) > 0:
 			attrs[a.Key] = strings.Trim(string(a.Value.IntValue), `"`)
 		case a.Value.ArrayValue != nil:
-			if len(a.Value.ArrayValue.Values) > 0 {
-				attrs[a.Key] = "present"
+			// Header attributes are arrays of strings: keep the first.
+			if vs := a.Value.ArrayValue.Values; len(vs) > 0 {
+				var first struct {
+					StringValue string `json:"stringValue"`
+				}
+				_ = json.Unmarshal(vs[0], &first)
+				attrs[a.Key] = first.StringValue
+				if first.StringValue == "" {
+					attrs[a.Key] = "present"
+				}
 			}
 		}
 		if strings.HasPrefix(a.Key, "http.request.header.") {
@@ -144,14 +153,17 @@ func otlpObservation(s *otlpSpan) (o Observation, ok bool, err error) {
 	if method == "_OTHER" {
 		method = first("http.request.method_original")
 	}
-	if method == "" {
-		return o, false, nil
-	}
-	o.Method = strings.ToUpper(method)
-	if !isToken(o.Method) {
-		return o, false, errors.New("malformed method")
-	}
 	target := first("url.path", "http.target")
+	if method == "" {
+		if target == "" && first("http.response.status_code", "http.status_code") == "" {
+			return o, false, nil // not an HTTP span (gRPC, messaging)
+		}
+		return o, false, fmt.Errorf("%w: HTTP server span without http.request.method", errNoMethod)
+	}
+	if !isToken(method) {
+		return o, false, fmt.Errorf("%w: malformed method", errNoMethod)
+	}
+	o.Method = upperMethod(method)
 	if target == "" {
 		if u := first("url.full", "http.url"); u != "" {
 			if err := setTarget(&o, u); err != nil {
@@ -161,14 +173,14 @@ func otlpObservation(s *otlpSpan) (o Observation, ok bool, err error) {
 		}
 	}
 	if target == "" {
-		return o, false, errors.New("no url.path, http.target or http.url")
+		return o, false, fmt.Errorf("%w: no url.path, http.target or http.url", errBadURL)
 	}
 	if err := setTarget(&o, target); err != nil {
 		return o, false, err
 	}
 	o.Route = first("http.route")
 	if o.Status = atoiStatus(first("http.response.status_code", "http.status_code")); o.Status == 0 {
-		return o, false, errors.New("no status code")
+		return o, false, fmt.Errorf("%w: no status code", errNoResponse)
 	}
 	if h := first("server.address", "net.host.name", "http.host"); h != "" {
 		o.Host = hostOnly(h)
@@ -176,19 +188,34 @@ func otlpObservation(s *otlpSpan) (o Observation, ok bool, err error) {
 	if ns, err := strconv.ParseInt(strings.Trim(string(s.StartTimeUnixNano), `"`), 10, 64); err == nil && ns > 0 {
 		o.FirstSeen = time.Unix(0, ns).UTC()
 	}
+	o.UserAgent = first("user_agent.original", "http.user_agent")
+	o.ClientAddr = addrOnly(first("client.address", "http.client_ip", "net.sock.peer.addr", "net.peer.ip"))
+	if id, user, scopes := first("client.id"), first("enduser.id", "user.id"), first("enduser.scope"); id != "" || user != "" || scopes != "" {
+		c := o.caller()
+		c.ClientID, c.EndUser, c.Scopes = id, user, scopes
+	}
 	if headers {
 		o.HeadersKnown = true
 		o.Auth = AuthNone
+		names := make([]string, 0, 4)
 		for k := range attrs {
-			if name, ok := strings.CutPrefix(k, "http.request.header."); ok {
-				name = strings.ReplaceAll(name, "_", "-")
-				o.CredentialNames = append(o.CredentialNames, name)
-				if isCredentialHeader(name) {
-					o.Auth = AuthPresent
-				}
-				if name == "access-control-request-method" && o.Method == "OPTIONS" {
-					o.Preflight = true
-				}
+			if strings.HasPrefix(k, "http.request.header.") {
+				names = append(names, k)
+			}
+		}
+		sort.Strings(names) // map order must not pick the API key
+		for _, k := range names {
+			name := strings.ReplaceAll(strings.TrimPrefix(k, "http.request.header."), "_", "-")
+			c := o.caller()
+			c.CredentialNames = append(c.CredentialNames, name)
+			if isCredentialHeader(name) {
+				o.Auth = AuthPresent
+			}
+			if name == "access-control-request-method" && o.Method == "OPTIONS" {
+				o.Preflight = true
+			}
+			if v := attrs[k]; v != "present" {
+				setCaller(&o, name, v)
 			}
 		}
 	}

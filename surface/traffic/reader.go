@@ -8,22 +8,52 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
+	"strings"
+	"unsafe"
 )
 
-// decoder produces observations from one input in one format. next returns
-// io.EOF at the end and an error wrapping ErrSkip for a record to skip.
+// decoder produces observations from one input in one format, one at a
+// time (HAR, OTLP and CSV, whose records span lines or need a header).
+// next returns io.EOF at the end and an error wrapping ErrSkip for a
+// record to skip.
 type decoder interface {
 	next() (Observation, error)
 }
 
+// lineParser reads one line of a line-based format. Each parsing
+// goroutine has its own (parsers may cache, e.g. the last timestamp).
+// The observation's strings are substrings of line.
+type lineParser interface {
+	parse(line string) (Observation, error)
+}
+
+// lineParserFunc adapts a stateless parse function.
+type lineParserFunc func(string) (Observation, error)
+
+func (f lineParserFunc) parse(line string) (Observation, error) { return f(line) }
+
 // Reader streams the observations of one input.
 type Reader struct {
 	Format Format
-	dec    decoder
-	// Skipped counts records that could not be read.
+	// Workers is how many goroutines parse a line-based format, chunk by
+	// chunk; 0 means GOMAXPROCS. Set it before reading.
+	Workers int
+	// Skipped counts records that could not be read; Skips tallies them
+	// per reason, in the order the reasons first occurred.
 	Skipped int
+	Skips   []SkipCount
 	// FirstSkip describes the first skipped record, for messages.
 	FirstSkip string
+	// Prepare, when set, is called once per parsing goroutine and returns
+	// a function run there on every observation before it is delivered,
+	// so that work which depends on the record alone runs in parallel. It
+	// may set Observation.Prepared, and must not keep the observation.
+	Prepare func() func(*Observation)
+
+	br        *bufio.Reader
+	newParser func() lineParser // line-based formats
+	dec       decoder           // the others
 	closer    io.Closer
 }
 
@@ -51,238 +81,481 @@ func Open(r io.Reader, forced Format) (*Reader, error) {
 			return nil, err
 		}
 	}
-	dec, err := newDecoder(format, br)
-	if err != nil {
+	rd := &Reader{Format: format, br: br, closer: closer}
+	if err := rd.setFormat(format); err != nil {
 		return nil, err
 	}
-	return &Reader{Format: format, dec: dec, closer: closer}, nil
+	return rd, nil
 }
 
-func newDecoder(f Format, br *bufio.Reader) (decoder, error) {
+func (r *Reader) setFormat(f Format) error {
+	stateless := func(parse func(string) (Observation, error)) func() lineParser {
+		return func() lineParser { return lineParserFunc(parse) }
+	}
 	switch f {
 	case FormatHAR:
-		return newHARDecoder(br), nil
+		r.dec = newHARDecoder(r.br)
 	case FormatCombined:
-		return &lineDecoder{lines: newLines(br), parse: (&combinedParser{}).parse}, nil
+		r.newParser = func() lineParser { return &combinedParser{} }
 	case FormatALB:
-		return &lineDecoder{lines: newLines(br), parse: parseALB}, nil
+		r.newParser = stateless(parseALB)
 	case FormatAPIGateway:
-		return &lineDecoder{lines: newLines(br), parse: parseAPIGateway}, nil
+		r.newParser = stateless(parseAPIGateway)
 	case FormatEnvoy:
-		return &lineDecoder{lines: newLines(br), parse: parseEnvoy}, nil
+		r.newParser = stateless(parseEnvoy)
 	case FormatEnvoyJSON:
-		return &lineDecoder{lines: newLines(br), parse: parseEnvoyJSON}, nil
+		r.newParser = stateless(parseEnvoyJSON)
 	case FormatOTLP:
-		return newOTLPDecoder(br), nil
+		r.dec = newOTLPDecoder(r.br)
 	case FormatCSV:
-		return newCSVDecoder(br), nil
+		r.dec = newCSVDecoder(r.br)
 	case FormatJSONL:
-		return &lineDecoder{lines: newLines(br), parse: parseAggregateJSON}, nil
+		r.newParser = stateless(parseAggregateJSON)
+	default:
+		return fmt.Errorf("unknown traffic format %q", f)
 	}
-	return nil, fmt.Errorf("unknown traffic format %q", f)
+	return nil
 }
 
-// Each calls fn for every observation, counting skipped records, until the
-// input ends, fn fails or ctx is cancelled. The observation passed to fn
-// is only valid during the call.
+// Each calls fn for every observation, in input order, until the input
+// ends, fn fails or ctx is cancelled. The observation passed to fn is only
+// valid during the call.
 func (r *Reader) Each(ctx context.Context, fn func(*Observation) error) error {
+	return r.EachBatch(ctx, func(batch []Observation) error {
+		for i := range batch {
+			if err := fn(&batch[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// EachBatch calls fn with runs of consecutive observations, in input
+// order, from the calling goroutine, until the input ends, fn fails or ctx
+// is cancelled. Line-based formats are cut into chunks that Workers
+// goroutines parse while fn runs; the others are decoded by one goroutine.
+// The batch and its strings are only valid during the call: the strings
+// of a line format share the input's buffers, which are zeroed and reused
+// once fn returns, so strings.Clone what you keep.
+func (r *Reader) EachBatch(ctx context.Context, fn func([]Observation) error) error {
 	defer func() {
 		if r.closer != nil {
 			r.closer.Close()
 		}
 	}()
-	// One Observation is reused for every record: fn must not keep the
-	// pointer.
-	var o Observation
-	var err error
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	workers := r.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	pl := newPools()
+	done := make(chan *batch, workers)
+	// tokens bounds the chunks in flight, and with them the memory.
+	tokens := make(chan struct{}, 2*workers+2)
+	var readErr error
+	if r.newParser != nil {
+		chunks := make(chan chunk, workers)
+		go func() {
+			defer close(chunks)
+			readErr = splitChunks(ctx, r.br, chunks, tokens, pl)
+		}()
+		finished := make(chan struct{}, workers)
+		for w := 0; w < workers; w++ {
+			go func() {
+				defer func() { finished <- struct{}{} }()
+				p := r.newParser()
+				prepare := r.prepareFunc()
+				for c := range chunks {
+					done <- parseChunk(c, p, prepare, pl)
+				}
+			}()
+		}
+		go func() {
+			for w := 0; w < workers; w++ {
+				<-finished
+			}
+			close(done)
+		}()
+	} else {
+		go func() {
+			defer close(done)
+			readErr = decodeBatches(ctx, r.dec, r.prepareFunc(), done, tokens, pl)
+		}()
+	}
+
+	var fnErr error
+	pending := map[int]*batch{}
+	next, base := 0, 0
+	for b := range done {
+		if fnErr != nil || ctx.Err() != nil {
+			<-tokens // draining after a failure
+			continue
+		}
+		pending[b.seq] = b
+		for {
+			nb, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			if nb.relative {
+				for i := range nb.obs {
+					nb.obs[i].Line += base
+				}
+				for _, s := range nb.skips {
+					s.Line += base
+				}
+				base += nb.lines
+			}
+			for _, s := range nb.skips {
+				r.countSkip(s)
+			}
+			if len(nb.obs) > 0 {
+				fnErr = fn(nb.obs)
+			}
+			nb.release(pl)
+			<-tokens
+			if fnErr != nil {
+				cancel()
+				break
+			}
+		}
+	}
+	switch {
+	case fnErr != nil:
+		return fnErr
+	case readErr != nil && !errors.Is(readErr, context.Canceled):
+		return fmt.Errorf("%s: %w", r.Format, readErr)
+	}
+	return ctx.Err()
+}
+
+// prepareFunc is one goroutine's Prepare function, or a no-op.
+func (r *Reader) prepareFunc() func(*Observation) {
+	if r.Prepare == nil {
+		return func(*Observation) {}
+	}
+	return r.Prepare()
+}
+
+func (r *Reader) countSkip(s *SkipError) {
+	if r.Skipped == 0 {
+		r.FirstSkip = s.Error()
+	}
+	r.Skipped++
+	for i := range r.Skips {
+		if r.Skips[i].Reason == s.Reason {
+			r.Skips[i].Count++
+			return
+		}
+	}
+	r.Skips = append(r.Skips, SkipCount{Reason: s.Reason, Count: 1, FirstLine: s.Line, FirstEntry: s.Entry, First: s.Error()})
+}
+
+// batch is a run of observations of one input; relative batches (from a
+// chunk) number their lines from the chunk's start, and hold the chunk's
+// buffer, which their strings alias, until they are released.
+type batch struct {
+	seq      int
+	obs      []Observation
+	skips    []*SkipError
+	lines    int
+	relative bool
+	buf      []byte
+	// callers is set when an observation points to a Caller (JSON line
+	// formats), which the batch must drop when it is released.
+	callers bool
+}
+
+// batchSize is how many observations a decoded (not chunked) batch holds.
+const batchSize = 512
+
+func (b *batch) release(p *pools) {
+	if !b.relative || b.callers {
+		// Decoded records may hold response bodies, and callers tokens:
+		// drop them now. Otherwise a chunk's records only reference its
+		// buffer, and the pool is bounded, so they are left to be
+		// overwritten.
+		clear(b.obs)
+	}
+	b.callers = false
+	b.obs = b.obs[:0]
+	b.skips = nil
+	if b.buf != nil {
+		// Zeroed, so that a string kept against EachBatch's rule reads as
+		// NUL bytes at once instead of changing when the buffer is reused.
+		clear(b.buf)
+		p.chunks.put(b.buf)
+		b.buf = nil
+	}
+	p.batches.put(b)
+}
+
+// pools recycles the batches and chunk buffers of one read between its
+// goroutines.
+type pools struct {
+	batches *freeList[*batch]
+	chunks  *freeList[[]byte]
+}
+
+func newPools() *pools {
+	return &pools{batches: newFreeList[*batch](16), chunks: newFreeList[[]byte](16)}
+}
+
+func (p *pools) batch() *batch {
+	return p.batches.get(func() *batch { return &batch{obs: make([]Observation, 0, batchSize)} })
+}
+
+func (p *pools) chunk() []byte {
+	return p.chunks.get(func() []byte { return make([]byte, 0, chunkBytes) })
+}
+
+// freeList is a bounded free list of reusable buffers.
+type freeList[T any] struct{ c chan T }
+
+func newFreeList[T any](n int) *freeList[T] { return &freeList[T]{c: make(chan T, n)} }
+
+func (f *freeList[T]) get(alloc func() T) T {
+	select {
+	case v := <-f.c:
+		return v
+	default:
+		return alloc()
+	}
+}
+
+func (f *freeList[T]) put(v T) {
+	select {
+	case f.c <- v:
+	default:
+	}
+}
+
+// decodeBatches runs a record decoder and sends its observations in
+// batches, in order.
+func decodeBatches(ctx context.Context, dec decoder, prepare func(*Observation), done chan<- *batch, tokens chan struct{}, p *pools) error {
+	seq := 0
+	var b *batch
+	send := func() bool {
+		select {
+		case tokens <- struct{}{}:
+		case <-ctx.Done():
+			return false
+		}
+		b.seq = seq
+		seq++
+		done <- b
+		b = nil
+		return true
+	}
 	for n := 0; ; n++ {
 		if n&1023 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
-		o, err = r.dec.next()
+		if b == nil {
+			b = p.batch()
+			b.relative = false
+		}
+		o, err := dec.next()
 		if errors.Is(err, io.EOF) {
-			return nil
+			break
+		}
+		var skip *SkipError
+		if errors.As(err, &skip) {
+			b.skips = append(b.skips, skip)
+			continue
 		}
 		if errors.Is(err, ErrSkip) {
-			if r.Skipped == 0 {
-				r.FirstSkip = err.Error()
-			}
-			r.Skipped++
+			b.skips = append(b.skips, &SkipError{Reason: reasonOf(err), Detail: err.Error()})
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("%s: %w", r.Format, err)
-		}
-		if o.Count == 0 {
-			o.Count = 1
-		}
-		if o.LastSeen.IsZero() {
-			o.LastSeen = o.FirstSeen
-		}
-		if err := fn(&o); err != nil {
+			if len(b.obs) > 0 || len(b.skips) > 0 {
+				send()
+			}
 			return err
 		}
+		normalize(&o)
+		b.obs = append(b.obs, o)
+		prepare(&b.obs[len(b.obs)-1])
+		if len(b.obs) == batchSize && !send() {
+			return ctx.Err()
+		}
+	}
+	if b != nil && (len(b.obs) > 0 || len(b.skips) > 0) && !send() {
+		return ctx.Err()
+	}
+	return nil
+}
+
+// normalize fills the defaults every observation carries.
+func normalize(o *Observation) {
+	if o.Count == 0 {
+		o.Count = 1
+	}
+	if o.LastSeen.IsZero() {
+		o.LastSeen = o.FirstSeen
 	}
 }
 
-// Detect names the format of an input from its first bytes.
-func Detect(head []byte) (Format, error) {
-	trimmed := bytes.TrimLeft(head, " \t\r\n\ufeff")
-	trimmed = bytes.TrimPrefix(trimmed, []byte("\xef\xbb\xbf"))
-	if len(trimmed) == 0 {
-		return "", errors.New("empty input: no traffic to read")
-	}
-	if !isText(head) {
-		return "", errors.New("binary input: not a traffic format specter reads (gzip is unwrapped; other compression is not)")
-	}
-	first := trimmed
-	if i := bytes.IndexByte(first, '\n'); i >= 0 {
-		first = first[:i]
-	}
-	first = bytes.TrimRight(first, "\r")
-	switch {
-	case trimmed[0] == '{' || trimmed[0] == '[':
-		if bytes.Contains(head, []byte(`"resourceSpans"`)) {
-			return FormatOTLP, nil
+// chunkBytes is the size of the chunks a line-based input is cut into.
+const chunkBytes = 256 << 10
+
+// chunk is a run of whole lines (or, when longLine is set, one over-long
+// line that was discarded).
+type chunk struct {
+	seq      int
+	data     []byte
+	longLine bool
+}
+
+// splitChunks cuts the input into chunks of whole lines. A line longer
+// than MaxLineBytes is discarded without being held and sent as a longLine
+// chunk, so that it is counted at its line.
+func splitChunks(ctx context.Context, br *bufio.Reader, chunks chan<- chunk, tokens chan struct{}, p *pools) error {
+	var carry []byte
+	for seq := 0; ; seq++ {
+		select {
+		case tokens <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
-		if bytes.Contains(head, []byte(`"entries"`)) && bytes.Contains(head, []byte(`"log"`)) {
-			return FormatHAR, nil
-		}
-		if trimmed[0] == '{' {
-			switch {
-			case hasKeys(first, "count", "path", "method"):
-				return FormatJSONL, nil
-			case hasKeys(first, "httpMethod") || hasKeys(first, "routeKey") || hasKeys(first, "resourcePath"):
-				return FormatAPIGateway, nil
-			case hasKeys(first, "response_code") || hasKeys(first, "start_time", "method"):
-				return FormatEnvoyJSON, nil
+		buf := p.chunk()
+		buf = append(buf[:0], carry...)
+		carry = carry[:0]
+		eof := false
+		for {
+			if len(buf) == cap(buf) {
+				buf = append(buf, 0)[:len(buf)] // grow for a line longer than the chunk
 			}
-		}
-		if trimmed[0] == '[' && envoyLine.Match(first) {
-			return FormatEnvoy, nil
-		}
-		return "", errors.New("JSON input that is neither HAR, OTLP, API Gateway, Envoy JSON nor an aggregated inventory; name it with --traffic-format")
-	case isCSVHeader(first):
-		return FormatCSV, nil
-	case envoyLine.Match(first):
-		return FormatEnvoy, nil
-	case albLine.Match(first):
-		return FormatALB, nil
-	case combinedLine.Match(first):
-		return FormatCombined, nil
-	}
-	return "", fmt.Errorf("unrecognised traffic format (first line %q); name it with --traffic-format", clip(string(first), 80))
-}
-
-func hasKeys(line []byte, keys ...string) bool {
-	for _, k := range keys {
-		if !bytes.Contains(line, []byte(`"`+k+`"`)) {
-			return false
-		}
-	}
-	return true
-}
-
-// isText reports whether the head looks like text: no NUL bytes and few
-// control characters.
-func isText(head []byte) bool {
-	ctrl := 0
-	for _, b := range head {
-		if b == 0 {
-			return false
-		}
-		if b < 0x20 && b != '\n' && b != '\r' && b != '\t' {
-			ctrl++
-		}
-	}
-	return ctrl*50 <= len(head)
-}
-
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
-}
-
-// lines reads lines of at most MaxLineBytes, reporting longer ones as
-// skipped without holding them.
-type lines struct {
-	br   *bufio.Reader
-	line int
-}
-
-func newLines(br *bufio.Reader) *lines { return &lines{br: br} }
-
-// next returns the next line without its newline, io.EOF at the end, or
-// an ErrSkip error for an over-long line (which is consumed).
-func (l *lines) next() ([]byte, error) {
-	var buf []byte
-	for {
-		chunk, err := l.br.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) {
-			if len(buf)+len(chunk) > MaxLineBytes {
-				l.line++
-				if err := l.discard(); err != nil {
-					return nil, err
+			n, err := io.ReadFull(br, buf[len(buf):cap(buf)])
+			buf = buf[:len(buf)+n]
+			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+				eof = true
+			} else if err != nil {
+				return fmt.Errorf("reading: %w", err)
+			}
+			last := bytes.LastIndexByte(buf, '\n')
+			if eof || last >= 0 {
+				if !eof {
+					carry = append(carry, buf[last+1:]...)
+					buf = buf[:last+1]
 				}
-				return nil, fmt.Errorf("line %d: longer than %d bytes: %w", l.line, MaxLineBytes, ErrSkip)
+				break
 			}
-			buf = append(buf, chunk...)
+			if len(buf) > MaxLineBytes {
+				// One line fills the buffer: drop it up to its newline.
+				p.chunks.put(buf)
+				atEOF, err := discardLine(br)
+				if err != nil {
+					return err
+				}
+				select {
+				case chunks <- chunk{seq: seq, longLine: true}:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+				buf = nil
+				if atEOF {
+					return nil
+				}
+				break
+			}
+		}
+		if buf == nil {
 			continue
 		}
-		if err != nil && !errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("reading line %d: %w", l.line+1, err)
+		if len(buf) == 0 {
+			p.chunks.put(buf)
+			<-tokens
+			return nil
 		}
-		if len(chunk) == 0 && len(buf) == 0 && errors.Is(err, io.EOF) {
-			return nil, io.EOF
+		select {
+		case chunks <- chunk{seq: seq, data: buf}:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
-		l.line++
-		if len(buf)+len(chunk) > MaxLineBytes+2 {
-			return nil, fmt.Errorf("line %d: longer than %d bytes: %w", l.line, MaxLineBytes, ErrSkip)
+		if eof {
+			return nil
 		}
-		if buf != nil {
-			buf = append(buf, chunk...)
+	}
+}
+
+// discardLine reads up to and including the next newline.
+func discardLine(br *bufio.Reader) (atEOF bool, err error) {
+	for {
+		_, err := br.ReadSlice('\n')
+		switch {
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case errors.Is(err, io.EOF):
+			return true, nil
+		case err != nil:
+			return false, fmt.Errorf("reading: %w", err)
+		}
+		return false, nil
+	}
+}
+
+// chunkString is a chunk's bytes as a string, without a copy. The string
+// aliases the chunk's buffer, which the batch holds until it is released,
+// after EachBatch's fn has returned: that is why an observation's strings
+// are valid only during fn. Copying each chunk instead (string(data))
+// costs a quarter of the CPU time of reading an access log and 40% of the
+// memory, for the allocations the garbage collector then has to follow.
+func chunkString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+// parseChunk parses the lines of a chunk. The observations' fields are
+// substrings of the chunk (chunkString), so parsing a line allocates
+// nothing.
+func parseChunk(c chunk, p lineParser, prepare func(*Observation), pl *pools) *batch {
+	b := pl.batch()
+	b.seq, b.relative = c.seq, true
+	if c.longLine {
+		b.lines = 1
+		b.skips = append(b.skips, &SkipError{Reason: SkipLongLine, Line: 1, Detail: fmt.Sprintf("longer than %d bytes", MaxLineBytes)})
+		return b
+	}
+	s := chunkString(c.data)
+	b.buf = c.data
+	if need := len(s)/128 + 64; cap(b.obs) < need {
+		// Access-log lines are about 150 bytes; shorter ones grow the
+		// batch, which the pool then keeps.
+		b.obs = make([]Observation, 0, need)
+	}
+	line := 0
+	for len(s) > 0 {
+		var l string
+		if i := strings.IndexByte(s, '\n'); i >= 0 {
+			l, s = s[:i], s[i+1:]
 		} else {
-			buf = chunk
+			l, s = s, ""
 		}
-		return bytes.TrimRight(buf, "\r\n"), nil
-	}
-}
-
-func (l *lines) discard() error {
-	for {
-		_, err := l.br.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) {
+		line++
+		if len(l) > MaxLineBytes+1 {
+			b.skips = append(b.skips, &SkipError{Reason: SkipLongLine, Line: line, Detail: fmt.Sprintf("longer than %d bytes", MaxLineBytes)})
 			continue
 		}
-		if err != nil && !errors.Is(err, io.EOF) {
-			return fmt.Errorf("reading line %d: %w", l.line, err)
+		if n := len(l); n > 0 && l[n-1] == '\r' {
+			l = l[:n-1]
 		}
-		return nil
-	}
-}
-
-// lineDecoder turns each non-blank line into one observation.
-type lineDecoder struct {
-	lines *lines
-	parse func([]byte) (Observation, error)
-}
-
-func (d *lineDecoder) next() (Observation, error) {
-	for {
-		line, err := d.lines.next()
-		if err != nil {
-			return Observation{}, err
-		}
-		if len(bytes.TrimSpace(line)) == 0 || line[0] == '#' {
+		if len(l) == 0 || l[0] == '#' || l[0] <= ' ' && strings.TrimSpace(l) == "" {
 			continue
 		}
-		o, err := d.parse(line)
+		o, err := p.parse(l)
 		if err != nil {
-			return Observation{}, fmt.Errorf("line %d: %v: %w", d.lines.line, err, ErrSkip)
+			b.skips = append(b.skips, skipAt(err, line, 0))
+			continue
 		}
-		o.Line = d.lines.line
-		return o, nil
+		o.Line = line
+		normalize(&o)
+		b.callers = b.callers || o.Caller != nil
+		b.obs = append(b.obs, o)
+		prepare(&b.obs[len(b.obs)-1])
 	}
+	b.lines = line
+	return b
 }

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,7 +23,7 @@ func readAll(t *testing.T, data []byte, forced Format) ([]Observation, *Reader, 
 	}
 	var out []Observation
 	err = r.Each(context.Background(), func(o *Observation) error {
-		out = append(out, *o)
+		out = append(out, o.Clone())
 		return nil
 	})
 	return out, r, err
@@ -41,12 +42,12 @@ func readFixture(t *testing.T, name string) ([]Observation, *Reader) {
 	return obs, r
 }
 
-// Every rendering of the shop request list reads as the same 53 requests
+// Every rendering of the shop request list reads as the same 58 requests
 // with the same methods, paths, statuses and timestamps.
 func TestEveryFormatReadsTheSameRequests(t *testing.T) {
 	want, _ := readFixture(t, "shop.combined.log")
-	if len(want) != 53 {
-		t.Fatalf("combined: %d observations, want 53", len(want))
+	if len(want) != 58 {
+		t.Fatalf("combined: %d observations, want 58", len(want))
 	}
 	for _, tc := range []struct {
 		file   string
@@ -99,7 +100,7 @@ func TestLineNumbers(t *testing.T) {
 		line  int
 	}{
 		{"shop.combined.log", 0, 1},
-		{"shop.combined.log", 52, 53},
+		{"shop.combined.log", 57, 58},
 		{"shop.har", 0, 9},  // the entry's opening brace
 		{"shop.har", 1, 56}, // entries are 47 lines apart
 		{"shop.otlp-old.jsonl", 30, 2},
@@ -150,7 +151,7 @@ func TestFieldDetails(t *testing.T) {
 		if !strings.Contains(obs[5].Body, "lovelace-labs.io") {
 			t.Errorf("base64 body not decoded: %q", obs[5].Body)
 		}
-		if obs[3].Auth != AuthNone || !contains(obs[3].CredentialNames, "x-partner-key") {
+		if obs[3].Auth != AuthNone || !contains(obs[3].Caller.CredentialNames, "x-partner-key") {
 			t.Errorf("custom key header not recorded: %+v", obs[3])
 		}
 		shop, _ := readFixture(t, "shop.har")
@@ -227,7 +228,7 @@ func TestBadInput(t *testing.T) {
 		records int
 		skipped int
 	}{
-		{name: "gzip", data: gz.Bytes(), records: 53},
+		{name: "gzip", data: gz.Bytes(), records: 58},
 		{name: "truncated gzip", data: truncated, wantErr: "unexpected EOF"},
 		{name: "gzip magic then garbage", data: []byte{0x1f, 0x8b, 0xff, 0x00, 0x13, 0x37}, wantErr: "gzip"},
 		{name: "binary", data: []byte("\x00\x01\x02ELF\x00\x00garbage"), wantErr: "binary input"},
@@ -295,13 +296,13 @@ func TestCancelled(t *testing.T) {
 }
 
 func TestCLFTime(t *testing.T) {
-	got := parseCLFTime([]byte("10/Oct/2000:13:55:36 -0700"))
+	got := parseCLFTime("10/Oct/2000:13:55:36 -0700")
 	want := time.Date(2000, 10, 10, 20, 55, 36, 0, time.UTC)
 	if !got.Equal(want) {
 		t.Errorf("got %v, want %v", got, want)
 	}
 	for _, bad := range []string{"", "10/Foo/2000:13:55:36 -0700", "99/Oct/2000:13:55:36 -0700", "10/Oct/2000:13:55:36 *0700"} {
-		if !parseCLFTime([]byte(bad)).IsZero() {
+		if !parseCLFTime(bad).IsZero() {
 			t.Errorf("%q parsed", bad)
 		}
 	}
@@ -314,4 +315,179 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// Records without a method or with an unparsable URL are skipped and
+// counted per reason, with the line (and, in HAR, the entry) of the first.
+func TestSkipReasons(t *testing.T) {
+	type want struct {
+		reason      SkipReason
+		count       int
+		line, entry int
+	}
+	for _, tc := range []struct {
+		name    string
+		data    []byte
+		records int
+		want    []want
+	}{
+		{
+			name:    "har entries",
+			data:    mustRead(t, "bad-entries.har"),
+			records: 2,
+			want: []want{
+				{SkipNoMethod, 3, 48, 2},
+				{SkipBadURL, 3, 125, 4},
+			},
+		},
+		{
+			name:    "combined lines",
+			data:    mustRead(t, "malformed.combined.log"),
+			records: 2,
+			want: []want{
+				{SkipNoMethod, 1, 2, 0},
+				{SkipMalformed, 4, 3, 0},
+			},
+		},
+		{
+			name: "otlp span without a method",
+			data: []byte(`{"resourceSpans":[{"scopeSpans":[{"spans":[` +
+				`{"kind":2,"attributes":[{"key":"url.path","value":{"stringValue":"/a"}},{"key":"http.response.status_code","value":{"intValue":"200"}}]},` +
+				`{"kind":2,"attributes":[{"key":"rpc.system","value":{"stringValue":"grpc"}}]},` +
+				`{"kind":2,"attributes":[{"key":"http.request.method","value":{"stringValue":"GET"}},{"key":"url.path","value":{"stringValue":"/a b"}},{"key":"http.response.status_code","value":{"intValue":"200"}}]}` +
+				`]}]}]}` + "\n"),
+			want: []want{
+				{SkipNoMethod, 1, 1, 1},
+				{SkipBadURL, 1, 1, 3},
+			},
+		},
+		{
+			name:    "envoy json",
+			data:    []byte(`{"start_time":"2024-06-01T10:00:00.000Z","method":"-","path":"/a","response_code":400}` + "\n" + `{"start_time":"2024-06-01T10:00:00.000Z","method":"GET","path":"/a","response_code":200}` + "\n"),
+			records: 1,
+			want:    []want{{SkipNoMethod, 1, 1, 0}},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			obs, r, err := readAll(t, tc.data, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(obs) != tc.records {
+				t.Errorf("%d records, want %d: %+v", len(obs), tc.records, obs)
+			}
+			got := map[SkipReason]SkipCount{}
+			total := 0
+			for _, s := range r.Skips {
+				got[s.Reason] = s
+				total += s.Count
+			}
+			if total != r.Skipped {
+				t.Errorf("skips per reason add up to %d, Skipped is %d", total, r.Skipped)
+			}
+			for _, w := range tc.want {
+				g := got[w.reason]
+				if g.Count != w.count || g.FirstLine != w.line || g.FirstEntry != w.entry {
+					t.Errorf("%s: %+v, want %d first at line %d entry %d", w.reason, g, w.count, w.line, w.entry)
+				}
+				if !strings.Contains(g.First, fmt.Sprintf("line %d", w.line)) {
+					t.Errorf("%s: description %q lacks the line", w.reason, g.First)
+				}
+			}
+		})
+	}
+}
+
+func TestClientEvidence(t *testing.T) {
+	t.Run("combined", func(t *testing.T) {
+		obs, _ := readFixture(t, "shop.combined.log")
+		if obs[0].UserAgent != "shop-app/3.1 (iOS)" || obs[0].ClientAddr != "203.0.113.1" {
+			t.Errorf("%+v", obs[0])
+		}
+		obs, _ = readFixture(t, "shop.common.log")
+		if obs[0].UserAgent != "shop-app/3.1" || obs[0].ClientAddr != "203.0.113.1" || obs[1].UserAgent != "" {
+			t.Errorf("vhost_combined, then common lines without a user agent: %+v", obs)
+		}
+	})
+	t.Run("alb", func(t *testing.T) {
+		obs, _ := readFixture(t, "shop.alb.log")
+		if obs[0].UserAgent != "shop-app/3.1" || obs[0].ClientAddr != "203.0.113.1" {
+			t.Errorf("%+v", obs[0])
+		}
+	})
+	t.Run("envoy and istio text", func(t *testing.T) {
+		obs, _ := readFixture(t, "shop.envoy.log")
+		if obs[0].UserAgent != "shop-app/3.1" || obs[0].ClientAddr != "203.0.113.1" {
+			t.Errorf("%+v", obs[0])
+		}
+		obs, _ = readFixture(t, "shop.istio.log")
+		if obs[1].UserAgent != "curl/8.4.0" || obs[1].Host != "beta.shop.example" {
+			t.Errorf("%+v", obs[1])
+		}
+	})
+	t.Run("envoy json with headers", func(t *testing.T) {
+		line := `{"start_time":"2024-06-01T10:00:00.000Z","method":"GET","path":"/a","response_code":200,"user_agent":"bot/1","x_forwarded_for":"198.51.100.4, 10.0.0.1","authorization":"Bearer abc.def.ghi","x-api-key":"k_123"}`
+		obs, _, err := readAll(t, []byte(line+"\n"), "")
+		if err != nil || len(obs) != 1 {
+			t.Fatal(err, obs)
+		}
+		o := obs[0]
+		if c := o.Caller; o.UserAgent != "bot/1" || o.ClientAddr != "198.51.100.4" || c == nil || c.Authorization != "Bearer abc.def.ghi" || c.APIKey != "k_123" || o.Auth != AuthPresent {
+			t.Errorf("%+v", o)
+		}
+	})
+	t.Run("har headers and query keys", func(t *testing.T) {
+		obs, _ := readFixture(t, "auth.har")
+		if obs[1].Caller.Authorization == "" || obs[3].Caller.APIKeyName != "x-partner-key" || obs[3].Caller.APIKey == "" {
+			t.Errorf("%+v / %+v", obs[1], obs[3])
+		}
+	})
+	t.Run("otel attributes", func(t *testing.T) {
+		data := []byte(`{"resourceSpans":[{"scopeSpans":[{"spans":[{"kind":2,"attributes":[` +
+			`{"key":"http.request.method","value":{"stringValue":"GET"}},{"key":"url.path","value":{"stringValue":"/a"}},{"key":"http.response.status_code","value":{"intValue":"200"}},` +
+			`{"key":"client.id","value":{"stringValue":"support-bot"}},{"key":"enduser.id","value":{"stringValue":"u-1"}},{"key":"enduser.scope","value":{"stringValue":"orders:read admin"}},` +
+			`{"key":"user_agent.original","value":{"stringValue":"agent/2"}},{"key":"client.address","value":{"stringValue":"198.51.100.9"}},` +
+			`{"key":"http.request.header.authorization","value":{"arrayValue":{"values":[{"stringValue":"Bearer t0k"}]}}}]}]}]}]}` + "\n")
+		obs, _, err := readAll(t, data, "")
+		if err != nil || len(obs) != 1 {
+			t.Fatal(err, obs)
+		}
+		o := obs[0]
+		if c := o.Caller; c.ClientID != "support-bot" || c.EndUser != "u-1" || c.Scopes != "orders:read admin" || o.UserAgent != "agent/2" ||
+			o.ClientAddr != "198.51.100.9" || c.Authorization != "Bearer t0k" || o.Auth != AuthPresent {
+			t.Errorf("%+v", o)
+		}
+	})
+	t.Run("api gateway authorizer", func(t *testing.T) {
+		line := `{"httpMethod":"GET","path":"/a","status":"200","ip":"203.0.113.9","userAgent":"agent/3","authorizer":{"principalId":"u-7","claims":{"client_id":"support-bot","scope":"orders:read","client_type":"ai-agent"}},"apiKeyId":"abc123"}`
+		obs, _, err := readAll(t, []byte(line+"\n"), FormatAPIGateway)
+		if err != nil || len(obs) != 1 {
+			t.Fatal(err, obs)
+		}
+		o := obs[0]
+		if c := o.Caller; c.EndUser != "u-7" || c.ClientID != "support-bot" || c.Scopes != "orders:read" || c.ClientType != "ai-agent" ||
+			o.ClientAddr != "203.0.113.9" || o.UserAgent != "agent/3" || c.APIKey != "abc123" || o.Auth != AuthPresent {
+			t.Errorf("%+v", o)
+		}
+	})
+}
+
+func TestISOTime(t *testing.T) {
+	for in, want := range map[string]time.Time{
+		"2024-06-01T12:00:00Z":             time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC),
+		"2024-06-01T12:00:00.5Z":           time.Date(2024, 6, 1, 12, 0, 0, 5e8, time.UTC),
+		"2024-06-01T12:00:00.123456Z":      time.Date(2024, 6, 1, 12, 0, 0, 123456000, time.UTC),
+		"2024-06-01T12:00:00.123456789Z":   time.Date(2024, 6, 1, 12, 0, 0, 123456789, time.UTC),
+		"2024-06-01T14:00:00.000+02:00":    time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC),
+		"2024-13-01T12:00:00Z":             {},
+		"2024-06-01T12:00:00.Z":            {},
+		"not a time":                       {},
+		"2024-06-01T12:00:00.12x456Z":      {},
+		"2024-06-01T25:00:00Z":             {},
+		"2024-06-01T12:00:00.000000000000": {},
+	} {
+		if got := parseISOTime(in); !got.Equal(want) {
+			t.Errorf("parseISOTime(%q) = %v, want %v", in, got, want)
+		}
+	}
 }

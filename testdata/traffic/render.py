@@ -44,6 +44,15 @@ REQUESTS = [
     ("GET", "/api/v2/customers/cus_9s6XKzkNRiz8i3", 200),
     ("GET", "/api/v2/customers/cus_4Fq8YzLmNpQ2rT", 200),
     ("GET", "/api/v2/users/a.lovelace@gmail.com/prefs", 200),
+    # A per-user segment under a documented string parameter: one shadow
+    # endpoint /api/v2/accounts/{accountName}/sessions, not one per user.
+    ("GET", "/api/v2/accounts/alice", 200),
+    ("GET", "/api/v2/accounts/alice/sessions", 200),
+    ("GET", "/api/v2/accounts/bob/sessions", 200),
+    # A traversal probe refused with 400 is probe noise; one that was
+    # served is a shadow endpoint.
+    ("GET", "/api/v2/files/..%2f..%2f..%2fetc%2fpasswd", 400),
+    ("GET", "/api/v2/static/..%2f..%2fconfig.json", 200),
 ]
 
 
