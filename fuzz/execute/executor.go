@@ -177,7 +177,7 @@ func (e *Executor) DoRequest(ctx context.Context, c *plan.Case, req *http.Reques
 		}
 		x.Retries = attempt
 		if x.Status == http.StatusTooManyRequests && attempt < e.cfg.MaxRetries {
-			e.limiter.pauseUntil(e.now().Add(e.retryAfter(x.Header.Get("Retry-After"), attempt)))
+			e.limiter.pauseUntil(opKey(c), e.now().Add(e.retryAfter(x.Header.Get("Retry-After"), attempt)))
 			continue
 		}
 		if x.Status == http.StatusUnauthorized && !refreshed && c.Identity != plan.NoCredentials {
@@ -197,6 +197,14 @@ func (e *Executor) DoRequest(ctx context.Context, c *plan.Case, req *http.Reques
 		return x, ErrCircuitOpen
 	}
 	return x, nil
+}
+
+// opKey names a case's operation for the limiter's pauses.
+func opKey(c *plan.Case) string {
+	if c.Target == nil {
+		return c.Method
+	}
+	return c.Target.Key()
 }
 
 func identityName(id string) string {
@@ -230,7 +238,7 @@ func (e *Executor) once(ctx context.Context, c *plan.Case, req *http.Request) (*
 	if max := e.cfg.MaxRequests; max > 0 && e.sent.Load() >= max {
 		return nil, ErrBudgetExhausted
 	}
-	if err := e.limiter.wait(ctx); err != nil {
+	if err := e.limiter.wait(ctx, opKey(c)); err != nil {
 		return nil, err
 	}
 	if max := e.cfg.MaxRequests; max > 0 && e.sent.Add(1) > max {

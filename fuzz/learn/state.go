@@ -284,6 +284,25 @@ func (s *State) Objects(collection, identity string) []*Object {
 	return out
 }
 
+// SentStrings lists the string values the run's creates sent (a book's
+// secret, a note's text): an answer that shows them back to the run shows
+// the run's own data.
+func (s *State) SentStrings() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, objs := range s.objects {
+		for _, o := range objs {
+			for _, v := range o.Sent {
+				if str, ok := v.(string); ok && str != "" {
+					out = append(out, str)
+				}
+			}
+		}
+	}
+	return out
+}
+
 // Collections lists the collections that hold objects, sorted.
 func (s *State) Collections() []string {
 	s.mu.Lock()

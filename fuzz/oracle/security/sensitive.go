@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/sensitive"
 	"github.com/specterhq/specter/rules"
@@ -30,6 +31,13 @@ func (*SensitiveData) Rules() []string {
 	return []string{rules.RuleFuzzSecretInResponse, rules.RuleFuzzPIIInResponse}
 }
 
+// own are the values an answer may show without exposing anything: what
+// the request sent, the run's credentials, and what the run's own creates
+// stored (the secret of a book the run made, shown to it).
+func (o *SensitiveData) own(x *execute.Exchange, env oracle.Env) []string {
+	return append(sentValues(x, o.cfg.Secrets), env.State().SentStrings()...)
+}
+
 // Check implements oracle.Oracle.
 func (o *SensitiveData) Check(_ context.Context, obs *oracle.Observation, env oracle.Env) {
 	x := obs.Exchange
@@ -42,9 +50,9 @@ func (o *SensitiveData) Check(_ context.Context, obs *oracle.Observation, env or
 	var found []sensitive.Match
 	if doc, err := obs.JSON(); err == nil && len(x.Body) <= sensitive.MaxScanBytes {
 		// What the request sent is only listed when something is found.
-		found = o.finder.FindDecoded(x.Body, doc, true, func() []string { return sentValues(x, o.cfg.Secrets) })
+		found = o.finder.FindDecoded(x.Body, doc, true, func() []string { return o.own(x, env) })
 	} else {
-		found = o.finder.Find(x.Body, sentValues(x, o.cfg.Secrets))
+		found = o.finder.Find(x.Body, o.own(x, env))
 	}
 	var secretsFound, pii []string
 	for _, m := range found {
