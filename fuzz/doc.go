@@ -19,6 +19,9 @@
 //   - fuzz/oracle: the oracles. Each checks one property of every exchange
 //     and reports Verdicts; the engine turns a verdict into a finding.
 //   - fuzz/staging: the test server with one planted flaw per oracle.
+//   - fuzz/redos: ReDoS attack strings derived from a schema's pattern
+//     (or its format), with the pump-count ladder to send; no oracle
+//     sends them yet.
 //   - fuzz (this package): the Engine that wires them, the ledger of
 //     objects the run created (destructive calls only touch those), the
 //     finding set (one finding per operation and rule, the reproducer of
