@@ -26,6 +26,9 @@
 //     URLs (with a marker body or a registered document such as a JWKS)
 //     whose fetches by the target are recorded.
 //   - fuzz/staging: the test server with one planted flaw per oracle.
+//   - fuzz/redos: ReDoS attack strings derived from a schema's pattern
+//     (or its format), with the pump-count ladder to send; no oracle
+//     sends them yet.
 //   - fuzz (this package): the Engine that wires them, the ledger of
 //     objects the run created (destructive calls only touch those), the
 //     finding set (one finding per operation and rule, the reproducer of
