@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -114,6 +115,9 @@ type Executor struct {
 	breaker *breaker
 	sent    atomic.Int64
 	now     func() time.Time
+
+	throttleMu sync.Mutex
+	throttles  map[string]int // 429s per operation
 }
 
 // New builds an executor; it does not check the target (HostPolicy.Check).
@@ -177,8 +181,10 @@ func (e *Executor) DoRequest(ctx context.Context, c *plan.Case, req *http.Reques
 		}
 		x.Retries = attempt
 		if x.Status == http.StatusTooManyRequests && attempt < e.cfg.MaxRetries {
-			e.limiter.pauseUntil(opKey(c), e.now().Add(e.retryAfter(x.Header.Get("Retry-After"), attempt)))
-			continue
+			if wait, ok := e.retryAfter(x.Header.Get("Retry-After"), attempt); ok && e.throttled(opKey(c)) <= maxThrottledRetries {
+				e.limiter.pauseUntil(opKey(c), e.now().Add(wait))
+				continue
+			}
 		}
 		if x.Status == http.StatusUnauthorized && !refreshed && c.Identity != plan.NoCredentials {
 			if r, ok := e.cfg.Credentials.(Refresher); ok {
@@ -217,7 +223,11 @@ func identityName(id string) string {
 // retryAfter reads a Retry-After header (seconds or an HTTP date); without
 // one it backs off exponentially from one second. It never exceeds
 // MaxRetryAfter.
-func (e *Executor) retryAfter(v string, attempt int) time.Duration {
+//
+// ok is false when the server asks for more than MaxRetryAfter (a lockout
+// for 15 minutes): waiting the cap out would not help, and the 429 is
+// recorded as the answer.
+func (e *Executor) retryAfter(v string, attempt int) (time.Duration, bool) {
 	d := time.Second << attempt
 	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
 		d = time.Duration(secs) * time.Second
@@ -227,7 +237,27 @@ func (e *Executor) retryAfter(v string, attempt int) time.Duration {
 	if d < 0 {
 		d = 0
 	}
-	return min(d, e.cfg.MaxRetryAfter)
+	if d > e.cfg.MaxRetryAfter {
+		return e.cfg.MaxRetryAfter, false
+	}
+	return d, true
+}
+
+// maxThrottledRetries is how many 429s of one operation are waited out
+// and retried; later ones are the operation's own limit (a reset flow
+// allowing three requests an hour) and are recorded as they are, so a
+// throttled operation does not hold the run for its every remaining case.
+const maxThrottledRetries = 3
+
+// throttled counts an operation's 429s and returns the count.
+func (e *Executor) throttled(op string) int {
+	e.throttleMu.Lock()
+	defer e.throttleMu.Unlock()
+	if e.throttles == nil {
+		e.throttles = map[string]int{}
+	}
+	e.throttles[op]++
+	return e.throttles[op]
 }
 
 // once sends one request through the budget and the limiter.

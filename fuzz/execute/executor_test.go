@@ -174,6 +174,41 @@ func TestRetryAfter(t *testing.T) {
 	}
 }
 
+// A lockout longer than the pause cap is the answer, not a reason to
+// wait; an operation throttled again and again stops being retried, so
+// it cannot hold the run for each of its remaining cases.
+func TestThrottledOperationIsNotWaitedOutForever(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		if r.URL.Path == "/locked" {
+			w.Header().Set("Retry-After", "900")
+		} else {
+			w.Header().Set("Retry-After", "0")
+		}
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	defer srv.Close()
+	e := newExec(t, srv, nil)
+	start := time.Now()
+	x, err := e.Do(context.Background(), testCase("/locked"))
+	if err != nil || x.Status != 429 || x.Retries != 0 {
+		t.Fatalf("a 15-minute lockout: %v %+v, want the 429 at once", err, x)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("waited %s for a lockout", d)
+	}
+	calls.Store(0)
+	for i := 0; i < 4; i++ {
+		if _, err := e.Do(context.Background(), testCase("/reset")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := calls.Load(); n > int32(4+maxThrottledRetries) {
+		t.Errorf("%d requests for 4 cases of a throttled operation: retries did not stop", n)
+	}
+}
+
 func TestBudgetBreakerAndRate(t *testing.T) {
 	ok := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
 	defer ok.Close()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -503,6 +504,10 @@ var codeNames = map[string]bool{
 	"smscode": true, "mfacode": true, "twofactorcode": true, "securitycode": true, "onetimecode": true, "onetimepassword": true,
 }
 
+// codeRefusal is what an answer says when it judged a code and found it
+// wrong.
+var codeRefusal = regexp.MustCompile(`(?i)invalid|incorrect|wrong|expired|mismatch|does not match|not valid|try again`)
+
 // isCodeName reports a normalised member name that carries such a code:
 // one of codeNames, anything ending in otp, or a code or PIN named after
 // a reset, a verification or a second factor ("reset_password_code").
@@ -648,8 +653,9 @@ func (o *CodeGuessing) Finish(ctx context.Context, env oracle.Env) {
 				if err != nil {
 					return
 				}
-				if a.Status == 0 || b.Status == 0 || a.Status == b.Status && authz.Shape(a.Body) == authz.Shape(b.Body) {
-					env.Note(rules.RuleFuzzOTPNoRateLimit, "not run on "+t.Key()+": a wrong code is answered like no code at all")
+				same := a.Status == b.Status && authz.Shape(a.Body) == authz.Shape(b.Body)
+				if a.Status == 0 || b.Status == 0 || same && !codeRefusal.Match(a.Body) {
+					env.Note(rules.RuleFuzzOTPNoRateLimit, "not run on "+t.Key()+": a wrong code is answered like no code at all, without saying the code is wrong")
 					continue
 				}
 			}

@@ -133,7 +133,9 @@ func (ts *templates) get(t *plan.Target, env oracle.Env) *plan.Case {
 	ts.mu.Lock()
 	c := ts.byOp[t]
 	ts.mu.Unlock()
-	if c != nil {
+	// A request of the mutating phases is only a template where the
+	// examples phase's whole body is not to be had.
+	if c != nil && (templateRank(c.Phase) == 0 || env == nil) {
 		out := c.Clone()
 		out.Seq = c.Seq
 		return out
@@ -142,6 +144,11 @@ func (ts *templates) get(t *plan.Target, env oracle.Env) *plan.Case {
 		if ex, ok := env.Example(t); ok {
 			return ex
 		}
+	}
+	if c != nil {
+		out := c.Clone()
+		out.Seq = c.Seq
+		return out
 	}
 	return &plan.Case{Target: t, Method: t.Op.Method, Intent: plan.IntentValid}
 }

@@ -102,6 +102,7 @@ func Oracles(cfg Config) []oracle.Oracle {
 		// SSRF first: its canary URLs make the URL operations succeed,
 		// and what they create is more for BOLA to try.
 		NewSSRF(cfg),
+		NewReDoS(cfg),
 		NewBOLA(cfg),
 		NewBFLA(cfg),
 		NewAuthAfterLookup(cfg),
