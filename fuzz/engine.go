@@ -108,6 +108,12 @@ type Engine struct {
 
 	unrouted unrouted
 	canary   *canary.Listener
+	// envs are the oracles' Envs, in the oracles' order.
+	envs []oracle.Env
+	// started is when Run began; firstFinding how long after it the first
+	// finding came (0 for none yet).
+	started      time.Time
+	firstFinding atomic.Int64
 
 	rosterMu sync.RWMutex
 	roster   oracle.Roster
@@ -174,6 +180,9 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		log: newRequestLog(cfg.RequestLog, cfg.ShowSecrets),
 	}
 	e.findings.steps = e.stepsOf
+	for _, o := range oracles {
+		e.envs = append(e.envs, oracleEnv{e, o.Name()})
+	}
 	e.setRoster()
 	return e, nil
 }
@@ -222,6 +231,7 @@ func (e *Engine) Plan(s *surface.Surface) (perPhase map[plan.Phase]int, perOp ma
 // ErrNoAnswer (with the partial result) when no request got an answer.
 func (e *Engine) Run(ctx context.Context, s *surface.Surface) (*Result, error) {
 	start := time.Now()
+	e.started = start
 	targets := e.Targets(s)
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -244,7 +254,7 @@ func (e *Engine) Run(ctx context.Context, s *surface.Surface) (*Result, error) {
 	}
 	for _, o := range e.oracles {
 		if p, ok := o.(oracle.Preparer); ok {
-			p.Prepare(runCtx, targets, e)
+			p.Prepare(runCtx, targets, e.envFor(o))
 		}
 	}
 
@@ -288,7 +298,7 @@ func (e *Engine) Run(ctx context.Context, s *surface.Surface) (*Result, error) {
 	finishCtx := ctx
 	for _, o := range e.oracles {
 		if f, ok := o.(oracle.Finisher); ok && finishCtx.Err() == nil {
-			f.Finish(finishCtx, e)
+			f.Finish(finishCtx, e.envFor(o))
 		}
 	}
 	stopProgress()
@@ -403,8 +413,8 @@ func (e *Engine) handle(ctx context.Context, c *plan.Case) (*execute.Exchange, e
 		if (x.Status == 401 || x.Status == 403) && (c.Identity == "" || who == e.Roster().Default) {
 			e.denied.Store(c.Target, true)
 		}
-		for _, o := range e.oracles {
-			o.Check(ctx, obs, e)
+		for i, o := range e.oracles {
+			o.Check(ctx, obs, e.envs[i])
 		}
 	}
 	return x, err
@@ -468,7 +478,37 @@ func (e *Engine) refreshDeleted(c *plan.Case, who string) {
 func (e *Engine) resolve(identity string) string { return e.Roster().Resolve(identity) }
 
 // Report implements oracle.Env.
-func (e *Engine) Report(v oracle.Verdict) { e.findings.add(v) }
+func (e *Engine) Report(v oracle.Verdict) {
+	if e.findings.add(v) {
+		e.firstFinding.CompareAndSwap(0, int64(time.Since(e.started)))
+	}
+}
+
+// oracleEnv is the Env one oracle sees: its probes are counted under its
+// name (the summary's requests per oracle).
+type oracleEnv struct {
+	*Engine
+	name string
+}
+
+// Send implements oracle.Env.
+func (o oracleEnv) Send(ctx context.Context, c *plan.Case) (*execute.Exchange, error) {
+	x, err := o.Engine.Send(ctx, c)
+	if x != nil && x.Status != 0 || x != nil && x.Err != nil && !errors.Is(x.Err, ErrRefused) {
+		o.stats.probe(o.name)
+	}
+	return x, err
+}
+
+// envFor is the Env of an oracle of the engine's list.
+func (e *Engine) envFor(o oracle.Oracle) oracle.Env {
+	for i, have := range e.oracles {
+		if have == o {
+			return e.envs[i]
+		}
+	}
+	return oracleEnv{e, o.Name()}
+}
 
 // Send implements oracle.Env: extra requests go through the executor.
 func (e *Engine) Send(ctx context.Context, c *plan.Case) (*execute.Exchange, error) {

@@ -47,10 +47,12 @@ func (s *findingSet) count() int {
 	return len(s.byKey)
 }
 
-func (s *findingSet) add(v oracle.Verdict) {
+// add records a verdict; it reports whether the verdict was a new
+// finding (not one more case of a known one).
+func (s *findingSet) add(v oracle.Verdict) bool {
 	x := v.Exchange
 	if x == nil || x.Case == nil || x.Case.Target == nil {
-		return
+		return false
 	}
 	t := x.Case.Target
 	if v.At != nil {
@@ -63,7 +65,7 @@ func (s *findingSet) add(v oracle.Verdict) {
 		k.count++
 		if x.Case.Seq >= k.seq {
 			s.mu.Unlock()
-			return
+			return false
 		}
 	}
 	s.mu.Unlock()
@@ -73,6 +75,7 @@ func (s *findingSet) add(v oracle.Verdict) {
 	switch k2 := s.byKey[key]; {
 	case k2 == nil:
 		s.byKey[key] = &kept{finding: f, seq: x.Case.Seq, count: 1}
+		return true
 	case k == nil:
 		// Another worker recorded this problem while we built ours.
 		k2.count++
@@ -82,6 +85,7 @@ func (s *findingSet) add(v oracle.Verdict) {
 	case x.Case.Seq < k2.seq:
 		k2.finding, k2.seq = f, x.Case.Seq
 	}
+	return false
 }
 
 func (s *findingSet) build(v oracle.Verdict) rules.Finding {

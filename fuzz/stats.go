@@ -24,7 +24,9 @@ type runStats struct {
 	// skippedClasses counts the calls the safety policy did not send, by
 	// class (generated cases and oracle probes).
 	skippedClasses map[string]int
-	firstErr       error
+	// probes counts the requests each oracle sent.
+	probes   map[string]int
+	firstErr error
 }
 
 type opStats struct {
@@ -84,6 +86,16 @@ func (s *runStats) skip(t *plan.Target, reason, class string) {
 	s.mu.Unlock()
 }
 
+// probe counts a request an oracle sent.
+func (s *runStats) probe(oracle string) {
+	s.mu.Lock()
+	if s.probes == nil {
+		s.probes = map[string]int{}
+	}
+	s.probes[oracle]++
+	s.mu.Unlock()
+}
+
 // skipProbe counts an oracle probe the safety policy did not send.
 func (s *runStats) skipProbe(class string) {
 	s.mu.Lock()
@@ -113,7 +125,13 @@ type Summary struct {
 	// SkippedByClass counts the calls the safety policy did not send, by
 	// the class of call (docs/fuzz.md, "Safety").
 	SkippedByClass map[string]int
-	Operations     []OperationSummary
+	// PerOracle counts the requests each oracle sent (the run's own probe
+	// of an unrouted path is the engine's).
+	PerOracle map[string]int
+	// FirstFinding is how long after the start the first finding came
+	// (0 when there was none).
+	FirstFinding time.Duration
+	Operations   []OperationSummary
 	// Notes are checks that could not run and other caveats.
 	Notes []string
 }
@@ -146,6 +164,11 @@ func (e *Engine) summary(targets []*plan.Target, reason string, elapsed time.Dur
 	for k, v := range s.skippedClasses {
 		out.SkippedByClass[k] = v
 	}
+	out.PerOracle = map[string]int{}
+	for k, v := range s.probes {
+		out.PerOracle[k] = v
+	}
+	out.FirstFinding = time.Duration(e.firstFinding.Load())
 	for _, t := range targets {
 		op := s.ops[t]
 		os := OperationSummary{Key: t.Key(), Location: t.Op.Location, Sent: op.sent, Succeeded: op.succeeded, Statuses: map[int]int{}}
@@ -210,6 +233,21 @@ func (s *Summary) Lines() []string {
 	}
 	if len(phases) > 0 {
 		lines = append(lines, "fuzz: requests per phase: "+strings.Join(phases, ", "))
+	}
+	if len(s.PerOracle) > 0 {
+		names := make([]string, 0, len(s.PerOracle))
+		for n := range s.PerOracle {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		parts := make([]string, len(names))
+		for i, n := range names {
+			parts[i] = fmt.Sprintf("%s %d", n, s.PerOracle[n])
+		}
+		lines = append(lines, "fuzz: oracle probes: "+strings.Join(parts, ", "))
+	}
+	if s.FirstFinding > 0 {
+		lines = append(lines, fmt.Sprintf("fuzz: first finding after %s", s.FirstFinding.Round(time.Millisecond)))
 	}
 	if len(s.SkippedByClass) > 0 {
 		classes := make([]string, 0, len(s.SkippedByClass))

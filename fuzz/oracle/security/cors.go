@@ -155,12 +155,19 @@ func lookAlikes(allowed string) []string {
 	domain := registrable(u.Hostname())
 	out := []string{
 		u.Scheme + "://" + host + ".specter-probe.invalid",           // an allowed prefix, then the attacker's domain
-		u.Scheme + "://specterprobe" + host,                          // the attacker's name glued before an allowed suffix
+		u.Scheme + "://specterprobe" + domain + port(u),              // the attacker's name glued before the allowed domain (not a subdomain of it)
 		u.Scheme + "://specter." + domain + ".specter-probe.invalid", // a subdomain pattern left open at the end
 		u.Scheme + "://specter-probe.invalid/" + host,                // the allowed host in the path
 		"null",
 	}
 	return out
+}
+
+func port(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return ":" + p
+	}
+	return ""
 }
 
 // ownOrigins are the origins the API may legitimately allow, most likely
