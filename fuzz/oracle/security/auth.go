@@ -204,6 +204,10 @@ func (o *TokenTampering) Finish(ctx context.Context, env oracle.Env) {
 	keyProbes := 0
 	var published []jwt.JWK
 	var fetchedKeys bool
+	// The token verifier is one filter in front of every operation: a
+	// fetched key URL is one flaw of the API, reported on the first
+	// operation that showed it.
+	var keyFetchReported bool
 	for _, cand := range cands {
 		key := strings.TrimPrefix(cand.key, "0 ")
 		tok, err := jwt.Parse(cand.extra)
@@ -290,9 +294,10 @@ func (o *TokenTampering) Finish(ctx context.Context, env oracle.Env) {
 			env.Report(oracle.Verdict{Rule: rules.RuleFuzzTokenTampering, Exchange: first,
 				Message: fmt.Sprintf("%s accepted forged JWTs with 2xx (%s)", key, strings.Join(accepted, "; "))})
 		}
-		if l := env.Canary(); l != nil {
+		if l := env.Canary(); l != nil && !keyFetchReported {
 			for _, t := range served {
 				if l.HitCount(t) > 0 {
+					keyFetchReported = true
 					env.Report(oracle.Verdict{Rule: rules.RuleFuzzSSRF, Exchange: anon, Key: "jku",
 						Message: fmt.Sprintf("%s: the token verifier fetched a key URL that a forged token's header named (jku or x5u): anyone can make it fetch any URL, and sign tokens with their own key if it trusts what it fetched", key)})
 					break

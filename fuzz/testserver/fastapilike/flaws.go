@@ -58,6 +58,12 @@ func (s *Server) AlsoTrue() []Flaw {
 		// The inconsistent DELETE deletes another customer's order: BOLA.
 		Flaw{"order-cancel-bola", "fuzz/bola", "DELETE /orders/{order_id}",
 			"Customer B deletes customer A's order."},
+		// With no role check, DELETE /menu/{item_id} answers 404 to a
+		// customer where PUT /menu, which checks the role, answers 403:
+		// the same missing check seen as two operations on menu items
+		// that disagree.
+		Flaw{"menu-delete-inconsistent", "fuzz/inconsistent-authorization", "DELETE /menu/{item_id}",
+			"A customer gets 403 from PUT /menu and 404 (a lookup) from DELETE /menu/{item_id}."},
 		// PUT /menu/{item_id} uses the same download helper as PUT /menu.
 		Flaw{"menu-update-image-ssrf", "fuzz/ssrf", "PUT /menu/{item_id}",
 			"image_url on update is fetched server-side too."},

@@ -115,6 +115,10 @@ func (s *Server) AlsoTrue() []Flaw {
 		if op != opDashboard {
 			out = append(out, Flaw{"forged-token-" + op, "fuzz/token-tampering-accepted", op, "The JWT filter accepts jku-injected and HS256-confused tokens here too."})
 		}
+		// The filter fetches the jku URL of any token, before it checks
+		// anything: a server-side request to a URL the client names, seen
+		// on whichever secured operation the probe went to first.
+		out = append(out, Flaw{"jwt-jku-fetch-" + op, "fuzz/ssrf", op, "The JWT filter fetches the key URL a forged token's jku header names."})
 	}
 	return out
 }
