@@ -26,6 +26,9 @@ func Norm(name string) string {
 // paths name collections ("books" -> "book", "categories" -> "category",
 // "addresses" -> "address"); other words come back as they are.
 func Singular(w string) string {
+	if s, ok := irregular[w]; ok {
+		return s
+	}
 	switch {
 	case len(w) > 4 && strings.HasSuffix(w, "ies"):
 		return w[:len(w)-3] + "y"
@@ -35,6 +38,14 @@ func Singular(w string) string {
 		return w[:len(w)-1]
 	}
 	return w
+}
+
+// irregular are plurals the suffix rules get wrong ("movies" is not
+// "movy", "menus" not singular).
+var irregular = map[string]string{
+	"movies": "movie", "cookies": "cookie", "zombies": "zombie", "selfies": "selfie", "calories": "calorie",
+	"series": "series", "species": "species", "menus": "menu", "skus": "sku", "caches": "cache",
+	"statuses": "status", "aliases": "alias", "buses": "bus", "viruses": "virus", "bonuses": "bonus", "campuses": "campus",
 }
 
 // Segments splits a path template into its segments.
@@ -97,13 +108,69 @@ func CollectionOfCreate(path string) string {
 	if i < 0 {
 		return p
 	}
-	last := Norm(p[i+1:])
-	for _, a := range createActions {
-		if strings.HasPrefix(last, a) {
-			return p[:i]
-		}
+	if createAction(p[i+1:], Resource(p[:i])) {
+		return p[:i]
 	}
 	return p
+}
+
+// createAction reports whether a path segment is a create action: the
+// action alone or as its first word ("register", "add_vehicle",
+// "newCoupon", "sign-up"), or glued to the resource of the collection it
+// adds to ("addvehicle" under /vehicle, "addtocart" under /cart). A
+// collection whose name merely begins like one ("addresses",
+// "newsletters", "uploads") is not.
+func createAction(seg, resource string) bool {
+	last := Norm(seg)
+	words := splitWords(seg)
+	for _, a := range createActions {
+		if !strings.HasPrefix(last, a) {
+			continue
+		}
+		if rest := last[len(a):]; rest == "" || (resource != "" && strings.HasSuffix(Singular(rest), resource)) {
+			return true
+		}
+		joined := ""
+		for _, w := range words {
+			joined += w
+			if len(joined) >= len(a) {
+				if joined == a {
+					return true
+				}
+				break
+			}
+		}
+	}
+	return false
+}
+
+// splitWords splits a path segment into lower-case words at separators
+// and at camelCase humps ("add_vehicle", "newCoupon" -> "new", "coupon").
+func splitWords(seg string) []string {
+	var out []string
+	var b strings.Builder
+	flush := func() {
+		if b.Len() > 0 {
+			out = append(out, b.String())
+			b.Reset()
+		}
+	}
+	for i := 0; i < len(seg); i++ {
+		c := seg[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			if i > 0 && (seg[i-1] >= 'a' && seg[i-1] <= 'z' || seg[i-1] >= '0' && seg[i-1] <= '9') {
+				flush()
+			}
+			b.WriteByte(c + 'a' - 'A')
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+			b.WriteByte(c)
+		default:
+			flush()
+		}
+	}
+	flush()
+	return out
 }
 
 // ParamCollection is the collection a path parameter picks an object

@@ -36,7 +36,9 @@ func (s *State) Learn(x *execute.Exchange, identity string, answer any) {
 	}
 	switch c.Method {
 	case http.MethodDelete:
-		if name, ok := lastParam(path); ok {
+		// Only a DELETE of the object itself: DELETE /posts/{postId}/likes
+		// leaves the post.
+		if name, ok := lastParam(path); ok && strings.HasSuffix(strings.TrimSuffix(path, "/"), "{"+name+"}") {
 			if col, ok := ParamCollection(path, name); ok {
 				s.MarkDeleted(col, name, paramValue(c.PathParams, name))
 			}
@@ -143,7 +145,9 @@ func (s *State) learnAnswer(answer any, collection, op, identity string, seq int
 				walk(e, parent, primary, depth+1)
 			}
 		case map[string]any:
-			wrapper := primary && len(x) <= 3
+			// An object with an id of its own is no wrapper: its
+			// members ({"owner": {"id": 5}}) are other objects.
+			wrapper := primary && len(x) <= 3 && !hasID(x)
 			for k, e := range x {
 				n := Norm(k)
 				switch e.(type) {

@@ -172,5 +172,5 @@ func isNumber(s string) bool {
 			return false
 		}
 	}
-	return s != "" && s != "." && s != "-"
+	return strings.ContainsAny(s, "0123456789")
 }

@@ -208,7 +208,9 @@ func (s *State) Accounts() []*AccountInfo {
 
 // AccountOf returns the identity whose account a value identifies ("" when
 // none of the run's accounts has it). Numeric values only count for names
-// that say they identify a user, so an order number 7 is not user 7.
+// that say they identify a user, so an order number 7 is not user 7; a
+// bare id ("id", "uuid") counts where the account holds the value under
+// such a name (its "userid", its "sub").
 func (s *State) AccountOf(name, value string) string {
 	if value == "" {
 		return ""
@@ -222,7 +224,7 @@ func (s *State) AccountOf(name, value string) string {
 			if v != value {
 				continue
 			}
-			if !numeric || userish(n) || userish(k) {
+			if !numeric || userish(n) || (idMember(n) && userish(k)) {
 				return id
 			}
 		}
@@ -260,10 +262,13 @@ func (s *State) AddObject(o *Object) {
 	}
 	s.objects[o.Collection] = append(objs, o)
 	for k, v := range o.Keys {
-		val := &Value{Raw: v, Origin: Created, Identity: o.Identity, Source: o.Op, Step: o.Step, Seq: o.Seq, SeenBy: []string{o.Identity}}
-		s.addValueLocked(k, val)
+		val := func() *Value {
+			return &Value{Raw: v, Origin: Created, Identity: o.Identity, Source: o.Op, Step: o.Step, Seq: o.Seq, SeenBy: []string{o.Identity}}
+		}
+		s.addValueLocked(k, val())
 		if idMember(k) || k == "location" {
-			s.addValueLocked(scopedID(o.Collection), val)
+			// A value of its own: the index stores it and names it.
+			s.addValueLocked(scopedID(o.Collection), val())
 		}
 	}
 }
@@ -383,6 +388,7 @@ func (s *State) addValueLocked(name string, v *Value) bool {
 			if have.Step == nil {
 				have.Step = step
 			}
+			sort.SliceStable(list, func(i, j int) bool { return list[i].Seq < list[j].Seq })
 		}
 		return false
 	}

@@ -108,10 +108,10 @@ func (p Policy) Decide(c *plan.Case, identity string) Decision {
 	class := ClassOwnObject
 	for _, r := range refs {
 		if p.State != nil {
-			if _, ok := p.State.ObjectFor(r.collection, r.name, r.value); ok {
+			if p.ownObject(r) {
 				continue
 			}
-			if who := p.State.AccountOf(r.name, r.value); who != "" {
+			if who := p.State.AccountOf(r.accountName(), r.value); who != "" {
 				d := p.onAccount(who, del, cred)
 				if !d.Allowed {
 					return d
@@ -129,6 +129,26 @@ func (p Policy) Decide(c *plan.Case, identity string) Decision {
 		return Decision{false, ClassForeignObject}
 	}
 	return Decision{true, class}
+}
+
+// ownObject reports whether a reference names a live object the run
+// created: in its collection, or for a query reference ("order_id") in a
+// collection of the resource it is named after, as learn.Pick fills it.
+func (p Policy) ownObject(r reference) bool {
+	if r.collection != "" {
+		_, ok := p.State.ObjectFor(r.collection, r.name, r.value)
+		return ok
+	}
+	want := strings.TrimSuffix(learn.Norm(r.name), "id")
+	for _, col := range p.State.Collections() {
+		if learn.Resource(col) != want {
+			continue
+		}
+		if _, ok := p.State.ObjectFor(col, "id", r.value); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // onAccount decides a write on one of the run's accounts.
@@ -197,6 +217,18 @@ type reference struct {
 	name, value, collection string
 }
 
+// accountName is the name a reference is looked up under among the run's
+// accounts: a bare path {id} is the id of its collection's resource
+// ("orderid" for /orders/{id}), so that order 7 is not user 7.
+func (r reference) accountName() string {
+	if n := learn.Norm(r.name); (n == "id" || n == "uuid") && r.collection != "" {
+		if res := learn.Resource(r.collection); res != "" {
+			return res + "id"
+		}
+	}
+	return r.name
+}
+
 // references are the values of a write that name existing things: every
 // path parameter, and query parameters named like ids.
 func references(c *plan.Case) []reference {
@@ -219,9 +251,14 @@ var (
 	// resetData names a reset of the data itself: createdb, reset-database, init_db.
 	resetData = regexp.MustCompile(`(?i)^` + resetVerb + `[-_ ]?(?:the[-_ ])?(?:db|database|data|tables|schema|fixtures|demo[-_ ]?data|sample[-_ ]?data)$`)
 	// resetBare is a bare verb, a reset when nothing but prefixes precede it: /reset, /api/v1/seed.
-	resetBare    = regexp.MustCompile(`(?i)^` + resetVerb + `$`)
-	resetPrefix  = regexp.MustCompile(`(?i)^(?:api|rest|v\d+(?:\.\d+)*|admin|debug|dev|test|testing|internal|system|ops|_?debug)$`)
-	resetSummary = regexp.MustCompile(`(?i)\b(?:(?:re)?creates?|populates?|resets?|drops?|wipes?|seeds?|reinitiali[sz]es?|truncates?|purges?)\b[^.]{0,40}\b(?:database|db|tables|all (?:the )?data)\b`)
+	resetBare = regexp.MustCompile(`(?i)^` + resetVerb + `$`)
+	// Prefixes may also name the data (/api/database/reset, /db/seed), the
+	// test data (/testData/seed) or start with underscores (WireMock's
+	// /__admin/reset).
+	resetPrefix = regexp.MustCompile(`(?i)^_*(?:api|rest|v\d+(?:\.\d+)*|admin|debug|dev|test|testing|test[-_]?data|internal|system|ops|db|database|data|fixtures)$`)
+	// A summary that creates the database itself, not something in it
+	// ("Creates a new user in the database" is a create).
+	resetSummary = regexp.MustCompile(`(?i)\b(?:(?:re)?creates?(?:\s+(?:and|&)\s+\w+)?\s+(?:(?:the|a|all(?:\s+the)?)\s+)?(?:database|db|tables)\b|(?:populates?|resets?|drops?|wipes?|seeds?|reinitiali[sz]es?|truncates?|purges?)\b[^.]{0,40}\b(?:database|db|tables|all (?:the )?data)\b)`)
 )
 
 // ResetsData reports operations that reset, reseed or drop the target's

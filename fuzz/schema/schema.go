@@ -123,7 +123,9 @@ func ResponseProps(t *plan.Target) Props {
 			props, _ := Properties(root)
 			for k, s := range props {
 				out[k] = s
-				if s != nil && len(s.Properties) > 0 {
+				// The wrapped object's members, its allOf parts
+				// included ({"data": {"$ref": User}} with User an allOf).
+				if s != nil {
 					inner, _ := Properties(s)
 					for ik, is := range inner {
 						if _, have := out[ik]; !have {
