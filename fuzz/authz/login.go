@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Issued is a credential a login (or token) answer hands out.
@@ -45,9 +46,16 @@ func IssuedCredential(h http.Header, body []byte) (Issued, bool) {
 			return is, true
 		}
 	}
-	for _, line := range h.Values("Set-Cookie") {
+	lines := h.Values("Set-Cookie")
+	if len(lines) > 0 && failureWords.Match(statusText(body)) {
+		// A failed login may still set a session cookie (PHP, Express
+		// and Flask start sessions for anonymous visitors too): it is
+		// not a credential.
+		return Issued{}, false
+	}
+	for _, line := range lines {
 		c, err := http.ParseSetCookie(line)
-		if err != nil || c.Value == "" || c.MaxAge < 0 || strings.EqualFold(c.Value, "deleted") {
+		if err != nil || c.Value == "" || c.MaxAge < 0 || strings.EqualFold(c.Value, "deleted") || (!c.Expires.IsZero() && c.Expires.Before(time.Now())) {
 			continue
 		}
 		if sessionCookie.MatchString(c.Name) {
@@ -148,15 +156,15 @@ var lockoutWords = regexp.MustCompile(`(?i)too many (requests|attempts|tries|fai
 // members when it is JSON, else its text (HTML tags and all: the words
 // still count), cut at 4 KiB.
 func statusText(body []byte) []byte {
-	if len(body) > 4096 {
-		body = body[:4096]
-	}
 	var obj map[string]any
 	if json.Unmarshal(body, &obj) != nil {
+		if len(body) > 4096 {
+			body = body[:4096]
+		}
 		return body
 	}
 	var b bytes.Buffer
-	for _, k := range []string{"status", "message", "msg", "error", "errors", "detail", "result", "success", "ok", "error_description", "title"} {
+	for _, k := range []string{"status", "message", "msg", "error", "errors", "detail", "result", "success", "ok", "errordescription", "title"} {
 		for key, v := range obj {
 			if normalize(key) != k {
 				continue
