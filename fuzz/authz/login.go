@@ -30,6 +30,11 @@ var jwtShape = regexp.MustCompile(`^eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-
 
 var sessionCookie = regexp.MustCompile(`(?i)sess|sid|token|auth|jwt|login|remember`)
 
+// csrfCookie names the anti-forgery cookies frameworks set beside the
+// session (Django's csrftoken, Laravel's and Angular's XSRF-TOKEN): not
+// credentials.
+var csrfCookie = regexp.MustCompile(`(?i)csrf|xsrf`)
+
 // IssuedCredential finds the credential an answer hands out: a token
 // member of its JSON body (at any depth up to 4), any JWT-shaped string in
 // it, or a session cookie it sets. A failed login hands out none, whatever
@@ -58,7 +63,7 @@ func IssuedCredential(h http.Header, body []byte) (Issued, bool) {
 		if err != nil || c.Value == "" || c.MaxAge < 0 || strings.EqualFold(c.Value, "deleted") || (!c.Expires.IsZero() && c.Expires.Before(time.Now())) {
 			continue
 		}
-		if sessionCookie.MatchString(c.Name) {
+		if sessionCookie.MatchString(c.Name) && !csrfCookie.MatchString(c.Name) {
 			return Issued{Value: c.Value, From: "cookie " + c.Name, Cookie: c.Name}, true
 		}
 	}
