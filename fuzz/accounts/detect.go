@@ -65,7 +65,11 @@ func Detect(targets []*plan.Target) (*Flow, string) {
 				logins = append(logins, t)
 			}
 		case signUpOp(t.Op.Path, t.Op.OperationID, t.Op.Summary) && (f.user != "" || f.email != ""):
-			if _, admin := authz.Privileged(t.Op); !admin {
+			_, admin := authz.Privileged(t.Op)
+			if _, doc := authz.PrivilegedText(t.Spec.Summary, t.Spec.Description); doc {
+				admin = true // "Only admins may create users"
+			}
+			if !admin {
 				signUps = append(signUps, t)
 			}
 		}

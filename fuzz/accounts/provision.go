@@ -50,6 +50,8 @@ type Account struct {
 	Source *identity.Renewable
 
 	mu sync.Mutex
+	// cookie is the session cookie its last login set ("" for a token).
+	cookie string
 }
 
 // IDs are the account's identifiers by name, for the run's state: what
@@ -172,7 +174,16 @@ func (p *Provisioner) Provision(ctx context.Context, identityName string, n int,
 	acc.SignUp = step
 	put := p.putter()
 	what := "provisioned account " + identityName + " (login " + p.Flow.Login.Key() + ")"
-	acc.Source = identity.NewRenewable(what, p.Now, func(ctx context.Context) (identity.Token, error) { return p.login(ctx, acc) }, put.put)
+	acc.Source = identity.NewRenewable(what, p.Now, func(ctx context.Context) (identity.Token, error) { return p.login(ctx, acc) }, func(req *http.Request, tok string) {
+		acc.mu.Lock()
+		cookie := acc.cookie
+		acc.mu.Unlock()
+		if cookie != "" {
+			identity.CookiePutter(cookie)(req, tok)
+			return
+		}
+		put.put(req, tok)
+	})
 	if _, err := p.login(ctx, acc); err != nil {
 		return nil, step, err
 	}
@@ -244,6 +255,7 @@ func (p *Provisioner) loginOnce(ctx context.Context, acc *Account) (identity.Tok
 	if acc.Login == nil {
 		acc.Login = step
 	}
+	acc.cookie = is.Cookie
 	if t, err := jwt.Parse(is.Value); err == nil {
 		acc.Claims = t.Claims
 	}
@@ -304,8 +316,9 @@ type putter struct {
 	put func(*http.Request, string)
 }
 
-// putter picks how tokens are sent: as the cookie the login set, else as
-// the API's scheme says (an API-key header, else a bearer token).
+// putter picks how tokens that are not cookies are sent: as the API's
+// scheme says (an API-key header, else a bearer token). A session cookie
+// the login set is sent back as that cookie (Provision's source).
 func (p *Provisioner) putter() putter {
 	api := p.Flow.Login.API
 	if api != nil {

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Issued is a credential a login (or token) answer hands out.
@@ -29,6 +30,11 @@ var jwtShape = regexp.MustCompile(`^eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-
 
 var sessionCookie = regexp.MustCompile(`(?i)sess|sid|token|auth|jwt|login|remember`)
 
+// csrfCookie names the anti-forgery cookies frameworks set beside the
+// session (Django's csrftoken, Laravel's and Angular's XSRF-TOKEN): not
+// credentials.
+var csrfCookie = regexp.MustCompile(`(?i)csrf|xsrf`)
+
 // IssuedCredential finds the credential an answer hands out: a token
 // member of its JSON body (at any depth up to 4), any JWT-shaped string in
 // it, or a session cookie it sets. A failed login hands out none, whatever
@@ -45,12 +51,19 @@ func IssuedCredential(h http.Header, body []byte) (Issued, bool) {
 			return is, true
 		}
 	}
-	for _, line := range h.Values("Set-Cookie") {
+	lines := h.Values("Set-Cookie")
+	if len(lines) > 0 && failureWords.Match(statusText(body)) {
+		// A failed login may still set a session cookie (PHP, Express
+		// and Flask start sessions for anonymous visitors too): it is
+		// not a credential.
+		return Issued{}, false
+	}
+	for _, line := range lines {
 		c, err := http.ParseSetCookie(line)
-		if err != nil || c.Value == "" || c.MaxAge < 0 || strings.EqualFold(c.Value, "deleted") {
+		if err != nil || c.Value == "" || c.MaxAge < 0 || strings.EqualFold(c.Value, "deleted") || (!c.Expires.IsZero() && c.Expires.Before(time.Now())) {
 			continue
 		}
-		if sessionCookie.MatchString(c.Name) {
+		if sessionCookie.MatchString(c.Name) && !csrfCookie.MatchString(c.Name) {
 			return Issued{Value: c.Value, From: "cookie " + c.Name, Cookie: c.Name}, true
 		}
 	}
@@ -148,15 +161,15 @@ var lockoutWords = regexp.MustCompile(`(?i)too many (requests|attempts|tries|fai
 // members when it is JSON, else its text (HTML tags and all: the words
 // still count), cut at 4 KiB.
 func statusText(body []byte) []byte {
-	if len(body) > 4096 {
-		body = body[:4096]
-	}
 	var obj map[string]any
 	if json.Unmarshal(body, &obj) != nil {
+		if len(body) > 4096 {
+			body = body[:4096]
+		}
 		return body
 	}
 	var b bytes.Buffer
-	for _, k := range []string{"status", "message", "msg", "error", "errors", "detail", "result", "success", "ok", "error_description", "title"} {
+	for _, k := range []string{"status", "message", "msg", "error", "errors", "detail", "result", "success", "ok", "errordescription", "title"} {
 		for key, v := range obj {
 			if normalize(key) != k {
 				continue

@@ -34,7 +34,7 @@ func (p HostPolicy) Fetch(ctx context.Context, u *url.URL, maxBytes int64, timeo
 			TLSClientConfig: &tls.Config{InsecureSkipVerify: insecure}, //nolint:gosec // --insecure, for staging certificates
 		},
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) >= 3 {
+			if len(via) > 3 {
 				return errors.New("more than 3 redirects")
 			}
 			if req.URL.Host != u.Host {
