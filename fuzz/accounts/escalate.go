@@ -577,6 +577,20 @@ const maxRoleAttempts = 6
 // ordinaryRoles are roles every fresh account may have.
 var ordinaryRoles = map[string]bool{"user": true, "customer": true, "member": true, "guest": true, "viewer": true, "reader": true, "client": true, "basic": true, "free": true, "roleuser": true}
 
+// lesserWords mark a role member that grants less than an ordinary
+// account, never worth an escalation attempt.
+var lesserWords = []string{"undefined", "unknown", "none", "anonymous", "pending", "disabled", "banned", "inactive", "deleted", "suspended", "locked", "unverified"}
+
+// lesserRole reports whether a normalised role value is one of those.
+func lesserRole(k string) bool {
+	for _, w := range lesserWords {
+		if strings.Contains(k, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // roleVocabulary lists the role values worth trying, most likely first:
 // the members of role enumerations anywhere in the spec, the roles its
 // documentation names ("employees and chef only", "the Employee role"),
@@ -596,7 +610,7 @@ func roleVocabulary(targets []*plan.Target, current map[string]any) []string {
 	add := func(w string) {
 		w = styled(strings.TrimSpace(w), style)
 		k := learn.Norm(w)
-		if w == "" || seen[k] || ordinaryRoles[k] || strings.EqualFold(w, style) {
+		if w == "" || seen[k] || ordinaryRoles[k] || strings.EqualFold(w, style) || lesserRole(k) {
 			return
 		}
 		seen[k] = true
@@ -608,7 +622,12 @@ func roleVocabulary(targets []*plan.Target, current map[string]any) []string {
 		}
 		for name, sch := range schemaProps(t) {
 			if privilegeNames[learn.Norm(name)] && sch != nil {
-				for _, e := range sch.Enum {
+				// Members that read as privileged first, in enum order
+				// otherwise: crAPI's [ROLE_UNDEFINED, ROLE_USER,
+				// ROLE_MECHANIC, ROLE_ADMIN] is tried admin first.
+				enum := append([]any(nil), sch.Enum...)
+				sort.SliceStable(enum, func(i, j int) bool { return privileged(enum[i]) && !privileged(enum[j]) })
+				for _, e := range enum {
 					if s, ok := e.(string); ok {
 						add(s)
 					}

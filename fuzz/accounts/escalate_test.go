@@ -249,7 +249,9 @@ func TestRoleVocabularyOfTheTestServers(t *testing.T) {
 		{"RESTaurant, no current role", restaurant, nil, []string{"chef", "employee", "admin"}, []string{"customer"}},
 		{"RESTaurant as an Employee", restaurant, map[string]any{"role": "Employee"}, []string{"Chef", "Admin"}, []string{"Employee"}},
 		// The enumeration of the login answer's role.
-		{"crAPI as ROLE_USER", crapi, map[string]any{"role": "ROLE_USER"}, []string{"ROLE_UNDEFINED", "ROLE_MECHANIC", "ROLE_ADMIN", "ROLE_ADMINISTRATOR", "ROLE_SUPERUSER"}, []string{"ROLE_USER", "admin"}},
+		// Privileged members first; ROLE_UNDEFINED grants less than a
+		// user and is never tried.
+		{"crAPI as ROLE_USER", crapi, map[string]any{"role": "ROLE_USER"}, []string{"ROLE_ADMIN", "ROLE_MECHANIC", "ROLE_ADMINISTRATOR", "ROLE_SUPERUSER"}, []string{"ROLE_USER", "ROLE_UNDEFINED", "admin"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -296,6 +298,8 @@ func TestRoleVocabulary(t *testing.T) {
 		{"common roles", []op{{method: "GET", path: "/me"}}, nil, defaults, nil},
 		{"a role enumeration, ordinary roles left out", []op{me([]string{"user", "editor", "admin"})}, nil,
 			[]string{"editor", "admin", "administrator"}, []string{"user", "pending", "approved"}},
+		{"lesser members left out, privileged ones first", []op{me([]string{"unverified", "banned", "support", "admin"})}, nil,
+			[]string{"admin", "support", "administrator"}, []string{"unverified", "banned"}},
 		{"an enumeration in a request body", []op{{method: "PUT", path: "/users/role", fields: []string{"username", "user_type"}, enums: map[string][]string{"user_type": {"basic", "reviewer", "auditor"}}}}, nil,
 			[]string{"reviewer", "auditor", "admin"}, []string{"basic"}},
 		{"documentation, ordered by mentions", []op{

@@ -245,7 +245,9 @@ func (p *Provisioner) loginOnce(ctx context.Context, acc *Account) (identity.Tok
 		return identity.Token{}, fmt.Errorf("login %s: %w", p.Flow.Login.Key(), x.Err)
 	}
 	is, ok := authz.IssuedCredential(x.Header, x.Body)
-	if !ok || authz.Judge(x.Status, x.Header, x.Body) == authz.Throttled {
+	// A credential in a 4xx (a 401 that still carries an empty or stale
+	// token) is not a login; a 3xx that sets a session cookie is.
+	if !ok || x.Status >= 400 || authz.Judge(x.Status, x.Header, x.Body) == authz.Throttled {
 		return identity.Token{}, fmt.Errorf("login %s answered %d%s: %w", p.Flow.Login.Key(), x.Status, saying(x.Body), ErrNoCredential)
 	}
 	step := plan.NewStep("log in as "+acc.Identity+" ("+p.Flow.Login.Key()+")", acc.Identity, x.Request, x.RequestBody, x.Status, acc.SignUp)

@@ -331,6 +331,9 @@ type miniServer struct {
 	// cookie, as express-session with saveUninitialized does; every
 	// login fails.
 	failCookie bool
+	// keyOn401: every login fails with 401 and still carries a key, as
+	// a handler that builds its answer before it checks the password.
+	keyOn401 bool
 
 	mu       sync.Mutex
 	users    map[string]string // e-mail -> password
@@ -371,6 +374,10 @@ func (s *miniServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.users[body.Email] = body.Password
 		reply(201, map[string]string{"email": body.Email})
 	case "POST /api/login":
+		if s.keyOn401 {
+			reply(401, map[string]string{"error": "Wrong e-mail or password", "api_key": randomHex()})
+			return
+		}
 		if pw, ok := s.users[body.Email]; !ok || pw != body.Password || s.failCookie {
 			if s.failCookie {
 				http.SetCookie(w, &http.Cookie{Name: "sid", Value: randomHex(), Path: "/", HttpOnly: true})
@@ -484,6 +491,21 @@ func TestProvisionFailedLoginWithSessionCookie(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "Wrong e-mail or password") {
 		t.Errorf("the error does not say why: %v", err)
+	}
+}
+
+// A 401 that carries a key is a refused login all the same.
+func TestProvisionRefusedLoginWithKey(t *testing.T) {
+	srv := newMiniServer(false, false)
+	srv.keyOn401 = true
+	r := newRig(t, srv)
+	p := r.provisioner(targetsFromFile(t, "testdata/apikey-header.yaml"))
+	acc, _, err := p.Provision(context.Background(), "specter-a", 0, nil)
+	if !errors.Is(err, ErrNoCredential) || acc != nil {
+		t.Fatalf("Provision: account %+v, error %v; want ErrNoCredential", acc, err)
+	}
+	if !strings.Contains(err.Error(), "401") {
+		t.Errorf("the error does not give the status: %v", err)
 	}
 }
 

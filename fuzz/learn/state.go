@@ -393,7 +393,24 @@ func (s *State) addValueLocked(name string, v *Value) bool {
 		return false
 	}
 	if len(list) >= maxValuesPerName {
-		return false
+		// A full name keeps room for what the run made or was given: a
+		// more trusted value takes the place of the newest of the least
+		// trusted ones, so one long list answer cannot crowd out the
+		// objects the run's identities created.
+		worst := -1
+		for i, have := range list {
+			if have.Origin < v.Origin && (worst < 0 || have.Origin < list[worst].Origin ||
+				(have.Origin == list[worst].Origin && have.Seq > list[worst].Seq)) {
+				worst = i
+			}
+		}
+		if worst < 0 {
+			return false
+		}
+		list[worst] = v
+		sort.SliceStable(list, func(i, j int) bool { return list[i].Seq < list[j].Seq })
+		s.values[name] = list
+		return true
 	}
 	list = append(list, v)
 	sort.SliceStable(list, func(i, j int) bool { return list[i].Seq < list[j].Seq })

@@ -485,6 +485,37 @@ func TestLimits(t *testing.T) {
 			t.Errorf("full name: a known value was not merged: %+v", vs[0])
 		}
 	})
+	t.Run("a full name makes room for a more trusted value", func(t *testing.T) {
+		s := New()
+		for i := 0; i < maxValuesPerName; i++ {
+			s.AddValue("id", Value{Raw: fmt.Sprint(i), Seq: i, Origin: Observed})
+		}
+		s.AddValue("id", Value{Raw: "mine", Seq: 100, Origin: Created, Identity: "alice"})
+		vs := s.Values("id")
+		if len(vs) != maxValuesPerName {
+			t.Fatalf("%d values, want %d", len(vs), maxValuesPerName)
+		}
+		raws := make([]string, len(vs))
+		for i, v := range vs {
+			raws[i] = v.Raw
+		}
+		if !slices.Contains(raws, "mine") {
+			t.Errorf("the created value was dropped: %v", raws)
+		}
+		if slices.Contains(raws, fmt.Sprint(maxValuesPerName-1)) || !slices.Contains(raws, "0") {
+			t.Errorf("the newest observed value should make room, the oldest stay: %v", raws)
+		}
+		// An observed value never takes a created one's place.
+		for i := 0; i < maxValuesPerName; i++ {
+			s.AddValue("own", Value{Raw: fmt.Sprint(i), Seq: i, Origin: Created})
+		}
+		s.AddValue("own", Value{Raw: "seen", Seq: 200, Origin: Observed})
+		for _, v := range s.Values("own") {
+			if v.Raw == "seen" {
+				t.Error("an observed value replaced a created one")
+			}
+		}
+	})
 	t.Run("names", func(t *testing.T) {
 		s := New()
 		for i := 0; i < maxNames+10; i++ {

@@ -266,6 +266,12 @@ func TestCredentialChange(t *testing.T) {
 		{"PUT credentials", req{method: "PUT", path: "/integrations/{id}/credentials"}, true},
 		{"operation id names it", req{method: "PUT", path: "/users/{id}", opID: "updatePassword"}, true},
 		{"upper case path", req{method: "PUT", path: "/Users/{id}/PASSWORD"}, true},
+		{"a bare pass segment", req{method: "PUT", path: "/me/pass"}, true},
+		{"reset_pass operation id", req{method: "PATCH", path: "/me", opID: "reset_pass_now"}, true},
+		{"passcode", req{method: "PUT", path: "/devices/{id}/passcode"}, true},
+		// Words that start with "pass" are not credentials.
+		{"passengers", req{method: "PUT", path: "/flights/{id}/passengers/{pid}"}, false},
+		{"passport", req{method: "PATCH", path: "/me/passport"}, false},
 		// Logins, sign-ups and token operations never are.
 		{"login", req{method: "POST", path: "/users/v1/login", body: `{"username":"a","password":"x"}`}, false},
 		{"signin", req{method: "POST", path: "/auth/signin", body: `{"password":"x"}`}, false},

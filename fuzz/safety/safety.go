@@ -311,7 +311,7 @@ func splitCamel(s string) []string {
 	return append(out, s[start:])
 }
 
-var credentialPath = regexp.MustCompile(`(?i)pass(word)?|passwd|credential|api[-_]?key|secret|mfa|2fa|totp`)
+var credentialPath = regexp.MustCompile(`(?i)password|passwd|passphrase|passcode|pass(\b|[^a-z])|credential|api[-_]?key|secret|mfa|2fa|totp`)
 
 // CredentialChange reports whether a write changes how an account
 // authenticates: its body sends a password (a new password, a password
