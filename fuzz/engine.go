@@ -108,6 +108,9 @@ type Engine struct {
 
 	unrouted unrouted
 	canary   *canary.Listener
+	// postmanSecrets ([]string) are the secret values of the run's
+	// Postman collections and environments.
+	postmanSecrets atomic.Value
 	// envs are the oracles' Envs, in the oracles' order.
 	envs []oracle.Env
 	// started is when Run began; firstFinding how long after it the first
@@ -180,6 +183,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		log: newRequestLog(cfg.RequestLog, cfg.ShowSecrets),
 	}
 	e.findings.steps = e.stepsOf
+	e.findings.secrets = e.givenSecrets
 	for _, o := range oracles {
 		e.envs = append(e.envs, oracleEnv{e, o.Name()})
 	}
@@ -233,6 +237,8 @@ func (e *Engine) Run(ctx context.Context, s *surface.Surface) (*Result, error) {
 	start := time.Now()
 	e.started = start
 	targets := e.Targets(s)
+	e.postmanSecrets.Store(postmanSecrets(s))
+	e.noteUnfollowedSets(targets)
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if e.cfg.Duration > 0 {
@@ -296,10 +302,19 @@ func (e *Engine) Run(ctx context.Context, s *surface.Surface) (*Result, error) {
 	// Finishers may still send (a confirmation), unless the user stopped
 	// the run: give them the parent context with what budget remains.
 	finishCtx := ctx
+	var unfinished []string
 	for _, o := range e.oracles {
-		if f, ok := o.(oracle.Finisher); ok && finishCtx.Err() == nil {
+		f, ok := o.(oracle.Finisher)
+		switch {
+		case !ok:
+		case finishCtx.Err() != nil:
+			unfinished = append(unfinished, o.Name())
+		default:
 			f.Finish(finishCtx, e.envFor(o))
 		}
+	}
+	if len(unfinished) > 0 {
+		e.notes.add("", "the run was stopped before these checks sent their probes: "+strings.Join(unfinished, ", "))
 	}
 	stopProgress()
 
@@ -557,6 +572,31 @@ func (e *Engine) Note(rule, text string) { e.notes.add(rule, text) }
 
 // Seed implements oracle.Env.
 func (e *Engine) Seed() int64 { return e.cfg.Generate.Seed }
+
+// noteUnfollowedSets says which test-script sets of the recorded
+// requests the replay cannot follow (a value the script computes): the
+// requests that use them get the collection's own value.
+func (e *Engine) noteUnfollowedSets(targets []*plan.Target) {
+	var names []string
+	for _, t := range targets {
+		if t.Op.Request == nil {
+			continue
+		}
+		for _, set := range t.Op.Request.Sets {
+			if set.Source == "" {
+				names = append(names, fmt.Sprintf("%s (%s:%d)", set.Name, set.Location.File, set.Location.Line))
+			}
+		}
+	}
+	if len(names) > 0 {
+		sort.Strings(names)
+		what := fmt.Sprintf("%d variable sets of test scripts compute their values", len(names))
+		if len(names) == 1 {
+			what = "1 variable set of a test script computes its value"
+		}
+		e.notes.add("", "postman: "+what+" is not followed (the collection's own value is sent): "+strings.Join(names, ", "))
+	}
+}
 
 // noteSet collects distinct notes in the order they came.
 type noteSet struct {

@@ -14,6 +14,7 @@ import (
 	"github.com/specterhq/specter/fuzz/plan"
 	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/scanners/secrets"
+	"github.com/specterhq/specter/surface"
 )
 
 // findingSet deduplicates verdicts per operation and rule (and key): the
@@ -27,8 +28,13 @@ type findingSet struct {
 	// identity's sign-up and login, what created the objects it names);
 	// nil shows the request alone.
 	steps func(*plan.Case) []*plan.Step
-	mu    sync.Mutex
-	byKey map[string]*kept
+	// secrets are credentials the run was given (identities' tokens and
+	// passwords, a Postman environment's secret and credential-named
+	// values): never shown in evidence unless showSecrets, wherever they
+	// appear (a login body, a URL, an answer).
+	secrets func() []string
+	mu      sync.Mutex
+	byKey   map[string]*kept
 }
 
 type kept struct {
@@ -149,12 +155,36 @@ const (
 // evidence is the reproducer of an exchange: the request alone, or the
 // sequence of requests that led to it.
 func (s *findingSet) evidence(x *execute.Exchange) string {
+	var ev string
 	if s.steps != nil {
 		if steps := s.steps(x.Case); len(steps) > 0 {
-			return Sequence(steps, x, s.seed, s.showSecrets)
+			ev = Sequence(steps, x, s.seed, s.showSecrets)
 		}
 	}
-	return Reproduction(x, s.seed, s.showSecrets)
+	if ev == "" {
+		ev = Reproduction(x, s.seed, s.showSecrets)
+	}
+	if s.secrets != nil && !s.showSecrets {
+		ev = maskSecrets(ev, s.secrets())
+	}
+	return ev
+}
+
+// minMaskedSecret is the shortest given secret masked in evidence: a
+// shorter one ("1", "abc") would redact ordinary text.
+const minMaskedSecret = 6
+
+// maskSecrets redacts every occurrence of the given secrets, longest
+// first (so one that contains another is masked whole).
+func maskSecrets(text string, given []string) string {
+	list := append([]string(nil), given...)
+	sort.Slice(list, func(i, j int) bool { return len(list[i]) > len(list[j]) })
+	for _, sec := range list {
+		if len(sec) >= minMaskedSecret && strings.Contains(text, sec) {
+			text = strings.ReplaceAll(text, sec, secrets.Redact(sec))
+		}
+	}
+	return text
 }
 
 // Reproduction is a finding's evidence: the seed and case, a curl command
@@ -342,4 +372,41 @@ func redactCredentialLike(s string) string {
 		b.WriteString(`"` + secrets.Redact(value) + `"`)
 		rest = trimmed[2+end:]
 	}
+}
+
+// givenSecrets are the credentials the run was given: its identities'
+// (tokens, passwords of login identities) and the Postman secrets.
+func (e *Engine) givenSecrets() []string {
+	var out []string
+	if e.ids != nil {
+		out = append(out, e.ids.Secrets()...)
+	}
+	if ps, ok := e.postmanSecrets.Load().([]string); ok {
+		out = append(out, ps...)
+	}
+	return out
+}
+
+// postmanSecrets are the values of the Postman variables, in
+// environments and collections, that are secrets: of type secret or
+// with a credential name (password, token, api_key).
+func postmanSecrets(s *surface.Surface) []string {
+	if s == nil {
+		return nil
+	}
+	var out []string
+	add := func(vs []surface.Variable) {
+		for _, v := range vs {
+			if v.Value != "" && !strings.Contains(v.Value, "{{") && (v.Type == "secret" || secrets.IsCredentialName(v.Key)) {
+				out = append(out, v.Value)
+			}
+		}
+	}
+	for _, env := range s.Environments {
+		add(env.Variables)
+	}
+	for _, api := range s.APIs {
+		add(api.Variables)
+	}
+	return out
 }

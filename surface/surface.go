@@ -213,6 +213,51 @@ type Request struct {
 	// BodyMode is raw, urlencoded, formdata, file or graphql.
 	BodyMode string
 	Location rules.Location
+	// Sets are the variables the request's test scripts set from its
+	// answer, in script order.
+	Sets []VariableSet
+	// Runtime is the request resolved with the variables that some test
+	// script of the collection sets left as {{name}}, for a client that
+	// runs the collection in order and fills them from the answers; nil
+	// when no script sets a variable.
+	Runtime *RuntimeRequest
+}
+
+// RuntimeRequest is a request whose runtime variables are left
+// unresolved (see Request.Runtime).
+type RuntimeRequest struct {
+	URL string
+	// Headers are the values of Request.Headers, in the same order.
+	Headers []string
+	Body    string
+	// Defaults are the values the collection and its environments give
+	// the runtime variables, for a run where no answer set one; shared by
+	// every request of the collection.
+	Defaults map[string]string
+}
+
+// Where a test script takes the value of a variable it sets.
+const (
+	SetFromBody   = "body"    // Pointer into the answer's JSON body
+	SetFromHeader = "header"  // Header of the answer
+	SetLiteral    = "literal" // Value, written in the script
+)
+
+// VariableSet is one pm.environment.set (collectionVariables, globals,
+// variables) call of a test script.
+type VariableSet struct {
+	Name  string
+	Scope string // environment, collection, globals, local
+	// Source says where the value comes from (SetFromBody, SetFromHeader,
+	// SetLiteral); "" when the script computes it in a way that is not
+	// read (the call is kept so that a user can be told).
+	Source  string
+	Pointer string
+	Header  string
+	Value   string
+	// Script is the statement as written.
+	Script   string
+	Location rules.Location
 }
 
 // Header is one request header.

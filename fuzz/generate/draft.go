@@ -56,6 +56,9 @@ type draft struct {
 	headers     []plan.Param // recorded headers kept as they are
 	// steps produced the learned values the draft holds.
 	steps []*plan.Step
+	// runObject: a recorded request whose URL path took a value from the
+	// answer to one of the run's own creates (a Postman variable).
+	runObject bool
 }
 
 func (d *draft) clone() *draft {
@@ -146,7 +149,7 @@ func setPath(root any, keys []string, v any, del bool) any {
 
 // render turns a draft into a case.
 func (d *draft) render(t *plan.Target) (*plan.Case, error) {
-	c := &plan.Case{Target: t, Method: t.Op.Method, RecordedURL: d.recordedURL}
+	c := &plan.Case{Target: t, Method: t.Op.Method, RecordedURL: d.recordedURL, RunObject: d.runObject}
 	c.Headers = append(c.Headers, d.headers...)
 	c.Steps = append(c.Steps, d.steps...)
 	for _, p := range d.params {

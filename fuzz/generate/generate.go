@@ -150,7 +150,7 @@ func (g *Generator) rngFor(t *plan.Target, phase plan.Phase) *rand.Rand {
 // who.
 func (g *Generator) operationCases(t *plan.Target, phase plan.Phase, who as) iter.Seq[*plan.Case] {
 	return func(yield func(*plan.Case) bool) {
-		s := newShape(t)
+		s := newShape(t, g.opts.State)
 		if s == nil {
 			return
 		}
@@ -388,10 +388,10 @@ type shape struct {
 // skippedHeaders are parameters the HTTP layer or the credentials own.
 var skippedHeaders = map[string]bool{"accept": true, "content-type": true, "authorization": true, "content-length": true, "host": true}
 
-func newShape(t *plan.Target) *shape {
+func newShape(t *plan.Target, st *learn.State) *shape {
 	s := &shape{t: t}
 	if t.Spec == nil {
-		return recordedShape(t)
+		return recordedShape(t, st)
 	}
 	for _, p := range t.Op.Parameters {
 		if p.In == "header" && skippedHeaders[strings.ToLower(p.Name)] {
@@ -587,17 +587,18 @@ func mediaExample(mt *openapi3.MediaType) (any, bool) {
 
 // recordedShape reads a Postman request: its query parameters, headers and
 // JSON body become fields with schemas inferred from the recorded values.
-func recordedShape(t *plan.Target) *shape {
+func recordedShape(t *plan.Target, st *learn.State) *shape {
 	r := t.Op.Request
 	if r == nil {
 		return nil
 	}
 	s := &shape{t: t, recorded: true}
-	u, err := url.Parse(r.URL)
+	rt := runtimeRequest(r, st)
+	u, err := url.Parse(rt.url)
 	if err != nil {
 		return nil
 	}
-	d := &draft{}
+	d := &draft{steps: rt.steps, runObject: rt.runObject}
 	q := u.Query()
 	u.RawQuery = ""
 	d.recordedURL = u.String()
@@ -612,10 +613,11 @@ func recordedShape(t *plan.Target) *shape {
 		s.fields = append(s.fields, f)
 		d.params = append(d.params, param{in: "query", name: k, value: v})
 	}
-	for _, h := range r.Headers {
+	for i, h := range r.Headers {
 		if h.Disabled || h.Name == "" {
 			continue
 		}
+		h.Value = rt.headers[i]
 		lower := strings.ToLower(h.Name)
 		if lower == "content-type" {
 			d.contentType = h.Value
@@ -629,17 +631,17 @@ func recordedShape(t *plan.Target) *shape {
 		s.fields = append(s.fields, f)
 		d.params = append(d.params, param{in: "header", name: h.Name, value: h.Value})
 	}
-	if r.Body != "" {
+	if rt.body != "" {
 		var body any
 		switch {
-		case r.BodyMode == "raw" && json.Unmarshal([]byte(r.Body), &body) == nil:
+		case r.BodyMode == "raw" && json.Unmarshal([]byte(rt.body), &body) == nil:
 			d.hasBody, d.body = true, body
 			if d.contentType == "" {
 				d.contentType = "application/json"
 			}
 			s.fields = append(s.fields, recordedBodyFields(body, nil, 0)...)
 		case r.BodyMode == "urlencoded":
-			vals, _ := url.ParseQuery(r.Body)
+			vals, _ := url.ParseQuery(rt.body)
 			obj := map[string]any{}
 			for k := range vals {
 				obj[k] = vals.Get(k)
@@ -647,7 +649,7 @@ func recordedShape(t *plan.Target) *shape {
 			d.hasBody, d.body, d.contentType = true, obj, "application/x-www-form-urlencoded"
 			s.fields = append(s.fields, recordedBodyFields(obj, nil, 0)...)
 		default:
-			d.raw = []byte(r.Body)
+			d.raw = []byte(rt.body)
 			if d.contentType == "" {
 				d.contentType = "text/plain"
 			}

@@ -31,7 +31,15 @@ func (g *Generator) fillLearned(d *draft, s *shape, phase plan.Phase, who as) {
 		if f == nil {
 			continue
 		}
-		q := learn.Query{Name: p.name, In: p.in, Identity: who.name, Write: write, Kind: kindOf(f.schema), MaxLength: maxLen(f.schema)}
+		q := learn.Query{Name: p.name, In: p.in, Identity: who.name, Write: write, Kind: kindOf(f.schema), MaxLength: maxLen(f.schema),
+			OperationID: t.Op.OperationID, OperationRef: learn.OperationRefOf(t.Op.Method, t.Op.Path)}
+		// A value an OpenAPI link gave this parameter is what the spec
+		// says goes here: it beats examples and guesses, in any location.
+		if v, ok := st.Linked(q); ok {
+			p.value = v.Raw
+			d.addStep(v.Step)
+			continue
+		}
 		switch p.in {
 		case "path":
 			if phase == plan.PhaseExamples && !write && f.written {

@@ -92,9 +92,39 @@ func (g *Generator) Stages(targets []*plan.Target, identities []string) []Stage 
 			}
 		case plan.PhaseStateful:
 			out = append(out, g.statefulStages(ordered, identities, seq)...)
+		case plan.PhaseReplay:
+			out = append(out, g.replayStages(targets, ordered, def, seq)...)
 		default:
 			out = append(out, Stage{Phase: phase, Name: phase.String(), Cases: g.roundRobin(ordered, phase, def, seq)})
 		}
+	}
+	return out
+}
+
+// replayStages replay the recorded requests. A collection whose test
+// scripts set variables is a flow: its requests are replayed one stage
+// each, in collection order, so that each takes the values the answers
+// before it set (a login's token, a create's id). Other recorded
+// requests are one stage, round-robin.
+func (g *Generator) replayStages(targets, ordered []*plan.Target, def as, seq *int) []Stage {
+	var flow, rest []*plan.Target
+	for _, t := range targets {
+		if t.Spec == nil && t.Op.Request != nil && t.Op.Request.Runtime != nil {
+			flow = append(flow, t)
+		}
+	}
+	sort.SliceStable(flow, func(i, j int) bool { return flow[i].Index < flow[j].Index })
+	for _, t := range ordered {
+		if t.Spec != nil || t.Op.Request == nil || t.Op.Request.Runtime == nil {
+			rest = append(rest, t)
+		}
+	}
+	var out []Stage
+	for _, t := range flow {
+		out = append(out, Stage{Phase: plan.PhaseReplay, Name: "replay: " + t.Op.Request.Name, Cases: g.roundRobin([]*plan.Target{t}, plan.PhaseReplay, def, seq)})
+	}
+	if len(rest) > 0 {
+		out = append(out, Stage{Phase: plan.PhaseReplay, Name: plan.PhaseReplay.String(), Cases: g.roundRobin(rest, plan.PhaseReplay, def, seq)})
 	}
 	return out
 }
@@ -232,7 +262,7 @@ func lastParamOf(path string) (string, bool) {
 // hasPasswordField reports whether an operation's body takes a password
 // (a sign-up, a login, a password change: not a resource's create).
 func hasPasswordField(t *plan.Target) bool {
-	s := newShape(t)
+	s := newShape(t, nil)
 	if s == nil {
 		return false
 	}
@@ -307,7 +337,7 @@ func (g *Generator) statefulStages(targets []*plan.Target, identities []string, 
 // example as who, with unique values for a create and changed values for
 // an update.
 func (g *Generator) statefulCase(t *plan.Target, who as, step, n int) (*plan.Case, bool) {
-	s := newShape(t)
+	s := newShape(t, g.opts.State)
 	if s == nil || s.recorded {
 		return nil, false
 	}

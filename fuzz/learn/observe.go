@@ -18,12 +18,18 @@ const maxWalk = 2000
 // Learn records what one exchange teaches: the identifiers a 2xx JSON
 // answer carries, the object a 2xx POST created (named by the answer's id
 // members, the Location header, or the scalar fields it sent: a natural
-// key such as a book title), and the object a 2xx DELETE removed.
+// key such as a book title), the object a 2xx DELETE removed, the values
+// the documented response's OpenAPI links give other operations, and for
+// a recorded Postman request the variables its test scripts set.
 // identity is the resolved name of the identity the request was sent as;
 // answer is the decoded JSON body (nil when the body is not JSON).
 func (s *State) Learn(x *execute.Exchange, identity string, answer any) {
 	c := x.Case
-	if x.Err != nil || x.Status < 200 || x.Status > 299 || c == nil || c.Target == nil || c.RecordedURL != "" {
+	if x.Err != nil || x.Status < 200 || x.Status > 299 || c == nil || c.Target == nil {
+		return
+	}
+	if c.RecordedURL != "" {
+		s.learnVariables(x, identity, answer)
 		return
 	}
 	path := c.Target.Op.Path
@@ -56,6 +62,7 @@ func (s *State) Learn(x *execute.Exchange, identity string, answer any) {
 	if answer != nil {
 		s.learnAnswer(answer, answerCollection(c.Method, path), c.Target.Key(), identity, c.Seq, stepOf)
 	}
+	s.learnLinks(x, identity, answer)
 }
 
 // learnCreated records the object a 2xx POST created.

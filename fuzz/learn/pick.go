@@ -28,14 +28,22 @@ type Query struct {
 	Kind string
 	// MaxLength bounds the value's length (0: no bound).
 	MaxLength int
+	// OperationID and OperationRef (OperationRefOf) name the operation
+	// the value is for, so that the values OpenAPI links gave it come
+	// first; empty for none.
+	OperationID, OperationRef string
 }
 
-// Pick returns the best learned value for a field: an object the
+// Pick returns the best learned value for a field: a value an OpenAPI
+// link of an earlier answer gave this parameter of this operation, an object the
 // identity created in the field's collection, the identity's own account
 // identifier of that name, and for reads any value an answer carried
 // under a matching name (those the identity saw first), lowest case
 // number first.
 func (s *State) Pick(q Query) (Value, bool) {
+	if v, ok := s.Linked(q); ok {
+		return v, true
+	}
 	res := Resource(q.Collection)
 	if q.Collection != "" {
 		for _, o := range s.Objects(q.Collection, q.Identity) {

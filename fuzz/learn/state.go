@@ -143,11 +143,15 @@ type State struct {
 	values   map[string][]*Value  // normalised name -> values, lowest Seq first
 	accounts map[string]*AccountInfo
 	order    []string // account identities in the order they were added
+	// variables are the Postman variables test scripts set, by name.
+	variables map[string]Variable
+	// links are the values OpenAPI links gave, in the order learned.
+	links []*Link
 }
 
 // New returns an empty state.
 func New() *State {
-	return &State{objects: map[string][]*Object{}, values: map[string][]*Value{}, accounts: map[string]*AccountInfo{}}
+	return &State{objects: map[string][]*Object{}, values: map[string][]*Value{}, accounts: map[string]*AccountInfo{}, variables: map[string]Variable{}}
 }
 
 // AddAccount records (or extends) one of the run's accounts and indexes

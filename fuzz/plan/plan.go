@@ -145,6 +145,11 @@ type Case struct {
 	// Steps are the earlier exchanges the case depends on (the request
 	// that created the object it targets), for reproducers.
 	Steps []*Step
+	// RunObject marks a recorded request whose URL path names an object
+	// by a value the answer to one of the run's own creates gave (a
+	// Postman variable a test script set): the safety policy treats it as
+	// a call on an object the run created.
+	RunObject bool
 	// Sentinel marks a probe whose path names an object that cannot
 	// exist (an authorization check that must refuse before any lookup):
 	// it touches nothing, so the safety policy sends it.

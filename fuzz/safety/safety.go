@@ -87,6 +87,11 @@ func (p Policy) Decide(c *plan.Case, identity string) Decision {
 		// A recorded (Postman) request is replayed as the user recorded
 		// it against their own staging: its ids are theirs.
 		if c.RecordedURL != "" && !p.AllowDestructive && c.Method == http.MethodDelete {
+			// Unless the collection's own flow created what it deletes:
+			// its path took a value a create's answer set.
+			if c.RunObject {
+				return Decision{true, ClassOwnObject}
+			}
 			return Decision{false, ClassForeignDelete}
 		}
 		return Decision{true, ClassAnything}
@@ -108,7 +113,7 @@ func (p Policy) Decide(c *plan.Case, identity string) Decision {
 	class := ClassOwnObject
 	for _, r := range refs {
 		if p.State != nil {
-			if p.ownObject(r) {
+			if p.ownObject(r) || p.State.LinkedFromCreate(c.Target.Op.OperationID, learn.OperationRefOf(c.Method, c.Target.Op.Path), r.name, r.value) {
 				continue
 			}
 			if who := p.State.AccountOf(r.accountName(), r.value); who != "" {

@@ -49,10 +49,39 @@ func LoadCollection(f *surface.File, envs []*surface.Environment) (*surface.API,
 	if items == nil {
 		return nil, shapeError(f, base, "postman collection: missing \"item\"")
 	}
+	if names := setNames(items, 0); len(names) > 0 {
+		l.runtime, l.defaults = names, map[string]string{}
+		for n := range names {
+			if v, ok := sc.lookup(n); ok {
+				l.defaults[n] = sc.resolve(v)
+			}
+		}
+	}
 	if err := l.items(items, base+"/item", frame{scope: sc, auth: auth}, 0); err != nil {
 		return nil, err
 	}
 	return api, nil
+}
+
+// setNames are the variables the test scripts of any item set, at any
+// folder depth (folders' and items' own events).
+func setNames(items *yaml.Node, depth int) map[string]bool {
+	out := map[string]bool{}
+	if items == nil || items.Kind != yaml.SequenceNode || depth > maxFolderDepth {
+		return out
+	}
+	for _, it := range items.Content {
+		if it.Kind != yaml.MappingNode {
+			continue
+		}
+		for _, set := range readEvents(nil, member(it, "event"), "") {
+			out[set.Name] = true
+		}
+		for n := range setNames(member(it, "item"), depth+1) {
+			out[n] = true
+		}
+	}
+	return out
 }
 
 // versionText reads info.version: a string or {major, minor, patch,
@@ -131,6 +160,10 @@ func readVariables(f *surface.File, n *yaml.Node, ptr string) ([]surface.Variabl
 type loader struct {
 	f   *surface.File
 	api *surface.API
+	// runtime are the variables some test script sets, with the values
+	// the files give them; nil when no script sets one.
+	runtime  map[string]bool
+	defaults map[string]string
 }
 
 // frame is what a folder passes down to its items.
@@ -198,6 +231,7 @@ func (l *loader) operation(it *yaml.Node, ptr string, fr frame) (*surface.Operat
 	var (
 		u        *requestURL
 		declared *declaredAuth
+		rawBody  string
 		err      error
 	)
 	switch {
@@ -221,10 +255,10 @@ func (l *loader) operation(it *yaml.Node, ptr string, fr frame) (*surface.Operat
 		if req.Headers, err = readHeaders(f, member(rn, "header"), child(rp, "header"), fr.scope); err != nil {
 			return nil, err
 		}
-		if req.BodyMode, req.Body, err = readBody(f, member(rn, "body"), child(rp, "body")); err != nil {
+		if req.BodyMode, rawBody, err = readBody(f, member(rn, "body"), child(rp, "body")); err != nil {
 			return nil, err
 		}
-		req.Body = fr.scope.resolve(req.Body)
+		req.Body = fr.scope.resolve(rawBody)
 		if declared, err = parseAuth(f, member(rn, "auth"), child(rp, "auth")); err != nil {
 			return nil, err
 		}
@@ -233,6 +267,14 @@ func (l *loader) operation(it *yaml.Node, ptr string, fr frame) (*surface.Operat
 	}
 	req.RawURL = u.raw
 	req.URL = fr.scope.resolve(u.withPathVars())
+	req.Sets = readEvents(f, member(it, "event"), child(ptr, "event"))
+	if l.runtime != nil {
+		rt := fr.scope.masking(l.runtime)
+		req.Runtime = &surface.RuntimeRequest{URL: rt.resolve(u.withPathVars()), Body: rt.resolve(rawBody), Defaults: l.defaults}
+		for _, h := range req.Headers {
+			req.Runtime.Headers = append(req.Runtime.Headers, rt.resolve(h.RawValue))
+		}
+	}
 
 	op := &surface.Operation{
 		Method:      req.Method,

@@ -95,3 +95,34 @@ func FuzzLoadEnvironment(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseScript checks that any script text is read without a panic and
+// that what is read is well formed: a body source has a JSON pointer, a
+// header source a name.
+func FuzzParseScript(f *testing.F) {
+	for _, s := range []string{
+		`var d = pm.response.json(); pm.environment.set("id", d.items[0]["id"]);`,
+		`postman.setEnvironmentVariable("loc", postman.getResponseHeader("Location"))`,
+		`pm.collectionVariables.set('a', "b"); // c`,
+		`pm.environment.set("x", pm.response.json()["a/b~c"]?.d.toString())`,
+		`pm.environment.set("x", (((`,
+		"pm.globals.set(`t`, 1)",
+		`let x = JSON.parse(responseBody) ; pm.variables.set("k", x[")"])`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, script string) {
+		for _, s := range parseScript(strings.Split(script, "\n"), nil) {
+			switch s.Source {
+			case surface.SetFromBody:
+				if s.Pointer != "" && !strings.HasPrefix(s.Pointer, "/") {
+					t.Fatalf("pointer %q of %q", s.Pointer, s.Script)
+				}
+			case surface.SetFromHeader:
+				if s.Header == "" {
+					t.Fatalf("no header name in %q", s.Script)
+				}
+			}
+		}
+	})
+}

@@ -34,6 +34,15 @@ type scope struct {
 	env varSet
 	// budget is shared by every scope of one load; nil means unbounded.
 	budget *resolveBudget
+	// masked names never resolve: the runtime variables, in the scope a
+	// request's Runtime form is resolved with.
+	masked map[string]bool
+}
+
+// masking returns the scope with the names left unresolved.
+func (s scope) masking(names map[string]bool) scope {
+	s.masked = names
+	return s
 }
 
 // with returns the scope with one more, higher-precedence layer. The
@@ -49,6 +58,9 @@ func (s scope) with(v varSet) scope {
 }
 
 func (s scope) lookup(name string) (string, bool) {
+	if s.masked[name] {
+		return "", false
+	}
 	if v, ok := s.env[name]; ok {
 		return v, true
 	}
