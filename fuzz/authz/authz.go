@@ -178,6 +178,77 @@ func Privileged(op *surface.Operation) (string, bool) {
 	return "", false
 }
 
+// extensionNames are the words of extension names that state who may
+// call an operation (x-required-claims, x-roles, x-permissions,
+// x-agent-access, x-required-scopes).
+var extensionNames = []string{"role", "permission", "scope", "claim", "access", "audience", "privilege", "group"}
+
+// PrivilegedExtension reports whether an operation's extensions reserve
+// it to a privileged role: an extension about roles, permissions,
+// scopes, claims or access whose values (strings, lists, objects of
+// them) name admin, superuser, root, staff or internal
+// (x-required-claims: {role: [admin]}, x-roles: [superuser],
+// x-agent-access: admin-only).
+func PrivilegedExtension(ext map[string]any) (string, bool) {
+	names := make([]string, 0, len(ext))
+	for k := range ext {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		lk := strings.ToLower(k)
+		if !strings.HasPrefix(lk, "x-") {
+			continue
+		}
+		about := false
+		for _, w := range extensionNames {
+			about = about || strings.Contains(lk, w)
+		}
+		if !about {
+			continue
+		}
+		if v, ok := privilegedValue(ext[k], 0); ok {
+			return "extension " + k + ": " + v, true
+		}
+	}
+	return "", false
+}
+
+// privilegedValue finds a privileged word among a decoded extension's
+// strings.
+func privilegedValue(v any, depth int) (string, bool) {
+	if depth > 4 {
+		return "", false
+	}
+	switch x := v.(type) {
+	case string:
+		for _, w := range words(x) {
+			switch w {
+			case "admin", "admins", "administrator", "superuser", "root", "staff", "internal", "superadmin":
+				return x, true
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if s, ok := privilegedValue(e, depth+1); ok {
+				return s, true
+			}
+		}
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if s, ok := privilegedValue(x[k], depth+1); ok {
+				return s, true
+			}
+		}
+	}
+	return "", false
+}
+
 // roleWords name the roles an operation's documentation restricts it to.
 var roleWords = `admins?|administrators?|superusers?|staff|employees?|managers?|moderators?|operators?|owners? of the (?:shop|store|restaurant|organi[sz]ation|tenant)|chefs?|internal (?:users|services)|privileged users`
 

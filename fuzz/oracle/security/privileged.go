@@ -26,6 +26,14 @@ func privilegedOp(t *plan.Target) (string, bool) {
 		return why, true
 	}
 	if t.Spec != nil {
+		if why, ok := authz.PrivilegedExtension(t.Spec.Extensions); ok {
+			return why, true
+		}
+		if t.PathItem != nil {
+			if why, ok := authz.PrivilegedExtension(t.PathItem.Extensions); ok {
+				return why, true
+			}
+		}
 		return authz.PrivilegedText(t.Spec.Summary, t.Spec.Description)
 	}
 	return authz.PrivilegedText(t.Op.Summary, "")
