@@ -98,7 +98,12 @@ func TestPostmanFlow(t *testing.T) {
 	s := ingesttest.Load(t, "testdata/library.postman_collection.json", "testdata/library.postman_environment.json")
 	cfg := testConfig(t, target, 3)
 	cfg.Generate.Phases = []plan.Phase{plan.PhaseReplay}
+	var log strings.Builder
+	cfg.RequestLog = &log
 	res := runEngine(t, cfg, s)
+	if strings.Contains(log.String(), "correct-horse") || !strings.Contains(log.String(), "/api/login") {
+		t.Errorf("the request log shows the environment's password or lacks the login:\n%s", log.String())
+	}
 
 	lib.mu.Lock()
 	var calls []string

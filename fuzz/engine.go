@@ -184,6 +184,9 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	}
 	e.findings.steps = e.stepsOf
 	e.findings.secrets = e.givenSecrets
+	if e.log != nil {
+		e.log.secrets = e.givenSecrets
+	}
 	for _, o := range oracles {
 		e.envs = append(e.envs, oracleEnv{e, o.Name()})
 	}

@@ -17,6 +17,9 @@ type requestLog struct {
 	w    io.Writer
 	show bool
 	enc  *json.Encoder
+	// secrets are the credentials the run was given, masked wherever a
+	// line shows them (a login body, a URL) unless show.
+	secrets func() []string
 }
 
 func newRequestLog(w io.Writer, showSecrets bool) *requestLog {
@@ -62,6 +65,10 @@ func (l *requestLog) record(x *execute.Exchange, identity string, probe bool) {
 		if !l.show {
 			line.Response = redactCredentialLike(line.Response)
 		}
+	}
+	if !l.show && l.secrets != nil {
+		given := l.secrets()
+		line.Curl, line.Response = maskSecrets(line.Curl, given), maskSecrets(line.Response, given)
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
