@@ -111,6 +111,9 @@ type Engine struct {
 	// postmanSecrets ([]string) are the secret values of the run's
 	// Postman collections and environments.
 	postmanSecrets atomic.Value
+	// runSecrets are the passwords the run chose for its own accounts.
+	runSecretsMu sync.Mutex
+	runSecrets   []string
 	// envs are the oracles' Envs, in the oracles' order.
 	envs []oracle.Env
 	// started is when Run began; firstFinding how long after it the first

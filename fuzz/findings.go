@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -180,8 +181,14 @@ func maskSecrets(text string, given []string) string {
 	list := append([]string(nil), given...)
 	sort.Slice(list, func(i, j int) bool { return len(list[i]) > len(list[j]) })
 	for _, sec := range list {
-		if len(sec) >= minMaskedSecret && strings.Contains(text, sec) {
-			text = strings.ReplaceAll(text, sec, secrets.Redact(sec))
+		if len(sec) < minMaskedSecret {
+			continue
+		}
+		// As written, and as a form body or a query string carries it.
+		for _, form := range []string{sec, url.QueryEscape(sec)} {
+			if strings.Contains(text, form) {
+				text = strings.ReplaceAll(text, form, secrets.Redact(sec))
+			}
 		}
 	}
 	return text
@@ -384,7 +391,20 @@ func (e *Engine) givenSecrets() []string {
 	if ps, ok := e.postmanSecrets.Load().([]string); ok {
 		out = append(out, ps...)
 	}
+	e.runSecretsMu.Lock()
+	out = append(out, e.runSecrets...)
+	e.runSecretsMu.Unlock()
 	return out
+}
+
+// addRunSecret records a password the run chose for an account of its
+// own.
+func (e *Engine) addRunSecret(s string) {
+	e.runSecretsMu.Lock()
+	defer e.runSecretsMu.Unlock()
+	if !slices.Contains(e.runSecrets, s) {
+		e.runSecrets = append(e.runSecrets, s)
+	}
 }
 
 // postmanSecrets are the values of the Postman variables, in

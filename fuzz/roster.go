@@ -139,7 +139,7 @@ func (e *Engine) provision(ctx context.Context, targets []*plan.Target) error {
 		e.Note("accounts", "no accounts signed up: the sign-up or login operation has no request body to build")
 		return nil
 	}
-	p := &accounts.Provisioner{Flow: flow, SignUpCase: signUp, LoginCase: login, Send: sender{e}, Seed: e.cfg.Generate.Seed}
+	p := &accounts.Provisioner{Flow: flow, SignUpCase: signUp, LoginCase: login, Send: sender{e}, Seed: e.cfg.Generate.Seed, Secret: e.addRunSecret}
 	var made []string
 	for i, name := range provisionedNames {
 		acc, _, err := p.Provision(ctx, name, i, nil)

@@ -131,8 +131,17 @@ func sequenceVars(steps []*plan.Step) shellVars {
 // quote: the run chose it): close the quote, splice the variable, reopen.
 func (v shellVars) passwords(cmd string) string {
 	for _, id := range v.order {
-		if pw := v.pw[id]; pw != "" && !strings.Contains(pw, "'") {
-			cmd = strings.ReplaceAll(cmd, pw, `'"$`+varName("PASSWORD", id)+`"'`)
+		pw := v.pw[id]
+		if pw == "" || strings.Contains(pw, "'") {
+			continue
+		}
+		word := `'"$` + varName("PASSWORD", id) + `"'`
+		cmd = strings.ReplaceAll(cmd, pw, word)
+		// A form body carries it percent-encoded ("x9%21"); the run's
+		// passwords hold no character a form must encode but "!", which
+		// servers take raw, so the variable goes in as it is.
+		if enc := url.QueryEscape(pw); enc != pw {
+			cmd = strings.ReplaceAll(cmd, enc, word)
 		}
 	}
 	return cmd

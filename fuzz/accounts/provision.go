@@ -104,6 +104,9 @@ type Provisioner struct {
 	// between runs with different seeds.
 	Seed int64
 	Now  func() time.Time
+	// Secret, when set, is told every password the provisioner chooses,
+	// so that reports can mask it wherever it shows.
+	Secret func(string)
 }
 
 // ErrNoCredential is returned when a login answer hands out no token or
@@ -128,6 +131,9 @@ func (p *Provisioner) Provision(ctx context.Context, identityName string, n int,
 	values := map[string]any{}
 	acc.Password = fitString(f.props[f.password], "Sp3cter-"+p.tag()+letter+"x9!", "Sp3cter-"+p.tag()+"!")
 	values[f.password] = acc.Password
+	if p.Secret != nil {
+		p.Secret(acc.Password)
+	}
 	if f.confirm != "" {
 		values[f.confirm] = acc.Password
 	}

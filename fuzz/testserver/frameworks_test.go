@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -164,6 +165,9 @@ func matches(fl flaw, key [2]string) bool {
 	return fl.rule == key[0] && (fl.op == "" || fl.op == key[1])
 }
 
+// runPassword is how the run's accounts' passwords look (accounts.Provisioner).
+var runPassword = regexp.MustCompile(`Sp3cter-[0-9a-f]{4,}x9(?:!|%21)`)
+
 func testSeed() int64 {
 	seed := int64(1)
 	if s := os.Getenv("SPECTER_TEST_SEED"); s != "" {
@@ -217,6 +221,13 @@ func TestFrameworkServers(t *testing.T) {
 					}
 					if !ok {
 						unexpected = append(unexpected, fmt.Sprintf("%s %s: %s", k[0], k[1], f.Message))
+					}
+				}
+				// The passwords of the run's accounts are shell variables in
+				// every reproducer, raw or form-encoded.
+				for _, f := range res.Findings {
+					if m := runPassword.FindString(f.Evidence); m != "" {
+						t.Errorf("%s %s shows the run's password %s:\n%s", f.RuleID, f.Operation.Path, m, f.Evidence)
 					}
 				}
 				sort.Strings(unexpected)
