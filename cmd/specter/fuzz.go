@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -48,6 +49,7 @@ type fuzzFlags struct {
 	canaryURL        string
 	noCanary         bool
 	seedSet          bool
+	canaryListenSet  bool // --canary-listen was given
 	security         securityFlags
 }
 
@@ -136,6 +138,14 @@ func buildFuzzConfig(ctx context.Context, st streams, f *fuzzFlags, catalog *rul
 		}
 		headers.Add(strings.TrimSpace(name), strings.TrimSpace(value))
 	}
+	if err := checkCanaryFlags(f); err != nil {
+		return cfg, err
+	}
+	for _, o := range f.security.corsOrigins {
+		if !isOrigin(o) {
+			return cfg, usageError("--cors-origin %q: want an origin, scheme://host[:port] (https://app.example.com)", o)
+		}
+	}
 	if !f.seedSet {
 		f.seed = time.Now().UnixNano() & 0x7fffffff
 	}
@@ -173,6 +183,32 @@ func canaryConfig(f *fuzzFlags) *canary.Config {
 	return &canary.Config{Listen: f.canaryListen, PublicURL: f.canaryURL}
 }
 
+// checkCanaryFlags rejects --canary-listen and --canary-url given with
+// --no-canary, and binds the listener they describe once: a bad address
+// or URL is a usage error before anything is sent, not a run that fails
+// after its report.
+func checkCanaryFlags(f *fuzzFlags) error {
+	if f.noCanary {
+		if f.canaryListenSet || f.canaryURL != "" {
+			return usageError("--no-canary runs without a canary listener: drop --canary-listen and --canary-url, or --no-canary")
+		}
+		return nil
+	}
+	l, err := canary.Start(*canaryConfig(f))
+	if err != nil {
+		return usageError("the canary listener (--canary-listen, --canary-url): %v", err)
+	}
+	return l.Close()
+}
+
+// isOrigin reports whether s is a web origin: http(s)://host[:port], a
+// trailing slash allowed.
+func isOrigin(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.User == nil &&
+		(u.Path == "" || u.Path == "/") && u.RawQuery == "" && !u.ForceQuery && u.Fragment == ""
+}
+
 // printPlan writes the --dry-run plan: operations and requests per phase.
 func printPlan(ctx context.Context, w io.Writer, cfg fuzz.Config, s *surface.Surface) error {
 	e, err := fuzz.New(ctx, cfg)
@@ -205,13 +241,22 @@ func printPlan(ctx context.Context, w io.Writer, cfg fuzz.Config, s *surface.Sur
 	return nil
 }
 
-// fuzzNotes are the report notes of a fuzz run.
-func fuzzNotes(sc *fuzz.Scanner) []string {
+// fuzzNotes are the report notes of a fuzz run. A run the flags kept
+// from signing up accounts of its own says so: the engine, not asked to,
+// says nothing.
+func fuzzNotes(sc *fuzz.Scanner, f *fuzzFlags) []string {
 	sum := sc.Summary()
 	if sum == nil {
 		return nil
 	}
-	return sum.Lines()
+	s := *sum
+	switch {
+	case f.security.noAccounts:
+		s.Notes = append(slices.Clip(s.Notes), "accounts: none signed up (--no-accounts)")
+	case f.safe:
+		s.Notes = append(slices.Clip(s.Notes), "accounts: none signed up (--safe sends no sign-up)")
+	}
+	return s.Lines()
 }
 
 // fuzzRunError classifies a fuzz scanner error: a target that never

@@ -62,6 +62,7 @@ func newScanCommand(st streams, kind scanKind) *cobra.Command {
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.fuzz.seedSet = cmd.Flags().Changed("seed")
+			f.fuzz.canaryListenSet = cmd.Flags().Changed("canary-listen")
 			if kind == scanFuzz {
 				if len(f.fuzz.specs) == 0 {
 					return usageError("--spec is required: the OpenAPI document or Postman collection to fuzz from")
@@ -308,7 +309,7 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 		got, err := fs.Scan(ctx, ingested.Surface)
 		// The fuzzer's partial results are reported even when the target
 		// stopped answering; its error decides the exit code.
-		notes = fuzzNotes(fs)
+		notes = fuzzNotes(fs, &f.fuzz)
 		if f.format != "text" || f.output != "" {
 			for _, n := range notes {
 				logf("specter: %s", n)
