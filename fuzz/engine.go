@@ -545,6 +545,7 @@ func (e *Engine) Send(ctx context.Context, c *plan.Case) (*execute.Exchange, err
 	e.log.record(x, who, true)
 	if x != nil {
 		e.stats.extra.Add(1)
+		e.stats.resent.Add(int64(len(x.Earlier)))
 		e.learn(&oracle.Observation{Exchange: x}, who)
 	}
 	return x, err

@@ -42,6 +42,9 @@ type logLine struct {
 	DurationMS int64  `json:"duration_ms"`
 	Response   string `json:"response,omitempty"`
 	Error      string `json:"error,omitempty"`
+	// Resent says why the target got this request again on the next line
+	// (a 429 waited out, a 401 answered by renewing the credentials).
+	Resent string `json:"resent,omitempty"`
 }
 
 const maxLoggedResponse = 256
@@ -50,9 +53,17 @@ func (l *requestLog) record(x *execute.Exchange, identity string, probe bool) {
 	if l == nil || x == nil || x.Case == nil || x.Case.Target == nil {
 		return
 	}
+	for _, earlier := range x.Earlier {
+		l.recordOne(earlier, identity, probe)
+	}
+	l.recordOne(x, identity, probe)
+}
+
+// recordOne writes the line of one attempt.
+func (l *requestLog) recordOne(x *execute.Exchange, identity string, probe bool) {
 	c := x.Case
 	line := logLine{Seq: c.Seq, Phase: c.Phase.String(), Probe: probe, Identity: identity, Operation: c.Target.Key(),
-		Mutation: c.Mutation, Curl: Curl(x, l.show), Status: x.Status, DurationMS: x.Duration.Milliseconds()}
+		Mutation: c.Mutation, Curl: Curl(x, l.show), Status: x.Status, DurationMS: x.Duration.Milliseconds(), Resent: x.Resent}
 	if x.Err != nil {
 		line.Error = x.Err.Error()
 	}

@@ -18,9 +18,11 @@ import (
 // counters only, never exchanges, so memory stays flat however long the run.
 type runStats struct {
 	sent, answered, failed, extra, skipped atomic.Int64
-	mu                                     sync.Mutex
-	ops                                    map[*plan.Target]*opStats
-	phases                                 map[plan.Phase]int
+	// resent counts the attempts sent again after a 429 or a 401.
+	resent atomic.Int64
+	mu     sync.Mutex
+	ops    map[*plan.Target]*opStats
+	phases map[plan.Phase]int
 	// skippedClasses counts the calls the safety policy did not send, by
 	// class (generated cases and oracle probes).
 	skippedClasses map[string]int
@@ -47,6 +49,7 @@ func (s *runStats) target(t *plan.Target) {
 
 func (s *runStats) record(x *execute.Exchange, _ oracle.Validity) {
 	s.sent.Add(1)
+	s.resent.Add(int64(len(x.Earlier)))
 	if x.Status != 0 {
 		s.answered.Add(1)
 	} else {
@@ -121,7 +124,11 @@ type Summary struct {
 	// Sent counts the plan's requests; Extra the oracles' own requests;
 	// Skipped the cases not sent (destructive calls without an own object).
 	Sent, Extra, Skipped int64
-	PerPhase             map[plan.Phase]int
+	// Resent counts the attempts the target got twice or more: answered
+	// 429 and waited out, or 401 and sent again with renewed credentials.
+	// The target got Sent+Extra+Resent requests.
+	Resent   int64
+	PerPhase map[plan.Phase]int
 	// SkippedByClass counts the calls the safety policy did not send, by
 	// the class of call (docs/fuzz.md, "Safety").
 	SkippedByClass map[string]int
@@ -152,7 +159,7 @@ func (e *Engine) summary(targets []*plan.Target, reason string, elapsed time.Dur
 	s := e.stats
 	out := Summary{
 		Seed: e.cfg.Generate.Seed, Target: e.cfg.Executor.Target.Redacted(), StopReason: reason, Elapsed: elapsed,
-		Sent: s.sent.Load(), Extra: s.extra.Load(), Skipped: s.skipped.Load(), PerPhase: map[plan.Phase]int{},
+		Sent: s.sent.Load(), Extra: s.extra.Load(), Skipped: s.skipped.Load(), Resent: s.resent.Load(), PerPhase: map[plan.Phase]int{},
 		Notes: e.notes.list(),
 	}
 	s.mu.Lock()
@@ -225,6 +232,9 @@ func unexercisedReason(op *opStats, pathHasParams bool) string {
 func (s *Summary) Lines() []string {
 	lines := []string{fmt.Sprintf("fuzz: seed %d, target %s, %d request(s) (+%d oracle probes, %d skipped) in %s; %s",
 		s.Seed, s.Target, s.Sent, s.Extra, s.Skipped, s.Elapsed.Round(time.Millisecond), s.StopReason)}
+	if s.Resent > 0 {
+		lines = append(lines, fmt.Sprintf("fuzz: %d attempt(s) sent again (a 429 waited out, a 401 answered by renewing the credentials): the target got %d requests in all", s.Resent, s.Sent+s.Extra+s.Resent))
+	}
 	var phases []string
 	for _, p := range plan.Phases() {
 		if n := s.PerPhase[p]; n > 0 {

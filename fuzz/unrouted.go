@@ -51,6 +51,7 @@ func (e *Engine) measureUnrouted(ctx context.Context, identity string) error {
 		return err
 	}
 	e.stats.extra.Add(1)
+	e.stats.resent.Add(int64(len(x.Earlier)))
 	fp := fingerprintOf(x)
 	e.unrouted.mu.Lock()
 	if e.unrouted.fps == nil {

@@ -99,6 +99,12 @@ type Exchange struct {
 	Err error
 	// Retries counts 429 retries and credential refreshes.
 	Retries int
+	// Earlier are the attempts that were answered and sent again (a 429
+	// waited out, a 401 after which the credentials were renewed), oldest
+	// first, each with Resent saying why. The target got them all.
+	Earlier []*Exchange
+	// Resent says why this attempt was sent again; "" for the last.
+	Resent string
 }
 
 // TimedOut reports whether the exchange failed on the per-request timeout.
@@ -171,6 +177,7 @@ func (e *Executor) DoRequest(ctx context.Context, c *plan.Case, req *http.Reques
 		return nil, ErrCircuitOpen
 	}
 	var x *Exchange
+	var earlier []*Exchange
 	refreshed := false
 	for attempt := 0; ; attempt++ {
 		var err error
@@ -180,9 +187,11 @@ func (e *Executor) DoRequest(ctx context.Context, c *plan.Case, req *http.Reques
 			return nil, err
 		}
 		x.Retries = attempt
+		x.Earlier = earlier
 		if x.Status == http.StatusTooManyRequests && attempt < e.cfg.MaxRetries {
 			if wait, ok := e.retryAfter(x.Header.Get("Retry-After"), attempt); ok && e.throttled(opKey(c)) <= maxThrottledRetries {
 				e.limiter.pauseUntil(opKey(c), e.now().Add(wait))
+				earlier = resend(earlier, x, fmt.Sprintf("429: sent again after waiting %s", wait.Round(time.Millisecond)))
 				continue
 			}
 		}
@@ -193,6 +202,7 @@ func (e *Executor) DoRequest(ctx context.Context, c *plan.Case, req *http.Reques
 					x.Err = fmt.Errorf("refreshing credentials of identity %q: %w", identityName(c.Identity), err)
 					break
 				}
+				earlier = resend(earlier, x, "401: sent again with renewed credentials")
 				continue
 			}
 		}
@@ -203,6 +213,14 @@ func (e *Executor) DoRequest(ctx context.Context, c *plan.Case, req *http.Reques
 		return x, ErrCircuitOpen
 	}
 	return x, nil
+}
+
+// resend adds an attempt that is sent again to the earlier ones; it keeps
+// no chain of its own.
+func resend(earlier []*Exchange, x *Exchange, why string) []*Exchange {
+	x.Resent = why
+	x.Earlier = nil
+	return append(earlier, x)
 }
 
 // opKey names a case's operation for the limiter's pauses.

@@ -223,9 +223,13 @@ func credentialParts(name, value string) []string {
 	return out
 }
 
-// tokenSource holds a renewable token behind a lock, so that concurrent
-// requests share one mint or login and a refresh happens once.
+// tokenSource holds a renewable token. minting serializes minting, so that
+// concurrent requests share one mint or login and a refresh happens once;
+// mu guards the token itself and is never held across a mint, so that
+// what the mint's own request does (the request log asking for the
+// secrets to mask) cannot wait on the mint.
 type tokenSource struct {
-	mu    sync.Mutex
-	token Token
+	minting sync.Mutex
+	mu      sync.Mutex
+	token   Token
 }

@@ -68,18 +68,41 @@ func newRenewable(describe string, now func() time.Time, mint func(context.Conte
 // current returns a live token, minting one when there is none or the one
 // held expires within expirySkew.
 func (r *Renewable) current(ctx context.Context) (string, error) {
+	if tok, ok := r.live(); ok {
+		return tok, nil
+	}
+	r.minting.Lock()
+	defer r.minting.Unlock()
+	// Another request may have minted while this one waited.
+	if tok, ok := r.live(); ok {
+		return tok, nil
+	}
+	if err := r.renew(ctx); err != nil {
+		return "", err
+	}
+	tok, _ := r.held()
+	return tok, nil
+}
+
+// live returns the held token when it does not expire within expirySkew.
+func (r *Renewable) live() (string, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.token.Value != "" && (r.token.Expiry.IsZero() || r.now().Add(expirySkew).Before(r.token.Expiry)) {
-		return r.token.Value, nil
+		return r.token.Value, true
 	}
-	if err := r.renewLocked(ctx); err != nil {
-		return "", err
-	}
-	return r.token.Value, nil
+	return "", false
 }
 
-func (r *Renewable) renewLocked(ctx context.Context) error {
+// held returns the token held and when it was minted.
+func (r *Renewable) held() (string, time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.token.Value, r.minted
+}
+
+// renew mints a token; the caller holds the mint lock, not mu.
+func (r *Renewable) renew(ctx context.Context) error {
 	tok, err := r.mint(ctx)
 	if err != nil {
 		return err
@@ -87,6 +110,8 @@ func (r *Renewable) renewLocked(ctx context.Context) error {
 	if tok.Value == "" {
 		return fmt.Errorf("%s: the answer holds an empty token", r.describe)
 	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.token = tok
 	r.minted = r.now()
 	r.past = append(r.past, tok.Value)
@@ -109,12 +134,12 @@ func (r *Renewable) Apply(ctx context.Context, req *http.Request) error {
 // Refresh implements Source: it renews the token unless it was renewed a
 // moment ago (another request's 401 already did).
 func (r *Renewable) Refresh(ctx context.Context) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.token.Value != "" && r.now().Sub(r.minted) < minRenewInterval {
+	r.minting.Lock()
+	defer r.minting.Unlock()
+	if tok, minted := r.held(); tok != "" && r.now().Sub(minted) < minRenewInterval {
 		return nil
 	}
-	return r.renewLocked(ctx)
+	return r.renew(ctx)
 }
 
 // Secrets implements Source.
