@@ -108,18 +108,33 @@ secrets are redacted in every output unless --show-secrets is given.`
 		cmd.Args = cobra.NoArgs
 		cmd.Short = "Send schema-driven requests to a staging deployment and report what the answers reveal"
 		cmd.Long = `Fuzz reads an OpenAPI document or a Postman collection (its requests are
-the seeds), generates requests phase by phase (recorded requests, spec
-examples, boundary values, random valid values, negative values, injection
-payloads), sends them to --target and reports what the conformance and
-security oracles see: server errors, undocumented statuses and content
-types, answers that do not match their schema, undocumented properties,
-invalid input accepted, valid input rejected.
+the seeds) and sends requests to --target phase by phase: sign-up and login
+of accounts of its own where the spec has a sign-up operation, recorded
+Postman flows in order, spec examples, create-read-update-delete chains,
+boundary, random, negative and injection values. Values learned from the
+answers (ids, usernames, OpenAPI links, Postman variables) feed later
+requests.
 
-Only loopback and private addresses are fuzzed unless --allow-host names
-the host; redirects are not followed; TLS is verified unless --insecure.
-The seed is printed in every report: --seed N regenerates the same
-requests. Ctrl-C or --duration writes the partial report.`
+The conformance oracles report server errors, undocumented statuses and
+content types, answers that do not match their schema, undocumented
+properties, invalid input accepted and valid input rejected. The security
+oracles report broken object and function level authorization on every
+method, privilege escalation and mass assignment read back, SSRF to a
+canary, injections, token tampering and weak JWT keys, unlimited logins
+and one-time codes, user enumeration, ReDoS, CORS bypasses and leaks.
+
+Safe by default: it creates objects, changes only what the run created,
+the accounts it signed up and the --identity test accounts (no credential
+changes on those), and deletes only what the run created (--safe: reads
+only; --allow-destructive: everything). Only loopback and private addresses are fuzzed unless
+--allow-host names the host; redirects are not followed; TLS is verified
+unless --insecure. The seed is printed in every report: --seed N
+regenerates the same requests. Every finding has a curl reproducer (the
+whole chain for stateful ones). Ctrl-C or --duration writes the partial
+report. See docs/fuzz.md and docs/fuzz-security.md.`
 		cmd.Example = `  specter fuzz --spec api/openapi.yaml --target http://127.0.0.1:8080
+  specter fuzz --spec http://127.0.0.1:8000/openapi.json --target http://127.0.0.1:8000 --request-log requests.jsonl
+  specter fuzz --spec api/openapi.yaml --target http://127.0.0.1:8080 --identity alice='Authorization: Bearer $ALICE' --identity bob='Authorization: Bearer $BOB'
   specter fuzz --spec api/openapi.yaml --target http://staging.internal:8080 --dry-run
   specter fuzz --spec collection.json --target http://10.0.0.5 --safe --duration 2m -f sarif -o fuzz.sarif`
 	}

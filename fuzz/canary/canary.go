@@ -10,9 +10,9 @@
 // By default the listener binds 127.0.0.1 on a free port and advertises
 // that address. For a target that cannot reach the fuzzer's loopback, bind
 // another address and advertise the URL the target can reach:
-// Config{Listen: "0.0.0.0:8089", PublicURL: "http://10.0.0.5:8089"} (what
-// --canary-listen and --canary-url are to set; the command has no such
-// flags yet).
+// Config{Listen: "0.0.0.0:8089", PublicURL: "http://10.0.0.5:8089"}, what
+// the command's --canary-listen and --canary-url set (--no-canary runs
+// without one).
 package canary
 
 import (
