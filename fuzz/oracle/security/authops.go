@@ -106,10 +106,18 @@ func jsonField(body []byte, field string) string {
 }
 
 // unknownUser is a user name no account has, derived from the seed so a
-// run is reproducible; for e-mail fields it is an address under .invalid.
-func unknownUser(seed int64, emailLike bool) string {
+// run is reproducible. For e-mail fields it is an address at the domain
+// of like (the known user it is compared with), else at example.com:
+// never a special-use name such as .invalid, which e-mail validators
+// (pydantic's EmailStr) refuse before any account is looked up, so the
+// unknown user would be told from the known one by validation alone.
+func unknownUser(seed int64, emailLike bool, like string) string {
 	if emailLike {
-		return fmt.Sprintf("specter-nobody-%d@specter.invalid", seed&0xffff)
+		domain := "example.com"
+		if _, d, ok := strings.Cut(like, "@"); ok && d != "" {
+			domain = d
+		}
+		return fmt.Sprintf("specter-nobody-%d@%s", seed&0xffff, domain)
 	}
 	return fmt.Sprintf("specter-nobody-%d", seed&0xffff)
 }
@@ -203,7 +211,7 @@ func (o *UserEnumeration) Finish(ctx context.Context, env oracle.Env) {
 			env.Note(rules.RuleFuzzUserEnumeration, fmt.Sprintf("not run on %s: no known user of the kind its %s field takes", key, userField))
 			continue
 		}
-		nobody := unknownUser(env.Seed(), email)
+		nobody := unknownUser(env.Seed(), email, user)
 		wrong := fmt.Sprintf("Specter-wrong-%d!", env.Seed()&0xffff)
 		probe := func(name string) (authz.Answer, *execute.Exchange, time.Duration, bool, error) {
 			body, ok := probeBody(seed, userField, passField, name, wrong)
@@ -439,7 +447,7 @@ func (o *AuthRateLimit) Finish(ctx context.Context, env oracle.Env) {
 		who, user := spareAccount(env, userField)
 		target := "the run's account " + who
 		if user == "" {
-			user, target = unknownUser(env.Seed(), emailField(userField)), "a user that does not exist"
+			user, target = unknownUser(env.Seed(), emailField(userField), ""), "a user that does not exist"
 		}
 		b, err := guessBurst(ctx, env, o.cfg.RateLimitBurst, func(i int) (*plan.Case, bool) {
 			body, ok := probeBody(seed, userField, passField, user, fmt.Sprintf("Specter-wrong-%d!", i))
@@ -518,7 +526,7 @@ func isCodeName(n string) bool {
 	if !strings.HasSuffix(n, "code") && !strings.HasSuffix(n, "pin") {
 		return false
 	}
-	for _, w := range []string{"reset", "verif", "confirm", "otp", "sms", "auth", "security", "mfa", "twofactor", "activation", "login"} {
+	for _, w := range []string{"reset", "verif", "confirm", "otp", "sms", "auth", "security", "mfa", "twofactor", "2fa", "tfa", "activation", "login"} {
 		if strings.Contains(n, w) {
 			return true
 		}

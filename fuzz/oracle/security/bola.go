@@ -2,6 +2,7 @@ package security
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -543,10 +544,41 @@ func (o *BOLA) private(ctx context.Context, env oracle.Env, g *objectOps, id str
 	return "", nil
 }
 
-// containsID reports whether a JSON answer names an id as a value.
+// containsID reports whether a JSON answer names an id as a value: a
+// string or a number equal to it, at any depth, however the answer is
+// laid out. An answer that is not JSON is searched as text.
 func containsID(body []byte, id string) bool {
+	var doc any
+	if jsonUnmarshal(body, &doc) == nil {
+		return jsonHasValue(doc, id, 0)
+	}
 	return strings.Contains(string(body), `"`+id+`"`) || strings.Contains(string(body), ": "+id+",") ||
 		strings.Contains(string(body), ":"+id+",") || strings.Contains(string(body), ":"+id+"}") || strings.Contains(string(body), ": "+id+"}")
+}
+
+func jsonHasValue(v any, id string, depth int) bool {
+	if depth > 8 {
+		return false
+	}
+	switch x := v.(type) {
+	case string:
+		return x == id
+	case json.Number:
+		return x.String() == id
+	case map[string]any:
+		for _, e := range x {
+			if jsonHasValue(e, id, depth+1) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if jsonHasValue(e, id, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // inconsistent reports a peer refused on one write of an object and let

@@ -145,19 +145,21 @@ func (o *CORS) bypass(ctx context.Context, env oracle.Env, cand candidate) (bool
 	return false, nil
 }
 
-// lookAlikes are origins that only resemble an allowed one.
+// lookAlikes are origins that only resemble an allowed one. Each is an
+// origin a browser can send (scheme://host[:port]: no path, the port
+// after the whole host) on a host the attacker can own, so one let
+// through is exploitable.
 func lookAlikes(allowed string) []string {
 	u, err := url.Parse(allowed)
 	if err != nil || u.Host == "" {
 		return []string{"null"}
 	}
-	host := u.Host
-	domain := registrable(u.Hostname())
+	name := u.Hostname()
+	domain := registrable(name)
 	out := []string{
-		u.Scheme + "://" + host + ".specter-probe.invalid",           // an allowed prefix, then the attacker's domain
-		u.Scheme + "://specterprobe" + domain + port(u),              // the attacker's name glued before the allowed domain (not a subdomain of it)
-		u.Scheme + "://specter." + domain + ".specter-probe.invalid", // a subdomain pattern left open at the end
-		u.Scheme + "://specter-probe.invalid/" + host,                // the allowed host in the path
+		u.Scheme + "://" + name + ".specter-probe.invalid" + port(u),           // an allowed prefix, then the attacker's domain
+		u.Scheme + "://specterprobe" + domain + port(u),                        // the attacker's name glued before the allowed domain (not a subdomain of it)
+		u.Scheme + "://specter." + domain + ".specter-probe.invalid" + port(u), // a subdomain pattern left open at the end
 		"null",
 	}
 	return out

@@ -256,12 +256,9 @@ func sensitiveIn(body []byte) string {
 			}
 			sort.Strings(keys)
 			for _, k := range keys {
-				n := learn.Norm(k)
-				for _, s := range sensitiveMembers {
-					if strings.Contains(n, s) && x[k] != nil && x[k] != "" {
-						found = k
-						return
-					}
+				if sensitiveName(k) && x[k] != nil && x[k] != "" {
+					found = k
+					return
 				}
 				walk(x[k], depth+1)
 			}
@@ -273,6 +270,71 @@ func sensitiveIn(body []byte) string {
 	}
 	walk(doc, 0)
 	return found
+}
+
+// sensitiveName reports a member named by one of sensitiveMembers: whole
+// words of the name (dateOfBirth, credit_card_number, userSSN), or, for a
+// name written as one lowercase word, its beginning or end
+// (hashedpassword, phonenumber). A term inside another word is not it:
+// businessName holds no SSN, savings no VIN, footprint no OTP.
+func sensitiveName(name string) bool {
+	ws := nameWords(name)
+	for _, term := range sensitiveMembers {
+		for i := range ws {
+			run := ""
+			for _, w := range ws[i:] {
+				run += w
+				if run == term {
+					return true
+				}
+				if len(run) >= len(term) {
+					break
+				}
+			}
+		}
+		if len(ws) == 1 && len(term) >= 4 && len(ws[0]) > len(term) && (strings.HasPrefix(ws[0], term) || strings.HasSuffix(ws[0], term)) {
+			return true
+		}
+	}
+	return false
+}
+
+// nameWords splits a member name into lowercase words at separators,
+// case changes (an acronym ends before its last capital: APIKey is API,
+// Key) and between letters and digits.
+func nameWords(name string) []string {
+	kind := func(c byte) int {
+		switch {
+		case c >= 'a' && c <= 'z':
+			return 1
+		case c >= 'A' && c <= 'Z':
+			return 2
+		case c >= '0' && c <= '9':
+			return 3
+		}
+		return 0
+	}
+	var out []string
+	start := -1
+	for i := 0; i <= len(name); i++ {
+		k := 0
+		if i < len(name) {
+			k = kind(name[i])
+		}
+		if start >= 0 {
+			prev := kind(name[i-1])
+			split := k == 0 || (prev == 3) != (k == 3) || prev == 1 && k == 2 ||
+				prev == 2 && k == 2 && i+1 < len(name) && kind(name[i+1]) == 1
+			if split {
+				out = append(out, strings.ToLower(name[start:i]))
+				start = -1
+			}
+		}
+		if start < 0 && k != 0 {
+			start = i
+		}
+	}
+	return out
 }
 
 // ownerOnly reports whether an operation's documentation says only the
