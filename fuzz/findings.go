@@ -325,13 +325,14 @@ func responseExcerpt(x *execute.Exchange, showSecrets bool) string {
 		b.WriteString(" (cut at the read limit)")
 	}
 	if len(x.Body) > 0 {
-		shown := x.Body
-		if len(shown) > maxResponseBody {
-			shown = shown[:maxResponseBody]
-		}
-		text := printable(shown)
+		// Redacted before the cut: a token the cut runs through would
+		// show its first part.
+		text := printable(x.Body)
 		if !showSecrets {
 			text = redactCredentialLike(text)
+		}
+		if len(text) > maxResponseBody {
+			text = strings.ToValidUTF8(text[:maxResponseBody], "")
 		}
 		b.WriteString(": " + text)
 		if len(x.Body) > maxResponseBody {

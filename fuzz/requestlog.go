@@ -3,6 +3,7 @@ package fuzz
 import (
 	"encoding/json"
 	"io"
+	"strings"
 	"sync"
 
 	"github.com/specterhq/specter/fuzz/execute"
@@ -67,19 +68,21 @@ func (l *requestLog) recordOne(x *execute.Exchange, identity string, probe bool)
 	if x.Err != nil {
 		line.Error = x.Err.Error()
 	}
-	if len(x.Body) > 0 {
-		body := x.Body
-		if len(body) > maxLoggedResponse {
-			body = body[:maxLoggedResponse]
-		}
-		line.Response = printable(body)
-		if !l.show {
-			line.Response = redactCredentialLike(line.Response)
-		}
-	}
+	var given []string
 	if !l.show && l.secrets != nil {
-		given := l.secrets()
-		line.Curl, line.Response = maskSecrets(line.Curl, given), maskSecrets(line.Response, given)
+		given = l.secrets()
+		line.Curl = maskSecrets(line.Curl, given)
+	}
+	if len(x.Body) > 0 {
+		// Masked before the cut: a secret the cut runs through would
+		// show its first part.
+		line.Response = printable(x.Body)
+		if !l.show {
+			line.Response = maskSecrets(redactCredentialLike(line.Response), given)
+		}
+		if len(line.Response) > maxLoggedResponse {
+			line.Response = strings.ToValidUTF8(line.Response[:maxLoggedResponse], "")
+		}
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -188,17 +188,25 @@ func extract(cmd, from string) string {
 	if name, ok := strings.CutPrefix(from, "cookie "); ok {
 		return cmd + " -o /dev/null -D - | sed -n 's/^[Ss]et-[Cc]ookie: " + name + `=\([^;]*\).*/\1/p'`
 	}
+	// An index or a quoted name follows the previous part without a dot:
+	// jq 1.6 (Debian 12, Ubuntu 22.04) refuses ".data.[0]".
 	var path strings.Builder
+	bracket := func(s string) {
+		if path.Len() == 0 {
+			path.WriteByte('.')
+		}
+		path.WriteString("[" + s + "]")
+	}
 	for _, part := range strings.Split(strings.TrimPrefix(from, "/"), "/") {
 		part = strings.ReplaceAll(strings.ReplaceAll(part, "~1", "/"), "~0", "~")
 		switch {
 		case part == "":
 		case isDigits(part):
-			path.WriteString(".[" + part + "]")
+			bracket(part)
 		case jqIdent.MatchString(part):
 			path.WriteString("." + part)
 		default:
-			path.WriteString(`.["` + strings.ReplaceAll(part, `"`, `\"`) + `"]`)
+			bracket(`"` + strings.ReplaceAll(part, `"`, `\"`) + `"`)
 		}
 	}
 	p := path.String()

@@ -194,8 +194,16 @@ func (e *Engine) summary(targets []*plan.Target, reason string, elapsed time.Dur
 // status it answered most.
 func unexercisedReason(op *opStats, pathHasParams bool) string {
 	if op.sent == 0 {
-		for r := range op.skipped {
-			return r
+		// The most frequent reason, the first by name on a tie: a map's
+		// order would change the summary from run to run.
+		reason, n := "", 0
+		for r, k := range op.skipped {
+			if k > n || (k == n && r < reason) {
+				reason, n = r, k
+			}
+		}
+		if reason != "" {
+			return reason
 		}
 		return "never sent (budget or time ran out first)"
 	}

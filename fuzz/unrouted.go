@@ -69,6 +69,9 @@ func fingerprintOf(x *execute.Exchange) fingerprint {
 		// Error pages often quote the path: it is not what they say.
 		body = strings.ReplaceAll(body, x.Request.URL.EscapedPath(), "<path>")
 		body = strings.ReplaceAll(body, x.Request.URL.Path, "<path>")
+		// Express quotes the method too ("Cannot DELETE /items/1"): the
+		// fingerprint is taken with a GET.
+		body = strings.ReplaceAll(body, x.Request.Method+" <path>", "<method> <path>")
 	}
 	return fingerprint{status: x.Status, media: media, shape: authz.Shape([]byte(body))}
 }

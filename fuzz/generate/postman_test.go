@@ -8,6 +8,7 @@ import (
 
 	"github.com/specterhq/specter/fuzz/learn"
 	"github.com/specterhq/specter/fuzz/plan"
+	"github.com/specterhq/specter/surface"
 )
 
 func chainedTargets(t *testing.T) []*plan.Target {
@@ -106,5 +107,43 @@ func TestRuntimeVariables(t *testing.T) {
 	st.SetVariable("shelf", learn.Variable{Value: "A-3", Created: true})
 	if c := first("Read the book"); c.RunObject {
 		t.Error("a created value in the query made the read a run object")
+	}
+}
+
+func TestRuntimeRequestFill(t *testing.T) {
+	create := plan.NewStep("create", "", nil, nil, 201)
+	st := learn.New()
+	st.SetVariable("id", learn.Variable{Value: "7", Step: create, Created: true})
+	st.SetVariable("token", learn.Variable{Value: "fresh"})
+	defaults := map[string]string{"host": "api.test", "id": "stale", "page": "1"}
+	for _, tt := range []struct {
+		name, url       string
+		st              *learn.State
+		wantURL         string
+		wantRunObject   bool
+		wantSteps       int
+		header, wantHdr string
+	}{
+		{"a learned value, in the path", "https://{{host}}/books/{{id}}", st, "https://api.test/books/7", true, 1, "Bearer {{token}}", "Bearer fresh"},
+		{"in the query it names no object of the run", "https://{{host}}/books?id={{id}}", st, "https://api.test/books?id=7", false, 1, "", ""},
+		{"after a query written before it", "https://{{host}}/b?x=1&page={{page}}&id={{id}}", st, "https://api.test/b?x=1&page=1&id=7", false, 1, "", ""},
+		{"the collection's value before any answer", "https://{{host}}/books/{{id}}", learn.New(), "https://api.test/books/stale", false, 0, "{{token}}", "{{token}}"},
+		{"no state at all", "https://{{host}}/books/{{id}}", nil, "https://api.test/books/stale", false, 0, "", ""},
+		{"a name nothing gives stays as written", "https://{{host}}/{{nowhere}}/x", st, "https://api.test/{{nowhere}}/x", false, 0, "", ""},
+		{"an unclosed brace is left alone", "https://{{host}}/a{{id", st, "https://api.test/a{{id", false, 0, "", ""},
+		{"the same step is listed once", "https://{{host}}/books/{{id}}/copies/{{id}}", st, "https://api.test/books/7/copies/7", true, 1, "", ""},
+	} {
+		r := &surface.Request{URL: "resolved", Headers: []surface.Header{{Name: "Authorization", Value: "resolved"}},
+			Runtime: &surface.RuntimeRequest{URL: tt.url, Headers: []string{tt.header}, Defaults: defaults}}
+		got := runtimeRequest(r, tt.st)
+		if got.url != tt.wantURL || got.runObject != tt.wantRunObject || len(got.steps) != tt.wantSteps || got.headers[0] != tt.wantHdr {
+			t.Errorf("%s: url %q run object %v steps %d header %q; want %q %v %d %q", tt.name, got.url, got.runObject, len(got.steps), got.headers[0],
+				tt.wantURL, tt.wantRunObject, tt.wantSteps, tt.wantHdr)
+		}
+	}
+	// Without runtime variables the request is the resolved one.
+	r := &surface.Request{URL: "https://api.test/x", Body: "b", Headers: []surface.Header{{Name: "A", Value: "v"}}}
+	if got := runtimeRequest(r, st); got.url != r.URL || got.body != "b" || !slices.Equal(got.headers, []string{"v"}) || got.runObject {
+		t.Errorf("resolved request changed: %+v", got)
 	}
 }

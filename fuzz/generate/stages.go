@@ -212,7 +212,9 @@ func resources(targets []*plan.Target) []*resource {
 				}
 			}
 		case http.MethodGet:
-			if !strings.Contains(path, "{") {
+			// A list: no parameter, or a collection under an object
+			// (/posts/{postId}/comments).
+			if !strings.HasSuffix(strings.TrimSuffix(path, "/"), "}") {
 				if r := get(strings.TrimSuffix(path, "/")); r.list == nil {
 					r.list = t
 				}
@@ -221,7 +223,7 @@ func resources(targets []*plan.Target) []*resource {
 			fallthrough
 		case http.MethodPut, http.MethodPatch:
 			name, ok := lastParamOf(path)
-			if !ok || !strings.HasSuffix(path, "{"+name+"}") {
+			if !ok || !strings.HasSuffix(strings.TrimSuffix(path, "/"), "{"+name+"}") {
 				continue
 			}
 			col, _ := learn.ParamCollection(path, name)
