@@ -6,7 +6,7 @@
 # time to the first finding, and how many planted flaws were found (a flaw
 # is found when a finding of its rule names its operation; "" means any).
 #
-#   bench/frameworks.sh            # SEED=1 APPS="flask fastapi spring"
+#   bench/frameworks.sh            # SEED=1 APPS="flask fastapi spring"; KEEP=1 keeps the reports
 #
 # Needs jq. Each server is started fresh, so earlier runs leave no state.
 set -euo pipefail
@@ -18,7 +18,7 @@ tmp="$(mktemp -d)"
 server_pid=""
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$tmp"
+  if [ -n "${KEEP:-}" ]; then echo "reports kept in $tmp" >&2; else rm -rf "$tmp"; fi
 }
 trap cleanup EXIT
 

@@ -189,6 +189,27 @@ func maskSecrets(text string, given []string) string {
 			if strings.Contains(text, form) {
 				text = strings.ReplaceAll(text, form, secrets.Redact(sec))
 			}
+			text = maskCutSecret(text, form, secrets.Redact(sec))
+		}
+	}
+	return text
+}
+
+// cutMarkers follow an excerpt where it was cut: a response excerpt's
+// ellipsis, a curl body's closing quote and comment.
+var cutMarkers = []string{"…", "' # body cut"}
+
+// maskCutSecret masks the first part of a secret that an excerpt's cut ran
+// through (the whole secret is no longer there to be found).
+func maskCutSecret(text, sec, masked string) string {
+	for _, marker := range cutMarkers {
+		if !strings.Contains(text, marker) {
+			continue
+		}
+		for k := len(sec) - 1; k >= minMaskedSecret; k-- {
+			if part := sec[:k] + marker; strings.Contains(text, part) {
+				text = strings.ReplaceAll(text, part, masked+marker)
+			}
 		}
 	}
 	return text

@@ -177,3 +177,41 @@ func TestFindingSetKeepsLowestCaseUnderConcurrency(t *testing.T) {
 		t.Errorf("message %q / evidence %q: want %d requests and case 1", got[0].Message, got[0].Evidence, n)
 	}
 }
+
+// TestMaskSecretsAcrossCuts: a given secret is masked where it is written
+// whole, form-encoded, and where an excerpt's cut ran through it (the
+// response excerpt's ellipsis, the curl body's cut), never its first part
+// left readable; short values and ordinary text are left alone.
+func TestMaskSecretsAcrossCuts(t *testing.T) {
+	const sec = "Sp3cter-9f3ax9!"
+	masked := maskSecrets("x", []string{sec})
+	red := maskSecrets(sec, []string{sec}) // the redaction's own form
+	tests := []struct {
+		name, text string
+		gone       []string // must not be in the masked text
+		want       string   // must be in it
+	}{
+		{"whole", `{"password":"` + sec + `"}`, []string{sec, "Sp3cter-9"}, red},
+		{"form-encoded", "password=" + url.QueryEscape(sec) + "&u=a", []string{url.QueryEscape(sec), "Sp3cter-9"}, red},
+		{"response cut", `response: 200 OK, 900 bytes: {"echo":"` + sec[:11] + "…", []string{sec[:11], sec[:6]}, red + "…"},
+		{"curl body cut", "--data-raw '{\"pw\":\"" + sec[:9] + "' # body cut at 2048 of 4000 bytes", []string{sec[:9]}, red + "' # body cut"},
+		{"prefix too short", `{"note":"Sp3cte"} …`, nil, `"Sp3cte"`},
+		{"unrelated text", "response: 200 OK: hello…", nil, "hello…"},
+	}
+	if masked != "x" {
+		t.Fatalf("maskSecrets changed text without the secret: %q", masked)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := maskSecrets(tt.text, []string{sec})
+			for _, g := range tt.gone {
+				if strings.Contains(got, g) {
+					t.Errorf("%q still shows %q", got, g)
+				}
+			}
+			if !strings.Contains(got, tt.want) {
+				t.Errorf("%q does not hold %q", got, tt.want)
+			}
+		})
+	}
+}
