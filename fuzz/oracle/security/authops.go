@@ -672,7 +672,15 @@ func (o *CodeGuessing) Finish(ctx context.Context, env oracle.Env) {
 		if err != nil {
 			return
 		}
-		if b.limited || b.refused < o.cfg.RateLimitBurst || b.last == nil {
+		if b.limited {
+			continue
+		}
+		if b.refused < o.cfg.RateLimitBurst || b.last == nil {
+			last := "no answer"
+			if b.last != nil {
+				last = fmt.Sprintf("last answer %d", b.last.Status)
+			}
+			env.Note(rules.RuleFuzzOTPNoRateLimit, fmt.Sprintf("not judged on %s: %d of %d wrong codes were answered as wrong (%s)", t.Key(), b.refused, o.cfg.RateLimitBurst, last))
 			continue
 		}
 		env.Report(oracle.Verdict{Rule: rules.RuleFuzzOTPNoRateLimit, Exchange: b.last,
