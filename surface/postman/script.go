@@ -144,14 +144,15 @@ func parseScript(lines []string, locs []rules.Location) []surface.VariableSet {
 	return out
 }
 
-// statements splits a line at semicolons outside strings and brackets,
-// and drops a trailing // comment.
-func statements(line string) []string {
-	var out []string
-	depth, start := 0, 0
+// jsWalk walks JavaScript source byte by byte, skipping string literals
+// (with their escapes) and counting bracket depth; at calls visit for each
+// byte outside strings after the depth is updated for it, and stops when
+// visit returns false.
+func jsWalk(s string, visit func(i, depth int) bool) {
+	depth := 0
 	var quote byte
-	for i := 0; i < len(line); i++ {
-		ch := line[i]
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
 		switch {
 		case quote != 0:
 			if ch == '\\' {
@@ -159,21 +160,38 @@ func statements(line string) []string {
 			} else if ch == quote {
 				quote = 0
 			}
+			continue
 		case ch == '"' || ch == '\'' || ch == '`':
 			quote = ch
-		case ch == '/' && i+1 < len(line) && line[i+1] == '/':
-			out = append(out, line[start:i])
-			return nonEmpty(out)
+			continue
 		case ch == '(' || ch == '[' || ch == '{':
 			depth++
 		case ch == ')' || ch == ']' || ch == '}':
 			depth--
-		case ch == ';' && depth <= 0:
+		}
+		if !visit(i, depth) {
+			return
+		}
+	}
+}
+
+// statements splits a line at semicolons outside strings and brackets,
+// and drops a trailing // comment.
+func statements(line string) []string {
+	var out []string
+	start, end := 0, len(line)
+	jsWalk(line, func(i, depth int) bool {
+		switch {
+		case line[i] == '/' && i+1 < len(line) && line[i+1] == '/':
+			end = i
+			return false
+		case line[i] == ';' && depth <= 0:
 			out = append(out, line[start:i])
 			start = i + 1
 		}
-	}
-	return nonEmpty(append(out, line[start:]))
+		return true
+	})
+	return nonEmpty(append(out, line[start:end]))
 }
 
 func nonEmpty(in []string) []string {
@@ -337,35 +355,25 @@ func callArgs(s string) ([]string, bool) {
 	if s == "" || s[0] != '(' {
 		return nil, false
 	}
-	depth := 0
-	var quote byte
 	start := 1
 	var args []string
-	for i := 0; i < len(s); i++ {
-		ch := s[i]
+	closed := false
+	jsWalk(s, func(i, depth int) bool {
 		switch {
-		case quote != 0:
-			if ch == '\\' {
-				i++
-			} else if ch == quote {
-				quote = 0
+		case (s[i] == ')' || s[i] == ']' || s[i] == '}') && depth == 0:
+			if a := strings.TrimSpace(s[start:i]); a != "" || len(args) > 0 {
+				args = append(args, a)
 			}
-		case ch == '"' || ch == '\'' || ch == '`':
-			quote = ch
-		case ch == '(' || ch == '[' || ch == '{':
-			depth++
-		case ch == ')' || ch == ']' || ch == '}':
-			depth--
-			if depth == 0 {
-				if a := strings.TrimSpace(s[start:i]); a != "" || len(args) > 0 {
-					args = append(args, a)
-				}
-				return args, true
-			}
-		case ch == ',' && depth == 1:
+			closed = true
+			return false
+		case s[i] == ',' && depth == 1:
 			args = append(args, strings.TrimSpace(s[start:i]))
 			start = i + 1
 		}
+		return true
+	})
+	if !closed {
+		return nil, false
 	}
-	return nil, false
+	return args, true
 }
