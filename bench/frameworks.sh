@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The default `specter fuzz` run against the framework-like test servers
-# (fuzz/testserver: Flask/VAmPI, FastAPI/RESTaurant, Spring Boot/crAPI), as
+# (internal/testserver: Flask/VAmPI, FastAPI/RESTaurant, Spring Boot/crAPI), as
 # a new user runs it: the spec, no identity, default rate (100/s) and
 # concurrency. For each server: wall time, requests and oracle probes sent,
 # time to the first finding, and how many planted flaws were found (a flaw
@@ -22,7 +22,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-(cd "$root" && go build -o "$tmp/specter" ./cmd/specter && go build -o "$tmp/testserver" ./fuzz/testserver/cmd/specter-testserver)
+(cd "$root" && go build -o "$tmp/specter" ./cmd/specter && go build -o "$tmp/testserver" ./cmd/specter-testserver)
 echo "machine: $(nproc) cores, $(uname -sr), $(go version | cut -d' ' -f3); load average: $(cut -d' ' -f1-3 /proc/loadavg); seed $seed"
 printf '%-8s %8s %9s %7s %8s %10s %9s\n' app wall requests probes skipped first-find planted
 for app in $apps; do

@@ -25,10 +25,18 @@
 //   - fuzz/canary: the out-of-band listener, started per run: unguessable
 //     URLs (with a marker body or a registered document such as a JWKS)
 //     whose fetches by the target are recorded.
-//   - fuzz/staging: the test server with one planted flaw per oracle.
-//   - fuzz/redos: ReDoS attack strings derived from a schema's pattern
-//     (or its format), with the pump-count ladder to send; no oracle
-//     sends them yet.
+//   - fuzz/oracle/security: the security oracles (authorization across
+//     identities, injection, SSRF, mass assignment, ReDoS, ...), with the
+//     detectors only they use below them: evidence (what a response
+//     reveals), latency (slow-input statistics), redos (attack strings
+//     derived from a schema's pattern, with the pump-count ladder).
+//   - fuzz/internal: what the stages share but is not API: accounts (the
+//     run's own sign-ups and logins), jsonpointer, schema (what a spec says
+//     about bodies) and safety (which requests a run may send).
+//   - internal/testserver: the test servers with planted flaws (staging,
+//     securitystaging, and the framework-like flasklike, fastapilike,
+//     springlike); their binaries are cmd/specter-staging and
+//     cmd/specter-testserver.
 //   - fuzz (this package): the Engine that wires them, the ledger of
 //     objects the run created (destructive calls only touch those), the
 //     finding set (one finding per operation and rule, the reproducer of
@@ -62,7 +70,7 @@
 //  6. A check that cannot run says so: env.Note(rule, "why"), printed in
 //     the summary, never a guessed finding.
 //  7. Register it in DefaultOracles (or pass Config.Oracles) and plant its
-//     flaw in fuzz/staging with a clean counterpart; the staging test
+//     flaw in internal/testserver/staging with a clean counterpart; the staging test
 //     asserts the planted flaw is found and nothing else.
 //
 // # Identities and credentials

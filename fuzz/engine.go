@@ -19,10 +19,10 @@ import (
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/generate"
 	"github.com/specterhq/specter/fuzz/identity"
+	"github.com/specterhq/specter/fuzz/internal/safety"
 	"github.com/specterhq/specter/fuzz/learn"
 	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/plan"
-	"github.com/specterhq/specter/fuzz/safety"
 	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/surface"
 )

@@ -15,7 +15,7 @@ import (
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/generate"
 	"github.com/specterhq/specter/fuzz/plan"
-	"github.com/specterhq/specter/fuzz/staging"
+	"github.com/specterhq/specter/internal/testserver/staging"
 	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/surface"
 	"github.com/specterhq/specter/surface/ingest/ingesttest"

@@ -16,7 +16,7 @@ import (
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/plan"
-	"github.com/specterhq/specter/fuzz/staging"
+	"github.com/specterhq/specter/internal/testserver/staging"
 	"github.com/specterhq/specter/surface"
 	"github.com/specterhq/specter/surface/ingest/ingesttest"
 )

@@ -11,9 +11,9 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/specterhq/specter/fuzz/internal/safety"
 	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/plan"
-	"github.com/specterhq/specter/fuzz/safety"
 	"github.com/specterhq/specter/surface/ingest/ingesttest"
 )
 

@@ -6,8 +6,8 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/specterhq/specter/fuzz/accounts"
 	"github.com/specterhq/specter/fuzz/execute"
+	"github.com/specterhq/specter/fuzz/internal/accounts"
 	"github.com/specterhq/specter/fuzz/jwt"
 	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/plan"

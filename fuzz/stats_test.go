@@ -10,8 +10,8 @@ import (
 
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/generate"
+	"github.com/specterhq/specter/fuzz/internal/safety"
 	"github.com/specterhq/specter/fuzz/plan"
-	"github.com/specterhq/specter/fuzz/safety"
 	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/surface"
 )

@@ -13,11 +13,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/specterhq/specter/fuzz/staging"
+	"github.com/specterhq/specter/internal/testserver/staging"
 )
 
 // The fuzzer's end-to-end tests run the binary against the staging server
-// (fuzz/staging) started in this process on loopback.
+// (internal/testserver/staging) started in this process on loopback.
 
 type fuzzReport struct {
 	Findings []struct {

@@ -20,8 +20,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/specterhq/specter/fuzz/staging"
-	"github.com/specterhq/specter/fuzz/testserver/fastapilike"
+	"github.com/specterhq/specter/internal/testserver/fastapilike"
+	"github.com/specterhq/specter/internal/testserver/staging"
 )
 
 // End-to-end tests of the fuzz flags that decide where the spec comes from,

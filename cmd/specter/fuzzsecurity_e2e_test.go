@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/specterhq/specter/fuzz/securitystaging"
+	"github.com/specterhq/specter/internal/testserver/securitystaging"
 )
 
 // TestFuzzSecurityEndToEnd runs the binary against the security staging

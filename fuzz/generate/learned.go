@@ -6,9 +6,9 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/specterhq/specter/fuzz/internal/safety"
 	"github.com/specterhq/specter/fuzz/learn"
 	"github.com/specterhq/specter/fuzz/plan"
-	"github.com/specterhq/specter/fuzz/safety"
 )
 
 // fillLearned puts values the run learned into a draft: every path

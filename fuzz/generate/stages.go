@@ -11,9 +11,9 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/specterhq/specter/fuzz/internal/safety"
 	"github.com/specterhq/specter/fuzz/learn"
 	"github.com/specterhq/specter/fuzz/plan"
-	"github.com/specterhq/specter/fuzz/safety"
 )
 
 // as says whom the cases of a stage are sent as: identity is the case's

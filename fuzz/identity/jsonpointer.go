@@ -1,7 +1,7 @@
 package identity
 
 import (
-	"github.com/specterhq/specter/fuzz/jsonpointer"
+	"github.com/specterhq/specter/fuzz/internal/jsonpointer"
 )
 
 // lookup resolves an RFC 6901 JSON pointer in a decoded JSON value.

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/specterhq/specter/fuzz/execute"
-	"github.com/specterhq/specter/fuzz/jsonpointer"
+	"github.com/specterhq/specter/fuzz/internal/jsonpointer"
 	"github.com/specterhq/specter/fuzz/plan"
 	"github.com/specterhq/specter/scanners/secrets"
 	"github.com/specterhq/specter/surface"

@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/specterhq/specter/fuzz/authz"
-	"github.com/specterhq/specter/fuzz/evidence"
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/oracle"
+	"github.com/specterhq/specter/fuzz/oracle/security/evidence"
 	"github.com/specterhq/specter/fuzz/plan"
 	"github.com/specterhq/specter/rules"
 )

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/specterhq/specter/fuzz/latency"
 	"github.com/specterhq/specter/fuzz/oracle"
+	"github.com/specterhq/specter/fuzz/oracle/security/latency"
 	"github.com/specterhq/specter/fuzz/plan"
 	"github.com/specterhq/specter/rules"
 )

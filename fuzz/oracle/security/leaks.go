@@ -6,8 +6,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/specterhq/specter/fuzz/evidence"
 	"github.com/specterhq/specter/fuzz/oracle"
+	"github.com/specterhq/specter/fuzz/oracle/security/evidence"
 	"github.com/specterhq/specter/rules"
 )
 

@@ -11,11 +11,11 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/specterhq/specter/fuzz/execute"
+	"github.com/specterhq/specter/fuzz/internal/schema"
 	"github.com/specterhq/specter/fuzz/learn"
 	"github.com/specterhq/specter/fuzz/oracle"
+	"github.com/specterhq/specter/fuzz/oracle/security/redos"
 	"github.com/specterhq/specter/fuzz/plan"
-	"github.com/specterhq/specter/fuzz/redos"
-	"github.com/specterhq/specter/fuzz/schema"
 	"github.com/specterhq/specter/rules"
 )
 

@@ -9,10 +9,10 @@ import (
 	"time"
 
 	"github.com/specterhq/specter/fuzz/authz"
+	"github.com/specterhq/specter/fuzz/internal/schema"
 	"github.com/specterhq/specter/fuzz/learn"
 	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/plan"
-	"github.com/specterhq/specter/fuzz/schema"
 	"github.com/specterhq/specter/rules"
 )
 

@@ -1,8 +1,8 @@
-// Command specter-staging serves the fuzzer's staging API (fuzz/staging)
+// Command specter-staging serves the fuzzer's staging API (internal/testserver/staging)
 // on a loopback port, for trying `specter fuzz` by hand and for
 // bench/fuzz.sh. It writes the spec with --write-spec.
 //
-//	go run ./fuzz/staging/cmd/specter-staging -addr 127.0.0.1:8080 -write-spec /tmp/staging.yaml
+//	go run ./cmd/specter-staging -addr 127.0.0.1:8080 -write-spec /tmp/staging.yaml
 package main
 
 import (
@@ -17,7 +17,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/specterhq/specter/fuzz/staging"
+	"github.com/specterhq/specter/internal/testserver/staging"
 )
 
 func main() {

@@ -1,10 +1,10 @@
 // Command specter-testserver serves one of the fuzzer's "real framework"
-// test servers (fuzz/testserver) on a loopback port, for trying `specter
+// test servers (internal/testserver) on a loopback port, for trying `specter
 // fuzz` by hand and for measuring it:
 //
-//	go run ./fuzz/testserver/cmd/specter-testserver -app flask -addr 127.0.0.1:5000 -write-spec /tmp/flask.yaml
-//	go run ./fuzz/testserver/cmd/specter-testserver -app fastapi -addr 127.0.0.1:8000   # spec at /openapi.json
-//	go run ./fuzz/testserver/cmd/specter-testserver -app spring -addr 127.0.0.1:8888    # spec at /v3/api-docs
+//	go run ./cmd/specter-testserver -app flask -addr 127.0.0.1:5000 -write-spec /tmp/flask.yaml
+//	go run ./cmd/specter-testserver -app fastapi -addr 127.0.0.1:8000   # spec at /openapi.json
+//	go run ./cmd/specter-testserver -app spring -addr 127.0.0.1:8888    # spec at /v3/api-docs
 //
 // -secure serves the same API with every planted flaw fixed. -flaws lists
 // the planted flaws (rule and operation) and exits.
@@ -22,9 +22,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/specterhq/specter/fuzz/testserver/fastapilike"
-	"github.com/specterhq/specter/fuzz/testserver/flasklike"
-	"github.com/specterhq/specter/fuzz/testserver/springlike"
+	"github.com/specterhq/specter/internal/testserver/fastapilike"
+	"github.com/specterhq/specter/internal/testserver/flasklike"
+	"github.com/specterhq/specter/internal/testserver/springlike"
 )
 
 // app is one test server as this command serves it.

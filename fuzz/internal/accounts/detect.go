@@ -17,9 +17,9 @@ import (
 	"strings"
 
 	"github.com/specterhq/specter/fuzz/authz"
+	fzschema "github.com/specterhq/specter/fuzz/internal/schema"
 	"github.com/specterhq/specter/fuzz/learn"
 	"github.com/specterhq/specter/fuzz/plan"
-	fzschema "github.com/specterhq/specter/fuzz/schema"
 )
 
 // Flow is how an API lets the run create users and log them in.

@@ -5,9 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/specterhq/specter/fuzz/testserver/fastapilike"
-	"github.com/specterhq/specter/fuzz/testserver/flasklike"
-	"github.com/specterhq/specter/fuzz/testserver/springlike"
+	"github.com/specterhq/specter/internal/testserver/fastapilike"
+	"github.com/specterhq/specter/internal/testserver/flasklike"
+	"github.com/specterhq/specter/internal/testserver/springlike"
 )
 
 func TestDetectTestServers(t *testing.T) {

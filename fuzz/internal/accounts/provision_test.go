@@ -16,9 +16,9 @@ import (
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/generate"
 	"github.com/specterhq/specter/fuzz/plan"
-	"github.com/specterhq/specter/fuzz/testserver/fastapilike"
-	"github.com/specterhq/specter/fuzz/testserver/flasklike"
-	"github.com/specterhq/specter/fuzz/testserver/springlike"
+	"github.com/specterhq/specter/internal/testserver/fastapilike"
+	"github.com/specterhq/specter/internal/testserver/flasklike"
+	"github.com/specterhq/specter/internal/testserver/springlike"
 	"github.com/specterhq/specter/surface/ingest/ingesttest"
 )
 

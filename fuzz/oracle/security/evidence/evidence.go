@@ -153,7 +153,7 @@ type keywordIndex struct {
 
 // keywords indexes the keywords of every signature set, on first use (it
 // costs about 0.5 ms and 1.2 MB, which commands that never fuzz should not
-// pay: go test ./fuzz/evidence -bench KeywordIndex). It also fills in
+// pay: go test ./fuzz/oracle/security/evidence -bench KeywordIndex). It also fills in
 // signature.ids, which scan reads only after calling it.
 var keywords = sync.OnceValue(func() *keywordIndex {
 	return newKeywordIndex(stackTraces, sqlErrors, frameworkPages, filePaths, fileContents, commandOutputs)

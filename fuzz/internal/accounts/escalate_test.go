@@ -9,8 +9,8 @@ import (
 
 	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/plan"
-	"github.com/specterhq/specter/fuzz/testserver/fastapilike"
-	"github.com/specterhq/specter/fuzz/testserver/springlike"
+	"github.com/specterhq/specter/internal/testserver/fastapilike"
+	"github.com/specterhq/specter/internal/testserver/springlike"
 	"github.com/specterhq/specter/rules"
 )
 

@@ -3,7 +3,7 @@
 // per security oracle (x-planted names the rule) and clean twins that
 // authenticate, authorize, escape and limit as they should and must
 // produce no finding. Tests start it with httptest; it never listens on
-// anything but loopback. It is separate from fuzz/staging so that the
+// anything but loopback. It is separate from internal/testserver/staging so that the
 // conformance and security suites can grow without touching each other.
 package securitystaging
 
