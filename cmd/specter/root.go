@@ -65,10 +65,14 @@ func newRootCommand(st streams) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "specter",
 		Short: "Find security problems in HTTP APIs before they ship",
-		Long: `specter scans OpenAPI 2.0/3.0/3.1 documents and Postman collections for
-security problems: hard-coded secrets today, spec lint, fuzzing and inventory
-drift as those scanners land. Reports are text, JSON or SARIF 2.1.0; a gate
-decides the exit code.
+		Long: `specter finds security problems in HTTP APIs before they ship. It reads
+OpenAPI 2.0/3.0/3.1 documents and Postman collections with their
+environments, and runs four scanners over them: hard-coded secrets (secrets),
+security and scope/auth lint (lint), the spec against recorded traffic
+(inventory), and a fuzzer against a staging deployment (fuzz); scan runs the
+static ones together. Reports are text, JSON, SARIF 2.1.0, JUnit, GitLab SAST
+and Code Quality, GitHub annotations or Markdown; thresholds, baselines and
+suppressions decide the exit code.
 
 Exit codes: 0 gate passed, 1 gate failed, 2 usage or input error.`,
 		Example: `  specter scan testdata/examples
