@@ -14,7 +14,7 @@ import (
 	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/plan"
 	"github.com/specterhq/specter/rules"
-	"github.com/specterhq/specter/scanners/secrets"
+	"github.com/specterhq/specter/sensitive"
 	"github.com/specterhq/specter/surface"
 )
 
@@ -131,19 +131,8 @@ func (s *findingSet) list() []rules.Finding {
 		}
 		out = append(out, f)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.Location.File != b.Location.File {
-			return a.Location.File < b.Location.File
-		}
-		if a.Location.Line != b.Location.Line {
-			return a.Location.Line < b.Location.Line
-		}
-		if a.RuleID != b.RuleID {
-			return a.RuleID < b.RuleID
-		}
-		return a.Fingerprint < b.Fingerprint
-	})
+	// The map has no order; a run reports in the one order all the same.
+	rules.SortFindings(out)
 	return out
 }
 
@@ -187,9 +176,9 @@ func maskSecrets(text string, given []string) string {
 		// As written, and as a form body or a query string carries it.
 		for _, form := range []string{sec, url.QueryEscape(sec)} {
 			if strings.Contains(text, form) {
-				text = strings.ReplaceAll(text, form, secrets.Redact(sec))
+				text = strings.ReplaceAll(text, form, sensitive.Redact(sec))
 			}
-			text = maskCutSecret(text, form, secrets.Redact(sec))
+			text = maskCutSecret(text, form, sensitive.Redact(sec))
 		}
 	}
 	return text
@@ -234,7 +223,7 @@ func credentialHeader(name string) bool {
 	case "authorization", "proxy-authorization", "cookie", "set-cookie":
 		return true
 	}
-	return secrets.IsCredentialName(name)
+	return sensitive.IsCredentialName(name)
 }
 
 func redactValue(v string, show bool) string {
@@ -243,9 +232,9 @@ func redactValue(v string, show bool) string {
 	}
 	// Keep the scheme word of "Bearer xyz" readable.
 	if scheme, rest, ok := strings.Cut(v, " "); ok && len(scheme) < 10 && rest != "" {
-		return scheme + " " + secrets.Redact(rest)
+		return scheme + " " + sensitive.Redact(rest)
 	}
-	return secrets.Redact(v)
+	return sensitive.Redact(v)
 }
 
 // Curl renders the request as a curl command line.
@@ -268,7 +257,7 @@ func curlCommand(method string, reqURL *url.URL, header http.Header, body []byte
 	q := u.Query()
 	changed := false
 	for k, vs := range q {
-		if secrets.IsCredentialName(k) && !showSecrets {
+		if sensitive.IsCredentialName(k) && !showSecrets {
 			for i := range vs {
 				vs[i] = redactValue(vs[i], false)
 			}
@@ -382,7 +371,7 @@ func redactCredentialLike(s string) string {
 		name := rest[i+1 : i+1+j]
 		b.WriteString(rest[:i+2+j])
 		rest = rest[i+2+j:]
-		if !secrets.IsCredentialName(name) {
+		if !sensitive.IsCredentialName(name) {
 			continue
 		}
 		trimmed := strings.TrimLeft(rest, " :")
@@ -398,7 +387,7 @@ func redactCredentialLike(s string) string {
 		}
 		value := trimmed[1 : 1+end]
 		b.WriteString(rest[:len(rest)-len(trimmed)])
-		b.WriteString(`"` + secrets.Redact(value) + `"`)
+		b.WriteString(`"` + sensitive.Redact(value) + `"`)
 		rest = trimmed[2+end:]
 	}
 }
@@ -439,7 +428,7 @@ func postmanSecrets(s *surface.Surface) []string {
 	var out []string
 	add := func(vs []surface.Variable) {
 		for _, v := range vs {
-			if v.Value != "" && !strings.Contains(v.Value, "{{") && (v.Type == "secret" || secrets.IsCredentialName(v.Key)) {
+			if v.Value != "" && !strings.Contains(v.Value, "{{") && (v.Type == "secret" || sensitive.IsCredentialName(v.Key)) {
 				out = append(out, v.Value)
 			}
 		}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/plan"
-	"github.com/specterhq/specter/scanners/secrets"
+	"github.com/specterhq/specter/sensitive"
 )
 
 // Sequence is the evidence of a finding that needed earlier requests: a
@@ -35,7 +35,7 @@ func Sequence(steps []*plan.Step, x *execute.Exchange, seed int64, showSecrets b
 			if pw, ok := vars.pw[id]; ok {
 				shown := pw
 				if !showSecrets {
-					shown = secrets.Redact(pw)
+					shown = sensitive.Redact(pw)
 				}
 				fmt.Fprintf(&b, "%s=%s\n", varName("PASSWORD", id), shellQuote(shown))
 			}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/specterhq/specter/config"
 	"github.com/specterhq/specter/rules"
 )
 
@@ -198,7 +199,7 @@ func checkBaselineFingerprint(fp string) error {
 	if fp == "" {
 		return errors.New("no fingerprint")
 	}
-	return checkFingerprint(fp)
+	return config.CheckFingerprint(fp)
 }
 
 // WriteBaseline writes the unsuppressed findings as a baseline file, one

@@ -2,8 +2,8 @@ package policy
 
 import (
 	"fmt"
-	"strings"
 
+	"github.com/specterhq/specter/config"
 	"github.com/specterhq/specter/rules"
 )
 
@@ -37,23 +37,23 @@ type Verdict struct {
 // ParseFailOn reads a --fail-on / gate.fail-on value: a severity name or
 // "none". The gate it returns has no per-severity maxima.
 func ParseFailOn(s string) (Gate, error) {
-	if strings.EqualFold(strings.TrimSpace(s), "none") {
-		return Gate{Disabled: true}, nil
-	}
-	sev, err := rules.ParseSeverity(s)
+	sev, none, err := config.ParseThreshold(s)
 	if err != nil {
-		return Gate{}, fmt.Errorf("fail-on: unknown value %q (want critical, high, medium, low, info or none)", s)
+		return Gate{}, err
 	}
-	return Gate{FailOn: sev}, nil
+	return Gate{FailOn: sev, Disabled: none}, nil
 }
 
 // DefaultGate fails on DefaultFailOn.
 func DefaultGate() Gate { return Gate{FailOn: DefaultFailOn} }
 
-// ResolveGate builds the gate from the config and the --fail-on flag: the flag,
+// ResolveGate builds the gate from the config (nil: the defaults) and the --fail-on flag: the flag,
 // when flagSet, overrides the config's fail-on; the config's maxima apply
 // either way. Without either, the gate fails on DefaultFailOn.
-func (c *Config) ResolveGate(failOnFlag string, flagSet bool) (Gate, error) {
+func ResolveGate(c *config.Config, failOnFlag string, flagSet bool) (Gate, error) {
+	if c == nil {
+		c = config.DefaultConfig()
+	}
 	g := DefaultGate()
 	switch {
 	case flagSet:
@@ -65,7 +65,7 @@ func (c *Config) ResolveGate(failOnFlag string, flagSet bool) (Gate, error) {
 	case c.Gate.FailOn != "":
 		parsed, err := ParseFailOn(c.Gate.FailOn)
 		if err != nil {
-			return Gate{}, c.positioned(c.Gate.Line, fmt.Errorf("gate: %w", err))
+			return Gate{}, c.Positioned(c.Gate.Line, fmt.Errorf("gate: %w", err))
 		}
 		g = parsed
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/specterhq/specter/config"
 	"github.com/specterhq/specter/rules"
 )
 
@@ -80,10 +81,10 @@ func TestGateCounts(t *testing.T) {
 }
 
 func TestResolveGate(t *testing.T) {
-	withGate := &Config{Version: 1, Gate: GateConfig{FailOn: "medium", Max: map[rules.Severity]int{rules.SeverityLow: 5}}}
+	withGate := &config.Config{Version: 1, Gate: config.GateConfig{FailOn: "medium", Max: map[rules.Severity]int{rules.SeverityLow: 5}}}
 	for _, tt := range []struct {
 		name     string
-		cfg      *Config
+		cfg      *config.Config
 		flag     string
 		flagSet  bool
 		want     rules.Severity
@@ -91,16 +92,16 @@ func TestResolveGate(t *testing.T) {
 		max      int // maximum for low, -1 for none
 		err      bool
 	}{
-		{"default", DefaultConfig(), "", false, rules.SeverityHigh, false, -1, false},
+		{"default", config.DefaultConfig(), "", false, rules.SeverityHigh, false, -1, false},
 		{"config", withGate, "", false, rules.SeverityMedium, false, 5, false},
 		{"flag beats config", withGate, "critical", true, rules.SeverityCritical, false, 5, false},
 		{"flag none keeps maxima", withGate, "none", true, 0, true, 5, false},
 		{"flag unset leaves config", withGate, "critical", false, rules.SeverityMedium, false, 5, false},
 		{"bad flag", withGate, "loud", true, 0, false, 0, true},
-		{"empty flag set", DefaultConfig(), "", true, 0, false, 0, true},
+		{"empty flag set", config.DefaultConfig(), "", true, 0, false, 0, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			g, err := tt.cfg.ResolveGate(tt.flag, tt.flagSet)
+			g, err := ResolveGate(tt.cfg, tt.flag, tt.flagSet)
 			if tt.err {
 				if err == nil || !strings.Contains(err.Error(), "--fail-on") {
 					t.Fatalf("ResolveGate = %+v, %v; want a --fail-on error", g, err)
@@ -120,7 +121,7 @@ func TestResolveGate(t *testing.T) {
 		})
 	}
 	// The gate's maxima are a copy: changing them leaves the config alone.
-	g, _ := withGate.ResolveGate("", false)
+	g, _ := ResolveGate(withGate, "", false)
 	g.Max[rules.SeverityLow] = 99
 	if withGate.Gate.Max[rules.SeverityLow] != 5 {
 		t.Error("ResolveGate shares the config's max map")

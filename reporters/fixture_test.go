@@ -65,7 +65,7 @@ func loadReport(t *testing.T, name string) *Report {
 		finding.SetFingerprint()
 		r.Findings = append(r.Findings, finding)
 	}
-	SortFindings(r.Findings)
+	rules.SortFindings(r.Findings)
 	return r
 }
 

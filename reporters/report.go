@@ -6,7 +6,6 @@ package reporters
 import (
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"time"
 
@@ -109,26 +108,6 @@ func fingerprintOf(f rules.Finding) string {
 		f.SetFingerprint()
 	}
 	return f.Fingerprint
-}
-
-// SortFindings orders findings by file, line, column, rule id and fingerprint.
-func SortFindings(fs []rules.Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := &fs[i], &fs[j]
-		if a.Location.File != b.Location.File {
-			return a.Location.File < b.Location.File
-		}
-		if a.Location.Line != b.Location.Line {
-			return a.Location.Line < b.Location.Line
-		}
-		if a.Location.Column != b.Location.Column {
-			return a.Location.Column < b.Location.Column
-		}
-		if a.RuleID != b.RuleID {
-			return a.RuleID < b.RuleID
-		}
-		return a.Fingerprint < b.Fingerprint
-	})
 }
 
 // Reporter renders a report to w.

@@ -3,6 +3,7 @@ package rules
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"sort"
 	"strings"
 )
 
@@ -90,3 +91,27 @@ func (f *Finding) SetFingerprint() {
 }
 
 func filepathSlash(p string) string { return strings.ReplaceAll(p, `\`, "/") }
+
+// SortFindings puts findings in specter's one order: file, line, column,
+// rule, fingerprint and message, keeping the input order among equal
+// findings. The policy chain applies it once to every run's findings;
+// scanners and reporters do not sort findings themselves.
+func SortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := &fs[i], &fs[j]
+		switch {
+		case a.Location.File != b.Location.File:
+			return a.Location.File < b.Location.File
+		case a.Location.Line != b.Location.Line:
+			return a.Location.Line < b.Location.Line
+		case a.Location.Column != b.Location.Column:
+			return a.Location.Column < b.Location.Column
+		case a.RuleID != b.RuleID:
+			return a.RuleID < b.RuleID
+		case a.Fingerprint != b.Fingerprint:
+			return a.Fingerprint < b.Fingerprint
+		default:
+			return a.Message < b.Message
+		}
+	})
+}

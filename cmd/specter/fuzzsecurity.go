@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 
 	"github.com/spf13/pflag"
 
@@ -29,9 +28,9 @@ type securityFlags struct {
 	timeBased       bool
 	noAccounts      bool
 	corsOrigins     []string
-	// configFile is the config file the command read ("" for none); its
-	// identities: list declares logins, headers and OAuth2 identities.
-	configFile string
+	// declared are the config file's identities (logins, headers and
+	// OAuth2 identities), parsed and checked with the rest of the file.
+	declared []identity.Declared
 }
 
 func addSecurityFlags(fl *pflag.FlagSet, f *securityFlags) {
@@ -57,16 +56,7 @@ func applySecurity(ctx context.Context, st streams, cfg *fuzz.Config, f *securit
 		Timeout:       cfg.Executor.Timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-	opts := identity.Options{Flags: f.identities, Target: cfg.Executor.Target, Client: client, Env: env}
-	if f.configFile != "" {
-		data, err := os.ReadFile(f.configFile)
-		if err != nil {
-			return &exitError{code: exitInputError, err: fmt.Errorf("reading the config: %w", err)}
-		}
-		if opts.Declared, err = identity.ParseConfig(data, f.configFile); err != nil {
-			return &exitError{code: exitInputError, err: err}
-		}
-	}
+	opts := identity.Options{Flags: f.identities, Declared: f.declared, Target: cfg.Executor.Target, Client: client, Env: env}
 	var known []string
 	for i := range opts.Declared {
 		if u := opts.Declared[i].LoginUser(env); u != "" {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/specterhq/specter/policy"
+	"github.com/specterhq/specter/config"
 )
 
 func newInitCommand(st streams) *cobra.Command {
@@ -27,21 +27,21 @@ reason, and the gate. It refuses to overwrite an existing file without
 			if force {
 				flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
 			}
-			file, err := os.OpenFile(policy.DefaultConfigFile, flags, 0o644)
+			file, err := os.OpenFile(config.DefaultConfigFile, flags, 0o644)
 			if errors.Is(err, fs.ErrExist) {
-				return usageError("%s already exists (use --force to overwrite it)", policy.DefaultConfigFile)
+				return usageError("%s already exists (use --force to overwrite it)", config.DefaultConfigFile)
 			}
 			if err != nil {
-				return &exitError{code: exitInputError, err: fmt.Errorf("creating %s: %w", policy.DefaultConfigFile, err)}
+				return &exitError{code: exitInputError, err: fmt.Errorf("creating %s: %w", config.DefaultConfigFile, err)}
 			}
-			if _, err := file.WriteString(policy.StarterConfig()); err != nil {
+			if _, err := file.WriteString(config.StarterConfig()); err != nil {
 				file.Close()
-				return &exitError{code: exitInputError, err: fmt.Errorf("writing %s: %w", policy.DefaultConfigFile, err)}
+				return &exitError{code: exitInputError, err: fmt.Errorf("writing %s: %w", config.DefaultConfigFile, err)}
 			}
 			if err := file.Close(); err != nil {
 				return err
 			}
-			fmt.Fprintf(st.err, "specter: wrote %s\n", policy.DefaultConfigFile)
+			fmt.Fprintf(st.err, "specter: wrote %s\n", config.DefaultConfigFile)
 			return nil
 		},
 	}

@@ -12,9 +12,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/specterhq/specter/policy"
+	"github.com/specterhq/specter/config"
 	"github.com/specterhq/specter/reporters"
 	"github.com/specterhq/specter/scanners/inventory"
+	"github.com/specterhq/specter/sensitive"
 	"github.com/specterhq/specter/surface/discover"
 	"github.com/specterhq/specter/surface/ingest"
 	"github.com/specterhq/specter/surface/traffic"
@@ -91,7 +92,7 @@ inventory section marks agents. See docs/inventory.md.`,
 // sources lazily and loads the previous spec, if any. The config file's
 // inventory hosts come first, --host adds more; the agent markers, token
 // lifetimes and burst factor come from the config file.
-func newInventoryScanner(ctx context.Context, st streams, t *trafficFlags, cfg policy.InventoryConfig, credentials func(name, value string) (string, bool), f *scanFlags) (*inventory.Scanner, error) {
+func newInventoryScanner(ctx context.Context, st streams, t *trafficFlags, cfg config.InventoryConfig, credentials sensitive.CredentialDetector, f *scanFlags) (*inventory.Scanner, error) {
 	format, err := traffic.ParseFormat(t.format)
 	if err != nil {
 		return nil, usageError("--traffic-format: %v", err)

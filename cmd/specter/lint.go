@@ -1,13 +1,9 @@
 package main
 
 import (
-	"fmt"
-	"regexp"
-
 	"github.com/spf13/cobra"
 
-	"github.com/specterhq/specter/policy"
-
+	"github.com/specterhq/specter/config"
 	"github.com/specterhq/specter/scanners"
 	"github.com/specterhq/specter/scanners/lint"
 	"github.com/specterhq/specter/scanners/secrets"
@@ -34,7 +30,7 @@ inline.`
 
 // scannersFor builds the scanners a command runs, the lint scanner with
 // the config file's lint section.
-func scannersFor(kind scanKind, f *scanFlags, cfg *policy.Config) ([]scanners.Scanner, error) {
+func scannersFor(kind scanKind, f *scanFlags, cfg *config.Config) ([]scanners.Scanner, error) {
 	var out []scanners.Scanner
 	if kind == scanAll || kind == scanSecrets {
 		s, err := secrets.New(secrets.Options{ShowSecrets: f.showSecrets})
@@ -44,18 +40,9 @@ func scannersFor(kind scanKind, f *scanFlags, cfg *policy.Config) ([]scanners.Sc
 		out = append(out, s)
 	}
 	if kind == scanAll || kind == scanLint {
-		opts := lint.Options{
-			MaxTokenTTL:           cfg.Lint.MaxTokenTTL,
-			AgentMaxTokenTTL:      cfg.Lint.AgentMaxTokenTTL,
-			MaxScopesPerOperation: cfg.Lint.MaxScopesPerOperation,
-			MaxScopesPerScheme:    cfg.Lint.MaxScopesPerScheme,
-		}
-		if cfg.Lint.ScopePattern != "" {
-			re, err := regexp.Compile(cfg.Lint.ScopePattern)
-			if err != nil {
-				return nil, fmt.Errorf("lint: scope-pattern: %w", err)
-			}
-			opts.ScopePattern = re
+		opts, err := lint.OptionsFrom(cfg.Lint)
+		if err != nil {
+			return nil, err
 		}
 		if len(out) > 0 { // scan: lint's example check reuses the secret scanner's detectors
 			if det, ok := out[0].(*secrets.Scanner); ok {

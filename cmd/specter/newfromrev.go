@@ -105,17 +105,3 @@ func findingsAtRevision(ctx context.Context, st streams, kind scanKind, f *scanF
 	logf("specter: %d finding(s) at %s (%.12s) are not reported again", len(earlier.Entries), rev, commit)
 	return earlier, nil
 }
-
-// mergeBaselines returns a baseline listing the fingerprints of both.
-func mergeBaselines(a, b *policy.Baseline) *policy.Baseline {
-	switch {
-	case a == nil:
-		return b
-	case b == nil:
-		return a
-	}
-	return &policy.Baseline{
-		Version: a.Version, Tool: a.Tool, Created: a.Created,
-		Entries: append(append([]policy.BaselineEntry(nil), a.Entries...), b.Entries...),
-	}
-}

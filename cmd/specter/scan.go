@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/specterhq/specter/config"
 	"github.com/specterhq/specter/fuzz"
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/policy"
@@ -223,7 +224,7 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 	if err != nil {
 		return &exitError{code: exitInputError, err: err}
 	}
-	gate, err := cfg.ResolveGate(f.failOn, failOnSet)
+	gate, err := policy.ResolveGate(cfg, f.failOn, failOnSet)
 	if err != nil {
 		return usageError("--fail-on: %v", err)
 	}
@@ -248,16 +249,15 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 
 	excludes := append(append([]string(nil), cfg.Exclude...), f.exclude...)
 	for _, g := range f.exclude {
-		if err := policy.ValidatePathGlob(g); err != nil {
+		if err := config.ValidatePathGlob(g); err != nil {
 			return usageError("--exclude %q: %v", g, err)
 		}
 	}
+	var earlier *policy.Baseline
 	if f.newFromRev != "" {
-		earlier, err := findingsAtRevision(ctx, st, kind, f, static, excludes, paths, logf)
-		if err != nil {
+		if earlier, err = findingsAtRevision(ctx, st, kind, f, static, excludes, paths, logf); err != nil {
 			return &exitError{code: exitInputError, err: fmt.Errorf("--new-from-rev: %w", err)}
 		}
-		baseline = mergeBaselines(baseline, earlier)
 	}
 	local, remote := splitRemote(paths, kind)
 	walked, err := discover.Walk(ctx, local, discover.Options{
@@ -280,7 +280,7 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 
 	var fuzzCfg *fuzz.Config
 	if kind == scanFuzz || (kind == scanAll && f.fuzz.target != "") {
-		f.fuzz.security.configFile = cfg.File
+		f.fuzz.security.declared = cfg.Identities
 		cfg, closeLog, err := fuzzConfig(ctx, st, &f.fuzz, catalog, f.quiet, f.showSecrets)
 		if err != nil {
 			return err
@@ -338,7 +338,7 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 	var inv *inventory.Scanner
 	if kind == scanInventory || len(f.traffic.files) > 0 {
 		secretScanner := lazySecretScannerOf(static, f)
-		if inv, err = newInventoryScanner(ctx, st, &f.traffic, cfg.Inventory, secretScanner.LooksLikeCredential, f); err != nil {
+		if inv, err = newInventoryScanner(ctx, st, &f.traffic, cfg.Inventory, secretScanner, f); err != nil {
 			return err
 		}
 		got, err := inv.Scan(ctx, ingested.Surface)
@@ -351,7 +351,10 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 		findings = append(findings, got...)
 	}
 
-	kept := policy.Apply(findings, policy.Inputs{Config: cfg, Ignores: ingested.Surface.Ignores, Baseline: baseline})
+	kept := policy.Apply(findings, policy.Inputs{Config: cfg, Ignores: ingested.Surface.Ignores, Baseline: baseline, Earlier: earlier})
+	if line := describeChain(kept); line != "" {
+		logf("%s", line)
+	}
 	verdict := gate.Evaluate(kept.Findings)
 	if f.writeBaseline != "" {
 		if err := writeBaselineFile(f.writeBaseline, kept.Findings); err != nil {
@@ -368,7 +371,7 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 		Gate:         reporters.Gate{Passed: verdict.Passed, FailOn: verdict.FailOn, Reasons: verdict.Reasons},
 		Command:      string(kind),
 		FilesScanned: len(ingested.Surface.Files),
-		Baselined:    kept.Baselined,
+		Baselined:    kept.Baselined(),
 		SourceRoot:   workDir(),
 		Started:      started,
 		Finished:     time.Now(),
@@ -469,7 +472,7 @@ func (l *lazySecretScanner) LooksLikeCredential(name, value string) (string, boo
 func excludedBy(globs []string) func(string) bool {
 	return func(p string) bool {
 		for _, g := range globs {
-			if policy.MatchPath(g, p) {
+			if config.MatchPath(g, p) {
 				return true
 			}
 		}
@@ -479,13 +482,13 @@ func excludedBy(globs []string) func(string) bool {
 
 // loadConfig reads --config, else .specter.yaml in the working directory
 // when present, else the defaults.
-func loadConfig(path string, catalog *rules.Catalog) (*policy.Config, error) {
-	var cfg *policy.Config
+func loadConfig(path string, catalog *rules.Catalog) (*config.Config, error) {
+	var cfg *config.Config
 	var err error
 	if path == "" {
-		cfg, err = policy.LoadDefaultConfig(".")
+		cfg, err = config.LoadDefaultConfig(".")
 	} else {
-		cfg, err = policy.LoadConfig(path)
+		cfg, err = config.LoadConfig(path)
 	}
 	if err != nil {
 		return nil, err
@@ -599,4 +602,19 @@ func describeSurface(s *surface.Surface) string {
 		}
 	}
 	return fmt.Sprintf("scanning %d file(s): %d OpenAPI document(s), %d Postman collection(s), %d environment(s)", len(s.Files), specs, collections, environments)
+}
+
+// describeChain says what the policy chain's steps did, or "" when none
+// dropped or changed a finding.
+func describeChain(r policy.Result) string {
+	var parts []string
+	for _, c := range r.Steps {
+		if d := c.String(); d != "" {
+			parts = append(parts, d)
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "specter: policy chain: " + strings.Join(parts, "; ")
 }

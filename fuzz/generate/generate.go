@@ -20,7 +20,7 @@ import (
 
 	"github.com/specterhq/specter/fuzz/learn"
 	"github.com/specterhq/specter/fuzz/plan"
-	"github.com/specterhq/specter/scanners/secrets"
+	"github.com/specterhq/specter/sensitive"
 	"github.com/specterhq/specter/surface"
 )
 
@@ -623,7 +623,7 @@ func recordedShape(t *plan.Target, st *learn.State) *shape {
 			d.contentType = h.Value
 			continue
 		}
-		if skippedHeaders[lower] || secrets.IsCredentialName(h.Name) {
+		if skippedHeaders[lower] || sensitive.IsCredentialName(h.Name) {
 			d.headers = append(d.headers, plan.Param{Name: h.Name, Value: h.Value})
 			continue
 		}

@@ -44,20 +44,15 @@ type Declared struct {
 	} `yaml:"oauth2"`
 }
 
-// ParseConfig reads the identities list of a config file (other top-level
-// keys belong to other parts of specter and are ignored here). name is
-// used in errors.
-func ParseConfig(data []byte, name string) ([]Declared, error) {
-	var top struct {
-		Identities yaml.Node `yaml:"identities"`
-	}
-	if err := yaml.Unmarshal(data, &top); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if top.Identities.Kind == 0 {
+// DecodeDeclared reads the identities list of a config file from its YAML
+// node (the value of the top-level identities key); name is the config
+// file, used in errors. The config package calls it while it parses the
+// file, so a bad entry fails every command that reads the config.
+func DecodeDeclared(list *yaml.Node, name string) ([]Declared, error) {
+	if list == nil || list.Kind == 0 {
 		return nil, nil
 	}
-	raw, err := yaml.Marshal(&top.Identities)
+	raw, err := yaml.Marshal(list)
 	if err != nil {
 		return nil, fmt.Errorf("%s: identities: %w", name, err)
 	}
@@ -65,7 +60,7 @@ func ParseConfig(data []byte, name string) ([]Declared, error) {
 	dec.KnownFields(true)
 	var out []Declared
 	if err := dec.Decode(&out); err != nil {
-		return nil, fmt.Errorf("%s:%d: identities: %w", name, top.Identities.Line, err)
+		return nil, fmt.Errorf("%s:%d: identities: %w", name, list.Line, err)
 	}
 	for i, d := range out {
 		if err := checkName(d.Name); err != nil {

@@ -1,6 +1,8 @@
 package identity
 
 import (
+	"go.yaml.in/yaml/v4"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -358,7 +360,20 @@ func TestLoginCookieAndFailures(t *testing.T) {
 	}
 }
 
-func TestParseConfig(t *testing.T) {
+// parseIdentities decodes the identities key of a config document, as the
+// config package does.
+func parseIdentities(t *testing.T, doc, name string) ([]Declared, error) {
+	t.Helper()
+	var top struct {
+		Identities yaml.Node `yaml:"identities"`
+	}
+	if err := yaml.Unmarshal([]byte(doc), &top); err != nil {
+		t.Fatal(err)
+	}
+	return DecodeDeclared(&top.Identities, name)
+}
+
+func TestDecodeDeclared(t *testing.T) {
 	good := `
 version: 1
 rules: {}
@@ -370,7 +385,7 @@ identities:
   - name: svc
     oauth2: {token_url: "https://idp/token", client_id: id, client_secret: "${S}", scopes: [a]}
 `
-	ds, err := ParseConfig([]byte(good), ".specter.yaml")
+	ds, err := parseIdentities(t, good, ".specter.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -387,7 +402,7 @@ identities:
 	if _, err := ds[2].Build(nil, http.DefaultClient, env(nil), nil); err == nil || !strings.Contains(err.Error(), "S is not set") {
 		t.Errorf("unset secret: %v", err)
 	}
-	if ds, err := ParseConfig([]byte("version: 1\n"), "c"); err != nil || ds != nil {
+	if ds, err := parseIdentities(t, "version: 1\n", "c"); err != nil || ds != nil {
 		t.Errorf("no identities: %v %v", ds, err)
 	}
 	bad := []struct{ yaml, want string }{
@@ -398,8 +413,8 @@ identities:
 		{"identities: {name: a}\n", "identities"},
 	}
 	for _, b := range bad {
-		if _, err := ParseConfig([]byte(b.yaml), "c"); err == nil || !strings.Contains(err.Error(), b.want) {
-			t.Errorf("ParseConfig(%q) err = %v, want %q", b.yaml, err, b.want)
+		if _, err := parseIdentities(t, b.yaml, "c"); err == nil || !strings.Contains(err.Error(), b.want) {
+			t.Errorf("DecodeDeclared(%q) err = %v, want %q", b.yaml, err, b.want)
 		}
 	}
 }
@@ -407,11 +422,11 @@ identities:
 func TestBuildOrderAndConflicts(t *testing.T) {
 	srv, _ := tokenServer(t, 300, 200)
 	e := env(map[string]string{DefaultClientIDEnv: "cid", DefaultClientSecretEnv: "csecret", "PW": "pw"})
-	declared, err := ParseConfig([]byte(`
+	declared, err := parseIdentities(t, `
 identities:
   - name: carol
     login: {path: /login, body: '{"email": "carol@example.com", "password": "${PW}"}', token: /t}
-`), "c")
+`, "c")
 	if err != nil {
 		t.Fatal(err)
 	}

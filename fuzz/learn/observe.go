@@ -9,7 +9,7 @@ import (
 
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/plan"
-	"github.com/specterhq/specter/scanners/secrets"
+	"github.com/specterhq/specter/sensitive"
 )
 
 // maxWalk bounds the JSON nodes read from one answer.
@@ -115,7 +115,7 @@ func createdKeys(x *execute.Exchange, col string, answer any) (map[string]string
 	sent := RequestFields(x.Case)
 	for k, v := range sent {
 		n := Norm(k)
-		if skippedMembers[n] || secrets.IsCredentialName(k) {
+		if skippedMembers[n] || sensitive.IsCredentialName(k) {
 			continue
 		}
 		if raw, ok := scalarID(v); ok {
@@ -164,7 +164,7 @@ func (s *State) learnAnswer(answer any, collection, op, identity string, seq int
 					walk(e, k, wrapper && isContainer(e), depth+1)
 					continue
 				}
-				if n == "" || skippedMembers[n] || secrets.IsCredentialName(k) {
+				if n == "" || skippedMembers[n] || sensitive.IsCredentialName(k) {
 					continue
 				}
 				raw, ok := scalarID(e)

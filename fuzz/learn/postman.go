@@ -8,7 +8,7 @@ import (
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/internal/jsonpointer"
 	"github.com/specterhq/specter/fuzz/plan"
-	"github.com/specterhq/specter/scanners/secrets"
+	"github.com/specterhq/specter/sensitive"
 	"github.com/specterhq/specter/surface"
 )
 
@@ -88,7 +88,7 @@ func (s *State) learnVariables(x *execute.Exchange, identity string, answer any)
 			step = plan.NewStep("Postman request "+strconv.Quote(r.Name)+" ("+c.Method+" "+c.Target.Op.Path+")", identity, x.Request, x.RequestBody, x.Status, c.Steps...)
 		}
 		y := plan.Yield{Name: set.Name, Value: value, From: from}
-		if secrets.IsCredentialName(set.Name) || looksLikeJWT(value) {
+		if sensitive.IsCredentialName(set.Name) || looksLikeJWT(value) {
 			// The sequence reproducer reads tokens from the answer into a
 			// shell variable rather than printing them.
 			y.Name, y.Secret = "token", true

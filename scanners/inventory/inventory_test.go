@@ -212,12 +212,12 @@ func TestHosts(t *testing.T) {
 
 func TestCredentialsAndSensitiveData(t *testing.T) {
 	surf := load(t, shop(t))
-	credential := func(name, value string) (string, bool) {
+	credential := detectorFunc(func(name, value string) (string, bool) {
 		if strings.HasPrefix(value, "sk_live_") {
 			return "secrets/stripe-access-token", true
 		}
 		return "", false
-	}
+	})
 	fs, sum := scan(t, surf, Options{Traffic: []Source{fileSource(filepath.Join(fixtures, "auth.har"))}, Credentials: credential})
 	got := briefs(fs)
 	for _, want := range []string{
@@ -385,3 +385,8 @@ func TestSeveralSpecsFormOneSurface(t *testing.T) {
 		t.Errorf("summary %+v", sum)
 	}
 }
+
+// detectorFunc is a sensitive.CredentialDetector from a function.
+type detectorFunc func(name, value string) (string, bool)
+
+func (f detectorFunc) LooksLikeCredential(name, value string) (string, bool) { return f(name, value) }

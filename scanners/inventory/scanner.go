@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/sensitive"
 	"github.com/specterhq/specter/surface"
 	"github.com/specterhq/specter/surface/traffic"
 )
@@ -38,10 +39,9 @@ type Options struct {
 	// Hosts are extra hosts that serve the documented API (staging,
 	// regional names) besides the hosts in the specs' servers.
 	Hosts []string
-	// Credentials reports whether a named value is a credential (the secret
-	// scanner's LooksLikeCredential); nil leaves secrets out of the
-	// sensitive-data check.
-	Credentials func(name, value string) (ruleID string, ok bool)
+	// Credentials tells credentials from other named values (the run's
+	// secret scanner); nil leaves secrets out of the sensitive-data check.
+	Credentials sensitive.CredentialDetector
 	// MaxEndpoints bounds the distinct undocumented endpoints held in
 	// memory (0 means DefaultMaxEndpoints).
 	MaxEndpoints int

@@ -41,10 +41,10 @@ func agentAllowed(op *Operation) bool {
 	return a == "allow" || a == "approval-required"
 }
 
-// sensitive reports whether the operation is marked sensitive:
+// markedSensitive reports whether the operation is marked sensitive:
 // x-sensitivity: high, x-business-flow: sensitive, or x-data-classification
 // naming pii, pci, phi or secret.
-func sensitive(op *Operation) bool {
+func markedSensitive(op *Operation) bool {
 	if strings.EqualFold(op.Extension("x-sensitivity").Str(), "high") || strings.EqualFold(op.Extension("x-business-flow").Str(), "sensitive") {
 		return true
 	}
@@ -58,7 +58,7 @@ func sensitive(op *Operation) bool {
 }
 
 func writeNotSenderConstrained(c *Context, op *Operation) {
-	if !(op.IsWrite() && agentAllowed(op)) && !sensitive(op) {
+	if !(op.IsWrite() && agentAllowed(op)) && !markedSensitive(op) {
 		return
 	}
 	if !authenticated(op) {
@@ -70,7 +70,7 @@ func writeNotSenderConstrained(c *Context, op *Operation) {
 		}
 	}
 	why := "agents may call it"
-	if sensitive(op) {
+	if markedSensitive(op) {
 		why = "it is marked sensitive"
 	}
 	c.Report(Finding{At: op.Node, Operation: op, Message: fmt.Sprintf("%s %s: %s, but no alternative binds the token to the client (mutualTLS, DPoP, x-token-binding)", op.Method, op.Path, why)})

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/specterhq/specter/rules"
-	"github.com/specterhq/specter/scanners/secrets"
+	"github.com/specterhq/specter/sensitive"
 	"github.com/specterhq/specter/surface"
 	"github.com/specterhq/specter/surface/sourcemap"
 )
@@ -482,7 +482,7 @@ func credentialValues(c *Context, op *Operation, name string, v Node, depth int)
 		if !ok || rule == rules.RuleSecretsHardcodedCredential && !randomLooking(val) {
 			return
 		}
-		c.Report(Finding{At: v, Operation: op, Evidence: secrets.Redact(val),
+		c.Report(Finding{At: v, Operation: op, Evidence: sensitive.Redact(val),
 			Message: fmt.Sprintf("example of %q looks like a real credential (%s)", name, rule)})
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/specterhq/specter/rules"
-	"github.com/specterhq/specter/scanners/secrets"
+	"github.com/specterhq/specter/sensitive"
 	"github.com/specterhq/specter/surface"
 )
 
@@ -36,7 +36,7 @@ func isCredentialHeaderName(name string) bool {
 	case "authorization", "proxy-authorization", "cookie":
 		return true
 	}
-	return secrets.IsCredentialName(name)
+	return sensitive.IsCredentialName(name)
 }
 
 func postmanCredentialsOverHTTP(c *Context, api *surface.API) {
@@ -76,7 +76,7 @@ func postmanAPIKeyInQuery(c *Context, api *surface.API) {
 			c.ReportAt(at, Finding{Evidence: a.Params["key"], Message: fmt.Sprintf("apikey auth sends %q in the query string", a.Params["key"])})
 		}
 		for _, p := range op.Parameters {
-			if p.In != "query" || !secrets.IsCredentialName(p.Name) {
+			if p.In != "query" || !sensitive.IsCredentialName(p.Name) {
 				continue
 			}
 			c.ReportAt(p.Location, Finding{Evidence: p.Name, Message: fmt.Sprintf("request %q puts credential %q in the query string", op.Summary, p.Name)})

@@ -5,11 +5,12 @@ import (
 	"fmt"
 	"regexp"
 	"runtime"
-	"sort"
 	"sync"
 
+	"github.com/specterhq/specter/config"
 	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/scanners/secrets"
+	"github.com/specterhq/specter/sensitive"
 	"github.com/specterhq/specter/surface"
 )
 
@@ -32,7 +33,7 @@ type Options struct {
 	MaxScopesPerScheme    int
 	// Credentials tells credential-like example values from others
 	// (lint/credential-like-example); nil builds the secret scanner's.
-	Credentials CredentialDetector
+	Credentials sensitive.CredentialDetector
 	// SecretsReported says the secret scanner runs in the same scan and
 	// reports credentials in examples itself (secrets/spec-example-credential,
 	// its gitleaks rules): lint/credential-like-example then stays quiet
@@ -40,6 +41,25 @@ type Options struct {
 	SecretsReported bool
 	// Workers is how many documents are linted at once; 0 is GOMAXPROCS.
 	Workers int
+}
+
+// OptionsFrom turns the config file's lint section into Options (the
+// detector fields are left to the caller).
+func OptionsFrom(c config.LintConfig) (Options, error) {
+	opts := Options{
+		MaxTokenTTL:           c.MaxTokenTTL,
+		AgentMaxTokenTTL:      c.AgentMaxTokenTTL,
+		MaxScopesPerOperation: c.MaxScopesPerOperation,
+		MaxScopesPerScheme:    c.MaxScopesPerScheme,
+	}
+	if c.ScopePattern != "" {
+		re, err := regexp.Compile(c.ScopePattern)
+		if err != nil {
+			return Options{}, fmt.Errorf("lint: scope-pattern: %w", err)
+		}
+		opts.ScopePattern = re
+	}
+	return opts, nil
 }
 
 // DefaultScopePattern accepts lower-case words joined by `:`, `.`, `_`,
@@ -258,7 +278,6 @@ func (s *Scanner) Scan(ctx context.Context, surf *surface.Surface) ([]rules.Find
 			out = append(out, s.lintCollection(api)...)
 		}
 	}
-	SortFindings(out)
 	return out, nil
 }
 
@@ -328,24 +347,4 @@ func (s *Scanner) Lint(d *Document) []rules.Finding {
 		}
 	}
 	return col.findings
-}
-
-// SortFindings orders findings by file, line, column, rule and message.
-func SortFindings(fs []rules.Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i].Location, fs[j].Location
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		if a.Column != b.Column {
-			return a.Column < b.Column
-		}
-		if fs[i].RuleID != fs[j].RuleID {
-			return fs[i].RuleID < fs[j].RuleID
-		}
-		return fs[i].Message < fs[j].Message
-	})
 }

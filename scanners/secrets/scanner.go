@@ -12,7 +12,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -22,6 +21,7 @@ import (
 	"github.com/zricethezav/gitleaks/v8/report"
 
 	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/sensitive"
 	"github.com/specterhq/specter/surface"
 )
 
@@ -135,7 +135,7 @@ func (s *Scanner) Scan(ctx context.Context, surf *surface.Surface) ([]rules.Find
 		st := states[fr.file]
 		cands := make([]candidate, 0, len(got))
 		for _, g := range got {
-			if IsPlaceholder(g.Secret) {
+			if sensitive.IsPlaceholder(g.Secret) {
 				continue
 			}
 			cands = append(cands, s.fromGitleaks(st, g))
@@ -157,19 +157,6 @@ func (s *Scanner) Scan(ctx context.Context, surf *surface.Surface) ([]rules.Find
 			out = append(out, s.finish(c))
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i].Location, out[j].Location
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		if a.Column != b.Column {
-			return a.Column < b.Column
-		}
-		return out[i].RuleID < out[j].RuleID
-	})
 	return out, nil
 }
 
@@ -292,22 +279,11 @@ func (s *Scanner) finish(c candidate) rules.Finding {
 		if s.opts.ShowSecrets {
 			f.Evidence = c.secret
 		} else {
-			f.Evidence = Redact(c.secret)
+			f.Evidence = sensitive.Redact(c.secret)
 		}
 	}
 	f.SetFingerprint()
 	return f
-}
-
-// Redact keeps at most the first 4 characters of a secret, and never more
-// than a third of it, followed by "…".
-func Redact(secret string) string {
-	r := []rune(secret)
-	keep := len(r) / 3
-	if keep > 4 {
-		keep = 4
-	}
-	return string(r[:keep]) + "…"
 }
 
 // dedupe merges findings about the same secret at the same place. Exact

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/sensitive"
 	"github.com/specterhq/specter/surface"
 )
 
@@ -162,8 +163,8 @@ func TestRedact(t *testing.T) {
 		"ab":               "…",
 		"ääääääääääääää":   "ääää…",
 	} {
-		if got := Redact(in); got != want {
-			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
+		if got := sensitive.Redact(in); got != want {
+			t.Errorf("sensitive.Redact(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -184,8 +185,8 @@ func TestIsPlaceholder(t *testing.T) {
 		{"Rk7pLq2Zx9Vm4Tw8", false}, {"Tr0ub4dor-Horse-93", false}, {"AKIAZ3MXQ7T4VB2LN6PW", false},
 		{"hunter2hunter", false}, {"sk_test_4eC39HqLyjWDarjtT1zdp7dc", false},
 	} {
-		if got := IsPlaceholder(tt.v); got != tt.want {
-			t.Errorf("IsPlaceholder(%q) = %v, want %v", tt.v, got, tt.want)
+		if got := sensitive.IsPlaceholder(tt.v); got != tt.want {
+			t.Errorf("sensitive.IsPlaceholder(%q) = %v, want %v", tt.v, got, tt.want)
 		}
 	}
 }
@@ -197,8 +198,8 @@ func TestIsCredentialName(t *testing.T) {
 		"nextPageToken": false, "page_token": false, "tokenUrl": false, "token_type": false,
 		"username": false, "csrfToken": false, "publishable_key": false, "passwordResetRequired": false,
 	} {
-		if got := IsCredentialName(name); got != want {
-			t.Errorf("IsCredentialName(%q) = %v, want %v", name, got, want)
+		if got := sensitive.IsCredentialName(name); got != want {
+			t.Errorf("sensitive.IsCredentialName(%q) = %v, want %v", name, got, want)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v4"
 
 	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/sensitive"
 	"github.com/specterhq/specter/surface"
 	"github.com/specterhq/specter/surface/postman"
 	"github.com/specterhq/specter/surface/sourcemap"
@@ -107,7 +108,7 @@ func (w *walker) postmanCollection(n *yaml.Node, ptr string) {
 			for i, p := range q.Content {
 				_, k := sourcemap.Member(p, "key")
 				_, v := sourcemap.Member(p, "value")
-				if isString(k) && isString(v) && isCredentialQueryParam(k.Value) && !IsPlaceholder(v.Value) {
+				if isString(k) && isString(v) && sensitive.IsCredentialQueryParam(k.Value) && !sensitive.IsPlaceholder(v.Value) {
 					w.report(rules.RuleSecretsQueryParameter, "Query parameter "+strconv.Quote(k.Value)+" carries a hard-coded credential", v.Value, v, rp+"/url/query/"+strconv.Itoa(i)+"/value")
 				}
 			}
@@ -132,7 +133,7 @@ func (w *walker) postmanAuth(holder *yaml.Node, ptr string) {
 	_, params := sourcemap.Member(auth, t)
 	pp := ptr + "/auth/" + sourcemap.EscapeToken(t)
 	check := func(key string, v *yaml.Node, vptr string) {
-		if isString(v) && isAuthSecretParam(t, key) && !IsPlaceholder(v.Value) {
+		if isString(v) && sensitive.IsAuthSecretParam(t, key) && !sensitive.IsPlaceholder(v.Value) {
 			w.report(rules.RuleSecretsPostmanAuth, "Postman "+t+" auth has a hard-coded "+key, v.Value, v, vptr)
 		}
 	}
@@ -167,7 +168,7 @@ func (w *walker) postmanVariables(holder *yaml.Node, ptr string) {
 		_, val := sourcemap.Member(v, "value")
 		_, typ := sourcemap.Member(v, "type")
 		secretType := isString(typ) && typ.Value == "secret"
-		if isString(k) && isString(val) && (secretType || IsCredentialName(k.Value)) && !IsPlaceholder(val.Value) {
+		if isString(k) && isString(val) && (secretType || sensitive.IsCredentialName(k.Value)) && !sensitive.IsPlaceholder(val.Value) {
 			w.report(rules.RuleSecretsPostmanVariable, "Variable "+strconv.Quote(k.Value)+" holds a hard-coded credential", val.Value, val, ptr+"/variable/"+strconv.Itoa(i)+"/value")
 		}
 	}
@@ -181,7 +182,7 @@ func (w *walker) postmanHeaders(req *yaml.Node, rp string) {
 	for i, h := range hs.Content {
 		_, k := sourcemap.Member(h, "key")
 		_, v := sourcemap.Member(h, "value")
-		if !isString(k) || !isString(v) || !isCredentialHeader(k.Value) {
+		if !isString(k) || !isString(v) || !sensitive.IsCredentialHeader(k.Value) {
 			continue
 		}
 		if secret, ok := headerSecret(k.Value, v.Value); ok {
@@ -197,10 +198,10 @@ var signatureSchemes = map[string]bool{"digest": true, "hawk": true, "oauth": tr
 // first non-placeholder cookie value.
 func headerSecret(name, value string) (string, bool) {
 	v := strings.TrimSpace(value)
-	if NormalizeName(name) == "cookie" {
+	if sensitive.NormalizeName(name) == "cookie" {
 		for _, part := range strings.Split(v, ";") {
 			_, cv, ok := strings.Cut(strings.TrimSpace(part), "=")
-			if ok && !IsPlaceholder(cv) {
+			if ok && !sensitive.IsPlaceholder(cv) {
 				return cv, true
 			}
 		}
@@ -216,14 +217,14 @@ func headerSecret(name, value string) (string, bool) {
 		}
 		if strings.EqualFold(scheme, "basic") {
 			if dec, err := base64.StdEncoding.DecodeString(rest); err == nil {
-				if _, pw, ok := strings.Cut(string(dec), ":"); ok && IsPlaceholder(pw) {
+				if _, pw, ok := strings.Cut(string(dec), ":"); ok && sensitive.IsPlaceholder(pw) {
 					return "", false
 				}
 			}
 		}
 		v = rest
 	}
-	if IsPlaceholder(v) {
+	if sensitive.IsPlaceholder(v) {
 		return "", false
 	}
 	return v, true
@@ -238,7 +239,7 @@ func (w *walker) rawURL(n *yaml.Node, ptr string) {
 	query, _, _ = strings.Cut(query, "#")
 	for _, pair := range strings.Split(query, "&") {
 		k, v, ok := strings.Cut(pair, "=")
-		if ok && isCredentialQueryParam(k) && !IsPlaceholder(v) {
+		if ok && sensitive.IsCredentialQueryParam(k) && !sensitive.IsPlaceholder(v) {
 			w.report(rules.RuleSecretsQueryParameter, "Query parameter "+strconv.Quote(k)+" carries a hard-coded credential", v, n, ptr)
 		}
 	}
@@ -256,7 +257,7 @@ func (w *walker) environment(root *yaml.Node) {
 		_, val := sourcemap.Member(v, "value")
 		_, typ := sourcemap.Member(v, "type")
 		secretType := isString(typ) && typ.Value == "secret"
-		if isString(k) && isString(val) && (secretType || IsCredentialName(k.Value)) && !IsPlaceholder(val.Value) {
+		if isString(k) && isString(val) && (secretType || sensitive.IsCredentialName(k.Value)) && !sensitive.IsPlaceholder(val.Value) {
 			msg := "Environment variable " + strconv.Quote(k.Value) + " holds a credential"
 			if secretType {
 				msg = "Secret environment variable " + strconv.Quote(k.Value) + " is exported with its value"
@@ -277,7 +278,7 @@ func (w *walker) openAPI() {
 	reported := map[string]bool{}
 	flag := func(name, val string, n *yaml.Node, ptr string) {
 		// Prose ("secret for book 7") is not a credential.
-		if reported[ptr] || IsPlaceholder(val) || strings.ContainsAny(strings.TrimSpace(val), " \t\n") {
+		if reported[ptr] || sensitive.IsPlaceholder(val) || strings.ContainsAny(strings.TrimSpace(val), " \t\n") {
 			return
 		}
 		reported[ptr] = true
@@ -321,10 +322,10 @@ func (w *walker) openAPI() {
 		// A parameter or header object: {name, in} or a member of headers.
 		_, name := sourcemap.Member(n, "name")
 		_, in := sourcemap.Member(n, "in")
-		if isString(name) && isString(in) && IsCredentialName(name.Value) {
+		if isString(name) && isString(in) && sensitive.IsCredentialName(name.Value) {
 			examplesOf(name.Value, n, ptr)
 		}
-		if parentKey != "" && IsCredentialName(parentKey) && strings.Contains(ptr, "/properties/") || strings.Contains(ptr, "/headers/") && key != nil && IsCredentialName(parentKey) {
+		if parentKey != "" && sensitive.IsCredentialName(parentKey) && strings.Contains(ptr, "/properties/") || strings.Contains(ptr, "/headers/") && key != nil && sensitive.IsCredentialName(parentKey) {
 			if strings.HasSuffix(ptr, "/properties/"+sourcemap.EscapeToken(parentKey)) || strings.HasSuffix(ptr, "/headers/"+sourcemap.EscapeToken(parentKey)) {
 				examplesOf(parentKey, n, ptr)
 			}
@@ -333,7 +334,7 @@ func (w *walker) openAPI() {
 		if exampleKeys[parentKey] || strings.Contains(ptr, "/example/") || strings.Contains(ptr, "/x-example/") || strings.Contains(ptr, "/value/") && strings.Contains(ptr, "/examples/") {
 			for i := 0; i+1 < len(n.Content); i += 2 {
 				k, v := n.Content[i].Value, n.Content[i+1]
-				if isString(v) && IsCredentialName(k) {
+				if isString(v) && sensitive.IsCredentialName(k) {
 					flag(k, v.Value, v, ptr+"/"+sourcemap.EscapeToken(k))
 				}
 			}
@@ -360,7 +361,7 @@ func (w *walker) userinfoInTree() {
 	w.st.file.Tree.Walk(func(ptr string, key, n *yaml.Node) bool {
 		if isString(n) && strings.Contains(n.Value, "://") {
 			for _, m := range userinfoURL.FindAllStringSubmatch(n.Value, -1) {
-				if !IsPlaceholder(m[2]) {
+				if !sensitive.IsPlaceholder(m[2]) {
 					w.report(rules.RuleSecretsURLUserinfo, "URL has a hard-coded password for user "+strconv.Quote(m[1]), m[2], n, ptr)
 				}
 			}
@@ -382,12 +383,12 @@ func (w *walker) plainText() {
 	li := w.st.lines
 	for l := range li {
 		line := strings.TrimRight(w.st.text[li[l]:li.end(l, len(w.st.text))], "\r\n")
-		if m := assignment.FindStringSubmatch(line); m != nil && IsCredentialName(m[1]) && !IsPlaceholder(m[2]) {
+		if m := assignment.FindStringSubmatch(line); m != nil && sensitive.IsCredentialName(m[1]) && !sensitive.IsPlaceholder(m[2]) {
 			w.reportText(rules.RuleSecretsHardcodedCredential, strconv.Quote(m[1])+" is assigned a hard-coded credential", m[2], l, line)
 		}
 		if strings.Contains(line, "://") {
 			for _, m := range userinfoURL.FindAllStringSubmatch(line, -1) {
-				if !IsPlaceholder(m[2]) {
+				if !sensitive.IsPlaceholder(m[2]) {
 					w.reportText(rules.RuleSecretsURLUserinfo, "URL has a hard-coded password for user "+strconv.Quote(m[1]), m[2], l, line)
 				}
 			}
@@ -441,14 +442,14 @@ func operationAt(f *surface.File, ptr string) *rules.Operation {
 // secrets/hardcoded-credential when the name is credential-like and the
 // value is not a placeholder, else gitleaks' generic rule if it matches. The lint scanner uses it for examples.
 func (s *Scanner) LooksLikeCredential(name, value string) (ruleID string, ok bool) {
-	if IsPlaceholder(value) {
+	if sensitive.IsPlaceholder(value) {
 		return "", false
 	}
 	line := name + ": " + strconv.Quote(value) + "\n"
 	generic := ""
 	if found, err := s.engine.detect(context.Background(), fragment{text: line, startLine: 1}); err == nil {
 		for _, g := range found {
-			if g.Secret == "" || !strings.Contains(value, g.Secret) || IsPlaceholder(g.Secret) {
+			if g.Secret == "" || !strings.Contains(value, g.Secret) || sensitive.IsPlaceholder(g.Secret) {
 				continue
 			}
 			if strings.HasPrefix(g.RuleID, "generic-") {
@@ -458,7 +459,7 @@ func (s *Scanner) LooksLikeCredential(name, value string) (ruleID string, ok boo
 			return rules.GitleaksRulePrefix + g.RuleID, true
 		}
 	}
-	if IsCredentialName(name) {
+	if sensitive.IsCredentialName(name) {
 		return rules.RuleSecretsHardcodedCredential, true
 	}
 	if generic != "" {

@@ -16,7 +16,7 @@ import (
 	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/plan"
 	"github.com/specterhq/specter/rules"
-	"github.com/specterhq/specter/scanners/secrets"
+	"github.com/specterhq/specter/sensitive"
 	"github.com/specterhq/specter/surface"
 )
 
@@ -460,7 +460,7 @@ func (o *WeakJWTSecret) Check(_ context.Context, obs *oracle.Observation, env or
 }
 
 func (o *WeakJWTSecret) report(env oracle.Env, tok *jwt.Token, x *execute.Exchange, where, secret string, from jwt.SecretSource) {
-	shown := secrets.Redact(secret)
+	shown := sensitive.Redact(secret)
 	if secret == "" {
 		shown = "(empty)"
 	}

@@ -21,7 +21,7 @@ import (
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/plan"
-	"github.com/specterhq/specter/fuzz/sensitive"
+	"github.com/specterhq/specter/sensitive"
 )
 
 // Config is what the security oracles need to know about the run.
@@ -42,7 +42,7 @@ type Config struct {
 	Secrets []string
 	// Classifier recognises credentials (the secret scanner); nil skips
 	// the secret-in-response check.
-	Classifier sensitive.Classifier
+	Classifier sensitive.CredentialDetector
 	// TimeBased enables time-based blind injection payloads.
 	TimeBased bool
 	// TimeBasedDelay is the delay those payloads ask for (default 4 s).

@@ -7,7 +7,7 @@ import (
 
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/oracle"
-	"github.com/specterhq/specter/fuzz/sensitive"
+	"github.com/specterhq/specter/fuzz/oracle/security/exposure"
 	"github.com/specterhq/specter/rules"
 )
 
@@ -15,12 +15,12 @@ import (
 // that the request did not send. Values are redacted in the message.
 type SensitiveData struct {
 	cfg    Config
-	finder *sensitive.Finder
+	finder *exposure.Finder
 }
 
 // NewSensitiveData returns the oracle; cfg.Classifier must be set.
 func NewSensitiveData(cfg Config) *SensitiveData {
-	return &SensitiveData{cfg: cfg, finder: sensitive.New(cfg.Classifier)}
+	return &SensitiveData{cfg: cfg, finder: exposure.New(cfg.Classifier)}
 }
 
 // Name implements oracle.Oracle.
@@ -47,8 +47,8 @@ func (o *SensitiveData) Check(_ context.Context, obs *oracle.Observation, env or
 	// The body the other oracles decoded serves when it is one JSON
 	// document; Find decodes the first of several (NDJSON) or a prefix
 	// of a huge body itself.
-	var found []sensitive.Match
-	if doc, err := obs.JSON(); err == nil && len(x.Body) <= sensitive.MaxScanBytes {
+	var found []exposure.Match
+	if doc, err := obs.JSON(); err == nil && len(x.Body) <= exposure.MaxScanBytes {
 		// What the request sent is only listed when something is found.
 		found = o.finder.FindDecoded(x.Body, doc, true, func() []string { return o.own(x, env) })
 	} else {
@@ -61,7 +61,7 @@ func (o *SensitiveData) Check(_ context.Context, obs *oracle.Observation, env or
 			where = "the body"
 		}
 		item := fmt.Sprintf("%s (%s, %s)", where, m.What, m.Redacted)
-		if m.Kind == sensitive.Secret {
+		if m.Kind == exposure.Secret {
 			secretsFound = append(secretsFound, item)
 		} else {
 			pii = append(pii, item)

@@ -14,6 +14,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/specterhq/specter/sensitive"
 )
 
 // Kind says what a credential is.
@@ -36,7 +38,7 @@ type Info struct {
 	// the API key's header or parameter name.
 	Scheme string
 	// Prefix is what may be shown of an opaque token or API key
-	// (RedactedPrefix); "" for JWTs.
+	// (sensitive.RedactedPrefix); "" for JWTs.
 	Prefix string
 	// User is the user name of Basic credentials (never the password).
 	User string
@@ -90,7 +92,7 @@ func ParseAuthorization(value string) Info {
 			info.Scheme = scheme
 			return info
 		}
-		return Info{Kind: KindBearer, Scheme: scheme, Prefix: RedactedPrefix(rest)}
+		return Info{Kind: KindBearer, Scheme: scheme, Prefix: sensitive.RedactedPrefix(rest)}
 	case "basic":
 		info := Info{Kind: KindBasic, Scheme: scheme}
 		if raw, err := base64.StdEncoding.DecodeString(rest); err == nil {
@@ -100,7 +102,7 @@ func ParseAuthorization(value string) Info {
 		}
 		return info
 	}
-	return Info{Kind: KindOther, Scheme: clip(scheme, 32), Prefix: RedactedPrefix(rest)}
+	return Info{Kind: KindOther, Scheme: clip(scheme, 32), Prefix: sensitive.RedactedPrefix(rest)}
 }
 
 // ParseAPIKey reads an API key sent in the named header or parameter; a
@@ -111,47 +113,7 @@ func ParseAPIKey(name, value string) Info {
 		info.Scheme = name
 		return info
 	}
-	return Info{Kind: KindAPIKey, Scheme: name, Prefix: RedactedPrefix(value)}
-}
-
-// RedactedPrefix returns what may be shown of a secret, followed by "…":
-// its vendor prefix when it has one (letters and separators up to the
-// last "_" or "-", as in sk_live_ or xoxb-), else its first four
-// characters, and never more than a third of it. Secrets shorter than 12
-// bytes show nothing but "…".
-func RedactedPrefix(secret string) string {
-	if len(secret) < 12 {
-		return "…"
-	}
-	limit := len(secret) / 3
-	prefix := secret[:4]
-	if v := vendorPrefix(secret); v != "" {
-		prefix = v
-	}
-	if len(prefix) > limit {
-		prefix = prefix[:limit]
-	}
-	if !printable(prefix) {
-		return "…"
-	}
-	return prefix + "…"
-}
-
-// vendorPrefix is the leading run of letters and separators that ends
-// with a separator within the first 12 bytes ("sk_live_", "ghp_").
-func vendorPrefix(s string) string {
-	end := 0
-	for i := 0; i < len(s) && i < 12; i++ {
-		c := s[i]
-		switch {
-		case c == '_' || c == '-':
-			end = i + 1
-		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
-		default:
-			return s[:end]
-		}
-	}
-	return s[:end]
+	return Info{Kind: KindAPIKey, Scheme: name, Prefix: sensitive.RedactedPrefix(value)}
 }
 
 // parseJWT decodes a compact JWS's payload without verifying it.

@@ -1,4 +1,4 @@
-package policy
+package config
 
 import (
 	"fmt"
@@ -287,9 +287,8 @@ func TestStarterConfig(t *testing.T) {
 	if err := cfg.Validate(testCatalog(t)); err != nil {
 		t.Fatalf("starter config does not validate: %v", err)
 	}
-	g, err := cfg.ResolveGate("", false)
-	if err != nil || g.FailOn != DefaultFailOn || g.Disabled {
-		t.Errorf("starter gate = %+v, %v", g, err)
+	if sev, none, err := ParseThreshold(cfg.Gate.FailOn); err != nil || sev != rules.SeverityHigh || none {
+		t.Errorf("starter gate fail-on %q: %v %v %v", cfg.Gate.FailOn, sev, none, err)
 	}
 	// The commented examples must be valid too once uncommented.
 	var uncommented []string
@@ -377,6 +376,24 @@ inventory:
 		_, err := ParseConfig([]byte("version: 1\ninventory:\n  "+doc+"\n"), "c.yaml")
 		if err == nil || !strings.Contains(err.Error(), wantErr) {
 			t.Errorf("%s: err = %v, want %q", doc, err, wantErr)
+		}
+	}
+}
+
+func TestPointerCovers(t *testing.T) {
+	for _, tt := range []struct {
+		prefix, p string
+		want      bool
+	}{
+		{"/paths/~1a", "/paths/~1a", true},
+		{"/paths/~1a", "/paths/~1a/get", true},
+		{"/paths/~1a", "/paths/~1ab", false},
+		{"/paths/~1a", "/paths", false},
+		{"", "/anything", true},
+		{"", "", true},
+	} {
+		if got := PointerCovers(tt.prefix, tt.p); got != tt.want {
+			t.Errorf("PointerCovers(%q, %q) = %v", tt.prefix, tt.p, got)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package sensitive
+package exposure
 
 import (
 	"strings"
@@ -60,22 +60,6 @@ func TestFind(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func TestIsCard(t *testing.T) {
-	for s, want := range map[string]bool{
-		"4111111111111111":    true,
-		"5500-0000-0000-0004": true,
-		"4111111111111112":    false, // Luhn
-		"0000000000000000":    false,
-		"1234567812345670":    false, // no network starts with 1
-		"411111111111":        false, // too short
-		"4111a11111111111":    false,
-	} {
-		if got := isCard(s); got != want {
-			t.Errorf("isCard(%q) = %v", s, got)
-		}
 	}
 }
 

@@ -1,8 +1,11 @@
-// Package policy is the processing chain between scanners and reporters: it
-// reads the .specter.yaml config file, applies rule settings, path excludes,
-// inline (x-specter-ignore) and config-file suppressions and a baseline to
-// the findings, and evaluates the CI gate on what is left.
-package policy
+// Package config owns specter's config file, .specter.yaml: its schema (a
+// section per consumer: exclude, rules, ignore and gate for the policy
+// chain, lint and inventory for those scanners, identities for the fuzzer),
+// parsing it once with file:line positions, and validating it up front
+// against the rule catalog, so that a bad entry fails every command that
+// reads the file the same way. It also defines the pattern languages the
+// file uses (path globs, rule patterns) and the fail-on threshold values.
+package config
 
 import (
 	"errors"
@@ -12,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/specterhq/specter/fuzz/identity"
 	"github.com/specterhq/specter/rules"
 )
 
@@ -41,6 +45,8 @@ type Config struct {
 	Lint LintConfig
 	// Inventory holds the inventory scanner's settings.
 	Inventory InventoryConfig
+	// Identities are the fuzzer's declared identities, in file order.
+	Identities []identity.Declared
 
 	// excludeLines[i] is the line Exclude[i] was read from, when read.
 	excludeLines []int
@@ -161,22 +167,23 @@ func (c *Config) Excluded(path string) bool {
 
 // RuleEnabled reports whether the config leaves the rule on.
 func (c *Config) RuleEnabled(ruleID string) bool {
-	enabled, _ := c.resolveRule(ruleID)
+	enabled, _ := c.ResolveRule(ruleID)
 	return enabled
 }
 
 // RuleSeverity returns the severity the config gives the rule: its override
 // when one applies, else def (the catalog or scanner severity).
 func (c *Config) RuleSeverity(ruleID string, def rules.Severity) rules.Severity {
-	if _, sev := c.resolveRule(ruleID); sev != nil {
+	if _, sev := c.ResolveRule(ruleID); sev != nil {
 		return *sev
 	}
 	return def
 }
 
-// resolveRule picks, for each field, the most specific setting that sets it;
-// among equally specific settings the later one wins.
-func (c *Config) resolveRule(ruleID string) (enabled bool, severity *rules.Severity) {
+// ResolveRule says whether the rule is on and its severity override (nil:
+// none). For each field the most specific setting that sets it wins; among
+// equally specific settings the later one wins.
+func (c *Config) ResolveRule(ruleID string) (enabled bool, severity *rules.Severity) {
 	enabled = true
 	enabledRank, severityRank := -1, -1
 	for i := range c.Rules {
@@ -204,7 +211,7 @@ func (c *Config) Validate(cat *rules.Catalog) error {
 	var errs []error
 	add := func(line int, err error) {
 		if err != nil {
-			errs = append(errs, c.positioned(line, err))
+			errs = append(errs, c.Positioned(line, err))
 		}
 	}
 	if c.Version != ConfigVersion {
@@ -244,7 +251,7 @@ func (c *Config) Validate(cat *rules.Catalog) error {
 		}
 	}
 	if c.Gate.FailOn != "" {
-		if _, err := ParseFailOn(c.Gate.FailOn); err != nil {
+		if _, _, err := ParseThreshold(c.Gate.FailOn); err != nil {
 			add(c.Gate.Line, err)
 		}
 	}
@@ -256,8 +263,8 @@ func (c *Config) Validate(cat *rules.Catalog) error {
 	return errors.Join(errs...)
 }
 
-// positioned prefixes an error with the config file and line when known.
-func (c *Config) positioned(line int, err error) error {
+// Positioned prefixes an error with the config file and line when known.
+func (c *Config) Positioned(line int, err error) error {
 	switch {
 	case c.File != "" && line > 0:
 		return fmt.Errorf("%s:%d: %w", c.File, line, err)
@@ -288,7 +295,7 @@ func (ig *IgnoreRule) check() error {
 	if err := checkPointer(ig.Pointer); err != nil {
 		return err
 	}
-	return checkFingerprint(ig.Fingerprint)
+	return CheckFingerprint(ig.Fingerprint)
 }
 
 // checkPointer reports a string that is not an RFC 6901 JSON pointer.
@@ -310,8 +317,8 @@ func checkPointer(p string) error {
 // fingerprintLen is the length of rules.Fingerprint's hex string.
 var fingerprintLen = len(rules.Fingerprint("", "", "", ""))
 
-// checkFingerprint reports a string that cannot be a finding fingerprint.
-func checkFingerprint(fp string) error {
+// CheckFingerprint reports a string that cannot be a finding fingerprint.
+func CheckFingerprint(fp string) error {
 	if fp == "" {
 		return nil
 	}
@@ -321,17 +328,17 @@ func checkFingerprint(fp string) error {
 	return nil
 }
 
-// matches reports whether the ignore entry covers the finding.
-func (ig *IgnoreRule) matches(f *rules.Finding) bool {
+// Matches reports whether the ignore entry covers the finding.
+func (ig *IgnoreRule) Matches(f *rules.Finding) bool {
 	return MatchRule(ig.Rule, f.RuleID) &&
 		(ig.Path == "" || MatchPath(ig.Path, f.Location.File)) &&
-		pointerCovers(ig.Pointer, f.Location.Pointer) &&
+		PointerCovers(ig.Pointer, f.Location.Pointer) &&
 		(ig.Fingerprint == "" || ig.Fingerprint == f.Fingerprint)
 }
 
-// pointerCovers reports whether pointer p is at or below prefix at a token
+// PointerCovers reports whether pointer p is at or below prefix at a token
 // boundary: "/paths/~1a" covers "/paths/~1a/get" but not "/paths/~1ab".
 // The empty pointer (the whole document) covers everything.
-func pointerCovers(prefix, p string) bool {
+func PointerCovers(prefix, p string) bool {
 	return prefix == "" || p == prefix || strings.HasPrefix(p, prefix+"/")
 }

@@ -1,4 +1,4 @@
-package policy
+package config
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
+	"github.com/specterhq/specter/fuzz/identity"
 	"github.com/specterhq/specter/rules"
 )
 
@@ -153,8 +154,12 @@ func (p *configParser) parse(root *yaml.Node) {
 		case "inventory":
 			p.inventory(v)
 		case "identities":
-			// The fuzzer's credentials: read and checked by
-			// fuzz/identity.ParseConfig when a run needs them.
+			ds, err := identity.DecodeDeclared(v, p.file)
+			if err != nil {
+				p.errs = append(p.errs, err)
+				continue
+			}
+			p.cfg.Identities = ds
 		}
 	}
 	if !sawVersion {
@@ -305,7 +310,7 @@ func (p *configParser) gate(v *yaml.Node) {
 			if !ok {
 				continue
 			}
-			if _, err := ParseFailOn(s); err != nil {
+			if _, _, err := ParseThreshold(s); err != nil {
 				p.errorf(val, "gate: %v", err)
 				continue
 			}

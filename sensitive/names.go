@@ -1,4 +1,4 @@
-package secrets
+package sensitive
 
 import "strings"
 
@@ -65,8 +65,8 @@ var credentialHeaders = map[string]bool{
 	"xamzsecuritytoken": true, "xgoogapikey": true, "ocpapimsubscriptionkey": true,
 }
 
-// isCredentialHeader reports whether a header carries a credential.
-func isCredentialHeader(name string) bool {
+// IsCredentialHeader reports whether a header carries a credential.
+func IsCredentialHeader(name string) bool {
 	n := NormalizeName(name)
 	return credentialHeaders[n] || (strings.HasPrefix(n, "x") && IsCredentialName(n[1:]))
 }
@@ -79,7 +79,7 @@ var credentialQueryParams = map[string]bool{
 	"sig": false, "signature": false,
 }
 
-func isCredentialQueryParam(name string) bool {
+func IsCredentialQueryParam(name string) bool {
 	n := NormalizeName(name)
 	if v, ok := credentialQueryParams[n]; ok {
 		return v
@@ -105,7 +105,7 @@ var authSecretParams = map[string][]string{
 	"akamai":   {"clientSecret", "accessToken"},
 }
 
-func isAuthSecretParam(authType, key string) bool {
+func IsAuthSecretParam(authType, key string) bool {
 	for _, k := range authSecretParams[strings.ToLower(authType)] {
 		if strings.EqualFold(k, key) {
 			return true

@@ -1,21 +1,20 @@
-// Package sensitive finds credentials and personal data in response
+// Package exposure finds credentials and personal data in response
 // bodies: credential-named fields holding real-looking values and provider
 // keys (through the secret scanner's LooksLikeCredential), payment card
 // numbers that pass the Luhn check and US social security numbers. Values
 // the request itself sent, and the session tokens an authentication
 // operation is expected to hand out, are not findings. Evidence is always
 // redacted.
-package sensitive
+package exposure
 
 import (
 	"bytes"
 	"encoding/json"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
 
-	"github.com/specterhq/specter/scanners/secrets"
+	"github.com/specterhq/specter/sensitive"
 )
 
 // MaxScanBytes is how much of a body is read.
@@ -23,12 +22,6 @@ const MaxScanBytes = 256 << 10
 
 // maxValues bounds how many string values of one body are examined.
 const maxValues = 4096
-
-// Classifier decides whether a named value is a credential: the secret
-// scanner's LooksLikeCredential.
-type Classifier interface {
-	LooksLikeCredential(name, value string) (ruleID string, ok bool)
-}
 
 // Kind separates credentials from personal data.
 type Kind string
@@ -60,9 +53,9 @@ var issuedTokenFields = map[string]bool{
 }
 
 // Finder examines bodies. It is safe for concurrent use when the
-// Classifier is.
+// sensitive.CredentialDetector is.
 type Finder struct {
-	classify Classifier
+	classify sensitive.CredentialDetector
 	// Per Find call: name caches, made once a body has more than a few
 	// values (a greeting needs none).
 	names    map[string]bool // key -> credential-like name
@@ -71,7 +64,7 @@ type Finder struct {
 }
 
 // New returns a Finder using the secret scanner's classifier.
-func New(c Classifier) *Finder { return &Finder{classify: c} }
+func New(c sensitive.CredentialDetector) *Finder { return &Finder{classify: c} }
 
 // Find returns the sensitive values in a response body that none of sent
 // (the request's parameters, body and credentials) contains.
@@ -156,58 +149,25 @@ func (f *Finder) cached(cache *map[string]bool, key string, compute func(string)
 	return v
 }
 
-// providerKey finds values that are credentials whatever the field is
-// called: cloud, VCS, chat and payment provider key formats and private
-// keys. Other values are only classified under a credential-like name,
-// which keeps the oracle cheap on ordinary answers (ids, names, prose).
-var providerKey = regexp.MustCompile(`\b(?:(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36}|github_pat_\w{30,}|glpat-[\w-]{20}|xox[abpors]-[\w-]{10,}|(?:sk|rk)_live_[0-9A-Za-z]{16,}|AIza[\w-]{35}|SG\.[\w-]{22}\.[\w-]{43}|npm_[A-Za-z0-9]{36})|-----BEGIN [A-Z ]*PRIVATE KEY-----`)
-
-// providerMarkers are substrings every providerKey match holds; the
-// regular expression only runs on values that have one.
-var providerMarkers = []string{"AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xox", "_live_", "AIza", "SG.", "npm_", "PRIVATE KEY"}
-
-// markersByFirstByte indexes providerMarkers by their first byte, so a
-// value is searched for all of them in one pass. Read-only.
-var markersByFirstByte = func() (t [256][]string) {
-	for _, m := range providerMarkers {
-		t[m[0]] = append(t[m[0]], m)
-	}
-	return t
-}()
-
-func maybeProviderKey(v string) bool {
-	if len(v) < 20 {
-		return false
-	}
-	for i := 0; i < len(v); i++ {
-		for _, m := range markersByFirstByte[v[i]] {
-			if strings.HasPrefix(v[i:], m) {
-				return providerKey.MatchString(v)
-			}
-		}
-	}
-	return false
-}
-
 func (f *Finder) secret(key, value string) (Match, bool) {
 	if what, ok := exposedCredential(key, value); ok {
-		return Match{Kind: Secret, What: what, Redacted: secrets.Redact(value)}, true
+		return Match{Kind: Secret, What: what, Redacted: sensitive.Redact(value)}, true
 	}
 	if f.classify == nil || key == "" {
 		return Match{}, false
 	}
-	named := f.cached(&f.names, key, secrets.IsCredentialName)
-	if !named && !maybeProviderKey(value) {
+	named := f.cached(&f.names, key, sensitive.IsCredentialName)
+	if !named && !sensitive.LooksLikeProviderKey(value) {
 		return Match{}, false
 	}
-	if issuedTokenFields[secrets.NormalizeName(key)] {
+	if issuedTokenFields[sensitive.NormalizeName(key)] {
 		return Match{}, false
 	}
 	rule, ok := f.classify.LooksLikeCredential(key, value)
 	if !ok {
 		return Match{}, false
 	}
-	return Match{Kind: Secret, What: rule, Redacted: secrets.Redact(value)}, true
+	return Match{Kind: Secret, What: rule, Redacted: sensitive.Redact(value)}, true
 }
 
 // exposedCredential reports members that must never leave a service
@@ -216,7 +176,7 @@ func (f *Finder) secret(key, value string) (Match, bool) {
 // or common values placeholders; in an answer, a password member with
 // any unmasked value is the exposure.
 func exposedCredential(key, value string) (string, bool) {
-	n := secrets.NormalizeName(key)
+	n := sensitive.NormalizeName(key)
 	if n == "" || masked(value) {
 		return "", false
 	}
@@ -314,24 +274,19 @@ func itoa(i int) string {
 	return string(b[n:])
 }
 
-var (
-	cardPattern = regexp.MustCompile(`\b(?:\d[ -]?){12,18}\d\b`)
-	ssnPattern  = regexp.MustCompile(`\b(\d{3})-(\d{2})-(\d{4})\b`)
-)
-
 // pii checks one JSON value: a whole-value card number or SSN.
 func (f *Finder) pii(key, value string) (Match, bool) {
 	v := strings.TrimSpace(value)
 	if len(v) < 11 || len(v) > 23 {
 		return Match{}, false // neither a card number nor an SSN
 	}
-	if isCard(v) && cardPattern.FindString(v) == v {
-		return Match{Kind: PII, What: "payment-card", Redacted: maskCard(v)}, true
+	if sensitive.IsCard(v) && sensitive.CardPattern.FindString(v) == v {
+		return Match{Kind: PII, What: "payment-card", Redacted: sensitive.MaskCard(v)}, true
 	}
-	if !f.cached(&f.ssnNames, key, ssnName) {
+	if !f.cached(&f.ssnNames, key, sensitive.SSNName) {
 		return Match{}, false
 	}
-	if m := ssnPattern.FindStringSubmatch(v); m != nil && m[0] == v && validSSN(m[1], m[2], m[3]) {
+	if m := sensitive.SSNPattern.FindStringSubmatch(v); m != nil && m[0] == v && sensitive.ValidSSN(m[1], m[2], m[3]) {
 		return Match{Kind: PII, What: "us-ssn", Redacted: "***-**-" + m[3]}, true
 	}
 	return Match{}, false
@@ -344,101 +299,16 @@ type textMatch struct {
 
 func piiInText(text string) []textMatch {
 	var out []textMatch
-	for _, c := range cardPattern.FindAllString(text, 16) {
-		if isCard(c) {
-			out = append(out, textMatch{Match{Kind: PII, What: "payment-card", Redacted: maskCard(c)}, c})
+	for _, c := range sensitive.CardPattern.FindAllString(text, 16) {
+		if sensitive.IsCard(c) {
+			out = append(out, textMatch{Match{Kind: PII, What: "payment-card", Redacted: sensitive.MaskCard(c)}, c})
 		}
 	}
-	for _, loc := range ssnPattern.FindAllStringSubmatchIndex(text, 16) {
+	for _, loc := range sensitive.SSNPattern.FindAllStringSubmatchIndex(text, 16) {
 		m := []string{text[loc[0]:loc[1]], text[loc[2]:loc[3]], text[loc[4]:loc[5]], text[loc[6]:loc[7]]}
-		if ssnNearby(text[max(0, loc[0]-40):loc[0]]) && validSSN(m[1], m[2], m[3]) {
+		if sensitive.SSNNearby(text[max(0, loc[0]-40):loc[0]]) && sensitive.ValidSSN(m[1], m[2], m[3]) {
 			out = append(out, textMatch{Match{Kind: PII, What: "us-ssn", Redacted: "***-**-" + m[3]}, m[0]})
 		}
 	}
 	return out
-}
-
-// isCard reports whether s is 13 to 19 digits (spaces and dashes allowed
-// between) that pass the Luhn check, start like a card network's number
-// and are not a run of one digit.
-func isCard(s string) bool {
-	var digits []byte
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= '0' && c <= '9':
-			digits = append(digits, c-'0')
-		case c == ' ' || c == '-':
-		default:
-			return false
-		}
-	}
-	if len(digits) < 13 || len(digits) > 19 {
-		return false
-	}
-	switch digits[0] {
-	case 2, 3, 4, 5, 6:
-	default:
-		return false
-	}
-	same := true
-	for _, d := range digits[1:] {
-		if d != digits[0] {
-			same = false
-		}
-	}
-	if same {
-		return false
-	}
-	sum := 0
-	for i := range digits {
-		d := int(digits[len(digits)-1-i])
-		if i%2 == 1 {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-	}
-	return sum%10 == 0
-}
-
-func maskCard(s string) string {
-	var digits []byte
-	for i := 0; i < len(s); i++ {
-		if s[i] >= '0' && s[i] <= '9' {
-			digits = append(digits, s[i])
-		}
-	}
-	return "**** " + string(digits[len(digits)-4:])
-}
-
-// ssnName reports whether a field name says it holds a social security
-// or national identifier; a bare ddd-dd-dddd shape is also an order
-// number or a part number.
-func ssnName(key string) bool {
-	n := secrets.NormalizeName(key)
-	for _, w := range []string{"ssn", "socialsecurity", "taxid", "nationalid"} {
-		if strings.Contains(n, w) {
-			return true
-		}
-	}
-	return false
-}
-
-// ssnNearby reports whether the text before a number names it an SSN.
-func ssnNearby(before string) bool {
-	l := strings.ToLower(before)
-	return strings.Contains(l, "ssn") || strings.Contains(l, "social security")
-}
-
-// validSSN applies the SSA's rules: no 000, 666 or 9xx area, no 00 group,
-// no 0000 serial; the advertising number 078-05-1120 and 123-45-6789 are
-// examples, not data.
-func validSSN(area, group, serial string) bool {
-	if area == "000" || area == "666" || area[0] == '9' || group == "00" || serial == "0000" {
-		return false
-	}
-	whole := area + group + serial
-	return whole != "078051120" && whole != "123456789"
 }

@@ -1,4 +1,4 @@
-package policy
+package config
 
 // StarterConfig returns a commented .specter.yaml for `specter init` to
 // write. LoadConfig accepts it as is. Besides the defaults it excludes

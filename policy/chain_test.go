@@ -5,13 +5,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/specterhq/specter/config"
 	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/surface"
 )
 
-func mustConfig(t *testing.T, yaml string) *Config {
+func mustConfig(t *testing.T, yaml string) *config.Config {
 	t.Helper()
-	cfg, err := ParseConfig([]byte(yaml), "test.yaml")
+	cfg, err := config.ParseConfig([]byte(yaml), "test.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,8 +163,9 @@ ignore:
 			if got := describeFindings(res.Findings); got != tt.want {
 				t.Errorf("findings\n got: %s\nwant: %s", got, tt.want)
 			}
-			if res.Disabled != tt.disabled || res.Excluded != tt.excluded || res.Baselined != tt.baselined {
-				t.Errorf("counts disabled=%d excluded=%d baselined=%d, want %d %d %d", res.Disabled, res.Excluded, res.Baselined, tt.disabled, tt.excluded, tt.baselined)
+			disabled, excluded := res.Count(StepRuleSettings).Dropped, res.Count(StepPathExcludes).Dropped
+			if disabled != tt.disabled || excluded != tt.excluded || res.Baselined() != tt.baselined {
+				t.Errorf("counts disabled=%d excluded=%d baselined=%d, want %d %d %d", disabled, excluded, res.Baselined(), tt.disabled, tt.excluded, tt.baselined)
 			}
 		})
 	}
@@ -210,20 +212,60 @@ func TestApplyDoesNotMutateInput(t *testing.T) {
 	}
 }
 
-func TestPointerCovers(t *testing.T) {
+// TestChainCounts: every step is counted in chain order, each finding
+// counted by the first step that drops it; a finding a step drops never
+// reaches the later steps.
+func TestChainCounts(t *testing.T) {
+	off := finding("lint/off", rules.SeverityLow, "api.yaml", 1, "/a", "")
+	rerated := finding("lint/missing-auth", rules.SeverityMedium, "api.yaml", 2, "/b", "")
+	excluded := finding("lint/missing-auth", rules.SeverityMedium, "gen/api.yaml", 3, "/c", "")
+	inline := finding("lint/missing-auth", rules.SeverityMedium, "api.yaml", 4, "/paths/~1x", "")
+	ignored := finding("secrets/generic-api-key", rules.SeverityHigh, "api.yaml", 5, "/d", "k")
+	baselined := finding("lint/http-server", rules.SeverityLow, "api.yaml", 6, "/e", "")
+	earlier := finding("lint/http-server", rules.SeverityLow, "api.yaml", 7, "/f", "")
+	kept := finding("lint/http-server", rules.SeverityLow, "api.yaml", 8, "/g", "")
+	cfg := mustConfig(t, "version: 1\nexclude: [gen/**]\nrules:\n  lint/off: off\n  lint/missing-auth: {severity: high}\nignore:\n  - rule: secrets/*\n    reason: fixture\n")
+	in := Inputs{
+		Config:   cfg,
+		Ignores:  []surface.InlineIgnore{{File: "api.yaml", Pointer: "/paths/~1x", Rules: []string{"lint/*"}, Reason: "r"}},
+		Baseline: &Baseline{Entries: []BaselineEntry{{Fingerprint: baselined.Fingerprint}}},
+		Earlier:  &Baseline{Entries: []BaselineEntry{{Fingerprint: earlier.Fingerprint}, {Fingerprint: off.Fingerprint}}},
+	}
+	res := Apply([]rules.Finding{kept, earlier, baselined, ignored, inline, excluded, rerated, off, kept}, in)
+	want := []StepCount{
+		{Step: StepRuleSettings, Dropped: 1, Changed: 3}, // off dropped; rerated, excluded, inline re-rated
+		{Step: StepPathExcludes, Dropped: 1},
+		{Step: StepInlineIgnores, Changed: 1},
+		{Step: StepConfigIgnores, Changed: 1},
+		{Step: StepBaseline, Dropped: 1},
+		{Step: StepNewFromRev, Dropped: 1},
+		{Step: StepDedupe, Dropped: 1},
+		{Step: StepSort},
+	}
+	if !reflect.DeepEqual(res.Steps, want) {
+		t.Errorf("steps\n got %+v\nwant %+v", res.Steps, want)
+	}
+	if res.Baselined() != 2 {
+		t.Errorf("Baselined() = %d, want 2 (baseline and earlier revision)", res.Baselined())
+	}
+	var lines []int
+	for _, f := range res.Findings {
+		lines = append(lines, f.Location.Line)
+	}
+	if !reflect.DeepEqual(lines, []int{2, 4, 5, 8}) {
+		t.Errorf("kept lines %v, want [2 4 5 8] in order", lines)
+	}
 	for _, tt := range []struct {
-		prefix, p string
-		want      bool
+		c    StepCount
+		want string
 	}{
-		{"/paths/~1a", "/paths/~1a", true},
-		{"/paths/~1a", "/paths/~1a/get", true},
-		{"/paths/~1a", "/paths/~1ab", false},
-		{"/paths/~1a", "/paths", false},
-		{"", "/anything", true},
-		{"", "", true},
+		{StepCount{Step: StepRuleSettings, Dropped: 2, Changed: 47}, "rule settings: 2 dropped (rule off), 47 re-rated"},
+		{StepCount{Step: StepConfigIgnores, Changed: 8}, "config ignores: 8 suppressed"},
+		{StepCount{Step: StepDedupe, Dropped: 1}, "dedupe: 1 dropped"},
+		{StepCount{Step: StepSort}, ""},
 	} {
-		if got := pointerCovers(tt.prefix, tt.p); got != tt.want {
-			t.Errorf("pointerCovers(%q, %q) = %v", tt.prefix, tt.p, got)
+		if got := tt.c.String(); got != tt.want {
+			t.Errorf("%+v.String() = %q, want %q", tt.c, got, tt.want)
 		}
 	}
 }
