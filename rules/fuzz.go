@@ -21,7 +21,10 @@ const fuzzReproduce = `
 the answer. ` + "`specter fuzz --seed N`" + ` regenerates the same requests.
 `
 
-func fuzzRules() []Rule {
+// FuzzRules are the fuzzer's conformance and robustness rules. Their metadata
+// is still here, not in package fuzz: the oracles that emit them sit below
+// fuzz and would import it in a cycle.
+func FuzzRules() []Rule {
 	return []Rule{
 		{
 			ID:        RuleFuzzServerError,

@@ -43,7 +43,9 @@ func fuzzRule(id, title string, sev Severity, owasp string, cwe []string, precis
 }
 
 // fuzzSecurityRules are the rules of the fuzzer's security oracles.
-func fuzzSecurityRules() []Rule {
+// FuzzSecurityRules are the security oracles' rules (see FuzzRules for why
+// they are here).
+func FuzzSecurityRules() []Rule {
 	return []Rule{
 		fuzzRule(RuleFuzzAuthNotEnforced, "Secured operation answers without valid credentials",
 			SeverityCritical, "API2:2023", []string{"CWE-306", "CWE-287"}, PrecisionHigh,

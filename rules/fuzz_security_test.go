@@ -6,11 +6,11 @@ import (
 )
 
 func TestFuzzSecurityRulesInCatalog(t *testing.T) {
-	cat, err := Builtin()
+	cat, err := NewCatalog(append(append(LintRules(), FuzzRules()...), FuzzSecurityRules()...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rs := fuzzSecurityRules()
+	rs := FuzzSecurityRules()
 	if len(rs) < 19 {
 		t.Fatalf("%d fuzz security rules", len(rs))
 	}

@@ -81,12 +81,3 @@ func TestTags(t *testing.T) {
 		t.Errorf("Tags = %s", got)
 	}
 }
-
-// BenchmarkBuiltin is the catalog's cost, paid by every command.
-func BenchmarkBuiltin(b *testing.B) {
-	for i := 0; i < b.N; i++ {
-		if _, err := Builtin(); err != nil {
-			b.Fatal(err)
-		}
-	}
-}

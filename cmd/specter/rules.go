@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/specterhq/specter/catalog"
 	"github.com/specterhq/specter/rules"
 )
 
@@ -24,7 +25,7 @@ to fix it, and a compliant example.`,
   specter rules secrets/aws-access-token`,
 		Args: cobra.MaximumNArgs(1),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-			catalog, err := rules.Builtin()
+			catalog, err := catalog.Builtin()
 			if err != nil {
 				return nil, cobra.ShellCompDirectiveError
 			}
@@ -35,7 +36,7 @@ to fix it, and a compliant example.`,
 			return ids, cobra.ShellCompDirectiveNoFileComp
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			catalog, err := rules.Builtin()
+			catalog, err := catalog.Builtin()
 			if err != nil {
 				return fmt.Errorf("building the rule catalog: %w", err)
 			}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/specterhq/specter/catalog"
 	"github.com/specterhq/specter/config"
 	"github.com/specterhq/specter/fuzz"
 	"github.com/specterhq/specter/fuzz/execute"
@@ -212,7 +213,7 @@ func fetchRemoteSpecs(ctx context.Context, urls []string, f *scanFlags, walked *
 
 func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths []string, failOnSet bool) error {
 	started := time.Now()
-	catalog, err := rules.Builtin()
+	catalog, err := catalog.Builtin()
 	if err != nil {
 		return fmt.Errorf("building the rule catalog: %w", err)
 	}

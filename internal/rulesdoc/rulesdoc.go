@@ -21,7 +21,7 @@ var familyTitles = []struct{ family, title string }{
 }
 
 // gitleaksHelpPrefix starts the help every gitleaks-pattern rule shares
-// (rules.GitleaksRule); those rules are listed in one table with the shared
+// (secrets.GitleaksRule); those rules are listed in one table with the shared
 // help once instead of 200 identical sections.
 const gitleaksHelpPrefix = "A value in the file matches gitleaks'"
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/specterhq/specter/catalog"
 	"github.com/specterhq/specter/rules"
 )
 
@@ -18,7 +19,7 @@ var docPath = filepath.Join("..", "..", "docs", "rules.md")
 // TestRulesDocCurrent fails when docs/rules.md is not what the catalog
 // renders; `go generate ./internal/rulesdoc` rewrites it.
 func TestRulesDocCurrent(t *testing.T) {
-	c, err := rules.Builtin()
+	c, err := catalog.Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +41,7 @@ func TestRulesDocCurrent(t *testing.T) {
 // TestRenderCoversEveryRule: every rule id of the catalog appears in the
 // page, secrets included.
 func TestRenderCoversEveryRule(t *testing.T) {
-	c, err := rules.Builtin()
+	c, err := catalog.Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}

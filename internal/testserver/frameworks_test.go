@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/specterhq/specter/catalog"
 	"github.com/specterhq/specter/fuzz"
 	"github.com/specterhq/specter/fuzz/canary"
 	"github.com/specterhq/specter/fuzz/execute"
@@ -115,7 +116,7 @@ func fuzzApp(t *testing.T, a app, seed int64) *fuzz.Result {
 	if err := os.WriteFile(specPath, a.spec, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	catalog, err := rules.Builtin()
+	catalog, err := catalog.Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}

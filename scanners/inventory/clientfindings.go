@@ -311,7 +311,7 @@ func (r *run) overPrivileged(c *clientResult) (rules.Finding, bool) {
 	evidence := clientEvidence(c) + "; granted: " + strings.Join(s.Scopes, " ") + "; required: " + grant + "; unused: " + strings.Join(s.UnusedScopes, " ")
 	loc := r.schemeLocation(c, func(sch *surface.SecurityScheme) bool { return declaresAny(sch, s.UnusedScopes) },
 		func(sch *surface.SecurityScheme) bool { return sch.Type == "oauth2" || sch.Type == "openIdConnect" })
-	return r.clientFinding(rules.RuleInventoryOverPrivileged, loc, nil, msg, evidence, "over-privileged "+c.summary.Name,
+	return r.clientFinding(RuleInventoryOverPrivileged, loc, nil, msg, evidence, "over-privileged "+c.summary.Name,
 		firstRequest(c.file, c.line, "first request of the client")), true
 }
 
@@ -364,7 +364,7 @@ func (r *run) longLivedToken(c *clientResult) (rules.Finding, bool) {
 	}
 	evidence := fmt.Sprintf("%s; tokens: %d; longest lifetime: %s; without exp: %d", clientEvidence(c), countJWTs(c.creds), lifetime(c.summary.MaxTokenLifetime), noExp)
 	loc := r.schemeLocation(c, bearerScheme, nil)
-	return r.clientFinding(rules.RuleInventoryLongLivedToken, loc, nil, msg, evidence, "long-lived "+c.summary.Name,
+	return r.clientFinding(RuleInventoryLongLivedToken, loc, nil, msg, evidence, "long-lived "+c.summary.Name,
 		firstRequest(c.file, worst.line, "first request with the token")), true
 }
 
@@ -417,7 +417,7 @@ func (r *run) agentBurst(c *clientResult) (rules.Finding, bool) {
 			break
 		}
 	}
-	return r.clientFinding(rules.RuleInventoryAgentBurst, loc, op, msg, evidence, "burst "+c.summary.Name,
+	return r.clientFinding(RuleInventoryAgentBurst, loc, op, msg, evidence, "burst "+c.summary.Name,
 		firstRequest(c.file, c.line, "first request of the client")), true
 }
 
@@ -446,7 +446,7 @@ func (r *run) sharedCredential(c *clientResult, cs *credState) (rules.Finding, b
 		}
 		return bearerScheme(sch)
 	}, nil)
-	return r.clientFinding(rules.RuleInventorySharedCredential, loc, nil, msg, evidence, fmt.Sprintf("shared %s %s", c.summary.Name, what),
+	return r.clientFinding(RuleInventorySharedCredential, loc, nil, msg, evidence, fmt.Sprintf("shared %s %s", c.summary.Name, what),
 		firstRequest(c.file, cs.line, "first request with the credential")), true
 }
 

@@ -14,10 +14,10 @@ func agentsSpec(t *testing.T) string { return filepath.Join(fixtures, "agents.op
 
 // clientRules are the rules of the agents' view.
 var clientRules = map[string]bool{
-	rules.RuleInventoryOverPrivileged:   true,
-	rules.RuleInventoryLongLivedToken:   true,
-	rules.RuleInventoryAgentBurst:       true,
-	rules.RuleInventorySharedCredential: true,
+	RuleInventoryOverPrivileged:   true,
+	RuleInventoryLongLivedToken:   true,
+	RuleInventoryAgentBurst:       true,
+	RuleInventorySharedCredential: true,
 }
 
 // clientBrief renders a client finding as "rule: message".
@@ -104,15 +104,15 @@ func TestClientFindings(t *testing.T) {
 		byRule[f.RuleID] = f
 	}
 	for rule, pointer := range map[string]string{
-		rules.RuleInventoryOverPrivileged: "/components/securitySchemes/oauth",
-		rules.RuleInventoryLongLivedToken: "/components/securitySchemes/oauth",
-		rules.RuleInventoryAgentBurst:     "/paths/~1orders~1{orderId}/get",
+		RuleInventoryOverPrivileged: "/components/securitySchemes/oauth",
+		RuleInventoryLongLivedToken: "/components/securitySchemes/oauth",
+		RuleInventoryAgentBurst:     "/paths/~1orders~1{orderId}/get",
 	} {
 		if got := byRule[rule].Location.Pointer; got != pointer {
 			t.Errorf("%s at %s, want %s", rule, got, pointer)
 		}
 	}
-	if f := byRule[rules.RuleInventoryAgentBurst]; f.Operation == nil || f.Operation.Path != "/orders/{orderId}" {
+	if f := byRule[RuleInventoryAgentBurst]; f.Operation == nil || f.Operation.Path != "/orders/{orderId}" {
 		t.Errorf("burst should name the operation the agent called most: %+v", f.Operation)
 	}
 	if len(sum.Clients) != 8 || sum.Clients[0].Name != "support-bot" || sum.Clients[1].Name != "triage-agent" || sum.UnattributedRequests != 0 {

@@ -96,14 +96,14 @@ func (r *run) endpointFindings(ep *endpoint) []rules.Finding {
 	switch ep.kind {
 	case kindDocumented:
 		if ep.op.Deprecated && ep.live > 0 {
-			f := r.finding(rules.RuleInventoryZombie, ep.op.Location, ep.op.Method, ep.op.Path, ep.op.OperationID,
+			f := r.finding(RuleInventoryZombie, ep.op.Location, ep.op.Method, ep.op.Path, ep.op.OperationID,
 				fmt.Sprintf("%s %s is documented as deprecated but still live: %s", ep.op.Method, ep.op.Path, r.traffic(ep)),
 				"deprecated "+ep.op.Method+" "+ep.op.Path, ep, trafficAt)
 			out = append(out, f)
 			primary = &out[len(out)-1]
 		}
 		if ep.unauth2xx > 0 {
-			f := r.finding(rules.RuleInventoryUnauthenticated2x, ep.op.Location, ep.op.Method, ep.op.Path, ep.op.OperationID,
+			f := r.finding(RuleInventoryUnauthenticated2x, ep.op.Location, ep.op.Method, ep.op.Path, ep.op.OperationID,
 				fmt.Sprintf("%s %s requires %s but answered 2xx to %d request(s) without credentials", ep.op.Method, ep.op.Path, securityNames(ep.op), ep.unauth2xx),
 				ep.op.Method+" "+ep.op.Path, ep,
 				rules.RelatedLocation{Location: rules.Location{File: ep.unauthFile, Line: ep.unauthLine}, Message: "first unauthenticated 2xx response"})
@@ -112,7 +112,7 @@ func (r *run) endpointFindings(ep *endpoint) []rules.Finding {
 	case kindMethodShadow:
 		msg := fmt.Sprintf("%s %s is not documented (the path documents %s) but answered: %s",
 			ep.method, ep.template, strings.Join(methodsOf(ep.item), ", "), r.traffic(ep))
-		out = append(out, r.finding(rules.RuleInventoryShadow, pathItemLocation(ep.item), ep.method, ep.template, "", msg, ep.method+" "+ep.template, ep, trafficAt))
+		out = append(out, r.finding(RuleInventoryShadow, pathItemLocation(ep.item), ep.method, ep.template, "", msg, ep.method+" "+ep.template, ep, trafficAt))
 		primary = &out[len(out)-1]
 	case kindUndocumented:
 		msg := fmt.Sprintf("%s %s is not documented but answered: %s", ep.method, ep.template, r.traffic(ep))
@@ -123,21 +123,21 @@ func (r *run) endpointFindings(ep *endpoint) []rules.Finding {
 		if ep.item != nil {
 			loc = pathItemLocation(ep.item)
 		}
-		out = append(out, r.finding(rules.RuleInventoryShadow, loc, ep.method, ep.template, "", msg, ep.method+" "+ep.template, ep, trafficAt))
+		out = append(out, r.finding(RuleInventoryShadow, loc, ep.method, ep.template, "", msg, ep.method+" "+ep.template, ep, trafficAt))
 		primary = &out[len(out)-1]
 	case kindRemoved:
 		msg := fmt.Sprintf("%s %s was removed from the spec (it is in the previous spec) but is still live: %s", ep.op.Method, ep.op.Path, r.traffic(ep))
-		out = append(out, r.finding(rules.RuleInventoryZombie, pathsLocation(ep.api), ep.op.Method, ep.op.Path, ep.op.OperationID, msg,
+		out = append(out, r.finding(RuleInventoryZombie, pathsLocation(ep.api), ep.op.Method, ep.op.Path, ep.op.OperationID, msg,
 			"removed "+ep.op.Method+" "+ep.op.Path, ep, trafficAt,
 			rules.RelatedLocation{Location: ep.op.Location, Message: "the operation in the previous spec"}))
 		primary = &out[len(out)-1]
 	case kindOlderVersion:
 		msg := fmt.Sprintf("%s %s is served under an older version than the documented %s %s: %s", ep.method, ep.template, ep.op.Method, ep.op.Path, r.traffic(ep))
-		out = append(out, r.finding(rules.RuleInventoryZombie, ep.op.Location, ep.method, ep.template, "", msg, "version "+ep.method+" "+ep.template, ep, trafficAt))
+		out = append(out, r.finding(RuleInventoryZombie, ep.op.Location, ep.method, ep.template, "", msg, "version "+ep.method+" "+ep.template, ep, trafficAt))
 		primary = &out[len(out)-1]
 	}
 	if ep.sensitive != "" && primary != nil {
-		out = append(out, r.finding(rules.RuleInventorySensitiveResponse, primary.Location, primary.Operation.Method, primary.Operation.Path, primary.Operation.OperationID,
+		out = append(out, r.finding(RuleInventorySensitiveResponse, primary.Location, primary.Operation.Method, primary.Operation.Path, primary.Operation.OperationID,
 			fmt.Sprintf("%s %s (%s) returned a response containing %s", primary.Operation.Method, primary.Operation.Path, kindName(ep), ep.sensitive),
 			primary.Key+" "+ep.sensitive, ep,
 			rules.RelatedLocation{Location: rules.Location{File: ep.sensitiveFile, Line: ep.sensitiveLine}, Message: "the response"}))
@@ -179,8 +179,8 @@ func (r *run) hostFinding(h *hostStat) (rules.Finding, bool) {
 		loc = h.api.Servers[0].Location
 	}
 	f := rules.Finding{
-		RuleID:   rules.RuleInventoryShadow,
-		Severity: severityOf(rules.RuleInventoryShadow),
+		RuleID:   RuleInventoryShadow,
+		Severity: severityOf(RuleInventoryShadow),
 		Message: fmt.Sprintf("host %s served %d request(s) (%d live, %s) but no server entry or --host covers it",
 			h.host, h.count, h.live, window(h.first, h.last)),
 		Location: loc,
@@ -194,8 +194,8 @@ func (r *run) hostFinding(h *hostStat) (rules.Finding, bool) {
 
 func (r *run) orphan(op *surface.Operation) rules.Finding {
 	f := rules.Finding{
-		RuleID:   rules.RuleInventoryOrphan,
-		Severity: severityOf(rules.RuleInventoryOrphan),
+		RuleID:   RuleInventoryOrphan,
+		Severity: severityOf(RuleInventoryOrphan),
 		Message: fmt.Sprintf("%s %s was not observed in %d request(s) %s", op.Method, op.Path, r.summary.Requests,
 			window(r.summary.WindowStart, r.summary.WindowEnd)),
 		Location:  op.Location,
@@ -230,11 +230,11 @@ func window(first, last time.Time) string {
 
 func severityOf(rule string) rules.Severity {
 	switch rule {
-	case rules.RuleInventoryOrphan:
+	case RuleInventoryOrphan:
 		return rules.SeverityInfo
-	case rules.RuleInventoryAgentBurst:
+	case RuleInventoryAgentBurst:
 		return rules.SeverityLow
-	case rules.RuleInventoryUnauthenticated2x, rules.RuleInventorySensitiveResponse:
+	case RuleInventoryUnauthenticated2x, RuleInventorySensitiveResponse:
 		return rules.SeverityHigh
 	}
 	return rules.SeverityMedium

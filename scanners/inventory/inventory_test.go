@@ -94,7 +94,7 @@ func TestShopFindings(t *testing.T) {
 	}
 	for _, f := range fs {
 		switch {
-		case f.RuleID == rules.RuleInventoryOrphan:
+		case f.RuleID == RuleInventoryOrphan:
 			if !strings.Contains(f.Message, "58 request(s)") || !strings.Contains(f.Message, "2024-06-01T10:00:00Z") {
 				t.Errorf("orphan message lacks volume or window: %s", f.Message)
 			}
@@ -175,7 +175,7 @@ func TestPreviousSpecTurnsShadowIntoZombie(t *testing.T) {
 		t.Fatalf("with --previous-spec: %v", got)
 	}
 	for _, f := range with {
-		if f.RuleID == rules.RuleInventoryZombie && f.Operation.Path == "/coupons/{code}" {
+		if f.RuleID == RuleInventoryZombie && f.Operation.Path == "/coupons/{code}" {
 			if len(f.Related) != 2 || !strings.HasSuffix(f.Related[1].Location.File, "shop-previous.openapi.yaml") || f.Related[1].Location.Line == 0 {
 				t.Errorf("removed zombie should name the previous spec's operation: %+v", f.Related)
 			}
@@ -242,7 +242,7 @@ func TestCredentialsAndSensitiveData(t *testing.T) {
 		}
 	}
 	for _, f := range fs {
-		if f.RuleID == rules.RuleInventorySensitiveResponse && strings.Contains(f.Message, "card") == false && strings.Contains(f.Message, "email") == false && !strings.Contains(f.Message, "stripe") {
+		if f.RuleID == RuleInventorySensitiveResponse && strings.Contains(f.Message, "card") == false && strings.Contains(f.Message, "email") == false && !strings.Contains(f.Message, "stripe") {
 			t.Errorf("sensitive finding does not say what it found: %s", f.Message)
 		}
 	}
@@ -252,7 +252,7 @@ func TestCredentialsAndSensitiveData(t *testing.T) {
 	// Logs without credential evidence never produce the finding.
 	fs, _ = scan(t, surf, Options{Traffic: []Source{fileSource(filepath.Join(fixtures, "shop.combined.log"))}})
 	for _, f := range fs {
-		if f.RuleID == rules.RuleInventoryUnauthenticated2x {
+		if f.RuleID == RuleInventoryUnauthenticated2x {
 			t.Errorf("access log without auth evidence produced %s", f.Message)
 		}
 	}
@@ -290,7 +290,7 @@ func TestHighCardinalityMakesOneFinding(t *testing.T) {
 	fs, _ := scan(t, surf, Options{Traffic: []Source{stringSource("refunds.log", b.String(), "")}})
 	n := 0
 	for _, f := range fs {
-		if f.RuleID == rules.RuleInventoryShadow {
+		if f.RuleID == RuleInventoryShadow {
 			n++
 			if !strings.Contains(f.Message, "5000 request(s)") {
 				t.Errorf("message %s", f.Message)
@@ -340,7 +340,7 @@ func TestFewSiblingsDoNotCollapse(t *testing.T) {
 	fs, _ := scan(t, surf, Options{Traffic: []Source{stringSource("tags.log", b.String(), traffic.FormatCombined)}})
 	n := 0
 	for _, f := range fs {
-		if f.RuleID == rules.RuleInventoryShadow {
+		if f.RuleID == RuleInventoryShadow {
 			n++
 		}
 	}

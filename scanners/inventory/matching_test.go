@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/surface/traffic"
 )
 
@@ -340,7 +339,7 @@ func TestProbeNoise(t *testing.T) {
 		fs, sum := scan(t, surf, Options{Traffic: []Source{stringSource("probe.log", log, "")}})
 		shadows := 0
 		for _, f := range fs {
-			if f.RuleID == rules.RuleInventoryShadow {
+			if f.RuleID == RuleInventoryShadow {
 				shadows++
 			}
 		}
@@ -356,7 +355,7 @@ func TestEntriesWithoutMethodAreSkipped(t *testing.T) {
 	surf := load(t, shop(t))
 	fs, sum := scan(t, surf, Options{Traffic: []Source{fileSource(filepath.Join(fixtures, "bad-entries.har"))}})
 	for _, f := range fs {
-		if f.RuleID == rules.RuleInventoryShadow {
+		if f.RuleID == RuleInventoryShadow {
 			t.Errorf("skipped entry became a finding: %s", f.Message)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/scanners/secrets"
 	"github.com/specterhq/specter/sensitive"
 	"github.com/specterhq/specter/surface"
 	"github.com/specterhq/specter/surface/sourcemap"
@@ -479,7 +480,7 @@ func credentialValues(c *Context, op *Operation, name string, v Node, depth int)
 			return
 		}
 		rule, ok := c.Options.Credentials.LooksLikeCredential(name, val)
-		if !ok || rule == rules.RuleSecretsHardcodedCredential && !randomLooking(val) {
+		if !ok || rule == secrets.RuleSecretsHardcodedCredential && !randomLooking(val) {
 			return
 		}
 		c.Report(Finding{At: v, Operation: op, Evidence: sensitive.Redact(val),

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/specterhq/specter/internal/corpora"
-	"github.com/specterhq/specter/rules"
 )
 
 func TestPrechecks(t *testing.T) {
@@ -86,7 +85,7 @@ func TestPrechecksLoseNothing(t *testing.T) {
 }
 
 func TestPrechecksNameGitleaksRules(t *testing.T) {
-	cfg, err := rules.GitleaksConfig()
+	cfg, err := GitleaksConfig()
 	if err != nil {
 		t.Fatal(err)
 	}

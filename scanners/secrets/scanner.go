@@ -58,7 +58,7 @@ func New(opts Options) (*Scanner, error) {
 		opts.MaxFileBytes = DefaultMaxFileBytes
 	}
 	logging.Logger = zerolog.Nop()
-	cfg, err := rules.GitleaksConfig()
+	cfg, err := GitleaksConfig()
 	if err != nil {
 		return nil, fmt.Errorf("secrets scanner: %w", err)
 	}
@@ -225,8 +225,8 @@ func isScannableText(data []byte, max int) bool {
 // secret itself (gitleaks locates the whole match).
 func (s *Scanner) fromGitleaks(st *fileState, g report.Finding) candidate {
 	c := candidate{secret: g.Secret}
-	c.RuleID = rules.GitleaksRulePrefix + g.RuleID
-	c.Severity = rules.SecretSeverity(g.RuleID)
+	c.RuleID = GitleaksRulePrefix + g.RuleID
+	c.Severity = SecretSeverity(g.RuleID)
 	c.Message = strings.TrimSuffix(g.Description, ".") + " (gitleaks rule " + g.RuleID + ")"
 	c.Location = rules.Location{File: st.file.Path, Line: g.StartLine, Column: g.StartColumn, EndLine: g.EndLine, EndColumn: g.EndColumn + 1}
 	for _, t := range g.Tags {
@@ -318,7 +318,7 @@ func dedupe(in []candidate) []candidate {
 			if dropGL[i] || g.secret == "" || !sameSecretPlace(s, g) {
 				continue
 			}
-			if strings.HasPrefix(g.RuleID, rules.GitleaksRulePrefix+"generic-") {
+			if strings.HasPrefix(g.RuleID, GitleaksRulePrefix+"generic-") {
 				dropGL[i] = true
 				continue
 			}
@@ -351,9 +351,9 @@ func sameSecretPlace(s, g candidate) bool {
 
 func isStructural(id string) bool {
 	switch id {
-	case rules.RuleSecretsPostmanAuth, rules.RuleSecretsHeader, rules.RuleSecretsQueryParameter,
-		rules.RuleSecretsEnvironment, rules.RuleSecretsPostmanVariable, rules.RuleSecretsSpecExample,
-		rules.RuleSecretsURLUserinfo, rules.RuleSecretsHardcodedCredential:
+	case RuleSecretsPostmanAuth, RuleSecretsHeader, RuleSecretsQueryParameter,
+		RuleSecretsEnvironment, RuleSecretsPostmanVariable, RuleSecretsSpecExample,
+		RuleSecretsURLUserinfo, RuleSecretsHardcodedCredential:
 		return true
 	}
 	return false

@@ -86,7 +86,7 @@ func TestLocationsAndOperations(t *testing.T) {
 	got := scanFile(t, s, filepath.Join("testdata", "collection21.json"))
 	var header *rules.Finding
 	for i := range got {
-		if got[i].RuleID == rules.RuleSecretsHeader {
+		if got[i].RuleID == RuleSecretsHeader {
 			header = &got[i]
 		}
 	}
@@ -238,7 +238,7 @@ func TestLooksLikeCredential(t *testing.T) {
 		ok                bool
 	}{
 		{"token", "ghp_R4nd0mV4lu3xxAAbbCCddEEff112233445566", "secrets/github-pat", true},
-		{"password", "Tr0ub4dor-Horse-93", rules.RuleSecretsHardcodedCredential, true},
+		{"password", "Tr0ub4dor-Horse-93", RuleSecretsHardcodedCredential, true},
 		{"password", "{{password}}", "", false},
 		{"description", "Tr0ub4dor-Horse-93", "", false},
 	} {

@@ -109,7 +109,7 @@ func (w *walker) postmanCollection(n *yaml.Node, ptr string) {
 				_, k := sourcemap.Member(p, "key")
 				_, v := sourcemap.Member(p, "value")
 				if isString(k) && isString(v) && sensitive.IsCredentialQueryParam(k.Value) && !sensitive.IsPlaceholder(v.Value) {
-					w.report(rules.RuleSecretsQueryParameter, "Query parameter "+strconv.Quote(k.Value)+" carries a hard-coded credential", v.Value, v, rp+"/url/query/"+strconv.Itoa(i)+"/value")
+					w.report(RuleSecretsQueryParameter, "Query parameter "+strconv.Quote(k.Value)+" carries a hard-coded credential", v.Value, v, rp+"/url/query/"+strconv.Itoa(i)+"/value")
 				}
 			}
 		} else if _, raw := sourcemap.Member(u, "raw"); isString(raw) {
@@ -134,7 +134,7 @@ func (w *walker) postmanAuth(holder *yaml.Node, ptr string) {
 	pp := ptr + "/auth/" + sourcemap.EscapeToken(t)
 	check := func(key string, v *yaml.Node, vptr string) {
 		if isString(v) && sensitive.IsAuthSecretParam(t, key) && !sensitive.IsPlaceholder(v.Value) {
-			w.report(rules.RuleSecretsPostmanAuth, "Postman "+t+" auth has a hard-coded "+key, v.Value, v, vptr)
+			w.report(RuleSecretsPostmanAuth, "Postman "+t+" auth has a hard-coded "+key, v.Value, v, vptr)
 		}
 	}
 	switch {
@@ -169,7 +169,7 @@ func (w *walker) postmanVariables(holder *yaml.Node, ptr string) {
 		_, typ := sourcemap.Member(v, "type")
 		secretType := isString(typ) && typ.Value == "secret"
 		if isString(k) && isString(val) && (secretType || sensitive.IsCredentialName(k.Value)) && !sensitive.IsPlaceholder(val.Value) {
-			w.report(rules.RuleSecretsPostmanVariable, "Variable "+strconv.Quote(k.Value)+" holds a hard-coded credential", val.Value, val, ptr+"/variable/"+strconv.Itoa(i)+"/value")
+			w.report(RuleSecretsPostmanVariable, "Variable "+strconv.Quote(k.Value)+" holds a hard-coded credential", val.Value, val, ptr+"/variable/"+strconv.Itoa(i)+"/value")
 		}
 	}
 }
@@ -186,7 +186,7 @@ func (w *walker) postmanHeaders(req *yaml.Node, rp string) {
 			continue
 		}
 		if secret, ok := headerSecret(k.Value, v.Value); ok {
-			w.report(rules.RuleSecretsHeader, "Header "+strconv.Quote(k.Value)+" carries a hard-coded credential", secret, v, rp+"/header/"+strconv.Itoa(i)+"/value")
+			w.report(RuleSecretsHeader, "Header "+strconv.Quote(k.Value)+" carries a hard-coded credential", secret, v, rp+"/header/"+strconv.Itoa(i)+"/value")
 		}
 	}
 }
@@ -240,7 +240,7 @@ func (w *walker) rawURL(n *yaml.Node, ptr string) {
 	for _, pair := range strings.Split(query, "&") {
 		k, v, ok := strings.Cut(pair, "=")
 		if ok && sensitive.IsCredentialQueryParam(k) && !sensitive.IsPlaceholder(v) {
-			w.report(rules.RuleSecretsQueryParameter, "Query parameter "+strconv.Quote(k)+" carries a hard-coded credential", v, n, ptr)
+			w.report(RuleSecretsQueryParameter, "Query parameter "+strconv.Quote(k)+" carries a hard-coded credential", v, n, ptr)
 		}
 	}
 }
@@ -262,7 +262,7 @@ func (w *walker) environment(root *yaml.Node) {
 			if secretType {
 				msg = "Secret environment variable " + strconv.Quote(k.Value) + " is exported with its value"
 			}
-			w.report(rules.RuleSecretsEnvironment, msg, val.Value, val, "/values/"+strconv.Itoa(i)+"/value")
+			w.report(RuleSecretsEnvironment, msg, val.Value, val, "/values/"+strconv.Itoa(i)+"/value")
 		}
 	}
 }
@@ -282,7 +282,7 @@ func (w *walker) openAPI() {
 			return
 		}
 		reported[ptr] = true
-		w.report(rules.RuleSecretsSpecExample, "Example or default of "+strconv.Quote(name)+" looks like a real credential", val, n, ptr)
+		w.report(RuleSecretsSpecExample, "Example or default of "+strconv.Quote(name)+" looks like a real credential", val, n, ptr)
 	}
 	// examplesOf checks the example-like children of a named holder.
 	var examplesOf func(name string, holder *yaml.Node, ptr string)
@@ -362,7 +362,7 @@ func (w *walker) userinfoInTree() {
 		if isString(n) && strings.Contains(n.Value, "://") {
 			for _, m := range userinfoURL.FindAllStringSubmatch(n.Value, -1) {
 				if !sensitive.IsPlaceholder(m[2]) {
-					w.report(rules.RuleSecretsURLUserinfo, "URL has a hard-coded password for user "+strconv.Quote(m[1]), m[2], n, ptr)
+					w.report(RuleSecretsURLUserinfo, "URL has a hard-coded password for user "+strconv.Quote(m[1]), m[2], n, ptr)
 				}
 			}
 		}
@@ -384,12 +384,12 @@ func (w *walker) plainText() {
 	for l := range li {
 		line := strings.TrimRight(w.st.text[li[l]:li.end(l, len(w.st.text))], "\r\n")
 		if m := assignment.FindStringSubmatch(line); m != nil && sensitive.IsCredentialName(m[1]) && !sensitive.IsPlaceholder(m[2]) {
-			w.reportText(rules.RuleSecretsHardcodedCredential, strconv.Quote(m[1])+" is assigned a hard-coded credential", m[2], l, line)
+			w.reportText(RuleSecretsHardcodedCredential, strconv.Quote(m[1])+" is assigned a hard-coded credential", m[2], l, line)
 		}
 		if strings.Contains(line, "://") {
 			for _, m := range userinfoURL.FindAllStringSubmatch(line, -1) {
 				if !sensitive.IsPlaceholder(m[2]) {
-					w.reportText(rules.RuleSecretsURLUserinfo, "URL has a hard-coded password for user "+strconv.Quote(m[1]), m[2], l, line)
+					w.reportText(RuleSecretsURLUserinfo, "URL has a hard-coded password for user "+strconv.Quote(m[1]), m[2], l, line)
 				}
 			}
 		}
@@ -453,14 +453,14 @@ func (s *Scanner) LooksLikeCredential(name, value string) (ruleID string, ok boo
 				continue
 			}
 			if strings.HasPrefix(g.RuleID, "generic-") {
-				generic = rules.GitleaksRulePrefix + g.RuleID
+				generic = GitleaksRulePrefix + g.RuleID
 				continue
 			}
-			return rules.GitleaksRulePrefix + g.RuleID, true
+			return GitleaksRulePrefix + g.RuleID, true
 		}
 	}
 	if sensitive.IsCredentialName(name) {
-		return rules.RuleSecretsHardcodedCredential, true
+		return RuleSecretsHardcodedCredential, true
 	}
 	if generic != "" {
 		return generic, true

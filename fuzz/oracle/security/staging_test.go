@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/specterhq/specter/catalog"
 	"github.com/specterhq/specter/fuzz"
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/generate"
@@ -40,7 +41,7 @@ func loadSurface(t *testing.T) *surface.Surface {
 // spec against target, as the identities of set, within 90 seconds.
 func fuzzStaging(t *testing.T, target *url.URL, set *identity.Set, gen generate.Options, oracles []oracle.Oracle) *fuzz.Result {
 	t.Helper()
-	catalog, err := rules.Builtin()
+	catalog, err := catalog.Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}

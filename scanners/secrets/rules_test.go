@@ -1,12 +1,18 @@
-package rules
+package secrets
 
 import (
 	"strings"
 	"testing"
+
+	"github.com/specterhq/specter/rules"
 )
 
 func TestBuiltinSecrets(t *testing.T) {
-	c, err := Builtin()
+	rs, err := Rules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := rules.NewCatalog(rs...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,9 +45,9 @@ func TestBuiltinSecrets(t *testing.T) {
 			t.Errorf("%s: help does not say to rotate", r.ID)
 		}
 	}
-	for id, want := range map[string]Severity{
-		"secrets/private-key": SeverityCritical, "secrets/aws-access-token": SeverityCritical,
-		"secrets/gcp-api-key": SeverityCritical, "secrets/github-pat": SeverityHigh, RuleSecretsHeader: SeverityHigh,
+	for id, want := range map[string]rules.Severity{
+		"secrets/private-key": rules.SeverityCritical, "secrets/aws-access-token": rules.SeverityCritical,
+		"secrets/gcp-api-key": rules.SeverityCritical, "secrets/github-pat": rules.SeverityHigh, RuleSecretsHeader: rules.SeverityHigh,
 	} {
 		if r := c.Lookup(id); r == nil || r.Severity != want {
 			t.Errorf("%s severity = %v, want %v", id, r, want)

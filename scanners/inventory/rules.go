@@ -1,4 +1,6 @@
-package rules
+package inventory
+
+import "github.com/specterhq/specter/rules"
 
 // Inventory rules: the documented surface compared with recorded runtime
 // traffic (scanners/inventory).
@@ -16,15 +18,16 @@ const (
 
 const inventoryOWASP = "API9:2023"
 
-func inventoryRules() []Rule {
-	return []Rule{
+// Rules returns the inventory scanner's rules, for the catalog.
+func Rules() []rules.Rule {
+	return []rules.Rule{
 		{
 			ID:        RuleInventoryShadow,
 			Title:     "Undocumented endpoint answers in recorded traffic",
-			Severity:  SeverityMedium,
+			Severity:  rules.SeverityMedium,
 			OWASP:     inventoryOWASP,
 			CWE:       []string{"CWE-1059"},
-			Precision: PrecisionMedium,
+			Precision: rules.PrecisionMedium,
 			Help: `**Shadow endpoint.** The recorded traffic reached an operation that no spec
 documents and it answered with something other than 404/405 at least once: an
 undocumented path, an undocumented method on a documented path, a path
@@ -43,10 +46,10 @@ noise and are counted in the summary instead.
 		{
 			ID:        RuleInventoryZombie,
 			Title:     "Retired or deprecated endpoint is still live",
-			Severity:  SeverityMedium,
+			Severity:  rules.SeverityMedium,
 			OWASP:     inventoryOWASP,
 			CWE:       []string{"CWE-1059"},
-			Precision: PrecisionHigh,
+			Precision: rules.PrecisionHigh,
 			Help: `**Zombie endpoint.** An operation that should be gone still answers: it is
 documented as ` + "`deprecated: true`" + `, or it was in the previous spec
 (` + "`--previous-spec`" + `) and has been removed since, or it is served under an older
@@ -65,9 +68,9 @@ spec and under the same controls as its successor.
 		{
 			ID:        RuleInventoryOrphan,
 			Title:     "Documented endpoint never observed in the traffic window",
-			Severity:  SeverityInfo,
+			Severity:  rules.SeverityInfo,
 			OWASP:     inventoryOWASP,
-			Precision: PrecisionLow,
+			Precision: rules.PrecisionLow,
 			Help: `**Orphan endpoint.** The spec documents the operation but no request in the
 recorded traffic reached it. The message gives the window and the number of
 requests read, so you can judge the confidence: absence in an hour of
@@ -81,10 +84,10 @@ if it is used elsewhere, record traffic from there too.
 		{
 			ID:        RuleInventoryUnauthenticated2x,
 			Title:     "Operation documented as secured answered 2xx without credentials",
-			Severity:  SeverityHigh,
+			Severity:  rules.SeverityHigh,
 			OWASP:     "API2:2023",
 			CWE:       []string{"CWE-306"},
-			Precision: PrecisionMedium,
+			Precision: rules.PrecisionMedium,
 			Help: `**Unauthenticated success.** The spec declares a security requirement for the
 operation, yet a recorded request without any credential (no
 ` + "`Authorization`" + `, cookie, API-key header or query parameter; no API Gateway
@@ -102,10 +105,10 @@ document the operation as public (` + "`security: []`" + `).
 		{
 			ID:        RuleInventorySensitiveResponse,
 			Title:     "Shadow or zombie endpoint returns sensitive data",
-			Severity:  SeverityHigh,
+			Severity:  rules.SeverityHigh,
 			OWASP:     "API3:2023",
 			CWE:       []string{"CWE-200"},
-			Precision: PrecisionMedium,
+			Precision: rules.PrecisionMedium,
 			Help: `**Sensitive data from an unmanaged endpoint.** A recorded response of a shadow
 or zombie endpoint contains email addresses, payment card numbers (Luhn
 valid) or credentials (the secret scanner's detectors). Unmanaged endpoints
@@ -118,10 +121,10 @@ response to what clients need.
 		{
 			ID:        RuleInventoryOverPrivileged,
 			Title:     "Client holds scopes the operations it calls do not need",
-			Severity:  SeverityMedium,
+			Severity:  rules.SeverityMedium,
 			OWASP:     "API5:2023",
 			CWE:       []string{"CWE-269"},
-			Precision: PrecisionMedium,
+			Precision: rules.PrecisionMedium,
 			Help: `**Over-privileged client.** The scopes in a client's tokens (the JWT's
 ` + "`scope`" + ` or ` + "`scp`" + ` claim, OpenTelemetry's ` + "`enduser.scope`" + `, an API Gateway
 authorizer's scope) include scopes that none of the documented operations
@@ -142,10 +145,10 @@ operations and their scopes.
 		{
 			ID:        RuleInventoryLongLivedToken,
 			Title:     "Client uses tokens that live too long or never expire",
-			Severity:  SeverityMedium,
+			Severity:  rules.SeverityMedium,
 			OWASP:     "API2:2023",
 			CWE:       []string{"CWE-613"},
-			Precision: PrecisionHigh,
+			Precision: rules.PrecisionHigh,
 			Help: `**Long-lived token.** A JWT the client sent lives longer (` + "`exp - iat`" + `) than
 the policy allows, or has no ` + "`exp`" + ` at all. Agents may hold tokens for 24
 hours by default (` + "`inventory.agent-max-token-lifetime`" + ` in ` + "`.specter.yaml`" + `); other
@@ -161,10 +164,10 @@ and declare the lifetime in the spec (` + "`x-token-ttl`" + ` on the scheme).
 		{
 			ID:        RuleInventoryAgentBurst,
 			Title:     "Agent's calls per minute far above its own median",
-			Severity:  SeverityLow,
+			Severity:  rules.SeverityLow,
 			OWASP:     "API4:2023",
 			CWE:       []string{"CWE-770"},
-			Precision: PrecisionLow,
+			Precision: rules.PrecisionLow,
 			Help: `**Agent burst.** In its busiest minute a client marked as an agent called at
 least ten times as often as in its median active minute (and at least 30
 times, over at least ten active minutes; ` + "`inventory.burst-factor`" + ` in
@@ -182,10 +185,10 @@ writes idempotent.
 		{
 			ID:        RuleInventorySharedCredential,
 			Title:     "One token or API key used by several callers",
-			Severity:  SeverityMedium,
+			Severity:  rules.SeverityMedium,
 			OWASP:     "API2:2023",
 			CWE:       []string{"CWE-522"},
-			Precision: PrecisionMedium,
+			Precision: rules.PrecisionMedium,
 			Help: `**Shared credential.** One token or API key was sent with several user
 agents, or from three or more source hosts. The credential is known by a
 hash and a short redacted prefix (` + "`sk_live_…`" + `); it is never printed.

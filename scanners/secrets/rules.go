@@ -1,4 +1,4 @@
-package rules
+package secrets
 
 import (
 	"fmt"
@@ -7,6 +7,8 @@ import (
 
 	"github.com/spf13/viper"
 	"github.com/zricethezav/gitleaks/v8/config"
+
+	"github.com/specterhq/specter/rules"
 )
 
 // Structural secret rules: a value written where a credential goes, found
@@ -76,26 +78,26 @@ var criticalSecretPrefixes = []string{
 
 // SecretSeverity returns the severity of a gitleaks rule: critical for
 // private keys and cloud provider credentials, high otherwise.
-func SecretSeverity(gitleaksID string) Severity {
+func SecretSeverity(gitleaksID string) rules.Severity {
 	for _, p := range criticalSecretPrefixes {
 		if strings.HasPrefix(gitleaksID, p) {
-			return SeverityCritical
+			return rules.SeverityCritical
 		}
 	}
-	return SeverityHigh
+	return rules.SeverityHigh
 }
 
 // GitleaksRule returns the catalog entry for a gitleaks rule.
-func GitleaksRule(gitleaksID, description string) Rule {
-	precision := PrecisionHigh
+func GitleaksRule(gitleaksID, description string) rules.Rule {
+	precision := rules.PrecisionHigh
 	if strings.HasPrefix(gitleaksID, "generic-") {
-		precision = PrecisionMedium
+		precision = rules.PrecisionMedium
 	}
 	title := strings.TrimSpace(strings.TrimSuffix(description, "."))
 	if title == "" {
 		title = "Secret matching gitleaks rule " + gitleaksID
 	}
-	return Rule{
+	return rules.Rule{
 		ID:        GitleaksRulePrefix + gitleaksID,
 		Title:     title,
 		Severity:  SecretSeverity(gitleaksID),
@@ -119,7 +121,10 @@ Compliant example:
 	}
 }
 
-func secretRules() ([]Rule, error) {
+// Rules returns the secret scanner's rules: one per gitleaks rule of its
+// embedded default config (ids and descriptions only) and the structural
+// ones, for the catalog.
+func Rules() ([]rules.Rule, error) {
 	// Only ids and descriptions: compiling gitleaks' 222 regexes here would
 	// put the secret scanner's start-up cost on every command, even
 	// `specter rules` and shell completion.
@@ -127,7 +132,7 @@ func secretRules() ([]Rule, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Rule, 0, len(vc.Rules)+8)
+	out := make([]rules.Rule, 0, len(vc.Rules)+8)
 	for _, r := range vc.Rules {
 		out = append(out, GitleaksRule(r.ID, r.Description))
 	}
@@ -144,11 +149,11 @@ const structuralFix = `
    ` + "`<your-api-key>`" + ` or ` + "`${API_KEY}`" + ` in documentation.
 `
 
-func structuralRule(id, title, why, example string, precision Precision) Rule {
-	return Rule{
+func structuralRule(id, title, why, example string, precision rules.Precision) rules.Rule {
+	return rules.Rule{
 		ID:        id,
 		Title:     title,
-		Severity:  SeverityHigh,
+		Severity:  rules.SeverityHigh,
 		OWASP:     secretsOWASP,
 		CWE:       []string{secretsCWE},
 		Precision: precision,
@@ -156,39 +161,39 @@ func structuralRule(id, title, why, example string, precision Precision) Rule {
 	}
 }
 
-func structuralSecretRules() []Rule {
-	return []Rule{
+func structuralSecretRules() []rules.Rule {
+	return []rules.Rule{
 		structuralRule(RuleSecretsPostmanAuth, "Hard-coded credential in a Postman auth block",
 			"The auth block of a collection, folder or request holds a literal password, token, key or client secret. Whoever gets the collection (an export, a public workspace, the repository) can authenticate as its owner.",
 			"    \"auth\": {\"type\": \"bearer\", \"bearer\": [{\"key\": \"token\", \"value\": \"{{accessToken}}\"}]}",
-			PrecisionHigh),
+			rules.PrecisionHigh),
 		structuralRule(RuleSecretsHeader, "Hard-coded credential in a request header",
 			"A request sets `Authorization`, `Proxy-Authorization`, an API key header or `Cookie` to a literal value, so the credential ships with the collection.",
 			"    {\"key\": \"Authorization\", \"value\": \"Bearer {{accessToken}}\"}",
-			PrecisionHigh),
+			rules.PrecisionHigh),
 		structuralRule(RuleSecretsQueryParameter, "Hard-coded credential in a URL query parameter",
 			"A URL carries `api_key`, `token`, `client_secret`, `password` or a similar parameter with a literal value. Query strings end up in server logs, proxies and browser history as well as in the file.",
 			"    https://api.example.com/v1/items?api_key={{apiKey}}",
-			PrecisionHigh),
+			rules.PrecisionHigh),
 		structuralRule(RuleSecretsEnvironment, "Credential stored in a Postman environment",
 			"An exported environment holds the value of a `secret` variable or of a variable named like a credential. Environments are meant to be shared without their secrets: export them with empty current values.",
 			"    {\"key\": \"apiKey\", \"value\": \"\", \"type\": \"secret\", \"enabled\": true}",
-			PrecisionHigh),
+			rules.PrecisionHigh),
 		structuralRule(RuleSecretsPostmanVariable, "Credential stored in a collection or folder variable",
 			"A collection or folder variable named like a credential holds a literal value, which travels with every copy of the collection.",
 			"    \"variable\": [{\"key\": \"apiKey\", \"value\": \"\"}]",
-			PrecisionMedium),
+			rules.PrecisionMedium),
 		structuralRule(RuleSecretsSpecExample, "Credential-like example or default in an API description",
 			"An `example`, `examples`, `default` or `x-example` of a parameter or property named like a secret holds a value that is not a placeholder. Published API descriptions are public; real credentials copied into examples leak, and realistic fakes teach readers to paste secrets into documents.",
 			"    api_key:\n      type: string\n      example: <your-api-key>",
-			PrecisionMedium),
+			rules.PrecisionMedium),
 		structuralRule(RuleSecretsURLUserinfo, "Password in a URL's userinfo",
 			"A URL has the form `scheme://user:password@host`. The password is readable by anyone with the file and is logged by most tools that print the URL.",
 			"    https://{{username}}:{{password}}@api.example.com/",
-			PrecisionHigh),
+			rules.PrecisionHigh),
 		structuralRule(RuleSecretsHardcodedCredential, "Hard-coded credential",
 			"A value in a credential position (a field, parameter or variable named like a secret) is a literal that does not look like a placeholder.",
 			"    password: ${DB_PASSWORD}",
-			PrecisionMedium),
+			rules.PrecisionMedium),
 	}
 }
