@@ -9,7 +9,7 @@ func Checks() []Check {
 		oauthChecks(),
 		scopeChecks(),
 		agentChecks(),
-		dataExposureChecks(), resourceLimitChecks(), transportChecks(), ssrfChecks(), authorizationHintChecks(), inventoryChecks(), postmanChecks(),
+		dataExposureChecks(), resourceLimitChecks(), transportChecks(), ssrfChecks(), authorizationHintChecks(), governanceChecks(), postmanChecks(),
 	} {
 		all = append(all, family...)
 	}

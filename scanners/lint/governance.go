@@ -9,8 +9,10 @@ import (
 	"github.com/specterhq/specter/rules"
 )
 
-// Inventory and governance (rules/lint_inventory.go).
-func inventoryChecks() []Check {
+// Governance: ownership, environments, audience, deprecation and path
+// hygiene, what API inventory management (OWASP API9:2023) needs from a
+// spec (rules/lint_governance.go).
+func governanceChecks() []Check {
 	return []Check{
 		{Rule: rules.RuleLintNoOwner, Document: noOwner},
 		{Rule: rules.RuleLintServerEnvironment, Document: serverEnvironmentUndeclared},

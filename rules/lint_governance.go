@@ -1,6 +1,7 @@
 package rules
 
-// Inventory and governance (OWASP API9:2023).
+// Governance (OWASP API9:2023 Improper Inventory Management): what a spec
+// must declare so that the API can be inventoried and retired.
 const (
 	RuleLintNoOwner             = "lint/no-owner"
 	RuleLintServerEnvironment   = "lint/server-environment-undeclared"
