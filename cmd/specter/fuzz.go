@@ -21,6 +21,7 @@ import (
 	"github.com/specterhq/specter/fuzz/generate"
 	"github.com/specterhq/specter/fuzz/plan"
 	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/sensitive"
 	"github.com/specterhq/specter/surface"
 )
 
@@ -92,9 +93,9 @@ func phaseNames() string {
 // fuzzConfig turns the flags into the engine's configuration, checking the
 // target against the host policy before anything is sent. closeLog closes
 // the --request-log file (a no-op without one).
-func fuzzConfig(ctx context.Context, st streams, f *fuzzFlags, catalog *rules.Catalog, quiet, showSecrets bool) (cfg fuzz.Config, closeLog func(), err error) {
+func fuzzConfig(ctx context.Context, st streams, f *fuzzFlags, catalog *rules.Catalog, detector sensitive.CredentialDetector, quiet, showSecrets bool) (cfg fuzz.Config, closeLog func(), err error) {
 	closeLog = func() {}
-	cfg, err = buildFuzzConfig(ctx, st, f, catalog, quiet, showSecrets)
+	cfg, err = buildFuzzConfig(ctx, st, f, catalog, detector, quiet, showSecrets)
 	if err != nil || f.requestLog == "" || f.dryRun {
 		return cfg, closeLog, err
 	}
@@ -106,7 +107,7 @@ func fuzzConfig(ctx context.Context, st streams, f *fuzzFlags, catalog *rules.Ca
 	return cfg, func() { file.Close() }, nil
 }
 
-func buildFuzzConfig(ctx context.Context, st streams, f *fuzzFlags, catalog *rules.Catalog, quiet, showSecrets bool) (fuzz.Config, error) {
+func buildFuzzConfig(ctx context.Context, st streams, f *fuzzFlags, catalog *rules.Catalog, detector sensitive.CredentialDetector, quiet, showSecrets bool) (fuzz.Config, error) {
 	var cfg fuzz.Config
 	if f.target == "" {
 		return cfg, usageError("--target is required: the base URL of the staging deployment")
@@ -165,7 +166,7 @@ func buildFuzzConfig(ctx context.Context, st streams, f *fuzzFlags, catalog *rul
 		Safe:        f.safe,
 		ShowSecrets: showSecrets,
 	}
-	if err := applySecurity(ctx, st, &cfg, &f.security, f.safe); err != nil {
+	if err := applySecurity(ctx, st, &cfg, &f.security, detector, f.safe); err != nil {
 		return cfg, err
 	}
 	if !quiet {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 
@@ -12,7 +11,7 @@ import (
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/identity"
 	"github.com/specterhq/specter/fuzz/oracle/security"
-	"github.com/specterhq/specter/scanners/secrets"
+	"github.com/specterhq/specter/sensitive"
 )
 
 // securityFlags are the credentials and the security oracles' options of
@@ -50,7 +49,7 @@ func addSecurityFlags(fl *pflag.FlagSet, f *securityFlags) {
 // to the engine's configuration. Logins and token requests use a client
 // that follows no redirects; a token URL outside loopback and private
 // ranges needs --allow-host like the target.
-func applySecurity(ctx context.Context, st streams, cfg *fuzz.Config, f *securityFlags, safe bool) error {
+func applySecurity(ctx context.Context, st streams, cfg *fuzz.Config, f *securityFlags, detector sensitive.CredentialDetector, safe bool) error {
 	env := func(k string) (string, bool) { v := st.env(k); return v, v != "" }
 	client := &http.Client{
 		Timeout:       cfg.Executor.Timeout,
@@ -87,10 +86,6 @@ func applySecurity(ctx context.Context, st streams, cfg *fuzz.Config, f *securit
 			return usageError("%s %s: no identity of that name (declared: %v)", n.flag, n.name, names)
 		}
 	}
-	scanner, err := secrets.New(secrets.Options{})
-	if err != nil {
-		return fmt.Errorf("secret scanner: %w", err)
-	}
 	cfg.Identities, cfg.Executor.Credentials = set, set
 	cfg.Accounts = !f.noAccounts && !safe
 	cfg.Peer, cfg.LowPrivilege = f.peer, f.lowPrivilege
@@ -100,7 +95,7 @@ func applySecurity(ctx context.Context, st streams, cfg *fuzz.Config, f *securit
 	}
 	cfg.Oracles = append(oracles, security.Oracles(security.Config{
 		Identities: names, Peer: f.peer, LowPrivilege: f.lowPrivilege, Secrets: set.Secrets(), KnownUsers: known,
-		Classifier: scanner, TimeBased: f.timeBased, Safe: safe, TargetURL: cfg.Executor.Target.String(), CORSOrigins: f.corsOrigins,
+		Classifier: detector, TimeBased: f.timeBased, Safe: safe, TargetURL: cfg.Executor.Target.String(), CORSOrigins: f.corsOrigins,
 	})...)
 	return nil
 }

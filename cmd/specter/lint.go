@@ -6,7 +6,6 @@ import (
 	"github.com/specterhq/specter/config"
 	"github.com/specterhq/specter/scanners"
 	"github.com/specterhq/specter/scanners/lint"
-	"github.com/specterhq/specter/scanners/secrets"
 )
 
 // scanLint runs only the lint scanner.
@@ -30,10 +29,10 @@ inline.`
 
 // scannersFor builds the scanners a command runs, the lint scanner with
 // the config file's lint section.
-func scannersFor(kind scanKind, f *scanFlags, cfg *config.Config) ([]scanners.Scanner, error) {
+func scannersFor(kind scanKind, f *scanFlags, cfg *config.Config, detector *runSecrets) ([]scanners.Scanner, error) {
 	var out []scanners.Scanner
 	if kind == scanAll || kind == scanSecrets {
-		s, err := secrets.New(secrets.Options{ShowSecrets: f.showSecrets})
+		s, err := detector.Scanner()
 		if err != nil {
 			return nil, err
 		}
@@ -44,11 +43,10 @@ func scannersFor(kind scanKind, f *scanFlags, cfg *config.Config) ([]scanners.Sc
 		if err != nil {
 			return nil, err
 		}
-		if len(out) > 0 { // scan: lint's example check reuses the secret scanner's detectors
-			if det, ok := out[0].(*secrets.Scanner); ok {
-				opts.Credentials, opts.SecretsReported = det, true
-			}
-		}
+		// lint's example check asks the run's secret detector; in scan the
+		// secret scanner reports credentials in examples itself, so lint's
+		// rule stays quiet on them.
+		opts.Credentials, opts.SecretsReported = detector, kind == scanAll
 		s, err := lint.New(opts)
 		if err != nil {
 			return nil, err

@@ -243,7 +243,8 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 	// The static scanners are built once per run (the secret scanner
 	// compiles gitleaks' 222 rules: about 30 ms and 32 MB) and serve the
 	// current files, the files at --new-from-rev and the inventory.
-	static, err := scannersFor(kind, f, cfg)
+	detector := newRunSecrets(f)
+	static, err := scannersFor(kind, f, cfg, detector)
 	if err != nil {
 		return fmt.Errorf("starting the scanners: %w", err)
 	}
@@ -282,7 +283,7 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 	var fuzzCfg *fuzz.Config
 	if kind == scanFuzz || (kind == scanAll && f.fuzz.target != "") {
 		f.fuzz.security.declared = cfg.Identities
-		cfg, closeLog, err := fuzzConfig(ctx, st, &f.fuzz, catalog, f.quiet, f.showSecrets)
+		cfg, closeLog, err := fuzzConfig(ctx, st, &f.fuzz, catalog, detector, f.quiet, f.showSecrets)
 		if err != nil {
 			return err
 		}
@@ -315,6 +316,9 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 	}
 
 	findings, err := runScanners(ctx, static, ingested.Surface)
+	if err == nil {
+		err = detector.failed()
+	}
 	if err != nil {
 		return err
 	}
@@ -338,13 +342,12 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 	}
 	var inv *inventory.Scanner
 	if kind == scanInventory || len(f.traffic.files) > 0 {
-		secretScanner := lazySecretScannerOf(static, f)
-		if inv, err = newInventoryScanner(ctx, st, &f.traffic, cfg.Inventory, secretScanner, f); err != nil {
+		if inv, err = newInventoryScanner(ctx, st, &f.traffic, cfg.Inventory, detector, f); err != nil {
 			return err
 		}
 		got, err := inv.Scan(ctx, ingested.Surface)
 		if err == nil {
-			err = secretScanner.err
+			err = detector.failed()
 		}
 		if err != nil {
 			return fmt.Errorf("%s scanner: %w", inv.Name(), err)
@@ -433,40 +436,46 @@ func runScanners(ctx context.Context, static []scanners.Scanner, s *surface.Surf
 	return findings, nil
 }
 
-// lazySecretScanner is the secret scanner the inventory's sensitive-data
-// check uses: the run's when the static list has one (scan), else one
-// built on first use (inventory), since building it costs about 30 ms and
-// 32 MB and only response bodies of shadow and zombie endpoints need it.
-type lazySecretScanner struct {
+// runSecrets is the run's one secret detector: the secret scanner (gitleaks'
+// 222 compiled rules plus the structural checks: about 30 ms and 32 MB to
+// build), built on first use and handed to every consumer: the secrets
+// scanner itself, lint's credential-like example check, inventory's
+// sensitive-data check and the fuzzer's response oracle. A run that needs
+// none of them does not build it.
+type runSecrets struct {
 	once sync.Once
 	sec  *secrets.Scanner
 	opts secrets.Options
 	err  error // from building it
 }
 
-func lazySecretScannerOf(static []scanners.Scanner, f *scanFlags) *lazySecretScanner {
-	l := &lazySecretScanner{opts: secrets.Options{ShowSecrets: f.showSecrets}}
-	for _, sc := range static {
-		if s, ok := sc.(*secrets.Scanner); ok {
-			l.sec = s
-			l.once.Do(func() {})
-		}
-	}
-	return l
+func newRunSecrets(f *scanFlags) *runSecrets {
+	return &runSecrets{opts: secrets.Options{ShowSecrets: f.showSecrets}}
 }
 
-// LooksLikeCredential builds the scanner on the first call; when building
-// fails, nothing is a credential and err says why.
-func (l *lazySecretScanner) LooksLikeCredential(name, value string) (string, bool) {
-	l.once.Do(func() {
-		if l.sec, l.err = secrets.New(l.opts); l.err != nil {
-			l.err = fmt.Errorf("starting the secret scanner: %w", l.err)
+// Scanner builds the secret scanner on the first call.
+func (r *runSecrets) Scanner() (*secrets.Scanner, error) {
+	r.once.Do(func() {
+		if r.sec, r.err = secrets.New(r.opts); r.err != nil {
+			r.err = fmt.Errorf("starting the secret scanner: %w", r.err)
 		}
 	})
-	if l.sec == nil {
+	return r.sec, r.err
+}
+
+// failed returns the error of building the scanner, if it was built and
+// failed; it does not build it. Call it after the consumers are done.
+func (r *runSecrets) failed() error { return r.err }
+
+// LooksLikeCredential asks the secret scanner, building it on first use;
+// when building fails, nothing is a credential and Scanner's error says
+// why.
+func (r *runSecrets) LooksLikeCredential(name, value string) (string, bool) {
+	sec, err := r.Scanner()
+	if err != nil {
 		return "", false
 	}
-	return l.sec.LooksLikeCredential(name, value)
+	return sec.LooksLikeCredential(name, value)
 }
 
 // excludedBy matches report paths against exclude globs.
