@@ -132,10 +132,11 @@ func Rules() ([]rules.Rule, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]rules.Rule, 0, len(vc.Rules)+8)
+	out := make([]rules.Rule, 0, len(vc.Rules)+len(aiKeyRules)+8)
 	for _, r := range vc.Rules {
 		out = append(out, GitleaksRule(r.ID, r.Description))
 	}
+	out = append(out, aiKeyCatalogRules()...)
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return append(out, structuralSecretRules()...), nil
 }

@@ -62,6 +62,7 @@ func New(opts Options) (*Scanner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("secrets scanner: %w", err)
 	}
+	addAIKeyRules(&cfg)
 	return &Scanner{opts: opts, engine: newEngine(cfg)}, nil
 }
 
@@ -153,7 +154,7 @@ func (s *Scanner) Scan(ctx context.Context, surf *surface.Surface) ([]rules.Find
 	}
 	var out []rules.Finding
 	for _, st := range states {
-		for _, c := range dedupe(st.found) {
+		for _, c := range dedupe(dropCoveredAIKeys(st.found)) {
 			out = append(out, s.finish(c))
 		}
 	}
