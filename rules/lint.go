@@ -10,7 +10,7 @@ func LintRules() []Rule {
 		lintOAuthRules(),
 		lintScopeRules(),
 		lintAgentRules(),
-		dataExposureRules(), resourceLimitRules(), transportRules(), ssrfRules(), authorizationHintRules(), governanceRules(), postmanLintRules(),
+		dataExposureRules(), resourceLimitRules(), transportRules(), ssrfRules(), authorizationHintRules(), governanceRules(), postmanLintRules(), mcpLintRules(),
 	} {
 		all = append(all, family...)
 	}

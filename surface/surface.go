@@ -23,6 +23,9 @@ const (
 	FormatPostman20          Format = "postman-2.0"
 	FormatPostman21          Format = "postman-2.1"
 	FormatPostmanEnvironment Format = "postman-environment"
+	FormatMCPConfig          Format = "mcp-config"
+	FormatMCPTools           Format = "mcp-tools"
+	FormatMCPServerManifest  Format = "mcp-server-json"
 )
 
 // IsOpenAPI reports whether the format is an OpenAPI or Swagger document.
@@ -32,6 +35,12 @@ func (f Format) IsOpenAPI() bool {
 
 // IsPostman reports whether the format is a Postman collection.
 func (f Format) IsPostman() bool { return f == FormatPostman20 || f == FormatPostman21 }
+
+// IsMCP reports whether f is an MCP client config, a tools/list answer or
+// an MCP registry server.json manifest.
+func (f Format) IsMCP() bool {
+	return f == FormatMCPConfig || f == FormatMCPTools || f == FormatMCPServerManifest
+}
 
 // File is one file a scan read.
 type File struct {

@@ -248,7 +248,7 @@ func TestExitCodes(t *testing.T) {
 		{"gate passes with fail-on none", root, []string{"scan", "testdata/examples", "--fail-on", "none", "-q"}, exitPass, ""},
 		{"gate fails at the default", root, []string{"scan", "testdata/examples", "-q"}, exitGateFailed, ""},
 		{"missing path", root, []string{"scan", "no/such/dir"}, exitInputError, "no such file"},
-		{"no spec where one was named", empty, []string{"scan", "."}, exitInputError, "no OpenAPI document or Postman collection"},
+		{"no spec where one was named", empty, []string{"scan", "."}, exitInputError, "no OpenAPI document, Postman collection or MCP file"},
 		{"secrets does not need a spec", empty, []string{"secrets", "."}, exitPass, ""},
 		{"malformed spec", malformed, []string{"scan", "."}, exitInputError, "broken.yaml"},
 		{"unknown format", root, []string{"scan", "testdata/examples", "-f", "pdf"}, exitInputError, "unknown format"},

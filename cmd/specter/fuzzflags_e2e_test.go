@@ -254,7 +254,7 @@ func TestFuzzSpecURL(t *testing.T) {
 		probes int
 	}{
 		{"404", ts.URL + "/docs/missing.yaml", "answered 404", 0},
-		{"not a spec", ts.URL + "/docs/status", "no OpenAPI document or Postman collection found", 1},
+		{"not a spec", ts.URL + "/docs/status", "no OpenAPI document, Postman collection or MCP file found", 1},
 		{"redirect off the host", ts.URL + "/docs/moved", "redirect to another host (93.184.216.34) refused", 0},
 		{"public host", "http://93.184.216.34/openapi.yaml", "not a loopback or private address", 0},
 		{"nothing listening", "http://127.0.0.1:1/openapi.yaml", "connection refused", 0},

@@ -9,7 +9,7 @@ func Checks() []Check {
 		oauthChecks(),
 		scopeChecks(),
 		agentChecks(),
-		dataExposureChecks(), resourceLimitChecks(), transportChecks(), ssrfChecks(), authorizationHintChecks(), governanceChecks(), postmanChecks(),
+		dataExposureChecks(), resourceLimitChecks(), transportChecks(), ssrfChecks(), authorizationHintChecks(), governanceChecks(), postmanChecks(), mcpToolChecks(),
 	} {
 		all = append(all, family...)
 	}

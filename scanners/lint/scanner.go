@@ -12,6 +12,7 @@ import (
 	"github.com/specterhq/specter/scanners/secrets"
 	"github.com/specterhq/specter/sensitive"
 	"github.com/specterhq/specter/surface"
+	"github.com/specterhq/specter/surface/mcp"
 )
 
 // Options are the policy values some checks compare against. The zero
@@ -112,6 +113,10 @@ type Check struct {
 	// and Request). Context.Doc is nil; report with Context.ReportAt and
 	// the locations the model holds (Auth.Location, Request.Location...).
 	Collection func(c *Context, api *surface.API)
+	// Tools is called for every MCP tools/list answer of the surface with
+	// its tools. Context.Doc is nil; report with Context.ReportAt and
+	// f.Locate of the tool's pointers.
+	Tools func(c *Context, f *surface.File, tools []mcp.Tool)
 }
 
 // Finding is what a check reports; the engine adds the rule id, severity,
@@ -278,6 +283,11 @@ func (s *Scanner) Scan(ctx context.Context, surf *surface.Surface) ([]rules.Find
 			out = append(out, s.lintCollection(api)...)
 		}
 	}
+	for _, f := range surf.Files {
+		if f.Format == surface.FormatMCPTools {
+			out = append(out, s.lintTools(f)...)
+		}
+	}
 	return out, nil
 }
 
@@ -301,6 +311,18 @@ func (s *Scanner) lintCollection(api *surface.API) []rules.Finding {
 	for _, ch := range s.checks {
 		if ch.Collection != nil {
 			ch.Collection(&Context{Options: s.opts, rule: ch.rule, out: col}, api)
+		}
+	}
+	return col.findings
+}
+
+// lintTools runs the Tools hooks over an MCP tools/list answer.
+func (s *Scanner) lintTools(f *surface.File) []rules.Finding {
+	tools := mcp.Tools(f.Tree, f.Format)
+	col := &collector{seen: map[string]bool{}}
+	for _, ch := range s.checks {
+		if ch.Tools != nil {
+			ch.Tools(&Context{Options: s.opts, rule: ch.rule, out: col}, f, tools)
 		}
 	}
 	return col.findings

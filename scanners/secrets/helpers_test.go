@@ -9,6 +9,7 @@ import (
 
 	"github.com/specterhq/specter/internal/corpora"
 	"github.com/specterhq/specter/surface"
+	"github.com/specterhq/specter/surface/mcp"
 	"github.com/specterhq/specter/surface/sourcemap"
 )
 
@@ -35,7 +36,7 @@ func detectFormat(tree *sourcemap.Tree) surface.Format {
 	if _, scope := sourcemap.Member(root, "_postman_variable_scope"); scope != nil && scope.Value == "environment" {
 		return surface.FormatPostmanEnvironment
 	}
-	return surface.FormatOther
+	return mcp.Detect(tree)
 }
 
 // loadFile reads a file the way ingest will: JSON and YAML are parsed and

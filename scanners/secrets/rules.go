@@ -22,6 +22,7 @@ const (
 	RuleSecretsSpecExample         = "secrets/spec-example-credential"
 	RuleSecretsURLUserinfo         = "secrets/url-userinfo-password"
 	RuleSecretsHardcodedCredential = "secrets/hardcoded-credential"
+	RuleSecretsMCPConfig           = "secrets/mcp-config-credential"
 )
 
 // Every secrets rule shares the OWASP category and CWE: a hard-coded
@@ -196,5 +197,9 @@ func structuralSecretRules() []rules.Rule {
 			"A value in a credential position (a field, parameter or variable named like a secret) is a literal that does not look like a placeholder.",
 			"    password: ${DB_PASSWORD}",
 			rules.PrecisionMedium),
+		structuralRule(RuleSecretsMCPConfig, "Credential in an MCP server config or server.json",
+			"An MCP client config (`.vscode/mcp.json`, `claude_desktop_config.json`, `.cursor/mcp.json`, Zed `context_servers`) or a registry `server.json` passes a literal credential to a server: in an `env` value named like a secret, in a command argument (`--api-key=…`, `--token …`, a connection string's password) or as a provider key anywhere in the launch. These files are committed and shared with the whole team; the agent host also shows them to every extension.",
+			"    \"env\": {\"GITHUB_TOKEN\": \"${input:github-token}\"}",
+			rules.PrecisionHigh),
 	}
 }

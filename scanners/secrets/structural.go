@@ -28,6 +28,8 @@ func (s *Scanner) structural(st *fileState) []candidate {
 		w.postmanCollection(f.Tree.Root, "")
 	case f.Format == surface.FormatPostmanEnvironment:
 		w.environment(f.Tree.Root)
+	case f.Format.IsMCP():
+		w.mcpServers()
 	case f.Format.IsOpenAPI(), f.Format == surface.FormatOther:
 		w.openAPI()
 	}

@@ -1,6 +1,8 @@
 // Package ingest turns the files a walk found into a surface: it recognises
-// OpenAPI documents, Postman collections and environments by content, parses
-// them, and loads each into the surface model through its format package.
+// OpenAPI documents, Postman collections and environments and MCP files
+// (client configs, tools/list answers, server.json manifests) by content,
+// parses them, and loads each into the surface model through its format
+// package.
 package ingest
 
 import (
@@ -14,6 +16,7 @@ import (
 	"sync"
 
 	"github.com/specterhq/specter/surface"
+	"github.com/specterhq/specter/surface/mcp"
 	"github.com/specterhq/specter/surface/openapi"
 	"github.com/specterhq/specter/surface/postman"
 	"github.com/specterhq/specter/surface/sourcemap"
@@ -61,7 +64,8 @@ type Result struct {
 
 // sniff is a cheap pre-filter: only files mentioning one of these can be a
 // document specter recognises, so only they are parsed.
-var sniffWords = [][]byte{[]byte("openapi"), []byte("swagger"), []byte("_postman"), []byte("postman.com")}
+var sniffWords = [][]byte{[]byte("openapi"), []byte("swagger"), []byte("_postman"), []byte("postman.com"),
+	[]byte("mcpServers"), []byte(`"servers"`), []byte("context_servers"), []byte("inputSchema"), []byte("modelcontextprotocol")}
 
 // declaresSpec matches a top-level-looking openapi/swagger key or a Postman
 // schema URL: a file that matches and does not parse is reported as a
@@ -108,6 +112,9 @@ func classify(f *surface.File) error {
 	format := openapi.Detect(tree)
 	if format == surface.FormatOther {
 		format = postman.Detect(tree)
+	}
+	if format == surface.FormatOther {
+		format = mcp.Detect(tree)
 	}
 	if format == surface.FormatOther {
 		return nil
@@ -202,11 +209,11 @@ func loadModels(ctx context.Context, res *Result, opts Options) error {
 }
 
 // CheckNamed reports a problem for every path named on the command line
-// under which no OpenAPI document or Postman collection was found.
+// under which no OpenAPI document, Postman collection or MCP file was found.
 func CheckNamed(s *surface.Surface, named map[string][]string) []Problem {
 	isDoc := map[string]bool{}
 	for _, f := range s.Files {
-		if f.Format.IsOpenAPI() || f.Format.IsPostman() {
+		if f.Format.IsOpenAPI() || f.Format.IsPostman() || f.Format.IsMCP() {
 			isDoc[f.Path] = true
 		}
 	}
@@ -220,7 +227,7 @@ func CheckNamed(s *surface.Surface, named map[string][]string) []Problem {
 			}
 		}
 		if !found {
-			problems = append(problems, Problem{Path: root, Err: fmt.Errorf("no OpenAPI document or Postman collection found")})
+			problems = append(problems, Problem{Path: root, Err: fmt.Errorf("no OpenAPI document, Postman collection or MCP file found")})
 		}
 	}
 	sort.Slice(problems, func(i, j int) bool { return problems[i].Path < problems[j].Path })

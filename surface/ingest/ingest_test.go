@@ -184,3 +184,37 @@ func TestProblemNamesTheFileOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadMCPOnlyFolder(t *testing.T) {
+	dir, err := filepath.Abs(filepath.Join("..", "mcp", "testdata"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	walked := walk(t, dir)
+	res, err := Load(context.Background(), walked.Files, Options{Models: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Problems) != 0 {
+		t.Fatalf("problems: %v", res.Problems)
+	}
+	want := map[string]surface.Format{
+		"vscode-mcp.json":            surface.FormatMCPConfig,
+		"claude_desktop_config.json": surface.FormatMCPConfig,
+		"zed-settings.json":          surface.FormatMCPConfig,
+		"tools-rpc.json":             surface.FormatMCPTools,
+		"server.json":                surface.FormatMCPServerManifest,
+		"not-mcp-package.json":       surface.FormatOther,
+	}
+	for _, f := range res.Surface.Files {
+		if format, ok := want[filepath.Base(f.Path)]; ok && f.Format != format {
+			t.Errorf("%s: format %q, want %q", f.Path, f.Format, format)
+		}
+		if f.Format.IsMCP() && f.Tree == nil {
+			t.Errorf("%s: MCP file without a tree", f.Path)
+		}
+	}
+	if problems := CheckNamed(res.Surface, walked.Named); len(problems) != 0 {
+		t.Errorf("a folder of MCP files is valid input; got %v", problems)
+	}
+}

@@ -1,0 +1,111 @@
+package mcp
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/specterhq/specter/surface"
+	"github.com/specterhq/specter/surface/sourcemap"
+)
+
+func parseFixture(t *testing.T, name string) *sourcemap.Tree {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, err := sourcemap.Parse(data)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return tree
+}
+
+func TestDetect(t *testing.T) {
+	tests := []struct {
+		file string
+		want surface.Format
+	}{
+		{"vscode-mcp.json", surface.FormatMCPConfig},
+		{"claude_desktop_config.json", surface.FormatMCPConfig},
+		{"zed-settings.json", surface.FormatMCPConfig},
+		{"vscode-settings.json", surface.FormatMCPConfig},
+		{"tools-list.json", surface.FormatMCPTools},
+		{"tools-rpc.json", surface.FormatMCPTools},
+		{"server.json", surface.FormatMCPServerManifest},
+		{"not-mcp-package.json", surface.FormatOther},
+		{"not-mcp-compose.yaml", surface.FormatOther},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			if got := Detect(parseFixture(t, tt.file)); got != tt.want {
+				t.Errorf("Detect = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// describe renders servers as name, then kind:pointer@line:col=text lines.
+func describe(servers []Server) string {
+	var b strings.Builder
+	line := func(kind, name string, v Value) {
+		b.WriteString(kind + " " + name + " " + v.Pointer + "@" + itoa(v.Node.Line) + ":" + itoa(v.Node.Column) + "=" + v.Text + "\n")
+	}
+	for _, s := range servers {
+		b.WriteString("server " + s.Name + " " + s.Pointer + "\n")
+		for _, a := range s.Args {
+			line("arg", "", a)
+		}
+		for _, e := range s.Env {
+			line("env", e.Name, e.Value)
+		}
+		for _, u := range s.URLs {
+			line("url", "", u)
+		}
+		for _, h := range s.Headers {
+			line("header", h.Name, h.Value)
+		}
+	}
+	return b.String()
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+func TestServers(t *testing.T) {
+	tests := []struct {
+		file string
+		want string
+	}{
+		{"vscode-mcp.json", `server github /servers/github
+url  /servers/github/url@8:14=https://api.githubcopilot.com/mcp/
+header Authorization /servers/github/headers/Authorization@9:36=Bearer ${input:github-token}
+server postgres /servers/postgres
+arg  /servers/postgres/args/0@13:16=-y
+arg  /servers/postgres/args/1@13:22=@modelcontextprotocol/server-postgres
+arg  /servers/postgres/args/2@13:63=postgresql://app:${env:PGPASSWORD}@db.internal:5432/app
+`},
+		{"zed-settings.json", `server linear /context_servers/linear
+arg  /context_servers/linear/command/args/0@6:43=-y
+arg  /context_servers/linear/command/args/1@6:49=linear-mcp
+env LINEAR_API_KEY /context_servers/linear/command/env/LINEAR_API_KEY@6:90=${LINEAR_API_KEY}
+`},
+		{"server.json", `server io.github.example/weather /packages/0
+arg  /packages/0/packageArguments/0/name@10:54=--units
+arg  /packages/0/packageArguments/0/value@10:74=metric
+server io.github.example/weather /remotes/0
+url  /remotes/0/url@15:40=https://weather.example.com/mcp
+`},
+		{"tools-list.json", ``},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			tree := parseFixture(t, tt.file)
+			if got := describe(Servers(tree, Detect(tree))); got != tt.want {
+				t.Errorf("Servers:\n%s\nwant:\n%s", got, tt.want)
+			}
+		})
+	}
+}
