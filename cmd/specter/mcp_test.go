@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -244,5 +245,23 @@ func TestMCPBinary(t *testing.T) {
 	}
 	if ids := ruleIDs(out); !ids["secrets/github-pat"] || !ids["lint/write-without-auth"] {
 		t.Errorf("scan through the binary found %v", ids)
+	}
+}
+
+// TestMCPSymlinkOutsideRoot checks that a symlink under the root that
+// points out of it is refused like a .. path.
+func TestMCPSymlinkOutsideRoot(t *testing.T) {
+	root := t.TempDir()
+	outside, err := filepath.Abs(filepath.Join("testdata", "mcp", "api"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(root, "elsewhere")); err != nil {
+		t.Skipf("no symlinks here: %v", err)
+	}
+	cs := connectMCP(t, root)
+	res, raw, _ := callJSON(t, cs, "scan", map[string]any{"path": "elsewhere"})
+	if !res.IsError || !strings.Contains(raw, "outside the root") || strings.Contains(raw, "secrets/github-pat") {
+		t.Fatalf("want the symlink refused, got %s", raw)
 	}
 }
