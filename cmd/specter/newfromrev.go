@@ -9,6 +9,7 @@ import (
 	"github.com/specterhq/specter/internal/cienv"
 	"github.com/specterhq/specter/internal/gitrev"
 	"github.com/specterhq/specter/policy"
+	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/scanners"
 	"github.com/specterhq/specter/surface/discover"
 	"github.com/specterhq/specter/surface/ingest"
@@ -33,6 +34,43 @@ func findingsAtRevision(ctx context.Context, st streams, kind scanKind, f *scanF
 		rev = base.Rev
 		logf("specter: comparing with %s (from %s)", rev, base.Source)
 	}
+	tree, err := os.MkdirTemp("", "specter-rev-")
+	if err != nil {
+		return nil, fmt.Errorf("creating a directory for %s: %w", rev, err)
+	}
+	defer os.RemoveAll(tree)
+	old, err := exportRevision(ctx, rev, tree, paths)
+	if err != nil {
+		return nil, err
+	}
+	earlier := &policy.Baseline{Version: policy.BaselineVersion, Tool: "specter"}
+	if len(old.paths) > 0 {
+		findings, err := scanTree(ctx, kind, f, static, excludes, old, rev)
+		if err != nil {
+			return nil, err
+		}
+		for _, finding := range findings {
+			earlier.Entries = append(earlier.Entries, policy.BaselineEntry{
+				Fingerprint: finding.Fingerprint, RuleID: finding.RuleID,
+				File: finding.Location.File, Pointer: finding.Location.Pointer,
+			})
+		}
+	}
+	logf("specter: %d finding(s) at %s (%.12s) are not reported again", len(earlier.Entries), rev, old.commit)
+	return earlier, nil
+}
+
+// exportedTree is the repository at a revision, written out: the commit,
+// the working directory's counterpart in it and the paths to scan there.
+type exportedTree struct {
+	commit string
+	wd     string
+	paths  []string
+}
+
+// exportRevision writes the paths as they are at rev into dir. Paths that
+// did not exist at rev are left out.
+func exportRevision(ctx context.Context, rev, dir string, paths []string) (*exportedTree, error) {
 	wd, err := os.Getwd()
 	if err != nil {
 		return nil, fmt.Errorf("finding the working directory: %w", err)
@@ -57,51 +95,37 @@ func findingsAtRevision(ctx context.Context, st streams, kind scanKind, f *scanF
 		}
 		relPaths = append(relPaths, rel)
 	}
-
-	tree, err := os.MkdirTemp("", "specter-rev-")
-	if err != nil {
-		return nil, fmt.Errorf("creating a directory for %s: %w", rev, err)
-	}
-	defer os.RemoveAll(tree)
-	if _, err := repo.Export(ctx, commit, tree, relPaths); err != nil {
+	if _, err := repo.Export(ctx, commit, dir, relPaths); err != nil {
 		return nil, err
 	}
-
-	// Scan the old tree from the old working directory, so that report
-	// paths, and with them fingerprints, are the ones the scan of the
-	// working tree produces.
-	oldWD := filepath.Join(tree, filepath.FromSlash(wdRel))
-	var oldPaths []string
+	out := &exportedTree{commit: commit, wd: filepath.Join(dir, filepath.FromSlash(wdRel))}
 	for _, rel := range relPaths {
-		old := filepath.Join(tree, filepath.FromSlash(rel))
+		old := filepath.Join(dir, filepath.FromSlash(rel))
 		if _, err := os.Stat(old); err == nil {
-			oldPaths = append(oldPaths, old)
+			out.paths = append(out.paths, old)
 		}
 	}
-	earlier := &policy.Baseline{Version: policy.BaselineVersion, Tool: "specter"}
-	if len(oldPaths) > 0 {
-		if err := os.MkdirAll(oldWD, 0o755); err != nil {
-			return nil, fmt.Errorf("creating %s: %w", oldWD, err)
-		}
-		walked, err := discover.Walk(ctx, oldPaths, discover.Options{WorkDir: oldWD, MaxFileBytes: f.maxFileBytes, Excluded: excludedBy(excludes)})
-		if err != nil {
-			return nil, fmt.Errorf("reading the files at %s: %w", rev, err)
-		}
-		ingested, err := ingest.Load(ctx, walked.Files, ingestOptions(kind, f))
-		if err != nil {
-			return nil, fmt.Errorf("loading the files at %s: %w", rev, err)
-		}
-		findings, err := runScanners(ctx, static, ingested.Surface)
-		if err != nil {
-			return nil, fmt.Errorf("scanning the files at %s: %w", rev, err)
-		}
-		for _, finding := range findings {
-			earlier.Entries = append(earlier.Entries, policy.BaselineEntry{
-				Fingerprint: finding.Fingerprint, RuleID: finding.RuleID,
-				File: finding.Location.File, Pointer: finding.Location.Pointer,
-			})
-		}
+	return out, nil
+}
+
+// scanTree scans an exported tree from its own working directory, so that
+// report paths, and with them fingerprints, are the ones the scan of the
+// working tree produces.
+func scanTree(ctx context.Context, kind scanKind, f *scanFlags, static []scanners.Scanner, excludes []string, tree *exportedTree, rev string) ([]rules.Finding, error) {
+	if err := os.MkdirAll(tree.wd, 0o755); err != nil {
+		return nil, fmt.Errorf("creating %s: %w", tree.wd, err)
 	}
-	logf("specter: %d finding(s) at %s (%.12s) are not reported again", len(earlier.Entries), rev, commit)
-	return earlier, nil
+	walked, err := discover.Walk(ctx, tree.paths, discover.Options{WorkDir: tree.wd, MaxFileBytes: f.maxFileBytes, Excluded: excludedBy(excludes)})
+	if err != nil {
+		return nil, fmt.Errorf("reading the files at %s: %w", rev, err)
+	}
+	ingested, err := ingest.Load(ctx, walked.Files, ingestOptions(kind, f))
+	if err != nil {
+		return nil, fmt.Errorf("loading the files at %s: %w", rev, err)
+	}
+	findings, err := runScanners(ctx, static, ingested.Surface)
+	if err != nil {
+		return nil, fmt.Errorf("scanning the files at %s: %w", rev, err)
+	}
+	return findings, nil
 }

@@ -77,6 +77,19 @@ func newScanCommand(st streams, kind scanKind) *cobra.Command {
 			return runScan(cmd.Context(), st, kind, f, args, cmd.Flags().Changed("fail-on"))
 		},
 	}
+	describeScanCommand(cmd, kind)
+	addReportFlags(cmd, f, kind)
+	fl := cmd.Flags()
+	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip paths matching GLOB (repeatable; ** matches any depth)")
+	fl.BoolVar(&f.showSecrets, "show-secrets", false, "print secrets in full (local use only; never in CI)")
+	if kind == scanAll {
+		addTrafficFlags(cmd, &f.traffic, false)
+	}
+	return cmd
+}
+
+// describeScanCommand sets a scanning command's name, help and examples.
+func describeScanCommand(cmd *cobra.Command, kind scanKind) {
 	switch kind {
 	case scanAll:
 		cmd.Use = "scan [PATH...]"
@@ -140,14 +153,6 @@ report. See docs/fuzz.md and docs/fuzz-security.md.`
   specter fuzz --spec api/openapi.yaml --target http://staging.internal:8080 --dry-run
   specter fuzz --spec collection.json --target http://10.0.0.5 --safe --duration 2m -f sarif -o fuzz.sarif`
 	}
-	addReportFlags(cmd, f, kind)
-	fl := cmd.Flags()
-	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip paths matching GLOB (repeatable; ** matches any depth)")
-	fl.BoolVar(&f.showSecrets, "show-secrets", false, "print secrets in full (local use only; never in CI)")
-	if kind == scanAll {
-		addTrafficFlags(cmd, &f.traffic, false)
-	}
-	return cmd
 }
 
 // addReportFlags registers the flags every scanning command shares:
@@ -211,93 +216,57 @@ func fetchRemoteSpecs(ctx context.Context, urls []string, f *scanFlags, walked *
 	return nil
 }
 
+// scanRun is one run of a scanning command: what it read up front (the
+// catalog, the config, the gate, the baselines) and what it built once (the
+// reporter, the secret detector, the static scanners).
+type scanRun struct {
+	st       streams
+	kind     scanKind
+	f        *scanFlags
+	started  time.Time
+	catalog  *rules.Catalog
+	reporter reporters.Reporter
+	cfg      *config.Config
+	gate     policy.Gate
+	baseline *policy.Baseline // --baseline
+	earlier  *policy.Baseline // the findings at --new-from-rev
+	detector *runSecrets
+	static   []scanners.Scanner
+	excludes []string
+}
+
+// scanned is what the scanners found on the ingested surface.
+type scanned struct {
+	surface  *surface.Surface
+	problems []ingest.Problem
+	findings []rules.Finding
+	notes    []string
+	fuzzErr  error
+	inv      *inventory.Scanner
+}
+
+// runScan runs a scanning command: read the config and baselines, walk and
+// ingest the inputs, run the scanners, pass the findings through the policy
+// chain and the gate, write the report and decide the exit code.
 func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths []string, failOnSet bool) error {
-	started := time.Now()
-	catalog, err := catalog.Builtin()
+	r, err := prepareRun(st, kind, f, failOnSet)
 	if err != nil {
-		return fmt.Errorf("building the rule catalog: %w", err)
-	}
-	reporter, err := reporters.New(f.format, reporters.Options{Color: useColor(st, f), Quiet: f.quiet})
-	if err != nil {
-		return usageError("%v", err)
-	}
-	cfg, err := loadConfig(f.config, catalog)
-	if err != nil {
-		return &exitError{code: exitInputError, err: err}
-	}
-	gate, err := policy.ResolveGate(cfg, f.failOn, failOnSet)
-	if err != nil {
-		return usageError("--fail-on: %v", err)
-	}
-	var baseline *policy.Baseline
-	if f.baseline != "" {
-		if baseline, err = policy.ReadBaseline(f.baseline); err != nil {
-			return &exitError{code: exitInputError, err: err}
-		}
-	}
-	logf := func(format string, args ...any) {
-		if !f.quiet {
-			fmt.Fprintf(st.err, format+"\n", args...)
-		}
-	}
-	// The static scanners are built once per run (the secret scanner
-	// compiles gitleaks' 222 rules: about 30 ms and 32 MB) and serve the
-	// current files, the files at --new-from-rev and the inventory.
-	detector := newRunSecrets(f)
-	static, err := scannersFor(kind, f, cfg, detector)
-	if err != nil {
-		return fmt.Errorf("starting the scanners: %w", err)
-	}
-
-	excludes := append(append([]string(nil), cfg.Exclude...), f.exclude...)
-	for _, g := range f.exclude {
-		if err := config.ValidatePathGlob(g); err != nil {
-			return usageError("--exclude %q: %v", g, err)
-		}
-	}
-	var earlier *policy.Baseline
-	if f.newFromRev != "" {
-		if earlier, err = findingsAtRevision(ctx, st, kind, f, static, excludes, paths, logf); err != nil {
-			return &exitError{code: exitInputError, err: fmt.Errorf("--new-from-rev: %w", err)}
-		}
-	}
-	local, remote := splitRemote(paths, kind)
-	walked, err := discover.Walk(ctx, local, discover.Options{
-		MaxFileBytes: f.maxFileBytes,
-		Excluded:     excludedBy(excludes),
-	})
-	if err != nil {
-		var ie *discover.InputError
-		if errors.As(err, &ie) {
-			return &exitError{code: exitInputError, err: err}
-		}
 		return err
 	}
-	if err := fetchRemoteSpecs(ctx, remote, f, walked); err != nil {
+	walked, err := r.walk(ctx, paths)
+	if err != nil {
 		return err
 	}
-	if n := len(walked.Skipped); n > 0 {
-		logf("specter: skipped %d file(s): %s", n, describeSkipped(walked.Skipped))
+	fuzzCfg, closeLog, err := r.fuzzSetup(ctx)
+	if err != nil {
+		return err
 	}
-
-	var fuzzCfg *fuzz.Config
-	if kind == scanFuzz || (kind == scanAll && f.fuzz.target != "") {
-		f.fuzz.security.declared = cfg.Identities
-		cfg, closeLog, err := fuzzConfig(ctx, st, &f.fuzz, catalog, detector, f.quiet, f.showSecrets)
-		if err != nil {
-			return err
-		}
-		defer closeLog()
-		fuzzCfg = &cfg
-	} else if f.fuzz.dryRun {
-		return usageError("--dry-run needs --target")
-	}
-
+	defer closeLog()
 	ingested, err := ingest.Load(ctx, walked.Files, ingestOptions(kind, f))
 	if err != nil {
 		return err
 	}
-	logf("specter: %s", describeSurface(ingested.Surface))
+	r.logf("specter: %s", describeSurface(ingested.Surface))
 	problems := ingested.Problems
 	if kind != scanSecrets {
 		problems = append(problems, ingest.CheckNamed(ingested.Surface, walked.Named)...)
@@ -306,106 +275,226 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 		fmt.Fprintf(st.err, "specter: input error: %v\n", p)
 	}
 	if fuzzCfg != nil && f.fuzz.dryRun {
-		if err := printPlan(ctx, st.out, *fuzzCfg, ingested.Surface); err != nil {
-			return &exitError{code: exitInputError, err: err}
-		}
-		if len(problems) > 0 {
-			return &exitError{code: exitInputError, err: fmt.Errorf("%d input error(s); the plan covers the rest", len(problems))}
-		}
-		return nil
+		return r.dryRun(ctx, *fuzzCfg, ingested.Surface, problems)
 	}
-
-	findings, err := runScanners(ctx, static, ingested.Surface)
-	if err == nil {
-		err = detector.failed()
-	}
+	res, err := r.scan(ctx, ingested.Surface, fuzzCfg)
 	if err != nil {
 		return err
 	}
-	var notes []string
-	var fuzzErr error
+	res.problems = problems
+	return r.finish(ctx, res)
+}
+
+// prepareRun reads and checks everything a run needs before it touches
+// the inputs; every error here is a usage or input error.
+func prepareRun(st streams, kind scanKind, f *scanFlags, failOnSet bool) (*scanRun, error) {
+	r := &scanRun{st: st, kind: kind, f: f, started: time.Now()}
+	var err error
+	if r.catalog, err = catalog.Builtin(); err != nil {
+		return nil, fmt.Errorf("building the rule catalog: %w", err)
+	}
+	if r.reporter, err = reporters.New(f.format, reporters.Options{Color: useColor(st, f), Quiet: f.quiet}); err != nil {
+		return nil, usageError("%v", err)
+	}
+	if r.cfg, err = loadConfig(f.config, r.catalog); err != nil {
+		return nil, &exitError{code: exitInputError, err: err}
+	}
+	if r.gate, err = policy.ResolveGate(r.cfg, f.failOn, failOnSet); err != nil {
+		return nil, usageError("--fail-on: %v", err)
+	}
+	if f.baseline != "" {
+		if r.baseline, err = policy.ReadBaseline(f.baseline); err != nil {
+			return nil, &exitError{code: exitInputError, err: err}
+		}
+	}
+	// The static scanners are built once per run and serve the current
+	// files, the files at --new-from-rev and the inventory.
+	r.detector = newRunSecrets(f)
+	if r.static, err = scannersFor(kind, f, r.cfg, r.detector); err != nil {
+		return nil, fmt.Errorf("starting the scanners: %w", err)
+	}
+	r.excludes = append(append([]string(nil), r.cfg.Exclude...), f.exclude...)
+	for _, g := range f.exclude {
+		if err := config.ValidatePathGlob(g); err != nil {
+			return nil, usageError("--exclude %q: %v", g, err)
+		}
+	}
+	return r, nil
+}
+
+// logf prints a progress line on stderr unless --quiet.
+func (r *scanRun) logf(format string, args ...any) {
+	if !r.f.quiet {
+		fmt.Fprintf(r.st.err, format+"\n", args...)
+	}
+}
+
+// walk finds the findings at --new-from-rev, then the files to scan now
+// (local paths walked, remote specs fetched).
+func (r *scanRun) walk(ctx context.Context, paths []string) (*discover.Result, error) {
+	var err error
+	if r.f.newFromRev != "" {
+		if r.earlier, err = findingsAtRevision(ctx, r.st, r.kind, r.f, r.static, r.excludes, paths, r.logf); err != nil {
+			return nil, &exitError{code: exitInputError, err: fmt.Errorf("--new-from-rev: %w", err)}
+		}
+	}
+	local, remote := splitRemote(paths, r.kind)
+	walked, err := discover.Walk(ctx, local, discover.Options{
+		MaxFileBytes: r.f.maxFileBytes,
+		Excluded:     excludedBy(r.excludes),
+	})
+	if err != nil {
+		var ie *discover.InputError
+		if errors.As(err, &ie) {
+			return nil, &exitError{code: exitInputError, err: err}
+		}
+		return nil, err
+	}
+	if err := fetchRemoteSpecs(ctx, remote, r.f, walked); err != nil {
+		return nil, err
+	}
+	if n := len(walked.Skipped); n > 0 {
+		r.logf("specter: skipped %d file(s): %s", n, describeSkipped(walked.Skipped))
+	}
+	return walked, nil
+}
+
+// fuzzSetup builds the fuzzer's configuration when the run fuzzes (fuzz,
+// or scan with --target); nil otherwise. The returned func closes the
+// request log.
+func (r *scanRun) fuzzSetup(ctx context.Context) (*fuzz.Config, func(), error) {
+	if !(r.kind == scanFuzz || (r.kind == scanAll && r.f.fuzz.target != "")) {
+		if r.f.fuzz.dryRun {
+			return nil, nil, usageError("--dry-run needs --target")
+		}
+		return nil, func() {}, nil
+	}
+	r.f.fuzz.security.declared = r.cfg.Identities
+	cfg, closeLog, err := fuzzConfig(ctx, r.st, &r.f.fuzz, r.catalog, r.detector, r.f.quiet, r.f.showSecrets)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &cfg, closeLog, nil
+}
+
+// dryRun prints the fuzz plan instead of sending it.
+func (r *scanRun) dryRun(ctx context.Context, cfg fuzz.Config, s *surface.Surface, problems []ingest.Problem) error {
+	if err := printPlan(ctx, r.st.out, cfg, s); err != nil {
+		return &exitError{code: exitInputError, err: err}
+	}
+	if len(problems) > 0 {
+		return &exitError{code: exitInputError, err: fmt.Errorf("%d input error(s); the plan covers the rest", len(problems))}
+	}
+	return nil
+}
+
+// scan runs the static scanners, the fuzzer and the inventory diff over the
+// surface. The fuzzer's partial results are kept even when the target
+// stopped answering; its error decides the exit code later.
+func (r *scanRun) scan(ctx context.Context, s *surface.Surface, fuzzCfg *fuzz.Config) (*scanned, error) {
+	res := &scanned{surface: s}
+	var err error
+	res.findings, err = runScanners(ctx, r.static, s)
+	if err == nil {
+		err = r.detector.failed()
+	}
+	if err != nil {
+		return nil, err
+	}
 	if fuzzCfg != nil {
 		fs := fuzz.NewScanner(*fuzzCfg)
-		got, err := fs.Scan(ctx, ingested.Surface)
-		// The fuzzer's partial results are reported even when the target
-		// stopped answering; its error decides the exit code.
-		notes = fuzzNotes(fs, &f.fuzz)
-		if f.format != "text" || f.output != "" {
-			for _, n := range notes {
-				logf("specter: %s", n)
+		got, err := fs.Scan(ctx, s)
+		res.notes = fuzzNotes(fs, &r.f.fuzz)
+		if r.f.format != "text" || r.f.output != "" {
+			for _, n := range res.notes {
+				r.logf("specter: %s", n)
 			}
 		}
-		findings = append(findings, got...)
+		res.findings = append(res.findings, got...)
 		if err != nil {
-			fuzzErr = fuzzRunError(err)
+			res.fuzzErr = fuzzRunError(err)
 		}
 	}
-	var inv *inventory.Scanner
-	if kind == scanInventory || len(f.traffic.files) > 0 {
-		if inv, err = newInventoryScanner(ctx, st, &f.traffic, cfg.Inventory, detector, f); err != nil {
-			return err
+	if r.kind == scanInventory || len(r.f.traffic.files) > 0 {
+		if res.inv, err = newInventoryScanner(ctx, r.st, &r.f.traffic, r.cfg.Inventory, r.detector, r.f); err != nil {
+			return nil, err
 		}
-		got, err := inv.Scan(ctx, ingested.Surface)
+		got, err := res.inv.Scan(ctx, s)
 		if err == nil {
-			err = detector.failed()
+			err = r.detector.failed()
 		}
 		if err != nil {
-			return fmt.Errorf("%s scanner: %w", inv.Name(), err)
+			return nil, fmt.Errorf("%s scanner: %w", res.inv.Name(), err)
 		}
-		findings = append(findings, got...)
+		res.findings = append(res.findings, got...)
 	}
+	return res, nil
+}
 
-	kept := policy.Apply(findings, policy.Inputs{Config: cfg, Ignores: ingested.Surface.Ignores, Baseline: baseline, Earlier: earlier})
+// finish passes the findings through the policy chain and the gate,
+// writes the baseline and the report, and returns the exit code's error.
+func (r *scanRun) finish(ctx context.Context, res *scanned) error {
+	kept := policy.Apply(res.findings, policy.Inputs{Config: r.cfg, Ignores: res.surface.Ignores, Baseline: r.baseline, Earlier: r.earlier})
 	if line := describeChain(kept); line != "" {
-		logf("%s", line)
+		r.logf("%s", line)
 	}
-	verdict := gate.Evaluate(kept.Findings)
-	if f.writeBaseline != "" {
-		if err := writeBaselineFile(f.writeBaseline, kept.Findings); err != nil {
+	verdict := r.gate.Evaluate(kept.Findings)
+	if r.f.writeBaseline != "" {
+		if err := writeBaselineFile(r.f.writeBaseline, kept.Findings); err != nil {
 			return &exitError{code: exitInputError, err: err}
 		}
-		logf("specter: wrote baseline %s", f.writeBaseline)
+		r.logf("specter: wrote baseline %s", r.f.writeBaseline)
 	}
+	report := r.report(kept, verdict, res)
+	if err := writeReport(r.st, r.f.output, r.reporter, report); err != nil {
+		return &exitError{code: exitInputError, err: err}
+	}
+	if inGitHubActions(r.st) {
+		publishToGitHub(r.st, r.f, report)
+	}
+	if r.f.format != "text" || r.f.output != "" {
+		r.logf("specter: %s", summaryLine(report))
+	}
+	return exitFor(ctx, res, verdict)
+}
 
+// report assembles what the reporter renders.
+func (r *scanRun) report(kept policy.Result, verdict policy.Verdict, res *scanned) *reporters.Report {
 	b := currentBuild()
 	report := &reporters.Report{
 		Tool:         reporters.Tool{Name: "specter", Version: b.Version, InformationURI: "https://github.com/specterhq/specter"},
-		Catalog:      catalog,
+		Catalog:      r.catalog,
 		Findings:     kept.Findings,
 		Gate:         reporters.Gate{Passed: verdict.Passed, FailOn: verdict.FailOn, Reasons: verdict.Reasons},
-		Command:      string(kind),
-		FilesScanned: len(ingested.Surface.Files),
+		Command:      string(r.kind),
+		FilesScanned: len(res.surface.Files),
 		Baselined:    kept.Baselined(),
 		SourceRoot:   workDir(),
-		Started:      started,
+		Started:      r.started,
 		Finished:     time.Now(),
-		Notes:        notes,
+		Notes:        res.notes,
 	}
-	if inv != nil {
-		sum := inv.Summary()
+	if res.inv != nil {
+		sum := res.inv.Summary()
 		report.Inventory = inventoryReport(sum)
-		logf("specter: %s", describeInventory(sum))
+		r.logf("specter: %s", describeInventory(sum))
 	}
-	if err := writeReport(st, f.output, reporter, report); err != nil {
-		return &exitError{code: exitInputError, err: err}
-	}
-	if inGitHubActions(st) {
-		publishToGitHub(st, f, report)
-	}
-	if f.format != "text" || f.output != "" {
-		logf("specter: %s", summaryLine(report))
-	}
+	return report
+}
 
+// exitFor turns the run's outcome into its exit: the fuzzer's error, an
+// interruption, input errors, then the gate.
+func exitFor(ctx context.Context, res *scanned, verdict policy.Verdict) error {
 	var ee *exitError
 	switch {
-	case errors.As(fuzzErr, &ee):
+	case errors.As(res.fuzzErr, &ee):
 		return ee
-	case fuzzErr != nil:
-		return &exitError{code: exitInputError, err: fuzzErr}
+	case res.fuzzErr != nil:
+		return &exitError{code: exitInputError, err: res.fuzzErr}
 	case ctx.Err() != nil:
 		return &exitError{code: exitInputError, err: fmt.Errorf("interrupted: %w", ctx.Err())}
-	case len(problems) > 0:
-		return &exitError{code: exitInputError, err: fmt.Errorf("%d input error(s); the report covers the rest", len(problems))}
+	case len(res.problems) > 0:
+		return &exitError{code: exitInputError, err: fmt.Errorf("%d input error(s); the report covers the rest", len(res.problems))}
 	case !verdict.Passed:
 		return &exitError{code: exitGateFailed}
 	}
