@@ -91,6 +91,7 @@ Exit codes: 0 gate passed, 1 gate failed, 2 usage or input error.`,
 		newRulesCommand(st),
 		newVersionCommand(st),
 		newInitCommand(st),
+		newMCPCommand(st),
 	)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &exitError{code: exitInputError, err: err}

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/spf13/cobra"
+
+	"github.com/specterhq/specter/catalog"
+	"github.com/specterhq/specter/config"
+	"github.com/specterhq/specter/internal/mcpserver"
+	"github.com/specterhq/specter/policy"
+	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/surface/discover"
+	"github.com/specterhq/specter/surface/ingest"
+)
+
+func newMCPCommand(st streams) *cobra.Command {
+	var root string
+	cmd := &cobra.Command{
+		Use:   "mcp",
+		Args:  cobra.NoArgs,
+		Short: "Serve specter's static scans to coding agents as an MCP server over stdio",
+		Long: `Mcp runs specter as a Model Context Protocol server on stdin and stdout,
+so that a coding agent can check an API before it commits it. Its tools:
+
+  scan          every static scanner over a path (like specter scan)
+  lint          the security lint over a path (like specter lint)
+  secrets       the secret scanner over a path (like specter secrets)
+  explain_rule  a rule's metadata and help
+  list_rules    the rules, by family or severity
+
+Paths are resolved against --root (default: the working directory) and a
+path outside it is refused. .specter.yaml in the root applies as it does
+for the CLI. The server only reads files; secrets are always redacted.
+Stdout carries the protocol; logs go to stderr. See docs/agents.md.
+
+A client config (VS Code .vscode/mcp.json; Claude Desktop and Cursor use
+"mcpServers" instead of "servers"):
+
+  {"servers": {"specter": {"command": "specter", "args": ["mcp", "--root", "."]}}}`,
+		Example: `  specter mcp
+  specter mcp --root ~/src/orders-api`,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			srv, err := newMCPServer(root)
+			if err != nil {
+				return &exitError{code: exitInputError, err: err}
+			}
+			logger := log.New(st.err, "specter mcp: ", 0)
+			logger.Printf("serving on stdio, root %s", root)
+			err = srv.Run(cmd.Context(), &mcp.StdioTransport{})
+			if err != nil && !errors.Is(err, context.Canceled) {
+				return fmt.Errorf("mcp server: %w", err)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&root, "root", ".", "directory the tools' paths are resolved against and confined to")
+	return cmd
+}
+
+// newMCPServer builds the server over the built-in catalog and the static
+// scan below.
+func newMCPServer(root string) (*mcp.Server, error) {
+	cat, err := catalog.Builtin()
+	if err != nil {
+		return nil, fmt.Errorf("building the rule catalog: %w", err)
+	}
+	b := currentBuild()
+	return mcpserver.New(mcpserver.Options{Root: root, Scanner: &mcpScan{catalog: cat}, Catalog: cat, Version: b.Version})
+}
+
+// mcpScan runs one static scan for a tool call the way the CLI's scan,
+// lint and secrets do, with the root's .specter.yaml and secrets redacted.
+type mcpScan struct {
+	catalog *rules.Catalog
+}
+
+func (m *mcpScan) Scan(ctx context.Context, req mcpserver.Request) (*mcpserver.Outcome, error) {
+	cfg, err := config.LoadDefaultConfig(req.Root)
+	if err != nil {
+		return nil, err
+	}
+	if err := cfg.Validate(m.catalog); err != nil {
+		return nil, err
+	}
+	gate, err := policy.ResolveGate(cfg, "high", false)
+	if err != nil {
+		return nil, fmt.Errorf("the gate: %w", err)
+	}
+	kind := scanKind(req.Kind)
+	// showSecrets stays false: over MCP secrets are always redacted.
+	f := &scanFlags{maxFileBytes: discover.DefaultMaxFileBytes}
+	detector := newRunSecrets(f)
+	static, err := scannersFor(kind, f, cfg, detector)
+	if err != nil {
+		return nil, fmt.Errorf("starting the scanners: %w", err)
+	}
+	walked, err := discover.Walk(ctx, []string{req.Path}, discover.Options{
+		MaxFileBytes: f.maxFileBytes,
+		Excluded:     excludedBy(cfg.Exclude),
+	})
+	if err != nil {
+		return nil, err
+	}
+	ingested, err := ingest.Load(ctx, walked.Files, ingestOptions(kind, f))
+	if err != nil {
+		return nil, err
+	}
+	var problems []string
+	for _, p := range ingested.Problems {
+		problems = append(problems, p.Error())
+	}
+	findings, err := runScanners(ctx, static, ingested.Surface)
+	if err == nil {
+		err = detector.failed()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("interrupted: %w", err)
+	}
+	kept := policy.Apply(findings, policy.Inputs{Config: cfg, Ignores: ingested.Surface.Ignores})
+	verdict := gate.Evaluate(kept.Findings)
+	return &mcpserver.Outcome{
+		Findings:     kept.Findings,
+		GatePassed:   verdict.Passed,
+		FailOn:       verdict.FailOn,
+		GateReasons:  verdict.Reasons,
+		Problems:     problems,
+		FilesScanned: len(ingested.Surface.Files),
+	}, nil
+}
