@@ -46,7 +46,7 @@ func TestMCPLocations(t *testing.T) {
 	}
 }
 
-func TestArgCredentials(t *testing.T) {
+func TestMCPArgCredentials(t *testing.T) {
 	tests := []struct {
 		name string
 		args []string
