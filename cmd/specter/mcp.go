@@ -10,12 +10,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/specterhq/specter/catalog"
-	"github.com/specterhq/specter/config"
 	"github.com/specterhq/specter/internal/mcpserver"
 	"github.com/specterhq/specter/policy"
 	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/surface/discover"
-	"github.com/specterhq/specter/surface/ingest"
 )
 
 func newMCPCommand(st streams) *cobra.Command {
@@ -80,14 +78,11 @@ type mcpScan struct {
 }
 
 func (m *mcpScan) Scan(ctx context.Context, req mcpserver.Request) (*mcpserver.Outcome, error) {
-	cfg, err := config.LoadDefaultConfig(req.Root)
+	cfg, err := loadConfig("", req.Root, m.catalog)
 	if err != nil {
 		return nil, err
 	}
-	if err := cfg.Validate(m.catalog); err != nil {
-		return nil, err
-	}
-	gate, err := policy.ResolveGate(cfg, "high", false)
+	gate, err := policy.ResolveGate(cfg, "", false)
 	if err != nil {
 		return nil, fmt.Errorf("the gate: %w", err)
 	}
@@ -99,27 +94,16 @@ func (m *mcpScan) Scan(ctx context.Context, req mcpserver.Request) (*mcpserver.O
 	if err != nil {
 		return nil, fmt.Errorf("starting the scanners: %w", err)
 	}
-	walked, err := discover.Walk(ctx, []string{req.Path}, discover.Options{
-		MaxFileBytes: f.maxFileBytes,
-		Excluded:     excludedBy(cfg.Exclude),
-	})
-	if err != nil {
-		return nil, err
+	ingested, findings, err := scanFiles(ctx, kind, f, static, cfg.Exclude, []string{req.Path}, "", req.Path)
+	if err == nil {
+		err = detector.failed()
 	}
-	ingested, err := ingest.Load(ctx, walked.Files, ingestOptions(kind, f))
 	if err != nil {
 		return nil, err
 	}
 	var problems []string
 	for _, p := range ingested.Problems {
 		problems = append(problems, p.Error())
-	}
-	findings, err := runScanners(ctx, static, ingested.Surface)
-	if err == nil {
-		err = detector.failed()
-	}
-	if err != nil {
-		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("interrupted: %w", err)

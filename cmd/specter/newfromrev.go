@@ -115,17 +115,27 @@ func scanTree(ctx context.Context, kind scanKind, f *scanFlags, static []scanner
 	if err := os.MkdirAll(tree.wd, 0o755); err != nil {
 		return nil, fmt.Errorf("creating %s: %w", tree.wd, err)
 	}
-	walked, err := discover.Walk(ctx, tree.paths, discover.Options{WorkDir: tree.wd, MaxFileBytes: f.maxFileBytes, Excluded: excludedBy(excludes)})
+	_, findings, err := scanFiles(ctx, kind, f, static, excludes, tree.paths, tree.wd, "the files at "+rev)
+	return findings, err
+}
+
+// scanFiles walks paths (relative to workDir; "" for the working
+// directory), ingests what it finds and runs the static scanners over it:
+// the whole static pipeline, for a scan that reports nothing itself
+// (--new-from-rev's earlier tree, a tool call of specter mcp). what names
+// the files in errors.
+func scanFiles(ctx context.Context, kind scanKind, f *scanFlags, static []scanners.Scanner, excludes, paths []string, workDir, what string) (*ingest.Result, []rules.Finding, error) {
+	walked, err := discover.Walk(ctx, paths, discover.Options{WorkDir: workDir, MaxFileBytes: f.maxFileBytes, Excluded: excludedBy(excludes)})
 	if err != nil {
-		return nil, fmt.Errorf("reading the files at %s: %w", rev, err)
+		return nil, nil, fmt.Errorf("reading %s: %w", what, err)
 	}
 	ingested, err := ingest.Load(ctx, walked.Files, ingestOptions(kind, f))
 	if err != nil {
-		return nil, fmt.Errorf("loading the files at %s: %w", rev, err)
+		return nil, nil, fmt.Errorf("loading %s: %w", what, err)
 	}
 	findings, err := runScanners(ctx, static, ingested.Surface)
 	if err != nil {
-		return nil, fmt.Errorf("scanning the files at %s: %w", rev, err)
+		return nil, nil, fmt.Errorf("scanning %s: %w", what, err)
 	}
-	return findings, nil
+	return ingested, findings, nil
 }

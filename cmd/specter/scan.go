@@ -296,7 +296,7 @@ func prepareRun(st streams, kind scanKind, f *scanFlags, failOnSet bool) (*scanR
 	if r.reporter, err = reporters.New(f.format, reporters.Options{Color: useColor(st, f), Quiet: f.quiet}); err != nil {
 		return nil, usageError("%v", err)
 	}
-	if r.cfg, err = loadConfig(f.config, r.catalog); err != nil {
+	if r.cfg, err = loadConfig(f.config, ".", r.catalog); err != nil {
 		return nil, &exitError{code: exitInputError, err: err}
 	}
 	if r.gate, err = policy.ResolveGate(r.cfg, f.failOn, failOnSet); err != nil {
@@ -579,13 +579,13 @@ func excludedBy(globs []string) func(string) bool {
 	}
 }
 
-// loadConfig reads --config, else .specter.yaml in the working directory
-// when present, else the defaults.
-func loadConfig(path string, catalog *rules.Catalog) (*config.Config, error) {
+// loadConfig reads path (--config), else .specter.yaml in dir when present,
+// else the defaults, and checks it against the catalog.
+func loadConfig(path, dir string, catalog *rules.Catalog) (*config.Config, error) {
 	var cfg *config.Config
 	var err error
 	if path == "" {
-		cfg, err = config.LoadDefaultConfig(".")
+		cfg, err = config.LoadDefaultConfig(dir)
 	} else {
 		cfg, err = config.LoadConfig(path)
 	}

@@ -3,7 +3,6 @@ package secrets
 import (
 	"math"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/specterhq/specter/sensitive"
@@ -34,19 +33,9 @@ const (
 	KindCredentialName   = "credential-name"   // an env entry named like a credential
 )
 
-// aiKeyShapes are the AI-provider key rules' regular expressions, for
-// values classified outside a file scan. Read-only.
-var aiKeyShapes = func() []*regexp.Regexp {
-	out := make([]*regexp.Regexp, len(aiKeyRules))
-	for i, r := range aiKeyRules {
-		out[i] = regexp.MustCompile(r.regex)
-	}
-	return out
-}()
-
 // knownKeySpan returns the span of a provider-shaped key in v, or ok false.
 func knownKeySpan(v string) (start, end int, ok bool) {
-	for i, re := range aiKeyShapes {
+	for i, re := range aiKeyPatterns() {
 		if !containsAnyFold(v, aiKeyRules[i].keywords) {
 			continue
 		}

@@ -2,6 +2,7 @@ package secrets
 
 import (
 	"regexp"
+	"sync"
 
 	"github.com/zricethezav/gitleaks/v8/config"
 
@@ -62,6 +63,17 @@ var aiKeyRules = []aiKeyRule{
 
 // addAIKeyRules puts the AI-provider key rules into a translated gitleaks
 // configuration, ids without specter's prefix as gitleaks' own are.
+// aiKeyPatterns are the AI-key rules' compiled expressions, compiled on
+// first use (not at start-up: `specter rules` and completion never need
+// them) and shared by the detector's rules and knownKeySpan. Read-only.
+var aiKeyPatterns = sync.OnceValue(func() []*regexp.Regexp {
+	out := make([]*regexp.Regexp, len(aiKeyRules))
+	for i, r := range aiKeyRules {
+		out[i] = regexp.MustCompile(r.regex)
+	}
+	return out
+})
+
 func addAIKeyRules(cfg *config.Config) {
 	if cfg.Rules == nil {
 		cfg.Rules = map[string]config.Rule{}
@@ -69,12 +81,13 @@ func addAIKeyRules(cfg *config.Config) {
 	if cfg.Keywords == nil {
 		cfg.Keywords = map[string]struct{}{}
 	}
-	for _, r := range aiKeyRules {
+	patterns := aiKeyPatterns()
+	for i, r := range aiKeyRules {
 		id := r.id[len(GitleaksRulePrefix):]
 		cfg.Rules[id] = config.Rule{
 			RuleID:      id,
 			Description: r.title,
-			Regex:       regexp.MustCompile(r.regex),
+			Regex:       patterns[i],
 			SecretGroup: 1,
 			Entropy:     r.entropy,
 			Keywords:    r.keywords,

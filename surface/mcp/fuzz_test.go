@@ -1,30 +1,16 @@
 package mcp
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
+	"github.com/specterhq/specter/internal/fuzzseed"
 	"github.com/specterhq/specter/surface/sourcemap"
 )
 
 // FuzzDetect runs detection and server listing on arbitrary parsed input;
 // neither may panic. The fixtures in testdata seed it.
 func FuzzDetect(f *testing.F) {
-	entries, err := os.ReadDir("testdata")
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, e := range entries {
-		if e.IsDir() {
-			continue
-		}
-		data, err := os.ReadFile(filepath.Join("testdata", e.Name()))
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data)
-	}
+	fuzzseed.Files(f, "testdata")
 	f.Add([]byte(`{"mcpServers":{"a":{"command":{"args":[1,{"x":2}],"env":[]}}}}`))
 	f.Add([]byte("{\"tools\":[{\"name\":\"\xff\",\"inputSchema\":{}}]}"))
 	f.Fuzz(func(t *testing.T, data []byte) {
