@@ -39,6 +39,9 @@ type Config struct {
 	Duration time.Duration
 	// Safe restricts the run to GET, HEAD and OPTIONS operations.
 	Safe bool
+	// Notes are the caller's lines for the scanner's notes, after the
+	// summary's own (why no accounts were signed up, for example).
+	Notes []string
 	// ShowSecrets leaves credentials unredacted in reproducers.
 	ShowSecrets bool
 	// Identities are the run's named identities; the engine adds the

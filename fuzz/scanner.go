@@ -3,19 +3,17 @@ package fuzz
 import (
 	"context"
 	"fmt"
-	"sync"
+	"slices"
 
-	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/scanners"
 	"github.com/specterhq/specter/surface"
 )
 
 // Scanner runs the fuzzer as a scanners.Scanner, so `specter scan --target`
-// runs it next to the static scanners. The summary of the last run is kept
-// for the command to print.
+// runs it next to the static scanners; its result carries the run's
+// summary as notes and coverage.
 type Scanner struct {
-	cfg  Config
-	mu   sync.Mutex
-	last *Result
+	cfg Config
 }
 
 // NewScanner returns a scanner that fuzzes with cfg.
@@ -26,29 +24,27 @@ func (*Scanner) Name() string { return "fuzz" }
 
 // Scan implements scanners.Scanner. On an interrupted or budget-limited
 // run it returns the findings so far and no error; on a target that never
-// answered it returns the (empty) findings and ErrNoAnswer.
-func (s *Scanner) Scan(ctx context.Context, surf *surface.Surface) ([]rules.Finding, error) {
+// answered it returns the (empty) findings and ErrNoAnswer. The notes are
+// the summary's lines (seed, target, requests, operations never
+// exercised) followed by the config's Notes; the coverage is the
+// summary's per-operation account.
+func (s *Scanner) Scan(ctx context.Context, surf *surface.Surface) (scanners.Result, error) {
 	e, err := New(ctx, s.cfg)
 	if err != nil {
-		return nil, fmt.Errorf("fuzz: %w", err)
+		return scanners.Result{}, fmt.Errorf("fuzz: %w", err)
 	}
 	res, err := e.Run(ctx, surf)
-	s.mu.Lock()
-	s.last = res
-	s.mu.Unlock()
 	if res == nil {
-		return nil, err
+		return scanners.Result{}, err
 	}
-	return res.Findings, err
-}
-
-// Summary returns the summary of the last Scan, or nil.
-func (s *Scanner) Summary() *Summary {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.last == nil {
-		return nil
+	sum := res.Summary
+	sum.Notes = append(slices.Clip(sum.Notes), s.cfg.Notes...)
+	out := scanners.Result{Findings: res.Findings, Notes: sum.Lines()}
+	for _, op := range sum.Operations {
+		out.Coverage = append(out.Coverage, scanners.OperationCoverage{
+			Operation: op.Key, Location: op.Location,
+			Requests: op.Sent, Succeeded: op.Succeeded, Statuses: op.Statuses, Reason: op.Reason,
+		})
 	}
-	sum := s.last.Summary
-	return &sum
+	return out, err
 }

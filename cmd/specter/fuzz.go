@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -169,6 +168,12 @@ func buildFuzzConfig(ctx context.Context, st streams, f *fuzzFlags, catalog *rul
 	if err := applySecurity(ctx, st, &cfg, &f.security, detector, f.safe); err != nil {
 		return cfg, err
 	}
+	switch {
+	case f.security.noAccounts:
+		cfg.Notes = append(cfg.Notes, "accounts: none signed up (--no-accounts)")
+	case f.safe:
+		cfg.Notes = append(cfg.Notes, "accounts: none signed up (--safe sends no sign-up)")
+	}
 	if !quiet {
 		cfg.Progress = st.err
 		cfg.ProgressTTY = isTerminal(st.err) && st.env("CI") == "" && st.env("TERM") != "dumb"
@@ -240,24 +245,6 @@ func printPlan(ctx context.Context, w io.Writer, cfg fuzz.Config, s *surface.Sur
 		fmt.Fprintf(w, "\nat --rate %.0f/s the plan takes about %s\n", cfg.Executor.Rate, (time.Duration(float64(total)/cfg.Executor.Rate*1e9) * time.Nanosecond).Round(time.Second))
 	}
 	return nil
-}
-
-// fuzzNotes are the report notes of a fuzz run. A run the flags kept
-// from signing up accounts of its own says so: the engine, not asked to,
-// says nothing.
-func fuzzNotes(sc *fuzz.Scanner, f *fuzzFlags) []string {
-	sum := sc.Summary()
-	if sum == nil {
-		return nil
-	}
-	s := *sum
-	switch {
-	case f.security.noAccounts:
-		s.Notes = append(slices.Clip(s.Notes), "accounts: none signed up (--no-accounts)")
-	case f.safe:
-		s.Notes = append(slices.Clip(s.Notes), "accounts: none signed up (--safe sends no sign-up)")
-	}
-	return s.Lines()
 }
 
 // fuzzRunError classifies a fuzz scanner error: a target that never

@@ -2,10 +2,6 @@ package main
 
 import (
 	"github.com/spf13/cobra"
-
-	"github.com/specterhq/specter/config"
-	"github.com/specterhq/specter/scanners"
-	"github.com/specterhq/specter/scanners/lint"
 )
 
 // scanLint runs only the lint scanner.
@@ -25,33 +21,4 @@ points at the line of the offending key, in the file where it is written.
 inline.`
 	cmd.Example = `  specter lint api/openapi.yaml
   specter lint specs/ -f sarif -o lint.sarif --fail-on medium`
-}
-
-// scannersFor builds the scanners a command runs, the lint scanner with
-// the config file's lint section.
-func scannersFor(kind scanKind, f *scanFlags, cfg *config.Config, detector *runSecrets) ([]scanners.Scanner, error) {
-	var out []scanners.Scanner
-	if kind == scanAll || kind == scanSecrets {
-		s, err := detector.Scanner()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	if kind == scanAll || kind == scanLint {
-		opts, err := lint.OptionsFrom(cfg.Lint)
-		if err != nil {
-			return nil, err
-		}
-		// lint's example check asks the run's secret detector; in scan the
-		// secret scanner reports credentials in examples itself, so lint's
-		// rule stays quiet on them.
-		opts.Credentials, opts.SecretsReported = detector, kind == scanAll
-		s, err := lint.New(opts)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, nil
 }

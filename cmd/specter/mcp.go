@@ -10,9 +10,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/specterhq/specter/catalog"
+	"github.com/specterhq/specter/engine"
 	"github.com/specterhq/specter/internal/mcpserver"
 	"github.com/specterhq/specter/policy"
 	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/scanners/secrets"
 	"github.com/specterhq/specter/surface/discover"
 )
 
@@ -87,35 +89,38 @@ func (m *mcpScan) Scan(ctx context.Context, req mcpserver.Request) (*mcpserver.O
 		return nil, fmt.Errorf("the gate: %w", err)
 	}
 	kind := scanKind(req.Kind)
-	// showSecrets stays false: over MCP secrets are always redacted.
-	f := &scanFlags{maxFileBytes: discover.DefaultMaxFileBytes}
-	detector := newRunSecrets(f)
-	static, err := scannersFor(kind, f, cfg, detector)
+	// ShowSecrets stays false: over MCP secrets are always redacted.
+	detector := engine.NewSecrets(secrets.Options{})
+	static, err := engine.StaticScanners(selectionFor(kind), cfg, detector)
 	if err != nil {
 		return nil, fmt.Errorf("starting the scanners: %w", err)
 	}
-	ingested, findings, err := scanFiles(ctx, kind, f, static, cfg.Exclude, []string{req.Path}, "", req.Path)
-	if err == nil {
-		err = detector.failed()
-	}
+	res, err := engine.Run(ctx, engine.Plan{
+		Paths:        []string{req.Path},
+		MaxFileBytes: discover.DefaultMaxFileBytes,
+		Excludes:     cfg.Exclude,
+		Ingest:       ingestOptions(kind, &scanFlags{maxFileBytes: discover.DefaultMaxFileBytes}),
+		Static:       static,
+		Secrets:      detector,
+		Config:       cfg,
+		Gate:         gate,
+	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", req.Path, err)
 	}
 	var problems []string
-	for _, p := range ingested.Problems {
+	for _, p := range res.Problems {
 		problems = append(problems, p.Error())
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("interrupted: %w", err)
 	}
-	kept := policy.Apply(findings, policy.Inputs{Config: cfg, Ignores: ingested.Surface.Ignores})
-	verdict := gate.Evaluate(kept.Findings)
 	return &mcpserver.Outcome{
-		Findings:     kept.Findings,
-		GatePassed:   verdict.Passed,
-		FailOn:       verdict.FailOn,
-		GateReasons:  verdict.Reasons,
+		Findings:     res.Kept.Findings,
+		GatePassed:   res.Verdict.Passed,
+		FailOn:       res.Verdict.FailOn,
+		GateReasons:  res.Verdict.Reasons,
 		Problems:     problems,
-		FilesScanned: len(ingested.Surface.Files),
+		FilesScanned: len(res.Surface.Files),
 	}, nil
 }

@@ -8,20 +8,20 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/specterhq/specter/catalog"
 	"github.com/specterhq/specter/config"
+	"github.com/specterhq/specter/engine"
 	"github.com/specterhq/specter/fuzz"
 	"github.com/specterhq/specter/fuzz/execute"
+	"github.com/specterhq/specter/internal/cienv"
 	"github.com/specterhq/specter/policy"
 	"github.com/specterhq/specter/reporters"
 	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/scanners"
-	"github.com/specterhq/specter/scanners/inventory"
 	"github.com/specterhq/specter/scanners/secrets"
 	"github.com/specterhq/specter/surface"
 	"github.com/specterhq/specter/surface/discover"
@@ -194,9 +194,9 @@ func splitRemote(paths []string, kind scanKind) (local, remote []string) {
 	return local, remote
 }
 
-// fetchRemoteSpecs GETs each --spec URL under the fuzzer's host policy
-// and adds it to the walked files, named by its URL in reports.
-func fetchRemoteSpecs(ctx context.Context, urls []string, f *scanFlags, walked *discover.Result) error {
+// fetchRemoteSpecs GETs each --spec URL under the fuzzer's host policy;
+// reports name each document by its URL.
+func fetchRemoteSpecs(ctx context.Context, urls []string, f *scanFlags, plan *engine.Plan) error {
 	policy := execute.HostPolicy{Allowed: f.fuzz.allowHosts}
 	for _, raw := range urls {
 		u, err := url.Parse(raw)
@@ -207,17 +207,17 @@ func fetchRemoteSpecs(ctx context.Context, urls []string, f *scanFlags, walked *
 		if err != nil {
 			return &exitError{code: exitInputError, err: fmt.Errorf("--spec: %w", err)}
 		}
-		walked.Files = append(walked.Files, &surface.File{Path: u.Redacted(), Data: body})
-		if walked.Named == nil {
-			walked.Named = map[string][]string{}
+		plan.Fetched = append(plan.Fetched, &surface.File{Path: u.Redacted(), Data: body})
+		if plan.FetchedNamed == nil {
+			plan.FetchedNamed = map[string][]string{}
 		}
-		walked.Named[raw] = []string{u.Redacted()}
+		plan.FetchedNamed[raw] = []string{u.Redacted()}
 	}
 	return nil
 }
 
 // scanRun is one run of a scanning command: what it read up front (the
-// catalog, the config, the gate, the baselines) and what it built once (the
+// catalog, the config, the gate, the baseline) and what it built once (the
 // reporter, the secret detector, the static scanners).
 type scanRun struct {
 	st       streams
@@ -229,59 +229,37 @@ type scanRun struct {
 	cfg      *config.Config
 	gate     policy.Gate
 	baseline *policy.Baseline // --baseline
-	earlier  *policy.Baseline // the findings at --new-from-rev
-	detector *runSecrets
+	detector *engine.Secrets
 	static   []scanners.Scanner
 	excludes []string
 }
 
-// scanned is what the scanners found on the ingested surface.
-type scanned struct {
-	surface  *surface.Surface
-	problems []ingest.Problem
-	findings []rules.Finding
-	notes    []string
-	fuzzErr  error
-	inv      *inventory.Scanner
-}
-
-// runScan runs a scanning command: read the config and baselines, walk and
-// ingest the inputs, run the scanners, pass the findings through the policy
-// chain and the gate, write the report and decide the exit code.
+// runScan runs a scanning command: read the config and baselines, map the
+// flags to a plan, run it, write the report and decide the exit code.
 func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths []string, failOnSet bool) error {
 	r, err := prepareRun(st, kind, f, failOnSet)
 	if err != nil {
 		return err
 	}
-	walked, err := r.walk(ctx, paths)
-	if err != nil {
-		return err
-	}
-	fuzzCfg, closeLog, err := r.fuzzSetup(ctx)
+	plan, closeLog, err := r.plan(ctx, paths)
 	if err != nil {
 		return err
 	}
 	defer closeLog()
-	ingested, err := ingest.Load(ctx, walked.Files, ingestOptions(kind, f))
-	if err != nil {
+	res, err := engine.Run(ctx, plan)
+	var ie *engine.InputError
+	var re *engine.RevisionError
+	switch {
+	case errors.As(err, &re):
+		return &exitError{code: exitInputError, err: fmt.Errorf("--new-from-rev: %w", re.Err)}
+	case errors.As(err, &ie):
+		return &exitError{code: exitInputError, err: err}
+	case err != nil:
 		return err
 	}
-	r.logf("specter: %s", describeSurface(ingested.Surface))
-	problems := ingested.Problems
-	if kind != scanSecrets {
-		problems = append(problems, ingest.CheckNamed(ingested.Surface, walked.Named)...)
+	if plan.DryRun {
+		return r.dryRun(ctx, *plan.Fuzz, res.Surface, res.Problems)
 	}
-	for _, p := range problems {
-		fmt.Fprintf(st.err, "specter: input error: %v\n", p)
-	}
-	if fuzzCfg != nil && f.fuzz.dryRun {
-		return r.dryRun(ctx, *fuzzCfg, ingested.Surface, problems)
-	}
-	res, err := r.scan(ctx, ingested.Surface, fuzzCfg)
-	if err != nil {
-		return err
-	}
-	res.problems = problems
 	return r.finish(ctx, res)
 }
 
@@ -309,8 +287,8 @@ func prepareRun(st streams, kind scanKind, f *scanFlags, failOnSet bool) (*scanR
 	}
 	// The static scanners are built once per run and serve the current
 	// files, the files at --new-from-rev and the inventory.
-	r.detector = newRunSecrets(f)
-	if r.static, err = scannersFor(kind, f, r.cfg, r.detector); err != nil {
+	r.detector = engine.NewSecrets(secrets.Options{ShowSecrets: f.showSecrets})
+	if r.static, err = engine.StaticScanners(selectionFor(kind), r.cfg, r.detector); err != nil {
 		return nil, fmt.Errorf("starting the scanners: %w", err)
 	}
 	r.excludes = append(append([]string(nil), r.cfg.Exclude...), f.exclude...)
@@ -322,41 +300,77 @@ func prepareRun(st streams, kind scanKind, f *scanFlags, failOnSet bool) (*scanR
 	return r, nil
 }
 
+// selectionFor names the static scanners of a command.
+func selectionFor(kind scanKind) engine.Selection {
+	return engine.Selection{Secrets: kind == scanAll || kind == scanSecrets, Lint: kind == scanAll || kind == scanLint}
+}
+
+// plan maps the command's flags to the engine's plan: the paths (remote
+// specs fetched), the revision to compare with, the fuzzer's and the
+// inventory's inputs. The returned func closes the fuzzer's request log.
+func (r *scanRun) plan(ctx context.Context, paths []string) (engine.Plan, func(), error) {
+	plan := engine.Plan{
+		MaxFileBytes: r.f.maxFileBytes,
+		Excludes:     r.excludes,
+		Ingest:       ingestOptions(r.kind, r.f),
+		CheckNamed:   r.kind != scanSecrets,
+		Static:       r.static,
+		Secrets:      r.detector,
+		Config:       r.cfg,
+		Baseline:     r.baseline,
+		Gate:         r.gate,
+		DryRun:       r.f.fuzz.dryRun,
+		EchoNotes:    r.f.format != "text" || r.f.output != "",
+		Log:          r.logf,
+		Problem:      func(p ingest.Problem) { fmt.Fprintf(r.st.err, "specter: input error: %v\n", p) },
+	}
+	noop := func() {}
+	var err error
+	if plan.Revision, err = r.revision(); err != nil {
+		return plan, noop, &exitError{code: exitInputError, err: fmt.Errorf("--new-from-rev: %w", err)}
+	}
+	var remote []string
+	plan.Paths, remote = splitRemote(paths, r.kind)
+	if err := fetchRemoteSpecs(ctx, remote, r.f, &plan); err != nil {
+		return plan, noop, err
+	}
+	fuzzCfg, closeLog, err := r.fuzzSetup(ctx)
+	if err != nil {
+		return plan, noop, err
+	}
+	plan.Fuzz = fuzzCfg
+	if r.kind == scanInventory || len(r.f.traffic.files) > 0 {
+		if plan.Inventory, err = newInventoryScanner(ctx, r.st, &r.f.traffic, r.cfg.Inventory, r.detector, r.f); err != nil {
+			closeLog()
+			return plan, noop, err
+		}
+	}
+	return plan, closeLog, nil
+}
+
+// revision resolves --new-from-rev: "auto" becomes the pull or merge
+// request's base, or "" outside one.
+func (r *scanRun) revision() (string, error) {
+	if r.f.newFromRev != "auto" {
+		return r.f.newFromRev, nil
+	}
+	base, ok, err := cienv.BaseRevision(r.st.env)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		r.logf("--new-from-rev auto: not a pull or merge request build; reporting every finding")
+		return "", nil
+	}
+	r.logf("comparing with %s (from %s)", base.Rev, base.Source)
+	return base.Rev, nil
+}
+
 // logf prints a progress line on stderr unless --quiet.
 func (r *scanRun) logf(format string, args ...any) {
 	if !r.f.quiet {
-		fmt.Fprintf(r.st.err, format+"\n", args...)
+		fmt.Fprintf(r.st.err, "specter: "+format+"\n", args...)
 	}
-}
-
-// walk finds the findings at --new-from-rev, then the files to scan now
-// (local paths walked, remote specs fetched).
-func (r *scanRun) walk(ctx context.Context, paths []string) (*discover.Result, error) {
-	var err error
-	if r.f.newFromRev != "" {
-		if r.earlier, err = findingsAtRevision(ctx, r.st, r.kind, r.f, r.static, r.excludes, paths, r.logf); err != nil {
-			return nil, &exitError{code: exitInputError, err: fmt.Errorf("--new-from-rev: %w", err)}
-		}
-	}
-	local, remote := splitRemote(paths, r.kind)
-	walked, err := discover.Walk(ctx, local, discover.Options{
-		MaxFileBytes: r.f.maxFileBytes,
-		Excluded:     excludedBy(r.excludes),
-	})
-	if err != nil {
-		var ie *discover.InputError
-		if errors.As(err, &ie) {
-			return nil, &exitError{code: exitInputError, err: err}
-		}
-		return nil, err
-	}
-	if err := fetchRemoteSpecs(ctx, remote, r.f, walked); err != nil {
-		return nil, err
-	}
-	if n := len(walked.Skipped); n > 0 {
-		r.logf("specter: skipped %d file(s): %s", n, describeSkipped(walked.Skipped))
-	}
-	return walked, nil
 }
 
 // fuzzSetup builds the fuzzer's configuration when the run fuzzes (fuzz,
@@ -388,64 +402,19 @@ func (r *scanRun) dryRun(ctx context.Context, cfg fuzz.Config, s *surface.Surfac
 	return nil
 }
 
-// scan runs the static scanners, the fuzzer and the inventory diff over the
-// surface. The fuzzer's partial results are kept even when the target
-// stopped answering; its error decides the exit code later.
-func (r *scanRun) scan(ctx context.Context, s *surface.Surface, fuzzCfg *fuzz.Config) (*scanned, error) {
-	res := &scanned{surface: s}
-	var err error
-	res.findings, err = runScanners(ctx, r.static, s)
-	if err == nil {
-		err = r.detector.failed()
-	}
-	if err != nil {
-		return nil, err
-	}
-	if fuzzCfg != nil {
-		fs := fuzz.NewScanner(*fuzzCfg)
-		got, err := fs.Scan(ctx, s)
-		res.notes = fuzzNotes(fs, &r.f.fuzz)
-		if r.f.format != "text" || r.f.output != "" {
-			for _, n := range res.notes {
-				r.logf("specter: %s", n)
-			}
-		}
-		res.findings = append(res.findings, got...)
-		if err != nil {
-			res.fuzzErr = fuzzRunError(err)
-		}
-	}
-	if r.kind == scanInventory || len(r.f.traffic.files) > 0 {
-		if res.inv, err = newInventoryScanner(ctx, r.st, &r.f.traffic, r.cfg.Inventory, r.detector, r.f); err != nil {
-			return nil, err
-		}
-		got, err := res.inv.Scan(ctx, s)
-		if err == nil {
-			err = r.detector.failed()
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s scanner: %w", res.inv.Name(), err)
-		}
-		res.findings = append(res.findings, got...)
-	}
-	return res, nil
-}
-
-// finish passes the findings through the policy chain and the gate,
-// writes the baseline and the report, and returns the exit code's error.
-func (r *scanRun) finish(ctx context.Context, res *scanned) error {
-	kept := policy.Apply(res.findings, policy.Inputs{Config: r.cfg, Ignores: res.surface.Ignores, Baseline: r.baseline, Earlier: r.earlier})
-	if line := describeChain(kept); line != "" {
+// finish writes the baseline and the report, and returns the exit code's
+// error.
+func (r *scanRun) finish(ctx context.Context, res *engine.Result) error {
+	if line := describeChain(res.Kept); line != "" {
 		r.logf("%s", line)
 	}
-	verdict := r.gate.Evaluate(kept.Findings)
 	if r.f.writeBaseline != "" {
-		if err := writeBaselineFile(r.f.writeBaseline, kept.Findings); err != nil {
+		if err := writeBaselineFile(r.f.writeBaseline, res.Kept.Findings); err != nil {
 			return &exitError{code: exitInputError, err: err}
 		}
-		r.logf("specter: wrote baseline %s", r.f.writeBaseline)
+		r.logf("wrote baseline %s", r.f.writeBaseline)
 	}
-	report := r.report(kept, verdict, res)
+	report := r.report(res)
 	if err := writeReport(r.st, r.f.output, r.reporter, report); err != nil {
 		return &exitError{code: exitInputError, err: err}
 	}
@@ -453,49 +422,49 @@ func (r *scanRun) finish(ctx context.Context, res *scanned) error {
 		publishToGitHub(r.st, r.f, report)
 	}
 	if r.f.format != "text" || r.f.output != "" {
-		r.logf("specter: %s", summaryLine(report))
+		r.logf("%s", summaryLine(report))
 	}
-	return exitFor(ctx, res, verdict)
+	return exitFor(ctx, res)
 }
 
 // report assembles what the reporter renders.
-func (r *scanRun) report(kept policy.Result, verdict policy.Verdict, res *scanned) *reporters.Report {
+func (r *scanRun) report(res *engine.Result) *reporters.Report {
 	b := currentBuild()
 	report := &reporters.Report{
 		Tool:         reporters.Tool{Name: "specter", Version: b.Version, InformationURI: "https://github.com/specterhq/specter"},
 		Catalog:      r.catalog,
-		Findings:     kept.Findings,
-		Gate:         reporters.Gate{Passed: verdict.Passed, FailOn: verdict.FailOn, Reasons: verdict.Reasons},
+		Findings:     res.Kept.Findings,
+		Gate:         reporters.Gate{Passed: res.Verdict.Passed, FailOn: res.Verdict.FailOn, Reasons: res.Verdict.Reasons},
 		Command:      string(r.kind),
-		FilesScanned: len(res.surface.Files),
-		Baselined:    kept.Baselined(),
+		FilesScanned: len(res.Surface.Files),
+		Baselined:    res.Kept.Baselined(),
 		SourceRoot:   workDir(),
 		Started:      r.started,
 		Finished:     time.Now(),
-		Notes:        res.notes,
+		Notes:        res.Notes(),
 	}
-	if res.inv != nil {
-		sum := res.inv.Summary()
-		report.Inventory = inventoryReport(sum)
-		r.logf("specter: %s", describeInventory(sum))
+	if res.Inventory != nil {
+		report.Inventory = inventoryReport(*res.Inventory)
+		r.logf("%s", describeInventory(*res.Inventory))
 	}
 	return report
 }
 
 // exitFor turns the run's outcome into its exit: the fuzzer's error, an
 // interruption, input errors, then the gate.
-func exitFor(ctx context.Context, res *scanned, verdict policy.Verdict) error {
+func exitFor(ctx context.Context, res *engine.Result) error {
+	fuzzErr := fuzzRunError(res.FuzzErr)
 	var ee *exitError
 	switch {
-	case errors.As(res.fuzzErr, &ee):
+	case errors.As(fuzzErr, &ee):
 		return ee
-	case res.fuzzErr != nil:
-		return &exitError{code: exitInputError, err: res.fuzzErr}
+	case fuzzErr != nil:
+		return &exitError{code: exitInputError, err: fuzzErr}
 	case ctx.Err() != nil:
 		return &exitError{code: exitInputError, err: fmt.Errorf("interrupted: %w", ctx.Err())}
-	case len(res.problems) > 0:
-		return &exitError{code: exitInputError, err: fmt.Errorf("%d input error(s); the report covers the rest", len(res.problems))}
-	case !verdict.Passed:
+	case len(res.Problems) > 0:
+		return &exitError{code: exitInputError, err: fmt.Errorf("%d input error(s); the report covers the rest", len(res.Problems))}
+	case !res.Verdict.Passed:
 		return &exitError{code: exitGateFailed}
 	}
 	return nil
@@ -509,73 +478,6 @@ func ingestOptions(kind scanKind, f *scanFlags) ingest.Options {
 		SkipOpenAPIModel: kind == scanLint,
 		AllowRemoteRefs:  f.allowRemoteRefs,
 		MaxFileBytes:     f.maxFileBytes,
-	}
-}
-
-// runScanners runs the command's static scanners over a surface.
-func runScanners(ctx context.Context, static []scanners.Scanner, s *surface.Surface) ([]rules.Finding, error) {
-	var findings []rules.Finding
-	for _, sc := range static {
-		got, err := sc.Scan(ctx, s)
-		if err != nil {
-			return nil, fmt.Errorf("%s scanner: %w", sc.Name(), err)
-		}
-		findings = append(findings, got...)
-	}
-	return findings, nil
-}
-
-// runSecrets is the run's one secret detector: the secret scanner (gitleaks'
-// 222 compiled rules plus the structural checks: about 30 ms and 32 MB to
-// build), built on first use and handed to every consumer: the secrets
-// scanner itself, lint's credential-like example check, inventory's
-// sensitive-data check and the fuzzer's response oracle. A run that needs
-// none of them does not build it.
-type runSecrets struct {
-	once sync.Once
-	sec  *secrets.Scanner
-	opts secrets.Options
-	err  error // from building it
-}
-
-func newRunSecrets(f *scanFlags) *runSecrets {
-	return &runSecrets{opts: secrets.Options{ShowSecrets: f.showSecrets}}
-}
-
-// Scanner builds the secret scanner on the first call.
-func (r *runSecrets) Scanner() (*secrets.Scanner, error) {
-	r.once.Do(func() {
-		if r.sec, r.err = secrets.New(r.opts); r.err != nil {
-			r.err = fmt.Errorf("starting the secret scanner: %w", r.err)
-		}
-	})
-	return r.sec, r.err
-}
-
-// failed returns the error of building the scanner, if it was built and
-// failed; it does not build it. Call it after the consumers are done.
-func (r *runSecrets) failed() error { return r.err }
-
-// LooksLikeCredential asks the secret scanner, building it on first use;
-// when building fails, nothing is a credential and Scanner's error says
-// why.
-func (r *runSecrets) LooksLikeCredential(name, value string) (string, bool) {
-	sec, err := r.Scanner()
-	if err != nil {
-		return "", false
-	}
-	return sec.LooksLikeCredential(name, value)
-}
-
-// excludedBy matches report paths against exclude globs.
-func excludedBy(globs []string) func(string) bool {
-	return func(p string) bool {
-		for _, g := range globs {
-			if config.MatchPath(g, p) {
-				return true
-			}
-		}
-		return false
 	}
 }
 
@@ -651,19 +553,6 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
-func describeSkipped(skipped []discover.Skipped) string {
-	const shown = 3
-	parts := make([]string, 0, shown+1)
-	for i, s := range skipped {
-		if i == shown {
-			parts = append(parts, fmt.Sprintf("and %d more", len(skipped)-shown))
-			break
-		}
-		parts = append(parts, s.Path+" ("+s.Reason+")")
-	}
-	return strings.Join(parts, ", ")
-}
-
 // summaryLine is the one-line human summary printed on stderr when the
 // report itself is machine-readable or goes to a file.
 func summaryLine(r *reporters.Report) string {
@@ -687,22 +576,6 @@ func summaryLine(r *reporters.Report) string {
 	return fmt.Sprintf("%d finding(s)%s in %d file(s); %s", total, detail, r.FilesScanned, verdict)
 }
 
-// describeSurface is the progress line naming what ingest recognised.
-func describeSurface(s *surface.Surface) string {
-	var specs, collections, environments int
-	for _, f := range s.Files {
-		switch {
-		case f.Format.IsOpenAPI():
-			specs++
-		case f.Format.IsPostman():
-			collections++
-		case f.Format == surface.FormatPostmanEnvironment:
-			environments++
-		}
-	}
-	return fmt.Sprintf("scanning %d file(s): %d OpenAPI document(s), %d Postman collection(s), %d environment(s)", len(s.Files), specs, collections, environments)
-}
-
 // describeChain says what the policy chain's steps did, or "" when none
 // dropped or changed a finding.
 func describeChain(r policy.Result) string {
@@ -715,5 +588,5 @@ func describeChain(r policy.Result) string {
 	if len(parts) == 0 {
 		return ""
 	}
-	return "specter: policy chain: " + strings.Join(parts, "; ")
+	return "policy chain: " + strings.Join(parts, "; ")
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/scanners"
 	"github.com/specterhq/specter/surface"
 )
 
@@ -24,6 +25,7 @@ func (r *run) findings() []rules.Finding {
 		ep := r.endpoints[k]
 		if ep.kind == kindDocumented {
 			observed[ep.op] = true
+			r.cover(ep)
 		}
 		out = append(out, r.endpointFindings(ep)...)
 	}
@@ -62,10 +64,34 @@ func (r *run) findings() []rules.Finding {
 			}
 			if !seen {
 				out = append(out, r.orphan(op))
+				r.coverage = append(r.coverage, scanners.OperationCoverage{
+					Operation: op.Method + " " + op.Path, Location: op.Location,
+					Reason: fmt.Sprintf("not observed in %d request(s)", r.summary.Requests),
+				})
 			}
 		}
 	}
 	return out
+}
+
+// cover adds a documented endpoint's requests to its operation's
+// coverage (several observed endpoints can resolve to one operation).
+func (r *run) cover(ep *endpoint) {
+	key := ep.op.Method + " " + ep.op.Path
+	i, ok := r.covered[key]
+	if !ok {
+		i = len(r.coverage)
+		r.covered[key] = i
+		r.coverage = append(r.coverage, scanners.OperationCoverage{Operation: key, Location: ep.op.Location, Statuses: map[int]int{}})
+	}
+	c := &r.coverage[i]
+	c.Requests += ep.count
+	for _, s := range ep.statuses {
+		c.Statuses[s.code] += s.n
+		if s.code >= 200 && s.code < 300 {
+			c.Succeeded += s.n
+		}
+	}
 }
 
 // shapeKeys names an operation independently of its API: the method and

@@ -47,7 +47,8 @@ func FuzzScan(f *testing.F) {
 	surf := load(&testing.T{}, filepath.Join(fixtures, "agents.openapi.yaml"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s := New(Options{Traffic: []Source{stringSource("fuzz", string(data), "")}})
-		fs, err := s.Scan(t.Context(), surf)
+		res, err := s.Scan(t.Context(), surf)
+		fs := res.Findings
 		if err != nil {
 			return // unreadable input is an error, not a panic
 		}

@@ -59,7 +59,8 @@ func stringSource(name, data string, format traffic.Format) Source {
 func scan(t *testing.T, surf *surface.Surface, opts Options) ([]rules.Finding, Summary) {
 	t.Helper()
 	s := New(opts)
-	fs, err := s.Scan(context.Background(), surf)
+	res, err := s.Scan(context.Background(), surf)
+	fs := res.Findings
 	if err != nil {
 		t.Fatal(err)
 	}

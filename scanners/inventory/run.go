@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/specterhq/specter/scanners"
 	"github.com/specterhq/specter/surface"
 	"github.com/specterhq/specter/surface/traffic"
 )
@@ -142,6 +143,10 @@ type run struct {
 	full      bool // the endpoint limit is reached and collapsing no longer helps
 	clients   *clientsView
 	summary   Summary
+	// coverage is the per-operation account, documented operations in the
+	// order findings visits them; covered indexes it by operation key.
+	coverage []scanners.OperationCoverage
+	covered  map[string]int
 }
 
 func newRun(opts Options, surf *surface.Surface) *run {
@@ -152,6 +157,7 @@ func newRun(opts Options, surf *surface.Surface) *run {
 		hostStats: map[string]*hostStat{},
 		collapsed: map[siblingGroup]bool{},
 		clients:   newClientsView(opts),
+		covered:   map[string]int{},
 	}
 	for _, api := range surf.APIs {
 		ix := buildIndex(api)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/scanners"
 	"github.com/specterhq/specter/sensitive"
 	"github.com/specterhq/specter/surface"
 	"github.com/specterhq/specter/surface/traffic"
@@ -164,12 +165,18 @@ func (s *Scanner) Name() string { return "inventory" }
 func (s *Scanner) Summary() Summary { return s.summary }
 
 // Scan reads every traffic source once, streaming, and compares it with
-// the documented surface.
-func (s *Scanner) Scan(ctx context.Context, surf *surface.Surface) ([]rules.Finding, error) {
+// the documented surface. Its coverage counts, per documented operation,
+// the requests the traffic holds.
+func (s *Scanner) Scan(ctx context.Context, surf *surface.Surface) (scanners.Result, error) {
+	findings, cov, err := s.scan(ctx, surf)
+	return scanners.Result{Findings: findings, Coverage: cov}, err
+}
+
+func (s *Scanner) scan(ctx context.Context, surf *surface.Surface) ([]rules.Finding, []scanners.OperationCoverage, error) {
 	r := newRun(s.opts, surf)
 	for _, src := range s.opts.Traffic {
 		if err := r.read(ctx, src); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	findings := r.findings()
@@ -177,7 +184,7 @@ func (s *Scanner) Scan(ctx context.Context, surf *surface.Surface) ([]rules.Find
 	r.summary.Clients = clients
 	r.summary.UnattributedRequests, r.summary.ClientsOverflow = r.clients.unknown, r.clients.overflow
 	s.summary = r.summary
-	return append(findings, clientFindings...), nil
+	return append(findings, clientFindings...), r.coverage, nil
 }
 
 func (r *run) read(ctx context.Context, src Source) error {

@@ -20,7 +20,7 @@ func BenchmarkLintGitHub(b *testing.B) {
 	}
 	for i := 0; i < b.N; i++ {
 		surf := load(b, path)
-		if _, err := s.Scan(context.Background(), surf); err != nil {
+		if _, err := s.Findings(context.Background(), surf); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -37,7 +37,7 @@ func BenchmarkLintGitHubIndexOnly(b *testing.B) {
 	surf := load(b, path)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := s.Scan(context.Background(), surf); err != nil {
+		if _, err := s.Findings(context.Background(), surf); err != nil {
 			b.Fatal(err)
 		}
 	}

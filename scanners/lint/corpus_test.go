@@ -69,7 +69,7 @@ func TestLintCorpus(t *testing.T) {
 			cancel()
 			continue
 		}
-		got, err := s.Scan(ctx, res.Surface)
+		got, err := s.Findings(ctx, res.Surface)
 		cancel()
 		if err != nil {
 			t.Errorf("%s: %v", p, err)

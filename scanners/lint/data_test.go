@@ -21,7 +21,7 @@ func TestCredentialExamplesLeftToSecretsScanner(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := s.Scan(context.Background(), surf)
+		got, err := s.Findings(context.Background(), surf)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -40,7 +40,7 @@ func TestEngineHooks(t *testing.T) {
 	surf := load(t, "testdata/index/multi/api.yaml")
 	coll := &surface.File{Path: "c.json", Abs: "/c.json"}
 	surf.APIs = append(surf.APIs, &surface.API{File: coll, Format: surface.FormatPostman21})
-	got, err := s.Scan(context.Background(), surf)
+	got, err := s.Findings(context.Background(), surf)
 	if err != nil {
 		t.Fatal(err)
 	}

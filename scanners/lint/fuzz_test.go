@@ -43,7 +43,7 @@ func FuzzLint(f *testing.F) {
 		file := &surface.File{Path: "fuzz.yaml", Abs: "/fuzz/fuzz.yaml", Data: data, Format: format, Tree: tree}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		_, err = s.Scan(ctx, &surface.Surface{Files: []*surface.File{file}})
+		_, err = s.Findings(ctx, &surface.Surface{Files: []*surface.File{file}})
 		if err != nil && !strings.Contains(err.Error(), "not a mapping") {
 			t.Fatalf("lint failed: %v", err)
 		}

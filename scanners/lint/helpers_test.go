@@ -36,7 +36,7 @@ func lintPaths(t testing.TB, paths ...string) []rules.Finding {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.Scan(context.Background(), load(t, paths...))
+	got, err := s.Findings(context.Background(), load(t, paths...))
 	if err != nil {
 		t.Fatal(err)
 	}

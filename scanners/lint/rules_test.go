@@ -122,7 +122,7 @@ func TestRuleFixtures(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				all, err := sc.Scan(context.Background(), surf)
+				all, err := sc.Findings(context.Background(), surf)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/specterhq/specter/config"
 	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/scanners"
 	"github.com/specterhq/specter/scanners/secrets"
 	"github.com/specterhq/specter/sensitive"
 	"github.com/specterhq/specter/surface"
@@ -237,9 +238,16 @@ func newScanner(opts Options, rs []rules.Rule, checks []Check) (*Scanner, error)
 // Name is "lint".
 func (s *Scanner) Name() string { return "lint" }
 
-// Scan lints every OpenAPI document of the surface, sorted by file, line,
+// Scan implements scanners.Scanner: the findings, with no notes or
+// coverage.
+func (s *Scanner) Scan(ctx context.Context, surf *surface.Surface) (scanners.Result, error) {
+	findings, err := s.Findings(ctx, surf)
+	return scanners.Result{Findings: findings}, err
+}
+
+// Findings lints every OpenAPI document of the surface, sorted by file, line,
 // column and rule.
-func (s *Scanner) Scan(ctx context.Context, surf *surface.Surface) ([]rules.Finding, error) {
+func (s *Scanner) Findings(ctx context.Context, surf *surface.Surface) ([]rules.Finding, error) {
 	var roots []*surface.File
 	for _, f := range surf.Files {
 		if f.Format.IsOpenAPI() && f.Tree != nil {

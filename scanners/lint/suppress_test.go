@@ -17,7 +17,7 @@ func TestInlineSuppressionOfFamilies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	found, err := s.Scan(context.Background(), surf)
+	found, err := s.Findings(context.Background(), surf)
 	if err != nil {
 		t.Fatal(err)
 	}

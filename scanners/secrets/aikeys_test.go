@@ -52,7 +52,7 @@ func scanTemplate(t *testing.T, s *Scanner, name, key string) []string {
 		}
 		f.Tree, f.Format = tree, detectFormat(tree)
 	}
-	got, err := s.Scan(context.Background(), &surface.Surface{Files: []*surface.File{f}})
+	got, err := s.Findings(context.Background(), &surface.Surface{Files: []*surface.File{f}})
 	if err != nil {
 		t.Fatal(err)
 	}

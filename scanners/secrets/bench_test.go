@@ -16,7 +16,7 @@ func benchScan(b *testing.B, paths ...string) {
 	b.SetBytes(size)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := s.Scan(context.Background(), surf); err != nil {
+		if _, err := s.Findings(context.Background(), surf); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -12,7 +12,7 @@ import (
 func TestCorpusPrecision(t *testing.T) {
 	c := corporaDir(t)
 	surf := loadSurface(t, filepath.Join(c, "postman"), filepath.Join(c, "vulnapps"))
-	got, err := newScanner(t, Options{}).Scan(context.Background(), surf)
+	got, err := newScanner(t, Options{}).Findings(context.Background(), surf)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,7 +34,7 @@ func TestLongLinesAreScannedInPieces(t *testing.T) {
 	}
 	f := &surface.File{Path: "min.json", Data: []byte(text)}
 	s := newScanner(t, Options{ShowSecrets: true})
-	found, err := s.Scan(context.Background(), &surface.Surface{Files: []*surface.File{f}})
+	found, err := s.Findings(context.Background(), &surface.Surface{Files: []*surface.File{f}})
 	if err != nil {
 		t.Fatal(err)
 	}

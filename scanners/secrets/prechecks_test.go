@@ -64,7 +64,7 @@ func TestPrechecksLoseNothing(t *testing.T) {
 	ungated := newScanner(t, Options{ShowSecrets: true})
 	ungated.engine.gated = map[string][]keywordCheck{}
 	describe := func(s *Scanner) []string {
-		found, err := s.Scan(context.Background(), surf)
+		found, err := s.Findings(context.Background(), surf)
 		if err != nil {
 			t.Fatal(err)
 		}

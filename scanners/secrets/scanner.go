@@ -21,6 +21,7 @@ import (
 	"github.com/zricethezav/gitleaks/v8/report"
 
 	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/scanners"
 	"github.com/specterhq/specter/sensitive"
 	"github.com/specterhq/specter/surface"
 )
@@ -85,9 +86,16 @@ type fileState struct {
 	found []candidate
 }
 
-// Scan reports the secrets in every file of the surface, sorted by file,
+// Scan implements scanners.Scanner: the findings, with no notes or
+// coverage.
+func (s *Scanner) Scan(ctx context.Context, surf *surface.Surface) (scanners.Result, error) {
+	findings, err := s.Findings(ctx, surf)
+	return scanners.Result{Findings: findings}, err
+}
+
+// Findings reports the secrets in every file of the surface, sorted by file,
 // line and column.
-func (s *Scanner) Scan(ctx context.Context, surf *surface.Surface) ([]rules.Finding, error) {
+func (s *Scanner) Findings(ctx context.Context, surf *surface.Surface) ([]rules.Finding, error) {
 	states := make([]*fileState, len(surf.Files))
 	for i, f := range surf.Files {
 		states[i] = &fileState{file: f}

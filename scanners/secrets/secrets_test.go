@@ -26,7 +26,7 @@ func newScanner(t testing.TB, opts Options) *Scanner {
 func scanFile(t testing.TB, s *Scanner, path string) []rules.Finding {
 	t.Helper()
 	surf := &surface.Surface{Files: []*surface.File{loadFile(t, path, filepath.ToSlash(path))}}
-	got, err := s.Scan(context.Background(), surf)
+	got, err := s.Findings(context.Background(), surf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +214,7 @@ func TestFingerprintSurvivesLineMove(t *testing.T) {
 	moved := append([]byte("\n\n\n# moved down\n"), data...)
 	fp := func(b []byte) map[string]int {
 		surf := &surface.Surface{Files: []*surface.File{{Path: "keys.txt", Data: b}}}
-		got, err := s.Scan(context.Background(), surf)
+		got, err := s.Findings(context.Background(), surf)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -258,7 +258,7 @@ func TestCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	surf := &surface.Surface{Files: []*surface.File{loadFile(t, "testdata/keys.txt", "keys.txt")}}
-	if _, err := s.Scan(ctx, surf); err == nil {
+	if _, err := s.Findings(ctx, surf); err == nil {
 		t.Error("Scan ignored a cancelled context")
 	}
 }
