@@ -15,7 +15,8 @@ import (
 // Plan is everything a command decided before the run: what to read, how
 // deeply to load it, which scanners run and how their findings are judged.
 type Plan struct {
-	// Paths are the files and folders to walk, relative to WorkDir.
+	// Paths are the files and folders to walk; relative ones are relative
+	// to WorkDir.
 	Paths []string
 	// WorkDir is the directory report paths are relative to; "" is the
 	// process's working directory.

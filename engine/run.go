@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/specterhq/specter/config"
@@ -59,7 +60,17 @@ func Run(ctx context.Context, p Plan) (*Result, error) {
 
 // load walks the paths, adds the fetched documents and ingests them.
 func load(ctx context.Context, p *Plan, res *Result) error {
-	walked, err := discover.Walk(ctx, p.Paths, discover.Options{
+	paths := p.Paths
+	if p.WorkDir != "" {
+		paths = make([]string, len(p.Paths))
+		for i, path := range p.Paths {
+			if !filepath.IsAbs(path) {
+				path = filepath.Join(p.WorkDir, path)
+			}
+			paths[i] = path
+		}
+	}
+	walked, err := discover.Walk(ctx, paths, discover.Options{
 		WorkDir:      p.WorkDir,
 		MaxFileBytes: p.MaxFileBytes,
 		Excluded:     excludedBy(p.Excludes),
