@@ -168,12 +168,7 @@ func buildFuzzConfig(ctx context.Context, st streams, f *fuzzFlags, catalog *rul
 	if err := applySecurity(ctx, st, &cfg, &f.security, detector, f.safe); err != nil {
 		return cfg, err
 	}
-	switch {
-	case f.security.noAccounts:
-		cfg.Notes = append(cfg.Notes, "accounts: none signed up (--no-accounts)")
-	case f.safe:
-		cfg.Notes = append(cfg.Notes, "accounts: none signed up (--safe sends no sign-up)")
-	}
+	cfg.Notes = accountNotes(f)
 	if !quiet {
 		cfg.Progress = st.err
 		cfg.ProgressTTY = isTerminal(st.err) && st.env("CI") == "" && st.env("TERM") != "dumb"
@@ -254,4 +249,16 @@ func fuzzRunError(err error) error {
 		return &exitError{code: exitInputError, err: err}
 	}
 	return err
+}
+
+// accountNotes says why the run signs up no accounts of its own, when it
+// does not.
+func accountNotes(f *fuzzFlags) []string {
+	switch {
+	case f.security.noAccounts:
+		return []string{"accounts: none signed up (--no-accounts)"}
+	case f.safe:
+		return []string{"accounts: none signed up (--safe sends no sign-up)"}
+	}
+	return nil
 }

@@ -17,8 +17,8 @@ folder; default: the current directory) and every local file their $refs
 reach, and runs the security lint rules over them: authentication coverage,
 OAuth2 flows and tokens, scope hygiene, agent access and more. Each finding
 points at the line of the offending key, in the file where it is written.
-` + "`specter rules lint/*`" + ` lists the rules; x-specter-ignore suppresses one
-inline.`
+` + "`specter rules --family lint`" + ` lists the rules; x-specter-ignore
+suppresses one inline.`
 	cmd.Example = `  specter lint api/openapi.yaml
   specter lint specs/ -f sarif -o lint.sarif --fail-on medium`
 }
