@@ -1,6 +1,8 @@
-// Command specter finds security problems in HTTP API descriptions: secrets
-// in OpenAPI documents and Postman collections, and (with later scanners)
-// spec lint, fuzzing and inventory drift. See `specter --help`.
+// Command specter finds security problems in HTTP APIs before they ship:
+// secrets, security lint of OpenAPI documents, fuzzing of a staging
+// deployment, and the inventory diff against recorded traffic. This package
+// only wires: it maps each command's flags to an engine.Plan and the
+// engine.Result to a report and an exit code. See `specter --help`.
 package main
 
 import (
