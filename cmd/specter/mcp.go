@@ -95,8 +95,11 @@ func (m *mcpScan) Scan(ctx context.Context, req mcpserver.Request) (*mcpserver.O
 	if err != nil {
 		return nil, fmt.Errorf("starting the scanners: %w", err)
 	}
+	// Report paths are relative to the root, so fingerprints are the ones
+	// specter scan run in the root computes (and its baselines match).
 	res, err := engine.Run(ctx, engine.Plan{
 		Paths:        []string{req.Path},
+		WorkDir:      req.Root,
 		MaxFileBytes: discover.DefaultMaxFileBytes,
 		Excludes:     cfg.Exclude,
 		Ingest:       ingestOptions(kind, &scanFlags{maxFileBytes: discover.DefaultMaxFileBytes}),

@@ -265,3 +265,25 @@ func TestMCPSymlinkOutsideRoot(t *testing.T) {
 		t.Fatalf("want the symlink refused, got %s", raw)
 	}
 }
+
+// A tool call reports the fingerprints `specter scan` run in the root
+// computes, so a baseline written by the CLI applies to the agent's scan.
+func TestMCPFingerprintsMatchTheCLIInTheRoot(t *testing.T) {
+	root := filepath.Join("testdata", "mcp", "api")
+	_, _, out := callJSON(t, connectMCP(t, root), "scan", map[string]any{"path": ""})
+	rep, _ := scanJSON(t, root, ".")
+	cli := map[string]bool{}
+	for _, f := range rep.Findings {
+		cli[f.Fingerprint] = true
+	}
+	findings := out["findings"].([]any)
+	if len(findings) == 0 || len(findings) != len(rep.Findings) {
+		t.Fatalf("%d findings over MCP, %d from the CLI", len(findings), len(rep.Findings))
+	}
+	for _, f := range findings {
+		m := f.(map[string]any)
+		if !cli[m["fingerprint"].(string)] {
+			t.Errorf("%s at %v:%v: fingerprint %v is not the CLI's", m["rule_id"], m["file"], m["line"], m["fingerprint"])
+		}
+	}
+}
