@@ -26,7 +26,15 @@ type (
 		// recorded traffic.
 		Inventory *jsonInventory `json:"inventory,omitempty"`
 		Clients   *[]jsonClient  `json:"clients,omitempty"`
-		Notes     []string       `json:"notes"`
+		// Policy is present only when a step of the policy chain dropped
+		// or changed a finding.
+		Policy []jsonPolicyStep `json:"policy,omitempty"`
+		Notes  []string         `json:"notes"`
+	}
+	jsonPolicyStep struct {
+		Step    string `json:"step"`
+		Dropped int    `json:"dropped"`
+		Changed int    `json:"changed"`
 	}
 	jsonTool struct {
 		Name    string `json:"name"`
@@ -185,6 +193,9 @@ func buildJSONReport(r *Report) (*jsonReport, error) {
 	}
 	if doc.Gate.FailOn == "" {
 		doc.Gate.FailOn = "none"
+	}
+	for _, st := range r.Policy {
+		doc.Policy = append(doc.Policy, jsonPolicyStep{Step: st.Step, Dropped: st.Dropped, Changed: st.Changed})
 	}
 	for i := range r.Findings {
 		f := &r.Findings[i]

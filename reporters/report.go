@@ -55,11 +55,22 @@ type Report struct {
 	Started, Finished time.Time
 	// Inventory summarises the traffic of an inventory run; nil otherwise.
 	Inventory *InventorySummary
+	// Policy counts what each step of the policy chain did to the
+	// findings, in chain order; steps that did nothing are left out, and
+	// a run where no step did anything has none.
+	Policy []PolicyStep
 	// Notes are run-level facts a reader needs besides the findings: the
 	// fuzzer's seed and target, operations it never exercised and why,
 	// checks that could not run. Text prints them before the summary,
 	// JSON as "notes", SARIF as the invocation's notifications.
 	Notes []string
+}
+
+// PolicyStep is one step of the policy chain ("config ignores") and how
+// many findings it dropped and changed (re-rated or suppressed).
+type PolicyStep struct {
+	Step             string
+	Dropped, Changed int
 }
 
 // Counts tallies the unsuppressed findings per severity.

@@ -156,3 +156,34 @@ func TestDropNullMembers(t *testing.T) {
 		}
 	}
 }
+
+// The policy chain's counts are in the JSON report when a step did
+// something, and the schema holds them.
+func TestJSONPolicySteps(t *testing.T) {
+	sch := compileSchema(t, "json-report.schema.json")
+	r := loadReport(t, "full")
+	r.Policy = []PolicyStep{{Step: "rule settings", Changed: 3}, {Step: "baseline", Dropped: 2}}
+	var buf bytes.Buffer
+	if err := (&JSON{}).Render(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := validate(sch, buf.Bytes()); err != nil {
+		t.Fatalf("report with policy steps does not match the schema: %v", err)
+	}
+	var doc struct {
+		Policy []map[string]any `json:"policy"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Policy) != 2 || doc.Policy[0]["step"] != "rule settings" || doc.Policy[0]["changed"] != float64(3) || doc.Policy[1]["dropped"] != float64(2) {
+		t.Errorf("policy = %v", doc.Policy)
+	}
+	bad := mutate(t, buf.Bytes(), func(v map[string]any) { v["policy"].([]any)[0].(map[string]any)["step"] = "magic" })
+	if err := validate(sch, bad); err == nil {
+		t.Error("schema accepts an unknown policy step")
+	}
+	if out := render(t, renderCase{fixture: "full", format: "json"}); bytes.Contains(out, []byte(`"policy"`)) {
+		t.Error("a report whose chain did nothing has a policy key")
+	}
+}

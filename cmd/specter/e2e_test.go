@@ -135,6 +135,13 @@ type jsonReport struct {
 		Passed bool   `json:"passed"`
 		FailOn string `json:"fail_on"`
 	} `json:"gate"`
+	Policy []policyStep `json:"policy"`
+}
+
+type policyStep struct {
+	Step    string `json:"step"`
+	Dropped int    `json:"dropped"`
+	Changed int    `json:"changed"`
 }
 
 func scanJSON(t *testing.T, dir string, args ...string) (jsonReport, result) {
@@ -317,6 +324,16 @@ gate:
 	}
 	if rep.Gate.FailOn != "medium" {
 		t.Errorf("gate fail_on = %q, want the config's medium", rep.Gate.FailOn)
+	}
+	// The report counts what the chain did: the findings that were not
+	// low already were re-rated, and the inline ignore of the examples
+	// suppressed one.
+	if p := rep.Policy; len(p) != 2 || p[0].Step != "rule settings" || p[0].Changed == 0 || p[0].Changed >= len(rep.Findings) ||
+		p[1] != (policyStep{Step: "inline ignores", Changed: 1}) {
+		t.Errorf("policy = %+v, want rule settings re-rating some of the %d findings, then inline ignores suppressing 1", p, len(rep.Findings))
+	}
+	if !strings.Contains(res.stderr, "specter: policy chain: rule settings: ") {
+		t.Errorf("stderr does not count the chain's steps: %s", res.stderr)
 	}
 	// The flag beats the config file.
 	_, res = scanJSON(t, dir, examples, "--fail-on", "low")

@@ -443,6 +443,11 @@ func (r *scanRun) report(res *engine.Result) *reporters.Report {
 		Finished:     time.Now(),
 		Notes:        res.Notes(),
 	}
+	for _, st := range res.Kept.Steps {
+		if st.Dropped > 0 || st.Changed > 0 {
+			report.Policy = append(report.Policy, reporters.PolicyStep{Step: st.Step, Dropped: st.Dropped, Changed: st.Changed})
+		}
+	}
 	if res.Inventory != nil {
 		report.Inventory = inventoryReport(*res.Inventory)
 		r.logf("%s", describeInventory(*res.Inventory))
