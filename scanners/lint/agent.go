@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// Agent access (rules/lint_agent.go): specter's extensions
+// Agent access: specter's extensions
 // (docs/extensions.md) and the spec-native signals of sender-constrained
 // and machine credentials.
 func agentChecks() []Check {

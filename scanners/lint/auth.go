@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// Authentication coverage (rules/lint_auth.go).
+// Authentication coverage.
 func authChecks() []Check {
 	return []Check{
 		{Rule: "lint/write-without-auth", Operation: writeWithoutAuth},

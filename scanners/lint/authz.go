@@ -3,15 +3,13 @@ package lint
 import (
 	"fmt"
 	"strings"
-
-	"github.com/specterhq/specter/rules"
 )
 
-// Object and function level authorization hints (rules/lint_authz.go).
+// Object and function level authorization hints.
 func authorizationHintChecks() []Check {
 	return []Check{
-		{Rule: rules.RuleLintGuessableIDUnscoped, Operation: guessableIDUnscoped},
-		{Rule: rules.RuleLintAdminPathPublic, Operation: adminPathPublic},
+		{Rule: "lint/guessable-id-unscoped", Operation: guessableIDUnscoped},
+		{Rule: "lint/admin-path-public", Operation: adminPathPublic},
 	}
 }
 

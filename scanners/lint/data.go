@@ -4,26 +4,25 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/scanners/secrets"
 	"github.com/specterhq/specter/sensitive"
 	"github.com/specterhq/specter/surface"
 	"github.com/specterhq/specter/surface/sourcemap"
 )
 
-// Data exposure and classification (rules/lint_data.go).
+// Data exposure and classification.
 func dataExposureChecks() []Check {
 	return []Check{
-		{Rule: rules.RuleLintPIIUnclassified, Schema: piiUnclassified},
-		{Rule: rules.RuleLintClassifiedPublicResponse, Operation: classifiedPublicResponse},
-		{Rule: rules.RuleLintClassifiedUnscopedResponse, Operation: classifiedUnscopedResponse},
-		{Rule: rules.RuleLintCardVerificationResponse, Schema: cardVerificationInResponse},
-		{Rule: rules.RuleLintSecretNotWriteOnly, Schema: secretNotWriteOnly},
-		{Rule: rules.RuleLintClassifiedInURL, Operation: classifiedInURL},
-		{Rule: rules.RuleLintOpenRequestObject, Document: openRequestObjects},
-		{Rule: rules.RuleLintServerOwnedFieldWritable, Operation: serverOwnedFieldWritable},
-		{Rule: rules.RuleLintSuccessResponseWithoutShape, Operation: successResponseWithoutSchema},
-		{Rule: rules.RuleLintCredentialLikeExample, Schema: credentialLikeSchemaExample, Operation: credentialLikeOperationExample},
+		{Rule: "lint/pii-unclassified", Schema: piiUnclassified},
+		{Rule: "lint/classified-data-public-response", Operation: classifiedPublicResponse},
+		{Rule: "lint/classified-data-unscoped-response", Operation: classifiedUnscopedResponse},
+		{Rule: "lint/card-verification-in-response", Schema: cardVerificationInResponse},
+		{Rule: "lint/secret-not-write-only", Schema: secretNotWriteOnly},
+		{Rule: "lint/classified-data-in-url", Operation: classifiedInURL},
+		{Rule: "lint/request-object-open", Document: openRequestObjects},
+		{Rule: "lint/server-owned-field-writable", Operation: serverOwnedFieldWritable},
+		{Rule: "lint/success-response-without-schema", Operation: successResponseWithoutSchema},
+		{Rule: "lint/credential-like-example", Schema: credentialLikeSchemaExample, Operation: credentialLikeOperationExample},
 	}
 }
 

@@ -30,13 +30,12 @@
 //
 // # Adding a rule
 //
-//  1. Metadata: add the rule to its family's file in package rules
-//     (rules/lint_<family>.go, a func lint<Family>Rules() []Rule listed in
-//     rules.LintRules in rules/lint.go). The id is lint/<kebab-name>; give
-//     title, severity (documentation-grade rules are info; high and
-//     critical only for exploitable configurations), OWASP 2023 category,
-//     CWE where obvious, precision, and markdown help (why it matters, how
-//     to fix, a compliant example). Regenerate docs/rules.md with
+//  1. Metadata: a folder rules/<name>/ (the id is lint/<name>) with
+//     rule.yaml (id, title, severity, owasp, cwe, precision; every field
+//     but cwe required, no other field) and help.md (**Why it matters.**,
+//     **How to fix.**, a compliant example in a yaml block). Documentation-
+//     grade rules are info; high and critical only for exploitable
+//     configurations. Regenerate docs/rules.md with
 //     `go generate ./internal/rulesdoc` (its TestRulesDocCurrent fails until
 //     you do, in CI too).
 //  2. Logic: add a Check to its family's file in this package
@@ -62,7 +61,7 @@
 //     shared requirement): it feeds the fingerprint, and findings with the
 //     same rule, file, pointer and key are reported once. Evidence must
 //     never hold a secret.
-//  4. Fixtures: a folder testdata/rules/<name>/ with trigger*.yaml whose
+//  4. Fixtures: in the same folder rules/<name>/, trigger*.yaml whose
 //     offending lines carry `# want: lint/<name>` (one marker per finding;
 //     TestRuleFixtures checks the exact lines) and near-miss*.yaml that
 //     must not trigger the rule (something close: the compliant variant).
@@ -76,7 +75,7 @@
 // with Auth and Request, variables resolved), and reports with
 // c.ReportAt(location, Finding{...}) at the locations that model already
 // holds (Auth.Location, Auth.ParamLocations, Request.Location). Its fixtures
-// are collections in the same testdata/rules/<name>/ folders.
+// are collections in the same rules/<name>/ folders.
 //
 // The engine's API (Document and its element types, Check, Context,
 // Finding) only grows: new hooks or fields, never a changed meaning.

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/specterhq/specter/rules"
@@ -33,7 +34,7 @@ func TestEngineHooks(t *testing.T) {
 			c.ReportAt(api.File.Locate("/info"), Finding{Message: "collection"})
 		}},
 	}
-	s, err := newScanner(Options{}, rs, checks)
+	s, err := newScanner(withDetector(t, Options{}), rs, checks)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +61,18 @@ func TestEngineHooks(t *testing.T) {
 	if c := byRule(got, "lint/test-collection"); len(c) != 1 || c[0].Location.File != "c.json" {
 		t.Errorf("collection findings = %+v", c)
 	}
-	if _, err := newScanner(Options{}, rs, []Check{{Rule: "lint/none", Document: func(*Context, *Document) {}}}); err == nil {
+	if _, err := newScanner(withDetector(t, Options{}), rs, []Check{{Rule: "lint/none", Document: func(*Context, *Document) {}}}); err == nil {
 		t.Error("a check without a rule was accepted")
+	}
+}
+
+// TestNewNeedsDetector: the scanner does not build a secret detector of its
+// own; without one New fails.
+func TestNewNeedsDetector(t *testing.T) {
+	if _, err := New(Options{}); err == nil || !strings.Contains(err.Error(), "no credential detector") {
+		t.Fatalf("New without Options.Credentials = %v, want an error", err)
+	}
+	if _, err := New(withDetector(t, Options{})); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -5,21 +5,19 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-
-	"github.com/specterhq/specter/rules"
 )
 
 // Governance: ownership, environments, audience, deprecation and path
 // hygiene, what API inventory management (OWASP API9:2023) needs from a
-// spec (rules/lint_governance.go).
+// spec.
 func governanceChecks() []Check {
 	return []Check{
-		{Rule: rules.RuleLintNoOwner, Document: noOwner},
-		{Rule: rules.RuleLintServerEnvironment, Document: serverEnvironmentUndeclared},
-		{Rule: rules.RuleLintAudienceUndeclared, Document: audienceUndeclared},
-		{Rule: rules.RuleLintDeprecatedNoSunset, Operation: deprecatedWithoutSunset},
-		{Rule: rules.RuleLintNonProductionServer, Document: nonProductionServers},
-		{Rule: rules.RuleLintAmbiguousPaths, Document: ambiguousPaths},
+		{Rule: "lint/no-owner", Document: noOwner},
+		{Rule: "lint/server-environment-undeclared", Document: serverEnvironmentUndeclared},
+		{Rule: "lint/audience-undeclared", Document: audienceUndeclared},
+		{Rule: "lint/deprecated-without-sunset", Operation: deprecatedWithoutSunset},
+		{Rule: "lint/non-production-server", Document: nonProductionServers},
+		{Rule: "lint/ambiguous-paths", Document: ambiguousPaths},
 	}
 }
 

@@ -2,9 +2,11 @@ package lint
 
 import (
 	"context"
+	"sync"
 	"testing"
 
 	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/scanners/secrets"
 	"github.com/specterhq/specter/surface"
 	"github.com/specterhq/specter/surface/discover"
 	"github.com/specterhq/specter/surface/ingest"
@@ -32,7 +34,7 @@ func load(t testing.TB, paths ...string) *surface.Surface {
 // lintPaths lints paths with default options.
 func lintPaths(t testing.TB, paths ...string) []rules.Finding {
 	t.Helper()
-	s, err := New(Options{})
+	s, err := New(withDetector(t, Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,4 +54,20 @@ func byRule(fs []rules.Finding, id string) []rules.Finding {
 		}
 	}
 	return out
+}
+
+// testDetector is the secret scanner the tests hand lint as its credential
+// detector, built once for the package's tests.
+var testDetector = sync.OnceValues(func() (*secrets.Scanner, error) { return secrets.New(secrets.Options{}) })
+
+// withDetector sets opts.Credentials to the secret scanner, as
+// engine.StaticScanners does with the run's detector.
+func withDetector(t testing.TB, opts Options) Options {
+	t.Helper()
+	det, err := testDetector()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Credentials = det
+	return opts
 }

@@ -4,23 +4,21 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-
-	"github.com/specterhq/specter/rules"
 )
 
-// Resource limits (rules/lint_limits.go). Bounds are read merged over
+// Resource limits. Bounds are read merged over
 // allOf; only what clients send is checked (inputIndex).
 func resourceLimitChecks() []Check {
 	return []Check{
-		{Rule: rules.RuleLintStringUnbounded, Document: stringUnbounded},
-		{Rule: rules.RuleLintNumberUnbounded, Document: numberUnbounded},
-		{Rule: rules.RuleLintArrayUnbounded, Document: arrayUnbounded},
-		{Rule: rules.RuleLintPaginationUnbounded, Operation: paginationUnbounded},
-		{Rule: rules.RuleLintUploadUnbounded, Operation: uploadUnbounded},
-		{Rule: rules.RuleLintCatchAllPattern, Schema: catchAllPattern},
-		{Rule: rules.RuleLintNo429, Operation: no429},
-		{Rule: rules.RuleLint429NoRetryAfter, Operation: tooManyWithoutRetryAfter},
-		{Rule: rules.RuleLintNoRateLimitHeaders, Operation: noRateLimitHeaders},
+		{Rule: "lint/string-unbounded", Document: stringUnbounded},
+		{Rule: "lint/number-unbounded", Document: numberUnbounded},
+		{Rule: "lint/array-unbounded", Document: arrayUnbounded},
+		{Rule: "lint/pagination-unbounded", Operation: paginationUnbounded},
+		{Rule: "lint/upload-unbounded", Operation: uploadUnbounded},
+		{Rule: "lint/catch-all-pattern", Schema: catchAllPattern},
+		{Rule: "lint/no-429-response", Operation: no429},
+		{Rule: "lint/429-without-retry-after", Operation: tooManyWithoutRetryAfter},
+		{Rule: "lint/no-rate-limit-headers", Operation: noRateLimitHeaders},
 	}
 }
 

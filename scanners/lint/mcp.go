@@ -7,17 +7,16 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/surface"
 	"github.com/specterhq/specter/surface/mcp"
 )
 
-// MCP tools/list answers (rules/lint_mcp.go): descriptions the model reads
+// MCP tools/list answers: descriptions the model reads
 // as instructions.
 func mcpToolChecks() []Check {
 	return []Check{
-		{Rule: rules.RuleLintMCPToolPoisoning, Tools: mcpToolPoisoning},
-		{Rule: rules.RuleLintMCPHiddenText, Tools: mcpHiddenText},
+		{Rule: "lint/mcp-tool-poisoning", Tools: mcpToolPoisoning},
+		{Rule: "lint/mcp-hidden-text", Tools: mcpHiddenText},
 	}
 }
 

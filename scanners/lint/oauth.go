@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// OAuth2 flows and tokens (rules/lint_oauth.go).
+// OAuth2 flows and tokens.
 func oauthChecks() []Check {
 	return []Check{
 		{Rule: "lint/oauth2-implicit-flow", Scheme: flowOfType("implicit", "the implicit flow returns tokens in the redirect URL; RFC 9700 says not to use it")},

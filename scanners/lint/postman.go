@@ -10,13 +10,13 @@ import (
 	"github.com/specterhq/specter/surface"
 )
 
-// Postman collections (rules/lint_postman.go): where and how credentials
+// Postman collections: where and how credentials
 // travel. Literal credential values are the secret scanner's findings.
 func postmanChecks() []Check {
 	return []Check{
-		{Rule: rules.RuleLintPostmanCredentialsHTTP, Collection: postmanCredentialsOverHTTP},
-		{Rule: rules.RuleLintPostmanAPIKeyInQuery, Collection: postmanAPIKeyInQuery},
-		{Rule: rules.RuleLintPostmanHTTPTokenURL, Collection: postmanHTTPTokenURL},
+		{Rule: "lint/postman-credentials-over-http", Collection: postmanCredentialsOverHTTP},
+		{Rule: "lint/postman-api-key-in-query", Collection: postmanAPIKeyInQuery},
+		{Rule: "lint/postman-http-token-url", Collection: postmanHTTPTokenURL},
 	}
 }
 

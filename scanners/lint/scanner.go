@@ -2,6 +2,7 @@ package lint
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"runtime"
@@ -10,7 +11,6 @@ import (
 	"github.com/specterhq/specter/config"
 	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/scanners"
-	"github.com/specterhq/specter/scanners/secrets"
 	"github.com/specterhq/specter/sensitive"
 	"github.com/specterhq/specter/surface"
 	"github.com/specterhq/specter/surface/mcp"
@@ -26,7 +26,7 @@ type Options struct {
 	// (default 900, 15 minutes).
 	AgentMaxTokenTTL int64
 	// ScopePattern is the grammar scope names must match (default
-	// DefaultScopePattern: `resource:action` or `resource.action` words,
+	// defaultScopePattern: `resource:action` or `resource.action` words,
 	// or a URL as Google and Azure use).
 	ScopePattern *regexp.Regexp
 	// MaxScopesPerOperation, MaxScopesPerScheme bound scope sprawl
@@ -34,7 +34,8 @@ type Options struct {
 	MaxScopesPerOperation int
 	MaxScopesPerScheme    int
 	// Credentials tells credential-like example values from others
-	// (lint/credential-like-example); nil builds the secret scanner's.
+	// (lint/credential-like-example). Required: the caller hands the run's
+	// detector (engine.Secrets), so the secret scanner is built once.
 	Credentials sensitive.CredentialDetector
 	// SecretsReported says the secret scanner runs in the same scan and
 	// reports credentials in examples itself (secrets/spec-example-credential,
@@ -64,10 +65,10 @@ func OptionsFrom(c config.LintConfig) (Options, error) {
 	return opts, nil
 }
 
-// DefaultScopePattern accepts lower-case words joined by `:`, `.`, `_`,
+// defaultScopePattern accepts lower-case words joined by `:`, `.`, `_`,
 // `-` or `/` (read:users, users.read, repo, admin:org), and absolute https
 // URLs (https://www.googleapis.com/auth/drive).
-var DefaultScopePattern = `^(?:[a-z][a-z0-9]*(?:[._:/-][a-z0-9]+)*|https://[^\s]+)$`
+const defaultScopePattern = `^(?:[a-z][a-z0-9]*(?:[._:/-][a-z0-9]+)*|https://[^\s]+)$`
 
 func (o Options) withDefaults() Options {
 	if o.MaxTokenTTL <= 0 {
@@ -77,7 +78,7 @@ func (o Options) withDefaults() Options {
 		o.AgentMaxTokenTTL = 900
 	}
 	if o.ScopePattern == nil {
-		o.ScopePattern = regexp.MustCompile(DefaultScopePattern)
+		o.ScopePattern = regexp.MustCompile(defaultScopePattern)
 	}
 	if o.MaxScopesPerOperation <= 0 {
 		o.MaxScopesPerOperation = 5
@@ -95,8 +96,8 @@ func (o Options) withDefaults() Options {
 // engine calls each hook once per indexed element of that kind, in one
 // pass over the index (not one walk of the document per rule).
 type Check struct {
-	// Rule is the rule id; the catalog (rules.LintRules) holds its
-	// metadata and default severity.
+	// Rule is the rule id; its folder rules/<name>/ holds its metadata
+	// (default severity) and help.
 	Rule string
 	// Document is called once per document, after the others.
 	Document func(c *Context, d *Document)
@@ -207,9 +208,13 @@ type boundCheck struct {
 }
 
 // New builds the scanner with every check of Checks(); it fails when a
-// check names a rule the catalog does not hold.
+// check names a rule that has no folder, or when opts.Credentials is nil.
 func New(opts Options) (*Scanner, error) {
-	return newScanner(opts, rules.LintRules(), Checks())
+	rs, err := Rules()
+	if err != nil {
+		return nil, err
+	}
+	return newScanner(opts, rs, Checks())
 }
 
 func newScanner(opts Options, rs []rules.Rule, checks []Check) (*Scanner, error) {
@@ -217,14 +222,10 @@ func newScanner(opts Options, rs []rules.Rule, checks []Check) (*Scanner, error)
 	if err != nil {
 		return nil, fmt.Errorf("lint scanner: %w", err)
 	}
-	s := &Scanner{opts: opts.withDefaults()}
-	if s.opts.Credentials == nil {
-		det, err := secrets.New(secrets.Options{})
-		if err != nil {
-			return nil, fmt.Errorf("lint scanner: %w", err)
-		}
-		s.opts.Credentials = det
+	if opts.Credentials == nil {
+		return nil, errors.New("lint scanner: no credential detector (Options.Credentials; engine.Secrets is the run's)")
 	}
+	s := &Scanner{opts: opts.withDefaults()}
 	for _, ch := range checks {
 		r := catalog.Lookup(ch.Rule)
 		if r == nil {

@@ -8,7 +8,7 @@ import (
 	"github.com/specterhq/specter/surface"
 )
 
-// Scope hygiene (rules/lint_scope.go).
+// Scope hygiene.
 func scopeChecks() []Check {
 	return []Check{
 		{Rule: "lint/undeclared-scope", Operation: opUses(undeclaredScope), Document: docUses(undeclaredScope)},

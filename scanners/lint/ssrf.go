@@ -3,17 +3,15 @@ package lint
 import (
 	"fmt"
 	"strings"
-
-	"github.com/specterhq/specter/rules"
 )
 
-// SSRF and unsafe consumption (rules/lint_ssrf.go).
+// SSRF and unsafe consumption.
 func ssrfChecks() []Check {
 	return []Check{
-		{Rule: rules.RuleLintURLInput, Document: urlInputs},
-		{Rule: rules.RuleLintRedirectParameter, Document: redirectInputs},
-		{Rule: rules.RuleLintCallbackUnauthentic, Document: callbacksWithoutSignature},
-		{Rule: rules.RuleLintCallbackHTTP, Document: callbacksOverHTTP},
+		{Rule: "lint/url-input", Document: urlInputs},
+		{Rule: "lint/redirect-parameter", Document: redirectInputs},
+		{Rule: "lint/callback-without-signature", Document: callbacksWithoutSignature},
+		{Rule: "lint/callback-http", Document: callbacksOverHTTP},
 	}
 }
 

@@ -5,18 +5,16 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-
-	"github.com/specterhq/specter/rules"
 )
 
-// Transport, CORS and error handling (rules/lint_transport.go).
+// Transport, CORS and error handling.
 func transportChecks() []Check {
 	return []Check{
-		{Rule: rules.RuleLintServerHTTP, Document: serverHTTP},
-		{Rule: rules.RuleLintCORSWildcardCredential, Operation: corsWildcardWithCredentials},
-		{Rule: rules.RuleLintErrorDebugFields, Document: errorDebugFields},
-		{Rule: rules.RuleLintMarkdownScript, Text: markdownScript},
-		{Rule: rules.RuleLintTokenResponseCacheable, Operation: tokenResponseCacheable},
+		{Rule: "lint/server-http", Document: serverHTTP},
+		{Rule: "lint/cors-wildcard-with-credentials", Operation: corsWildcardWithCredentials},
+		{Rule: "lint/error-debug-fields", Document: errorDebugFields},
+		{Rule: "lint/markdown-script", Text: markdownScript},
+		{Rule: "lint/token-response-cacheable", Operation: tokenResponseCacheable},
 	}
 }
 
