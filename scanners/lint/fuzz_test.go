@@ -18,7 +18,7 @@ import (
 // hang. Seeds are the rule fixtures.
 func FuzzLint(f *testing.F) {
 	seeds, _ := filepath.Glob("rules/*/*.yaml")
-	more, _ := filepath.Glob("testdata/index/*.yaml")
+	more, _ := filepath.Glob("engine/testdata/index/*.yaml")
 	for _, p := range append(seeds, more...) {
 		if data, err := os.ReadFile(p); err == nil {
 			f.Add(data)

@@ -7,14 +7,16 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/specterhq/specter/scanners/lint/engine"
+
 	"github.com/specterhq/specter/surface"
 	"github.com/specterhq/specter/surface/mcp"
 )
 
 // MCP tools/list answers: descriptions the model reads
 // as instructions.
-func mcpToolChecks() []Check {
-	return []Check{
+func mcpToolChecks() []engine.Check {
+	return []engine.Check{
 		{Rule: "lint/mcp-tool-poisoning", Tools: mcpToolPoisoning},
 		{Rule: "lint/mcp-hidden-text", Tools: mcpHiddenText},
 	}
@@ -64,14 +66,14 @@ var poisoningSigns = []struct {
 	{regexp.MustCompile(`(?i)\b(?:pass|put|include|send|add|paste|copy|provide)\b[^.]{0,40}\b(?:entire|full|whole|complete|previous|all)\s+(?:conversation|chat(?:\s+history)?|message\s+history|messages|system\s+prompt|context\s+window)`), "a request to pass the conversation into a parameter"},
 }
 
-func mcpToolPoisoning(c *Context, f *surface.File, tools []mcp.Tool) {
+func mcpToolPoisoning(c *engine.Context, f *surface.File, tools []mcp.Tool) {
 	for _, t := range toolTexts(tools, false) {
 		for _, sign := range poisoningSigns {
 			m := sign.re.FindString(t.text)
 			if m == "" {
 				continue
 			}
-			c.ReportAt(f.Locate(t.pointer), Finding{
+			c.ReportAt(f.Locate(t.pointer), engine.Finding{
 				Message:  "The description of " + t.what + " holds " + sign.what + " aimed at the model",
 				Evidence: strings.TrimSpace(m),
 				Key:      sign.what,
@@ -80,17 +82,17 @@ func mcpToolPoisoning(c *Context, f *surface.File, tools []mcp.Tool) {
 	}
 }
 
-func mcpHiddenText(c *Context, f *surface.File, tools []mcp.Tool) {
+func mcpHiddenText(c *engine.Context, f *surface.File, tools []mcp.Tool) {
 	for _, t := range toolTexts(tools, true) {
 		if hidden := decodeHidden(t.text); hidden != "" {
-			c.ReportAt(f.Locate(t.pointer), Finding{
+			c.ReportAt(f.Locate(t.pointer), engine.Finding{
 				Message:  "The " + t.what + " holds invisible characters; decoded: " + hidden,
 				Evidence: hidden,
 				Key:      "hidden",
 			})
 		}
 		if words := mixedScriptWords(t.text); len(words) > 0 {
-			c.ReportAt(f.Locate(t.pointer), Finding{
+			c.ReportAt(f.Locate(t.pointer), engine.Finding{
 				Message:  "The " + t.what + " mixes Latin with Cyrillic or Greek letters in " + strings.Join(words, ", "),
 				Evidence: strings.Join(words, ", "),
 				Key:      "homoglyph",

@@ -8,6 +8,7 @@ import (
 	"testing/fstest"
 
 	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/scanners/lint/engine"
 )
 
 // mustRules is Rules() for tests.
@@ -134,7 +135,7 @@ func TestExposureFamiliesSeverity(t *testing.T) {
 	for _, r := range mustRules(t) {
 		byID[r.ID] = r
 	}
-	for _, family := range [][]Check{dataExposureChecks(), resourceLimitChecks(), transportChecks(), ssrfChecks(), authorizationHintChecks(), governanceChecks(), postmanChecks()} {
+	for _, family := range [][]engine.Check{dataExposureChecks(), resourceLimitChecks(), transportChecks(), ssrfChecks(), authorizationHintChecks(), governanceChecks(), postmanChecks()} {
 		for _, c := range family {
 			r, ok := byID[c.Rule]
 			if !ok {

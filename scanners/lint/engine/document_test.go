@@ -1,4 +1,4 @@
-package lint
+package engine
 
 import (
 	"context"
@@ -6,12 +6,13 @@ import (
 	"testing"
 
 	"github.com/specterhq/specter/surface"
+	"github.com/specterhq/specter/surface/ingest/ingesttest"
 )
 
 // index lints nothing: it builds the Document of the fixture's root file.
 func index(t *testing.T, paths ...string) *Document {
 	t.Helper()
-	s := load(t, paths...)
+	s := ingesttest.LoadForLint(t, paths...)
 	for _, f := range s.Files {
 		if f.Format.IsOpenAPI() {
 			d, err := buildDocument(context.Background(), f, newResolver(s.Files))

@@ -1,4 +1,4 @@
-package lint
+package engine
 
 import (
 	"strconv"
@@ -175,4 +175,5 @@ func (n Node) Location() rules.Location {
 }
 
 // same reports whether two nodes are the same written value.
-func (n Node) same(o Node) bool { return n.Value != nil && n.Value == o.Value }
+// Same reports whether both nodes hold the same parse-tree value.
+func (n Node) Same(o Node) bool { return n.Value != nil && n.Value == o.Value }

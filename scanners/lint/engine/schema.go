@@ -1,4 +1,4 @@
-package lint
+package engine
 
 import "github.com/specterhq/specter/surface"
 
@@ -26,6 +26,9 @@ type schemaKey struct {
 	file  *surface.File
 	value any
 }
+
+// Document is the document whose index holds the schema.
+func (s *Schema) Document() *Document { return s.doc }
 
 // Types lists the schema's `type` (a string, or a 3.1 list).
 func (s *Schema) Types() []string { return s.Keyword("type").Strings() }
@@ -66,7 +69,7 @@ func (s *Schema) Properties() []Property {
 				continue
 			}
 			seen[m.Name()] = true
-			out = append(out, Property{Name: m.Name(), Node: m, Schema: s.doc.SchemaAt(m)})
+			out = append(out, Property{Name: m.Name(), Node: m, Schema: s.Document().SchemaAt(m)})
 		}
 		return true
 	})

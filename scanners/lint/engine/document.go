@@ -1,10 +1,11 @@
-package lint
+package engine
 
 import (
 	"strings"
 
 	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/surface"
+	"github.com/specterhq/specter/surface/sourcemap"
 )
 
 // Document is the index of one OpenAPI or Swagger document that every
@@ -44,10 +45,10 @@ type Document struct {
 	schemes  map[string]*Scheme
 	schemas  map[schemaKey]*Schema
 	scopeUse map[*Scheme]map[string]bool
-	// inputIdx and classifiedMemo are built on first use by the data
-	// exposure, resource limit and SSRF checks (inputs.go, data.go).
-	inputIdx       *inputIndex
-	classifiedMemo map[*Schema]*Node
+	// inputIdx is built on first use (Inputs); memos holds what checks
+	// compute once per document (Memo).
+	inputIdx *Inputs
+	memos    map[any]any
 }
 
 // Server is one base URL.
@@ -81,6 +82,45 @@ func (d *Document) ScopeRequired(s *Scheme, scope string) bool { return d.scopeU
 
 // SchemeUsed reports whether any requirement names the scheme.
 func (d *Document) SchemeUsed(s *Scheme) bool { _, ok := d.scopeUse[s]; return ok }
+
+// RequiresScopes reports whether some requirement names a scope of the
+// scheme.
+func (d *Document) RequiresScopes(s *Scheme) bool { return len(d.scopeUse[s]) > 0 }
+
+// Memo returns the value stored for key in this document, made by build on
+// first use: what a check computes once per document (a memo table, an
+// index of its own). Checks of one document run on one goroutine, so it
+// needs no lock. Keys are values of a type the check's package declares.
+func (d *Document) Memo(key any, build func() any) any {
+	if v, ok := d.memos[key]; ok {
+		return v
+	}
+	if d.memos == nil {
+		d.memos = map[any]any{}
+	}
+	v := build()
+	d.memos[key] = v
+	return v
+}
+
+// PropertyOwner is the indexed schema whose `properties` the property is
+// written in, or nil.
+func (d *Document) PropertyOwner(p Property) *Schema {
+	toks, err := sourcemap.SplitPointer(p.Node.Ptr)
+	if err != nil || len(toks) < 2 || p.Node.File == nil || p.Node.File.Tree == nil {
+		return nil
+	}
+	ptr := sourcemap.JoinPointer("", toks[:len(toks)-2]...)
+	v, at, ok := p.Node.File.Tree.Lookup(ptr)
+	if !ok {
+		return nil
+	}
+	n := Node{File: p.Node.File, Ptr: ptr, Value: deref(v)}
+	if at != v {
+		n.Key = at
+	}
+	return d.SchemaAt(n)
+}
 
 // SchemaAt returns the indexed schema written at n (after $ref
 // resolution), or nil.

@@ -1,4 +1,4 @@
-package lint
+package engine
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/surface"
+	"github.com/specterhq/specter/surface/ingest/ingesttest"
 )
 
 // TestEngineHooks runs a scanner with test checks: every hook is called
@@ -34,11 +35,11 @@ func TestEngineHooks(t *testing.T) {
 			c.ReportAt(api.File.Locate("/info"), Finding{Message: "collection"})
 		}},
 	}
-	s, err := newScanner(withDetector(t, Options{}), rs, checks)
+	s, err := New(Options{Credentials: noCredentials{}}, rs, checks)
 	if err != nil {
 		t.Fatal(err)
 	}
-	surf := load(t, "testdata/index/multi/api.yaml")
+	surf := ingesttest.LoadForLint(t, "testdata/index/multi/api.yaml")
 	coll := &surface.File{Path: "c.json", Abs: "/c.json"}
 	surf.APIs = append(surf.APIs, &surface.API{File: coll, Format: surface.FormatPostman21})
 	got, err := s.Findings(context.Background(), surf)
@@ -55,24 +56,30 @@ func TestEngineHooks(t *testing.T) {
 	if calls["text"] == 0 {
 		t.Error("text hook never called")
 	}
-	if len(byRule(got, "lint/test-operation")) != 1 {
+	byRule := map[string][]rules.Finding{}
+	for _, f := range got {
+		byRule[f.RuleID] = append(byRule[f.RuleID], f)
+	}
+	if len(byRule["lint/test-operation"]) != 1 {
 		t.Errorf("findings at one node not merged: %+v", got)
 	}
-	if c := byRule(got, "lint/test-collection"); len(c) != 1 || c[0].Location.File != "c.json" {
+	if c := byRule["lint/test-collection"]; len(c) != 1 || c[0].Location.File != "c.json" {
 		t.Errorf("collection findings = %+v", c)
 	}
-	if _, err := newScanner(withDetector(t, Options{}), rs, []Check{{Rule: "lint/none", Document: func(*Context, *Document) {}}}); err == nil {
+	if _, err := New(Options{Credentials: noCredentials{}}, rs, []Check{{Rule: "lint/none", Document: func(*Context, *Document) {}}}); err == nil {
 		t.Error("a check without a rule was accepted")
 	}
 }
 
-// TestNewNeedsDetector: the scanner does not build a secret detector of its
-// own; without one New fails.
+// noCredentials is a credential detector that finds none: the engine only
+// hands it to checks.
+type noCredentials struct{}
+
+func (noCredentials) LooksLikeCredential(name, value string) (string, bool) { return "", false }
+
+// TestNewNeedsDetector: the engine builds no secret detector of its own.
 func TestNewNeedsDetector(t *testing.T) {
-	if _, err := New(Options{}); err == nil || !strings.Contains(err.Error(), "no credential detector") {
+	if _, err := New(Options{}, nil, nil); err == nil || !strings.Contains(err.Error(), "no credential detector") {
 		t.Fatalf("New without Options.Credentials = %v, want an error", err)
-	}
-	if _, err := New(withDetector(t, Options{})); err != nil {
-		t.Fatal(err)
 	}
 }
