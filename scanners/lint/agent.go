@@ -8,9 +8,8 @@ import (
 	"github.com/specterhq/specter/scanners/lint/engine"
 )
 
-// Agent access: specter's extensions
-// (docs/extensions.md) and the spec-native signals of sender-constrained
-// and machine credentials.
+// Agent access: specter's extensions (docs/extensions.md) and the
+// spec-native signals of sender-constrained and machine credentials.
 func agentChecks() []engine.Check {
 	return []engine.Check{
 		{Rule: "lint/agent-write-not-sender-constrained", Operation: writeNotSenderConstrained},

@@ -9,7 +9,8 @@ import (
 	"github.com/specterhq/specter/scanners/lint/engine"
 )
 
-// Authentication coverage.
+// Authentication coverage: does every operation require a credential, and
+// are the credentials sound?
 func authChecks() []engine.Check {
 	return []engine.Check{
 		{Rule: "lint/write-without-auth", Operation: writeWithoutAuth},

@@ -7,7 +7,8 @@ import (
 	"github.com/specterhq/specter/scanners/lint/engine"
 )
 
-// Object and function level authorization hints.
+// Object and function level authorization hints (OWASP API1:2023,
+// API5:2023).
 func authorizationHintChecks() []engine.Check {
 	return []engine.Check{
 		{Rule: "lint/guessable-id-unscoped", Operation: guessableIDUnscoped},

@@ -11,7 +11,7 @@ import (
 	"github.com/specterhq/specter/surface"
 )
 
-// Data exposure and classification.
+// Data exposure and classification (OWASP API3:2023).
 func dataExposureChecks() []engine.Check {
 	return []engine.Check{
 		{Rule: "lint/pii-unclassified", Schema: piiUnclassified},

@@ -8,8 +8,8 @@ import (
 	"github.com/specterhq/specter/scanners/lint/engine"
 )
 
-// Resource limits. Bounds are read merged over
-// allOf; only what clients send is checked (Inputs).
+// Resource limits (OWASP API4:2023). Bounds are read merged over allOf;
+// only what clients send is checked (Document.Inputs).
 func resourceLimitChecks() []engine.Check {
 	return []engine.Check{
 		{Rule: "lint/string-unbounded", Document: stringUnbounded},

@@ -13,8 +13,10 @@ import (
 	"github.com/specterhq/specter/surface/mcp"
 )
 
-// MCP tools/list answers: descriptions the model reads
-// as instructions.
+// MCP tools/list answers: tool and parameter descriptions the model reads
+// as instructions, so text aimed at the model, or hidden from the human
+// reviewing the tool, is an injection channel (OWASP LLM01:2025 Prompt
+// Injection; the OWASP MCP Top 10's tool poisoning entry).
 func mcpToolChecks() []engine.Check {
 	return []engine.Check{
 		{Rule: "lint/mcp-tool-poisoning", Tools: mcpToolPoisoning},

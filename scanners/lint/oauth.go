@@ -7,7 +7,7 @@ import (
 	"github.com/specterhq/specter/scanners/lint/engine"
 )
 
-// OAuth2 flows and tokens.
+// OAuth2 flows and tokens (RFC 9700).
 func oauthChecks() []engine.Check {
 	return []engine.Check{
 		{Rule: "lint/oauth2-implicit-flow", Scheme: flowOfType("implicit", "the implicit flow returns tokens in the redirect URL; RFC 9700 says not to use it")},

@@ -12,8 +12,8 @@ import (
 	"github.com/specterhq/specter/surface"
 )
 
-// Postman collections: where and how credentials
-// travel. Literal credential values are the secret scanner's findings.
+// Postman collections: where and how credentials travel. Literal
+// credential values are the secret scanner's findings.
 func postmanChecks() []engine.Check {
 	return []engine.Check{
 		{Rule: "lint/postman-credentials-over-http", Collection: postmanCredentialsOverHTTP},

@@ -10,7 +10,8 @@ import (
 	"github.com/specterhq/specter/surface"
 )
 
-// Scope hygiene.
+// Scope hygiene: are OAuth2 scopes declared, used, narrow and matched to
+// what the operations do?
 func scopeChecks() []engine.Check {
 	return []engine.Check{
 		{Rule: "lint/undeclared-scope", Operation: opUses(undeclaredScope), Document: docUses(undeclaredScope)},

@@ -7,7 +7,7 @@ import (
 	"github.com/specterhq/specter/scanners/lint/engine"
 )
 
-// SSRF and unsafe consumption.
+// SSRF and unsafe consumption (OWASP API7:2023, API10:2023).
 func ssrfChecks() []engine.Check {
 	return []engine.Check{
 		{Rule: "lint/url-input", Document: urlInputs},

@@ -9,7 +9,7 @@ import (
 	"github.com/specterhq/specter/scanners/lint/engine"
 )
 
-// Transport, CORS and error handling.
+// Transport, CORS and error handling (OWASP API8:2023).
 func transportChecks() []engine.Check {
 	return []engine.Check{
 		{Rule: "lint/server-http", Document: serverHTTP},
