@@ -164,17 +164,25 @@ func piiUnclassified(c *engine.Context, s *engine.Schema) {
 	}
 }
 
-// classifiedMemo keys the per-document memo of classifiedBelow.
-type classifiedMemo struct{}
+// classifiedKey keys the document's classified memo (engine.Document.Memo).
+type classifiedKey struct{}
+
+// classifiedMemo holds, per schema, the first classified node found in it
+// or below it (nil: none, or the search is in progress).
+type classifiedMemo map[*engine.Schema]*engine.Node
 
 // classifiedBelow returns the first property classified pii, pci, phi or
 // secret in the schema or below it, memoised per document; circular
 // schemas end the search where they loop.
 func classifiedBelow(d *engine.Document, s *engine.Schema) (engine.Node, bool) {
+	memo := d.Memo(classifiedKey{}, func() any { return classifiedMemo{} }).(classifiedMemo)
+	return memo.below(d, s)
+}
+
+func (memo classifiedMemo) below(d *engine.Document, s *engine.Schema) (engine.Node, bool) {
 	if s == nil {
 		return engine.Node{}, false
 	}
-	memo := d.Memo(classifiedMemo{}, func() any { return map[*engine.Schema]*engine.Node{} }).(map[*engine.Schema]*engine.Node)
 	if at, done := memo[s]; done {
 		if at == nil {
 			return engine.Node{}, false
@@ -199,7 +207,7 @@ func classifiedBelow(d *engine.Document, s *engine.Schema) (engine.Node, bool) {
 			found = &n
 			break
 		}
-		if at, ok := classifiedBelow(d, p.Schema); ok {
+		if at, ok := memo.below(d, p.Schema); ok {
 			found = &at
 		}
 	}
@@ -213,14 +221,14 @@ func classifiedBelow(d *engine.Document, s *engine.Schema) (engine.Node, bool) {
 			list = []engine.Node{k}
 		}
 		for _, it := range list {
-			if at, ok := classifiedBelow(d, d.SchemaAt(it)); ok {
+			if at, ok := memo.below(d, d.SchemaAt(it)); ok {
 				found = &at
 				break
 			}
 		}
 	}
 	memo[s] = found
-	return classifiedBelow(d, s)
+	return memo.below(d, s)
 }
 
 // classifiedResponses reports each successful response of op that carries
