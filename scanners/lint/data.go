@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/specterhq/specter/scanners/lint/engine"
-
 	"github.com/specterhq/specter/scanners/secrets"
 	"github.com/specterhq/specter/sensitive"
 	"github.com/specterhq/specter/surface"

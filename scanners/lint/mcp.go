@@ -8,7 +8,6 @@ import (
 	"unicode"
 
 	"github.com/specterhq/specter/scanners/lint/engine"
-
 	"github.com/specterhq/specter/surface"
 	"github.com/specterhq/specter/surface/mcp"
 )

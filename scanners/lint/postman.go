@@ -5,9 +5,8 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/specterhq/specter/scanners/lint/engine"
-
 	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/scanners/lint/engine"
 	"github.com/specterhq/specter/sensitive"
 	"github.com/specterhq/specter/surface"
 )

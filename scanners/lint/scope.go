@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/specterhq/specter/scanners/lint/engine"
-
 	"github.com/specterhq/specter/surface"
 )
 
