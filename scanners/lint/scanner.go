@@ -18,7 +18,7 @@ type Scanner = engine.Scanner
 // New builds the scanner with every check of Checks() and the rules of
 // Rules(); it fails when a check names a rule that has no folder, or when
 // opts.Credentials is nil (the caller hands the run's detector,
-// engine.Secrets).
+// specter/engine.Secrets).
 func New(opts Options) (*Scanner, error) {
 	rs, err := Rules()
 	if err != nil {

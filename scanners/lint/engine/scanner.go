@@ -34,7 +34,7 @@ type Options struct {
 	MaxScopesPerScheme    int
 	// Credentials tells credential-like example values from others
 	// (lint/credential-like-example). Required: the caller hands the run's
-	// detector (engine.Secrets), so the secret scanner is built once.
+	// detector (specter/engine.Secrets), so the secret scanner is built once.
 	Credentials sensitive.CredentialDetector
 	// SecretsReported says the secret scanner runs in the same scan and
 	// reports credentials in examples itself (secrets/spec-example-credential,
@@ -196,7 +196,7 @@ func New(opts Options, rs []rules.Rule, checks []Check) (*Scanner, error) {
 		return nil, fmt.Errorf("lint scanner: %w", err)
 	}
 	if opts.Credentials == nil {
-		return nil, errors.New("lint scanner: no credential detector (Options.Credentials; engine.Secrets is the run's)")
+		return nil, errors.New("lint scanner: no credential detector (Options.Credentials: hand the run's, specter/engine.Secrets)")
 	}
 	s := &Scanner{opts: opts.withDefaults()}
 	for _, ch := range checks {
