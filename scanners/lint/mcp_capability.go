@@ -161,12 +161,25 @@ func riskyCapability(t mcp.Tool, p mcp.Param) string {
 		return "code to evaluate"
 	case sqlParams[pname] && (strings.Contains(pname, "sql") || toolHas(sqlTools) || mentionsSQL.MatchString(t.Description.Text)):
 		return "a raw SQL statement"
-	case (pathParams[pname] || pathParams[last]) && len(tw) > 0 && fileWrites[tw[0]] && toolHas(fileTools):
+	case (pathParams[pname] || pathParams[last]) && len(tw) > 0 && fileWrites[tw[0]] && toolHas(fileTools) && !remoteStore(t):
 		return "the path it writes or removes"
 	case (urlParams[pname] || urlParams[last]) && toolHas(fetchTools):
 		return "a URL it fetches"
 	}
 	return ""
+}
+
+// remoteStore reports whether a tool addresses a remote repository or
+// bucket by its parameters (GitHub's create_or_update_file: owner, repo,
+// path): its paths are inside that store, not on the server's disk.
+func remoteStore(t mcp.Tool) bool {
+	for _, p := range t.Params {
+		switch squashName(p.Name) {
+		case "repo", "repository", "reponame", "bucket", "bucketname":
+			return true
+		}
+	}
+	return false
 }
 
 func mcpUnboundedRiskyInput(c *Context, f *surface.File, tools []mcp.Tool) {

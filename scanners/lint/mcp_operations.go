@@ -31,39 +31,69 @@ func wrapTexts(t mcp.Tool) string {
 	return strings.Join([]string{t.Name, t.Description.Text, t.Annotations.Title.Text}, "\n")
 }
 
-// pathMention matches an operation's path in text, followed by the end of
-// the path (so "/orders" does not match "/orders/{id}" or "/orders-v2").
-func pathMention(method, p string) (withMethod, alone *regexp.Regexp) {
-	forms := []string{regexp.QuoteMeta(p)}
-	if colon := braceParam.ReplaceAllString(p, ":$1"); colon != p {
-		forms = append(forms, regexp.QuoteMeta(colon))
-	}
-	path := `(?:` + strings.Join(forms, "|") + `)(?:$|[^\w/{}:.-]|\.(?:\s|$))`
-	return regexp.MustCompile(`(?i)\b` + method + `\s+(?:https?://[^\s/]+(?:/[^\s]*?)?)?` + path), regexp.MustCompile(path)
+// opMatcher finds an operation's mentions in a tool's texts; built once
+// per operation of the scan.
+type opMatcher struct {
+	op *Operation
+	// id matches the operationId as a word; nil without one.
+	id *regexp.Regexp
+	// paths are the path's literal forms ("/orders/{id}", "/orders/:id"):
+	// a cheap test before the regexps.
+	paths []string
+	// withMethod matches "METHOD /path" (or METHOD and a URL ending in the
+	// path); alone the path followed by its end, so "/orders" does not
+	// match "/orders/{id}" or "/orders-v2".
+	withMethod, alone *regexp.Regexp
 }
 
 var braceParam = regexp.MustCompile(`\{([^}/]+)\}`)
 
-// wraps tells whether a tool wraps op, and how it names it; pathOnly when
-// only the path (no method, no operationId) matched.
-func wraps(t mcp.Tool, op *Operation) (how string, pathOnly bool) {
-	text := wrapTexts(t)
-	if op.ID != "" && len(op.ID) >= 3 {
-		if squashName(t.Name) == squashName(op.ID) {
+func newOpMatcher(op *Operation) opMatcher {
+	m := opMatcher{op: op}
+	if len(op.ID) >= 3 {
+		m.id = regexp.MustCompile(`(?:^|[^\w])` + regexp.QuoteMeta(op.ID) + `(?:$|[^\w])`)
+	}
+	if len(op.Path) < 2 {
+		return m
+	}
+	m.paths = []string{op.Path}
+	if colon := braceParam.ReplaceAllString(op.Path, ":$1"); colon != op.Path {
+		m.paths = append(m.paths, colon)
+	}
+	forms := make([]string, len(m.paths))
+	for i, p := range m.paths {
+		forms[i] = regexp.QuoteMeta(p)
+	}
+	path := `(?:` + strings.Join(forms, "|") + `)(?:$|[^\w/{}:.-]|\.(?:\s|$))`
+	m.withMethod = regexp.MustCompile(`(?i)\b` + op.Method + `\s+(?:https?://[^\s/]+(?:/[^\s]*?)?)?` + path)
+	m.alone = regexp.MustCompile(path)
+	return m
+}
+
+// wraps tells whether the tool whose name and texts are given wraps the
+// operation, and how it names it; pathOnly when only the path (no method,
+// no operationId) matched.
+func (m opMatcher) wraps(name, text string) (how string, pathOnly bool) {
+	op := m.op
+	if m.id != nil {
+		if squashName(name) == squashName(op.ID) {
 			return "its name is the operationId " + op.ID, false
 		}
-		if regexp.MustCompile(`(?:^|[^\w])` + regexp.QuoteMeta(op.ID) + `(?:$|[^\w])`).MatchString(text) {
+		if strings.Contains(text, op.ID) && m.id.MatchString(text) {
 			return "it names the operationId " + op.ID, false
 		}
 	}
-	if len(op.Path) < 2 {
+	mentioned := false
+	for _, p := range m.paths {
+		mentioned = mentioned || strings.Contains(text, p)
+	}
+	if !mentioned {
 		return "", false
 	}
-	withMethod, alone := pathMention(op.Method, op.Path)
-	if withMethod.MatchString(text) {
+	if m.withMethod.MatchString(text) {
 		return "it names " + op.Method + " " + op.Path, false
 	}
-	if alone.MatchString(text) {
+	if m.alone.MatchString(text) {
 		return "it names the path " + op.Path, true
 	}
 	return "", false
@@ -136,32 +166,46 @@ func readsAt(d *Document, p string) bool {
 }
 
 func mcpToolOperationMismatch(c *Context, s *SurfaceIndex) {
+	var matchers []opMatcher // built on the first read-only tool
 	for _, a := range s.Answers {
 		for _, t := range a.Tools {
 			ptr, claim := readOnlyClaim(t)
 			if ptr == "" {
 				continue
 			}
-			for _, d := range s.Documents {
-				for _, op := range d.Operations {
-					how, pathOnly := wraps(t, op)
-					if how == "" || pathOnly && readsAt(d, op.Path) {
-						continue
-					}
-					why := writeReason(op)
-					if why == "" {
-						continue
-					}
-					at := op.Node.Location()
-					c.ReportAt(a.File.Locate(ptr), Finding{
-						Operation: op,
-						Message: fmt.Sprintf("The %s is read-only (%s) but wraps %s %s of %s:%d (%s), and %s; %s",
-							toolLabel(t), claim, op.Method, op.Path, at.File, at.Line, how, why, securityText(op)),
-						Evidence: op.Method + " " + op.Path,
-						Key:      t.Name + " " + at.File + " " + op.Method + " " + op.Path,
-					})
+			if matchers == nil {
+				matchers = opMatchers(s.Documents)
+			}
+			text := wrapTexts(t)
+			for _, m := range matchers {
+				op := m.op
+				how, pathOnly := m.wraps(t.Name, text)
+				if how == "" || pathOnly && readsAt(op.Doc, op.Path) {
+					continue
 				}
+				why := writeReason(op)
+				if why == "" {
+					continue
+				}
+				at := op.Node.Location()
+				c.ReportAt(a.File.Locate(ptr), Finding{
+					Operation: op,
+					Message: fmt.Sprintf("The %s is read-only (%s) but wraps %s %s of %s:%d (%s), and %s; %s",
+						toolLabel(t), claim, op.Method, op.Path, at.File, at.Line, how, why, securityText(op)),
+					Evidence: op.Method + " " + op.Path,
+					Key:      t.Name + " " + at.File + " " + op.Method + " " + op.Path,
+				})
 			}
 		}
 	}
+}
+
+func opMatchers(docs []*Document) []opMatcher {
+	out := []opMatcher{}
+	for _, d := range docs {
+		for _, op := range d.Operations {
+			out = append(out, newOpMatcher(op))
+		}
+	}
+	return out
 }

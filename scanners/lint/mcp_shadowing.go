@@ -86,8 +86,9 @@ func mcpToolShadowing(c *Context, s *SurfaceIndex) {
 						})
 					}
 				}
+				lower := strings.ToLower(t.text)
 				for name, res := range others {
-					if name == tool.Name {
+					if name == tool.Name || !strings.Contains(lower, strings.ToLower(name)) {
 						continue
 					}
 					for _, re := range res {
