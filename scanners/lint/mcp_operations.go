@@ -3,6 +3,7 @@ package lint
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -107,7 +108,7 @@ func writeReason(op *Operation) string {
 		for _, alt := range op.Security.Alternatives {
 			for _, u := range alt.Uses {
 				for _, sc := range u.Scopes {
-					if writeClassScope(sc.Name) && !containsString(scopes, sc.Name) {
+					if writeClassScope(sc.Name) && !slices.Contains(scopes, sc.Name) {
 						scopes = append(scopes, sc.Name)
 					}
 				}

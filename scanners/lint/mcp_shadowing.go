@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -123,21 +124,12 @@ func answerServer(f *surface.File, configServers []string) string {
 		if len(n) <= len(best) {
 			continue
 		}
-		if base == n || containsString(parts, n) || strings.HasPrefix(base, n+".") || strings.HasPrefix(base, n+"-") || strings.HasPrefix(base, n+"_") ||
+		if base == n || slices.Contains(parts, n) || strings.HasPrefix(base, n+".") || strings.HasPrefix(base, n+"-") || strings.HasPrefix(base, n+"_") ||
 			strings.HasSuffix(base, "."+n) || strings.HasSuffix(base, "-"+n) || strings.HasSuffix(base, "_"+n) {
 			best = name
 		}
 	}
 	return best
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // configServerNames lists the server names of the scan's MCP configs and
@@ -149,7 +141,7 @@ func configServerNames(surf *surface.Surface) []string {
 			continue
 		}
 		for _, s := range mcp.Servers(f.Tree, f.Format) {
-			if !containsString(out, s.Name) {
+			if !slices.Contains(out, s.Name) {
 				out = append(out, s.Name)
 			}
 		}
