@@ -21,7 +21,7 @@
 //     (<family>.go, a func <family>Checks() []engine.Check listed in Checks
 //     in checks.go): {Rule: "lint/<name>", Operation: fn} with the hook(s)
 //     it needs: Document, Scheme, Operation, Schema, Text, Collection,
-//     Tools. Read the index
+//     Tools, Surface. Read the index
 //     (Operation.Security, Scheme.Flows, Schema.Keyword for allOf-merged
 //     constraints, Schema.StringBounded/NumberBounded (enum, const and
 //     length-implying formats count), Schema.Properties, Schema.Walk (every

@@ -15,11 +15,21 @@ import (
 // MCP tools/list answers: tool and parameter descriptions the model reads
 // as instructions, so text aimed at the model, or hidden from the human
 // reviewing the tool, is an injection channel (OWASP LLM01:2025 Prompt
-// Injection; the OWASP MCP Top 10's tool poisoning entry).
+// Injection; OWASP MCP Top 10 MCP03:2025 Tool Poisoning) (this file);
+// what a tool says it does against what it may do (mcp_capability.go);
+// and rules across the answers and the API documents of one scan
+// (mcp_shadowing.go, mcp_operations.go).
 func mcpToolChecks() []engine.Check {
 	return []engine.Check{
 		{Rule: "lint/mcp-tool-poisoning", Tools: mcpToolPoisoning},
 		{Rule: "lint/mcp-hidden-text", Tools: mcpHiddenText},
+		{Rule: "lint/mcp-tool-shadowing", Surface: mcpToolShadowing},
+		{Rule: "lint/mcp-annotation-contradiction", Tools: mcpAnnotationContradiction},
+		{Rule: "lint/mcp-destructive-tool-unmarked", Tools: mcpDestructiveUnmarked},
+		{Rule: "lint/mcp-unbounded-risky-input", Tools: mcpUnboundedRiskyInput},
+		{Rule: "lint/mcp-exfiltration-parameter", Tools: mcpExfiltrationParameter},
+		{Rule: "lint/mcp-duplicate-tool-name", Surface: mcpDuplicateToolName},
+		{Rule: "lint/mcp-tool-operation-mismatch", Surface: mcpToolOperationMismatch},
 	}
 }
 

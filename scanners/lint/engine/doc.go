@@ -26,7 +26,8 @@
 // Then every Check runs over the index (scanner.go, Scanner.Lint): each
 // hook once per element of its kind; no check walks the tree. Postman
 // collections and MCP tools/list answers go to the Collection and Tools
-// hooks. Context.Report turns what a check reports into a rules.Finding
+// hooks; the Surface hook runs once per scan over every indexed document
+// and tools/list answer, for rules that compare files. Context.Report turns what a check reports into a rules.Finding
 // at the reported Node: its file, pointer and line are what x-specter-ignore
 // matches, so inline suppression works on every rule (policy applies it).
 // Findings with the same rule, file, pointer and key are reported once.
