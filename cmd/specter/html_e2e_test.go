@@ -1,0 +1,136 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// htmlPageData reads the data document of an html report.
+type htmlPageData struct {
+	Findings []struct {
+		Fingerprint string `json:"fp"`
+		File        string `json:"file"`
+		Line        int    `json:"line"`
+		Rule        int    `json:"rule"`
+	} `json:"findings"`
+	Rules []struct {
+		ID string `json:"id"`
+	} `json:"rules"`
+	Sources struct {
+		Radius int                          `json:"radius"`
+		Files  map[string]map[string]string `json:"files"`
+	} `json:"sources"`
+	Map struct {
+		Operations []string `json:"operations"`
+	} `json:"map"`
+	Gate struct {
+		Passed bool `json:"passed"`
+	} `json:"gate"`
+}
+
+func readHTMLReport(t *testing.T, path string) ([]byte, htmlPageData) {
+	t.Helper()
+	page, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("the report was not written: %v", err)
+	}
+	_, rest, ok := bytes.Cut(page, []byte(`<script type="application/json" id="specter-data">`))
+	data, _, ok2 := bytes.Cut(rest, []byte("</script>"))
+	if !ok || !ok2 {
+		t.Fatalf("%s has no data element", path)
+	}
+	var doc htmlPageData
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatalf("data element is not JSON: %v", err)
+	}
+	return page, doc
+}
+
+// TestHTMLReportOfTheExamples runs scan -f html -o on the bundled examples:
+// the exit code is the gate's, the page holds every finding of the JSON
+// report of the same run, the spec lines around them, and no secret.
+func TestHTMLReportOfTheExamples(t *testing.T) {
+	root := repoRoot(t)
+	out := filepath.Join(t.TempDir(), "out.html")
+	res := specter(t, root, nil, "scan", "testdata/examples", "-f", "html", "-o", out)
+	if res.code != exitGateFailed {
+		t.Fatalf("exit %d, want %d (the examples fail the gate)\nstderr: %s", res.code, exitGateFailed, res.stderr)
+	}
+	if res.stdout != "" {
+		t.Errorf("stdout is not empty with -o: %.200s", res.stdout)
+	}
+	page, doc := readHTMLReport(t, out)
+	if doc.Gate.Passed {
+		t.Error("page says the gate passed")
+	}
+	rep, _ := scanJSON(t, root, "testdata/examples")
+	if len(rep.Findings) == 0 || len(doc.Findings) != len(rep.Findings) {
+		t.Fatalf("page has %d findings, the JSON report %d", len(doc.Findings), len(rep.Findings))
+	}
+	for i, f := range rep.Findings {
+		if doc.Findings[i].Fingerprint != f.Fingerprint {
+			t.Errorf("finding %d: page fingerprint %s, JSON report's %s", i, doc.Findings[i].Fingerprint, f.Fingerprint)
+		}
+	}
+	for _, s := range plantedSecrets {
+		if bytes.Contains(page, []byte(s)) {
+			t.Errorf("page contains the secret %q", s)
+		}
+	}
+	// Every finding with a line in a file the scan read shows that line.
+	withLines := 0
+	for _, f := range doc.Findings {
+		if f.Line < 1 {
+			continue
+		}
+		lines := doc.Sources.Files[f.File]
+		if _, ok := lines[strconv.Itoa(f.Line)]; !ok {
+			t.Errorf("finding %s at %s:%d has no source line", doc.Rules[f.Rule].ID, f.File, f.Line)
+		}
+		withLines++
+	}
+	if withLines == 0 || doc.Sources.Radius < 1 {
+		t.Errorf("%d findings with lines, radius %d", withLines, doc.Sources.Radius)
+	}
+	// The secret's line shows the redacted value where the secret was.
+	stripe := doc.Sources.Files["testdata/examples/payments-openapi-3.0.yaml"]
+	found := false
+	for _, l := range stripe {
+		found = found || strings.Contains(l, "sk_l…")
+	}
+	if !found {
+		t.Error("the Stripe key's line does not show the key redacted")
+	}
+	if len(doc.Map.Operations) < 5 {
+		t.Errorf("surface map has %d operations: %v", len(doc.Map.Operations), doc.Map.Operations)
+	}
+}
+
+// TestHTMLReportMasksSecretsWithoutTheSecretScanner runs lint, which has
+// no secret scanner: the lines around lint findings must still hide the
+// secrets planted next to them.
+func TestHTMLReportMasksSecretsWithoutTheSecretScanner(t *testing.T) {
+	root := repoRoot(t)
+	out := filepath.Join(t.TempDir(), "lint.html")
+	res := specter(t, root, nil, "lint", "testdata/examples", "-f", "html", "-o", out, "--fail-on", "none")
+	if res.code != 0 {
+		t.Fatalf("exit %d with --fail-on none\nstderr: %s", res.code, res.stderr)
+	}
+	page, doc := readHTMLReport(t, out)
+	if len(doc.Sources.Files) == 0 {
+		t.Fatal("lint report holds no source lines")
+	}
+	for _, s := range plantedSecrets {
+		if bytes.Contains(page, []byte(s)) {
+			t.Errorf("lint page contains the secret %q", s)
+		}
+	}
+	if !doc.Gate.Passed {
+		t.Error("page says the gate failed under --fail-on none")
+	}
+}
