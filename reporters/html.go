@@ -39,26 +39,26 @@ var scannerColumns = []string{"secrets", "lint", "fuzz", "inventory"}
 // The page's data; field names are the keys report.js reads.
 type (
 	htmlDoc struct {
-		Tool         string            `json:"tool"`
-		Version      string            `json:"version"`
-		Command      string            `json:"command"`
-		Gate         jsonGate          `json:"gate"`
-		Severities   []string          `json:"severities"`
-		Counts       map[string]int    `json:"counts"`
-		Total        int               `json:"total"`
-		Suppressed   int               `json:"suppressed"`
-		Baselined    int               `json:"baselined"`
-		FilesScanned int               `json:"files_scanned"`
-		Rules        []htmlRule        `json:"rules"`
-		Findings     []htmlFinding     `json:"findings"`
-		Sources      htmlSources       `json:"sources"`
-		Map          htmlMap           `json:"map"`
-		Coverage     []htmlCoverage    `json:"coverage"`
-		Inventory    *jsonInventory    `json:"inventory"`
-		Clients      []jsonClient      `json:"clients"`
-		Policy       []jsonPolicyStep  `json:"policy"`
-		Notes        []string          `json:"notes"`
-		RuleIndex    map[string]int    `json:"-"`
+		Tool         string           `json:"tool"`
+		Version      string           `json:"version"`
+		Command      string           `json:"command"`
+		Gate         jsonGate         `json:"gate"`
+		Severities   []string         `json:"severities"`
+		Counts       map[string]int   `json:"counts"`
+		Total        int              `json:"total"`
+		Suppressed   int              `json:"suppressed"`
+		Baselined    int              `json:"baselined"`
+		FilesScanned int              `json:"files_scanned"`
+		Rules        []htmlRule       `json:"rules"`
+		Findings     []htmlFinding    `json:"findings"`
+		Sources      htmlSources      `json:"sources"`
+		Map          htmlMap          `json:"map"`
+		Coverage     []htmlCoverage   `json:"coverage"`
+		Inventory    *jsonInventory   `json:"inventory"`
+		Clients      []jsonClient     `json:"clients"`
+		Policy       []jsonPolicyStep `json:"policy"`
+		Notes        []string         `json:"notes"`
+		RuleIndex    map[string]int   `json:"-"`
 	}
 	htmlRule struct {
 		ID       string   `json:"id"`
