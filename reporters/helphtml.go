@@ -7,61 +7,106 @@ import (
 )
 
 // helpHTML renders a rule's markdown help as HTML for the html report. It
-// knows a small subset: paragraphs, "#" headings, "-"/"*"/"1." list items,
-// fenced code blocks, `code` and **bold**. Everything is escaped first and
-// the subset's markup is added around escaped text only, so nothing in the
-// help (links, raw HTML, attributes) reaches the page as markup.
+// knows a small subset: paragraphs, "#" headings, "-"/"*"/"1." list items
+// (indented lines continue an item), fenced and indented code blocks,
+// `code` and **bold**. Everything is escaped first and the subset's markup
+// is added around escaped text only, so nothing in the help (links, raw
+// HTML, attributes) reaches the page as markup.
 func helpHTML(md string) string {
-	var b strings.Builder
+	h := &helpWriter{}
 	lines := strings.Split(strings.ReplaceAll(md, "\r\n", "\n"), "\n")
-	var para []string
-	inList := false
-	flush := func() {
-		if len(para) > 0 {
-			b.WriteString("<p>" + inlineHTML(strings.Join(para, " ")) + "</p>\n")
-			para = nil
-		}
-	}
-	closeList := func() {
-		if inList {
-			b.WriteString("</ul>\n")
-			inList = false
-		}
-	}
 	for i := 0; i < len(lines); i++ {
 		line := lines[i]
 		trimmed := strings.TrimSpace(line)
 		switch {
 		case strings.HasPrefix(trimmed, "```"):
-			flush()
-			closeList()
+			h.flush()
 			var code []string
 			for i++; i < len(lines) && !strings.HasPrefix(strings.TrimSpace(lines[i]), "```"); i++ {
 				code = append(code, lines[i])
 			}
-			b.WriteString("<pre><code>" + html.EscapeString(strings.Join(code, "\n")) + "</code></pre>\n")
+			h.code(code)
 		case trimmed == "":
-			flush()
-			closeList()
-		case strings.HasPrefix(trimmed, "#"):
-			flush()
-			closeList()
-			b.WriteString("<h4>" + inlineHTML(strings.TrimSpace(strings.TrimLeft(trimmed, "#"))) + "</h4>\n")
-		case listItem.MatchString(trimmed):
-			flush()
-			if !inList {
-				b.WriteString("<ul>\n")
-				inList = true
+			h.flush()
+			h.blank = true
+			continue
+		case h.blank && h.item == nil && indented(line):
+			h.flush()
+			var code []string
+			for ; i < len(lines) && (indented(lines[i]) || strings.TrimSpace(lines[i]) == ""); i++ {
+				code = append(code, strings.TrimPrefix(strings.TrimPrefix(lines[i], "\t"), "    "))
 			}
-			b.WriteString("<li>" + inlineHTML(listItem.ReplaceAllString(trimmed, "")) + "</li>\n")
+			i--
+			for len(code) > 0 && strings.TrimSpace(code[len(code)-1]) == "" {
+				code = code[:len(code)-1]
+			}
+			h.code(code)
+		case strings.HasPrefix(trimmed, "#"):
+			h.flush()
+			h.b.WriteString("<h4>" + inlineHTML(strings.TrimSpace(strings.TrimLeft(trimmed, "#"))) + "</h4>\n")
+		case listItem.MatchString(trimmed):
+			h.flushItem()
+			h.flushPara()
+			if !h.inList {
+				h.b.WriteString("<ul>\n")
+				h.inList = true
+			}
+			h.item = []string{listItem.ReplaceAllString(trimmed, "")}
+		case h.item != nil && !h.blank && line != trimmed:
+			h.item = append(h.item, trimmed)
 		default:
-			closeList()
-			para = append(para, trimmed)
+			if h.inList {
+				h.flush()
+			}
+			h.para = append(h.para, trimmed)
 		}
+		h.blank = false
 	}
-	flush()
-	closeList()
-	return b.String()
+	h.flush()
+	return h.b.String()
+}
+
+// helpWriter is helpHTML's state: the paragraph, list and list item being
+// read, and whether the previous line was blank.
+type helpWriter struct {
+	b      strings.Builder
+	para   []string
+	item   []string
+	inList bool
+	blank  bool
+}
+
+func (h *helpWriter) flushPara() {
+	if len(h.para) > 0 {
+		h.b.WriteString("<p>" + inlineHTML(strings.Join(h.para, " ")) + "</p>\n")
+		h.para = nil
+	}
+}
+
+func (h *helpWriter) flushItem() {
+	if h.item != nil {
+		h.b.WriteString("<li>" + inlineHTML(strings.Join(h.item, " ")) + "</li>\n")
+		h.item = nil
+	}
+}
+
+// flush ends the paragraph and the list.
+func (h *helpWriter) flush() {
+	h.flushPara()
+	h.flushItem()
+	if h.inList {
+		h.b.WriteString("</ul>\n")
+		h.inList = false
+	}
+}
+
+func (h *helpWriter) code(lines []string) {
+	h.b.WriteString("<pre><code>" + html.EscapeString(strings.Join(lines, "\n")) + "</code></pre>\n")
+}
+
+// indented reports whether a line starts with four spaces or a tab.
+func indented(line string) bool {
+	return strings.HasPrefix(line, "    ") || strings.HasPrefix(line, "\t")
 }
 
 var (

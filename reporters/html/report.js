@@ -70,7 +70,7 @@
       el("span", { cls: "msg", text: f.msg }), f.op ? el("span", { cls: "op", text: f.op }) : null,
       f.suppressed ? el("span", { cls: "muted", text: " (suppressed: " + f.suppressed + ")" }) : null]);
     var d = el("details", { cls: "finding" + (f.suppressed ? " suppressed" : ""), id: "f" + i, "data-fp": f.fp,
-      "data-sev": f.sev, "data-rule": r.id }, [sum]);
+      "data-sev": f.sev, "data-rule": r.id, "data-file": f.file, "data-op": f.op, "data-scanner": r.family }, [sum]);
     d.addEventListener("toggle", function () { if (d.open && !d.filled) fill(d, f, r); });
     groups[f.rule].list.appendChild(d);
     groups[f.rule].total++;
