@@ -50,6 +50,7 @@ type (
 		Baselined    int              `json:"baselined"`
 		FilesScanned int              `json:"files_scanned"`
 		Rules        []htmlRule       `json:"rules"`
+		Files        []string         `json:"files"` // the findings\' files, by first appearance
 		Findings     []htmlFinding    `json:"findings"`
 		Sources      htmlSources      `json:"sources"`
 		Map          htmlMap          `json:"map"`
@@ -59,6 +60,7 @@ type (
 		Policy       []jsonPolicyStep `json:"policy"`
 		Notes        []string         `json:"notes"`
 		RuleIndex    map[string]int   `json:"-"`
+		FileIndex    map[string]int   `json:"-"`
 	}
 	htmlRule struct {
 		ID       string   `json:"id"`
@@ -71,20 +73,22 @@ type (
 		Count  int    `json:"count"`
 		Family string `json:"family"`
 	}
+	// htmlFinding leaves out empty fields: the page of a large report
+	// holds thousands.
 	htmlFinding struct {
 		Fingerprint string        `json:"fp"`
 		Rule        int           `json:"rule"` // index into Rules
 		Severity    string        `json:"sev"`
 		Message     string        `json:"msg"`
-		File        string        `json:"file"`
-		Line        int           `json:"line"`
-		Column      int           `json:"col"`
-		EndLine     int           `json:"end_line"`
-		Pointer     string        `json:"ptr"`
-		Operation   string        `json:"op"`
-		Evidence    string        `json:"evidence"`
-		Suppressed  string        `json:"suppressed"` // why, "" when it counts
-		Related     []htmlRelated `json:"related"`
+		File        int           `json:"file"` // index into Files
+		Line        int           `json:"line,omitempty"`
+		Column      int           `json:"col,omitempty"`
+		EndLine     int           `json:"end_line,omitempty"`
+		Pointer     string        `json:"ptr,omitempty"`
+		Operation   string        `json:"op,omitempty"`
+		Evidence    string        `json:"evidence,omitempty"`
+		Suppressed  string        `json:"suppressed,omitempty"` // why; absent when it counts
+		Related     []htmlRelated `json:"related,omitempty"`
 	}
 	htmlRelated struct {
 		File    string `json:"file"`
@@ -154,7 +158,7 @@ func buildHTMLDoc(r *Report) (*htmlDoc, error) {
 		Rules: []htmlRule{}, Findings: make([]htmlFinding, 0, len(r.Findings)),
 		Sources:  htmlSources{Files: map[string]map[int]string{}},
 		Coverage: []htmlCoverage{}, Clients: []jsonClient{}, Policy: []jsonPolicyStep{},
-		Notes: nonNilStrings(r.Notes), RuleIndex: map[string]int{},
+		Notes: nonNilStrings(r.Notes), RuleIndex: map[string]int{}, Files: []string{}, FileIndex: map[string]int{},
 	}
 	if doc.Gate.FailOn == "" {
 		doc.Gate.FailOn = "none"
@@ -238,9 +242,9 @@ func addHTMLFindings(doc *htmlDoc, r *Report) error {
 		f := &r.Findings[i]
 		hf := htmlFinding{
 			Fingerprint: fingerprintOf(*f), Rule: doc.RuleIndex[f.RuleID], Severity: f.Severity.String(),
-			Message: f.Message, File: f.Location.File, Line: f.Location.Line, Column: f.Location.Column,
+			Message: f.Message, File: doc.file(f.Location.File), Line: f.Location.Line, Column: f.Location.Column,
 			EndLine: f.Location.EndLine, Pointer: f.Location.Pointer, Operation: operationKey(f.Operation),
-			Evidence: f.Evidence, Related: []htmlRelated{},
+			Evidence: f.Evidence,
 		}
 		if s := f.Suppression; s != nil {
 			hf.Suppressed = s.Source
@@ -254,6 +258,17 @@ func addHTMLFindings(doc *htmlDoc, r *Report) error {
 		doc.Findings = append(doc.Findings, hf)
 	}
 	return nil
+}
+
+// file returns the index of a path in Files, adding it.
+func (doc *htmlDoc) file(path string) int {
+	i, ok := doc.FileIndex[path]
+	if !ok {
+		i = len(doc.Files)
+		doc.FileIndex[path] = i
+		doc.Files = append(doc.Files, path)
+	}
+	return i
 }
 
 // surfaceMap builds the map's rows (the surface's operations, then those

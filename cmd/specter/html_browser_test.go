@@ -281,3 +281,33 @@ func saveScreenshot(t *testing.T, png []byte) {
 		}
 	}
 }
+
+// TestHTMLPageLoadTime loads the html report named by $SPECTER_HTML_PAGE
+// (a large one: docs/html-report.md measures Stripe's lint report with it)
+// and logs how long the page takes to render all its findings and to apply
+// a severity filter; it checks that every finding is on the page.
+func TestHTMLPageLoadTime(t *testing.T) {
+	pagePath := os.Getenv("SPECTER_HTML_PAGE")
+	if pagePath == "" {
+		t.Skip("set SPECTER_HTML_PAGE to an html report to time it")
+	}
+	abs, err := filepath.Abs(pagePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := browser(t)
+	start := time.Now()
+	do(t, ctx, "load the page", chromedp.Navigate("file://"+abs), chromedp.WaitVisible(chromedp.CSS("#shown")))
+	loaded := time.Since(start)
+	type counts struct{ Data, Elements int }
+	n := eval[counts](t, ctx, `({Data: JSON.parse(document.getElementById("specter-data").textContent).findings.length,
+		Elements: document.querySelectorAll(".finding").length})`)
+	if n.Data == 0 || n.Elements != n.Data {
+		t.Fatalf("page renders %d findings of %d", n.Elements, n.Data)
+	}
+	start = time.Now()
+	do(t, ctx, "filter by severity", chromedp.Click(chromedp.CSS(`.tile[data-sev="medium"]`)))
+	shown := eval[int](t, ctx, `Number(document.getElementById("shown").dataset.shown)`)
+	filtered := time.Since(start)
+	t.Logf("%s: %d findings rendered in %v (navigation included); medium filter (%d shown) in %v", pagePath, n.Elements, loaded.Round(time.Millisecond), shown, filtered.Round(time.Millisecond))
+}

@@ -14,10 +14,11 @@ import (
 type htmlPageData struct {
 	Findings []struct {
 		Fingerprint string `json:"fp"`
-		File        string `json:"file"`
+		File        int    `json:"file"` // index into Files
 		Line        int    `json:"line"`
 		Rule        int    `json:"rule"`
 	} `json:"findings"`
+	Files []string `json:"files"`
 	Rules []struct {
 		ID string `json:"id"`
 	} `json:"rules"`
@@ -88,9 +89,9 @@ func TestHTMLReportOfTheExamples(t *testing.T) {
 		if f.Line < 1 {
 			continue
 		}
-		lines := doc.Sources.Files[f.File]
-		if _, ok := lines[strconv.Itoa(f.Line)]; !ok {
-			t.Errorf("finding %s at %s:%d has no source line", doc.Rules[f.Rule].ID, f.File, f.Line)
+		file := doc.Files[f.File]
+		if _, ok := doc.Sources.Files[file][strconv.Itoa(f.Line)]; !ok {
+			t.Errorf("finding %s at %s:%d has no source line", doc.Rules[f.Rule].ID, file, f.Line)
 		}
 		withLines++
 	}

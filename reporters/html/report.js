@@ -64,6 +64,11 @@
     $("groups").appendChild(sec);
   });
   var files = {}, ops = {}, scanners = {};
+  D.findings.forEach(function (f) {
+    // Empty fields are left out of the data; the file is an index.
+    f.file = D.files[f.file]; f.op = f.op || ""; f.ptr = f.ptr || ""; f.evidence = f.evidence || "";
+    f.suppressed = f.suppressed || ""; f.related = f.related || [];
+  });
   D.findings.forEach(function (f, i) {
     var r = D.rules[f.rule];
     var sum = el("summary", null, [sevBadge(f.sev), el("span", { cls: "loc", text: locText(f) }),
