@@ -135,3 +135,133 @@ func TestHTMLReportMasksSecretsWithoutTheSecretScanner(t *testing.T) {
 		t.Error("page says the gate failed under --fail-on none")
 	}
 }
+
+// TestHTMLReportOfAnInventoryRun checks the page of an inventory run: the
+// inventory's per-operation coverage and summary, and no lines of the
+// traffic (only inputs the scan read as files are shown).
+func TestHTMLReportOfAnInventoryRun(t *testing.T) {
+	root := repoRoot(t)
+	out := filepath.Join(t.TempDir(), "inventory.html")
+	args := []string{"inventory", "--spec", "testdata/traffic/shop.openapi.yaml", "--traffic", "testdata/traffic/shop.combined.log", "--fail-on", "none"}
+	if res := specter(t, root, nil, append(args, "-f", "html", "-o", out)...); res.code != 0 {
+		t.Fatalf("exit %d\nstderr: %s", res.code, res.stderr)
+	}
+	js := decodeInventory(t, specter(t, root, nil, append(args, "-f", "json")...))
+	page, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, _ := bytes.Cut(page, []byte(`<script type="application/json" id="specter-data">`))
+	data, _, _ := bytes.Cut(rest, []byte("</script>"))
+	var doc struct {
+		Coverage []struct {
+			Scanner    string `json:"scanner"`
+			Operations []struct {
+				Op       string `json:"op"`
+				Requests int    `json:"requests"`
+				Reason   string `json:"reason"`
+			} `json:"operations"`
+		} `json:"coverage"`
+		Inventory *struct {
+			Requests int `json:"requests"`
+		} `json:"inventory"`
+		Findings []json.RawMessage              `json:"findings"`
+		Sources  struct{ Files map[string]any } `json:"sources"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatalf("data element: %v", err)
+	}
+	if js.Inventory == nil || doc.Inventory == nil || doc.Inventory.Requests != js.Inventory.Requests {
+		t.Fatalf("page's inventory %+v, JSON report's %+v", doc.Inventory, js.Inventory)
+	}
+	if len(doc.Findings) != len(js.Findings) {
+		t.Errorf("page has %d findings, the JSON report %d", len(doc.Findings), len(js.Findings))
+	}
+	if len(doc.Coverage) != 1 || doc.Coverage[0].Scanner != "inventory" || len(doc.Coverage[0].Operations) == 0 {
+		t.Fatalf("coverage %+v, want the inventory's per-operation account", doc.Coverage)
+	}
+	seen, unseen := 0, 0
+	for _, op := range doc.Coverage[0].Operations {
+		switch {
+		case op.Requests > 0 && op.Reason == "":
+			seen++
+		case op.Requests == 0 && op.Reason != "":
+			unseen++
+		default:
+			t.Errorf("operation %s: %d requests and reason %q", op.Op, op.Requests, op.Reason)
+		}
+	}
+	if seen == 0 {
+		t.Error("no operation seen in the traffic")
+	}
+	for file := range doc.Sources.Files {
+		if strings.HasPrefix(file, "testdata/traffic/shop.combined") {
+			t.Errorf("page shows lines of the traffic file %s", file)
+		}
+	}
+}
+
+// TestHTMLReportOfAFuzzRun checks the fuzzer's coverage on the page of a
+// run against the staging server: one row per operation of the spec, the
+// requests sent and the statuses seen adding up, and a reason for each
+// operation that never got a 2xx.
+func TestHTMLReportOfAFuzzRun(t *testing.T) {
+	st := startStagingTarget(t)
+	out := filepath.Join(t.TempDir(), "fuzz.html")
+	res := specter(t, st.dir, nil, "fuzz", "--spec", "staging.yaml", "--target", st.url, "--seed", "11", "--fail-on", "none", "-f", "html", "-o", out)
+	if res.code != 0 {
+		t.Fatalf("exit %d\nstderr: %s", res.code, res.stderr)
+	}
+	page, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, _ := bytes.Cut(page, []byte(`<script type="application/json" id="specter-data">`))
+	data, _, _ := bytes.Cut(rest, []byte("</script>"))
+	var doc struct {
+		Coverage []struct {
+			Scanner    string `json:"scanner"`
+			Operations []struct {
+				Op        string   `json:"op"`
+				Requests  int      `json:"requests"`
+				Succeeded int      `json:"succeeded"`
+				Statuses  [][2]int `json:"statuses"`
+				Reason    string   `json:"reason"`
+			} `json:"operations"`
+		} `json:"coverage"`
+		Map struct {
+			Operations []string `json:"operations"`
+		} `json:"map"`
+		Notes []string `json:"notes"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatalf("data element: %v", err)
+	}
+	if len(doc.Coverage) != 1 || doc.Coverage[0].Scanner != "fuzz" {
+		t.Fatalf("coverage %+v, want the fuzzer's", doc.Coverage)
+	}
+	ops := doc.Coverage[0].Operations
+	if len(ops) != 15 || len(doc.Map.Operations) < 15 {
+		t.Errorf("%d operations covered, %d on the map; the staging spec has 15", len(ops), len(doc.Map.Operations))
+	}
+	sent := 0
+	for _, op := range ops {
+		answered, ok := 0, 0
+		for _, s := range op.Statuses {
+			answered += s[1]
+			if s[0] >= 200 && s[0] < 300 {
+				ok += s[1]
+			}
+		}
+		if answered > op.Requests || ok != op.Succeeded {
+			t.Errorf("%s: %d requests, %d answers, %d 2xx counted, %d succeeded", op.Op, op.Requests, answered, ok, op.Succeeded)
+		}
+		if op.Succeeded == 0 && op.Reason == "" {
+			t.Errorf("%s never got a 2xx and says no reason", op.Op)
+		}
+		sent += op.Requests
+	}
+	if sent == 0 || len(doc.Notes) == 0 {
+		t.Errorf("%d requests sent, %d notes", sent, len(doc.Notes))
+	}
+}

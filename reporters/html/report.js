@@ -243,9 +243,9 @@
     return el("table", null, [el("thead", null, [el("tr", null, head.map(function (h) { return el("th", { text: h }); }))]),
       el("tbody", null, rows.map(function (r) { return el("tr", null, r.map(function (c) { return el("td", null, [c]); })); }))]);
   }
-  function covTable(c) {
+  function covTable(c, why) {
     var most = Math.max.apply(null, c.operations.map(function (o) { return o.requests; }).concat([1]));
-    return table(["Operation", "Requests", "", "Statuses", "2xx", "Why never answered 2xx / seen"], c.operations.map(function (o) {
+    return table(["Operation", "Requests", "", "Statuses", "2xx", why], c.operations.map(function (o) {
       var req = el("div", { cls: "reqbar" }); req.style.width = (120 * o.requests / most) + "px";
       return [el("code", { text: o.op }), String(o.requests), req, o.statuses.length ? statusBar(o) : el("span", { cls: "muted", text: "none" }),
         String(o.succeeded), o.reason ? el("span", { text: o.reason }) : el("span", { cls: "muted", text: "—" })];
@@ -260,7 +260,7 @@
     body.appendChild(el("div", { cls: "legend" }, [["2xx", "s2"], ["3xx", "s3"], ["4xx", "s4"], ["5xx", "s5"]].map(function (p) {
       return el("span", null, [el("i", { cls: p[1] }), p[0]]);
     })));
-    body.appendChild(covTable(c));
+    body.appendChild(covTable(c, "Why it never got a 2xx"));
   })();
   (function () {
     var c = coverageOf("inventory"), body = $("inventory-body"), inv = D.inventory;
@@ -275,15 +275,16 @@
         ["zombie (deprecated or removed, still called)", byRule["inventory/zombie-endpoint"] || 0, "#fb8c00"],
         ["orphan (documented, never called)", byRule["inventory/orphan-endpoint"] || 0, "#9e9e9e"]])]));
     }
-    if (c) body.appendChild(covTable(c));
+    if (c) body.appendChild(covTable(c, "Why it was never seen"));
     if (D.clients.length) {
-      body.appendChild(el("h3", { text: "Clients" }));
+      body.appendChild(el("h3", { cls: "sub", text: "Clients" }));
       body.appendChild(table(["Client", "Identified by", "Agent", "Requests", "Operations", "Peak/min", "Unused scopes", "User agents"],
         D.clients.map(function (k) {
           return [el("code", { text: k.name }), k.identified_by, k.agent ? k.agent_marker : "no", String(k.requests),
             k.operations.map(function (o) { return o.method + " " + o.path + (o.documented ? "" : " (undocumented)") + " ×" + o.requests; }).join("\n"),
             String(k.peak_per_minute), k.unused_scopes.join(" "), k.user_agents.join("\n")];
         })));
+      body.lastChild.className = "clients";
     }
   })();
   (function () {
