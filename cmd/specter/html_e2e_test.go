@@ -36,6 +36,15 @@ type htmlPageData struct {
 
 func readHTMLReport(t *testing.T, path string) ([]byte, htmlPageData) {
 	t.Helper()
+	var doc htmlPageData
+	page := decodeHTMLPage(t, path, &doc)
+	return page, doc
+}
+
+// decodeHTMLPage reads the html report at path, decodes its data element
+// into doc and returns the page.
+func decodeHTMLPage(t *testing.T, path string, doc any) []byte {
+	t.Helper()
 	page, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatalf("the report was not written: %v", err)
@@ -45,11 +54,22 @@ func readHTMLReport(t *testing.T, path string) ([]byte, htmlPageData) {
 	if !ok || !ok2 {
 		t.Fatalf("%s has no data element", path)
 	}
-	var doc htmlPageData
-	if err := json.Unmarshal(data, &doc); err != nil {
+	if err := json.Unmarshal(data, doc); err != nil {
 		t.Fatalf("data element is not JSON: %v", err)
 	}
-	return page, doc
+	return page
+}
+
+// pageCoverage is one scanner's coverage in the page's data.
+type pageCoverage struct {
+	Scanner    string `json:"scanner"`
+	Operations []struct {
+		Op        string   `json:"op"`
+		Requests  int      `json:"requests"`
+		Succeeded int      `json:"succeeded"`
+		Statuses  [][2]int `json:"statuses"`
+		Reason    string   `json:"reason"`
+	} `json:"operations"`
 }
 
 // TestHTMLReportOfTheExamples runs scan -f html -o on the bundled examples:
@@ -147,30 +167,15 @@ func TestHTMLReportOfAnInventoryRun(t *testing.T) {
 		t.Fatalf("exit %d\nstderr: %s", res.code, res.stderr)
 	}
 	js := decodeInventory(t, specter(t, root, nil, append(args, "-f", "json")...))
-	page, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, rest, _ := bytes.Cut(page, []byte(`<script type="application/json" id="specter-data">`))
-	data, _, _ := bytes.Cut(rest, []byte("</script>"))
 	var doc struct {
-		Coverage []struct {
-			Scanner    string `json:"scanner"`
-			Operations []struct {
-				Op       string `json:"op"`
-				Requests int    `json:"requests"`
-				Reason   string `json:"reason"`
-			} `json:"operations"`
-		} `json:"coverage"`
+		Coverage  []pageCoverage `json:"coverage"`
 		Inventory *struct {
 			Requests int `json:"requests"`
 		} `json:"inventory"`
 		Findings []json.RawMessage              `json:"findings"`
 		Sources  struct{ Files map[string]any } `json:"sources"`
 	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatalf("data element: %v", err)
-	}
+	decodeHTMLPage(t, out, &doc)
 	if js.Inventory == nil || doc.Inventory == nil || doc.Inventory.Requests != js.Inventory.Requests {
 		t.Fatalf("page's inventory %+v, JSON report's %+v", doc.Inventory, js.Inventory)
 	}
@@ -212,31 +217,14 @@ func TestHTMLReportOfAFuzzRun(t *testing.T) {
 	if res.code != 0 {
 		t.Fatalf("exit %d\nstderr: %s", res.code, res.stderr)
 	}
-	page, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, rest, _ := bytes.Cut(page, []byte(`<script type="application/json" id="specter-data">`))
-	data, _, _ := bytes.Cut(rest, []byte("</script>"))
 	var doc struct {
-		Coverage []struct {
-			Scanner    string `json:"scanner"`
-			Operations []struct {
-				Op        string   `json:"op"`
-				Requests  int      `json:"requests"`
-				Succeeded int      `json:"succeeded"`
-				Statuses  [][2]int `json:"statuses"`
-				Reason    string   `json:"reason"`
-			} `json:"operations"`
-		} `json:"coverage"`
-		Map struct {
+		Coverage []pageCoverage `json:"coverage"`
+		Map      struct {
 			Operations []string `json:"operations"`
 		} `json:"map"`
 		Notes []string `json:"notes"`
 	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatalf("data element: %v", err)
-	}
+	decodeHTMLPage(t, out, &doc)
 	if len(doc.Coverage) != 1 || doc.Coverage[0].Scanner != "fuzz" {
 		t.Fatalf("coverage %+v, want the fuzzer's", doc.Coverage)
 	}
