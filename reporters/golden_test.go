@@ -32,6 +32,7 @@ func renderCases() []renderCase {
 			renderCase{fixture, "gitlab-sast", Options{}, fixture + ".gitlab-sast.golden"},
 			renderCase{fixture, "codequality", Options{}, fixture + ".codequality.golden"},
 			renderCase{fixture, "junit", Options{}, fixture + ".junit.golden"},
+			renderCase{fixture, "html", Options{}, fixture + ".html.golden"},
 		)
 	}
 	return cases

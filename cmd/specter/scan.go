@@ -415,6 +415,11 @@ func (r *scanRun) finish(ctx context.Context, res *engine.Result) error {
 		r.logf("wrote baseline %s", r.f.writeBaseline)
 	}
 	report := r.report(res)
+	if r.f.format == "html" {
+		if err := r.addPageData(ctx, report, res); err != nil {
+			return err
+		}
+	}
 	if err := writeReport(r.st, r.f.output, r.reporter, report); err != nil {
 		return &exitError{code: exitInputError, err: err}
 	}
