@@ -48,6 +48,7 @@ type scanFlags struct {
 	writeBaseline   string
 	noColor         bool
 	quiet           bool
+	details         bool
 	exclude         []string
 	showSecrets     bool
 	allowRemoteRefs bool
@@ -168,6 +169,7 @@ func addReportFlags(cmd *cobra.Command, f *scanFlags, kind scanKind) {
 	fl.StringVar(&f.baseline, "baseline", "", "drop findings whose fingerprints this baseline file lists")
 	fl.BoolVar(&f.noColor, "no-color", false, "never colour the text report (NO_COLOR is honoured too)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the summary and errors")
+	fl.BoolVar(&f.details, "details", false, "list every finding in the text report; without it, results longer than a screen list high and critical findings and group the rest by rule")
 	fl.Int64Var(&f.maxFileBytes, "max-file-size", discover.DefaultMaxFileBytes, "skip files larger than this many bytes")
 	fl.StringVar(&f.newFromRev, "new-from-rev", "", "report only findings that are not at git revision REF (\"auto\": the pull or merge request's base in GitHub Actions and GitLab CI)")
 	if kind == scanAll || kind == scanFuzz {
@@ -271,7 +273,7 @@ func prepareRun(st streams, kind scanKind, f *scanFlags, failOnSet bool) (*scanR
 	if r.catalog, err = catalog.Builtin(); err != nil {
 		return nil, fmt.Errorf("building the rule catalog: %w", err)
 	}
-	if r.reporter, err = reporters.New(f.format, reporters.Options{Color: useColor(st, f), Quiet: f.quiet}); err != nil {
+	if r.reporter, err = reporters.New(f.format, reporters.Options{Color: useColor(st, f), Quiet: f.quiet, Details: f.details, MaxListed: maxListed(st, f)}); err != nil {
 		return nil, usageError("%v", err)
 	}
 	if r.cfg, err = loadConfig(f.config, ".", r.catalog); err != nil {
