@@ -76,3 +76,37 @@ func TestLintTextGroupsLargeResults(t *testing.T) {
 		}
 	}
 }
+
+// TestProgressStaysOutOfLogs runs lint with stderr a pipe: by default no
+// progress reaches it; --progress=always prints plain lines, never the
+// terminal's carriage returns and erase sequences.
+func TestProgressStaysOutOfLogs(t *testing.T) {
+	root := repoRoot(t)
+	for _, tt := range []struct {
+		name  string
+		args  []string
+		env   []string
+		shown bool
+	}{
+		{"auto", nil, nil, false},
+		{"auto in CI", nil, []string{"CI=true"}, false},
+		{"never", []string{"--progress=never"}, nil, false},
+		{"always", []string{"--progress=always"}, []string{"CI=true"}, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res := specter(t, root, tt.env, append([]string{"lint", "testdata/examples"}, tt.args...)...)
+			if res.code != exitGateFailed {
+				t.Fatalf("exit code %d\nstderr: %s", res.code, res.stderr)
+			}
+			if strings.ContainsAny(res.stderr, "\r\x1b") {
+				t.Errorf("terminal control bytes on stderr: %q", res.stderr)
+			}
+			if shown := strings.Contains(res.stderr, "specter: reading "); shown != tt.shown {
+				t.Errorf("progress shown %v, want %v; stderr:\n%s", shown, tt.shown, res.stderr)
+			}
+		})
+	}
+	if res := specter(t, root, nil, "lint", "--progress=sometimes", "testdata/examples"); res.code != exitInputError || !strings.Contains(res.stderr, "--progress") {
+		t.Errorf("--progress=sometimes: exit code %d, stderr %q", res.code, res.stderr)
+	}
+}
