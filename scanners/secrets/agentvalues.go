@@ -35,11 +35,11 @@ const (
 
 // knownKeySpan returns the span of a provider-shaped key in v, or ok false.
 func knownKeySpan(v string) (start, end int, ok bool) {
-	for i, re := range aiKeyPatterns() {
-		if !containsAnyFold(v, aiKeyRules[i].keywords) {
+	for _, r := range aiKeyRules() {
+		if !containsAnyFold(v, r.Keywords) {
 			continue
 		}
-		if m := re.FindStringSubmatchIndex(v); m != nil && shannon(v[m[2]:m[3]]) >= aiKeyRules[i].entropy {
+		if m := r.re.FindStringSubmatchIndex(v); m != nil && shannon(v[m[2]:m[3]]) >= r.Entropy {
 			return m[2], m[3], true
 		}
 	}
