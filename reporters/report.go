@@ -164,6 +164,11 @@ type Options struct {
 	Color bool
 	// Quiet leaves out everything but the summary in the text format.
 	Quiet bool
+	// Details lists every finding in the text format, however many.
+	Details bool
+	// MaxListed is how many findings the text format lists one by one
+	// before it groups those below high by rule; 0 is DefaultMaxListed.
+	MaxListed int
 }
 
 // Formats lists the format names New accepts.

@@ -18,6 +18,7 @@ import (
 	"github.com/specterhq/specter/fuzz"
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/internal/cienv"
+	"github.com/specterhq/specter/internal/progress"
 	"github.com/specterhq/specter/policy"
 	"github.com/specterhq/specter/reporters"
 	"github.com/specterhq/specter/rules"
@@ -48,6 +49,8 @@ type scanFlags struct {
 	writeBaseline   string
 	noColor         bool
 	quiet           bool
+	details         bool
+	progress        string
 	exclude         []string
 	showSecrets     bool
 	allowRemoteRefs bool
@@ -168,6 +171,8 @@ func addReportFlags(cmd *cobra.Command, f *scanFlags, kind scanKind) {
 	fl.StringVar(&f.baseline, "baseline", "", "drop findings whose fingerprints this baseline file lists")
 	fl.BoolVar(&f.noColor, "no-color", false, "never colour the text report (NO_COLOR is honoured too)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the summary and errors")
+	fl.StringVar(&f.progress, "progress", "auto", "show progress on stderr: auto (on a terminal, not in CI), always (also in logs, a line every 5s) or never")
+	fl.BoolVar(&f.details, "details", false, "list every finding in the text report; without it, results longer than a screen list high and critical findings and group the rest by rule")
 	fl.Int64Var(&f.maxFileBytes, "max-file-size", discover.DefaultMaxFileBytes, "skip files larger than this many bytes")
 	fl.StringVar(&f.newFromRev, "new-from-rev", "", "report only findings that are not at git revision REF (\"auto\": the pull or merge request's base in GitHub Actions and GitLab CI)")
 	if kind == scanAll || kind == scanFuzz {
@@ -178,6 +183,7 @@ func addReportFlags(cmd *cobra.Command, f *scanFlags, kind scanKind) {
 		fl.BoolVar(&f.allowRemoteRefs, "allow-remote-refs", false, "let $refs name URLs and files outside the spec's folder")
 	}
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(reporters.Formats(), cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("progress", cobra.FixedCompletions([]string{"auto", "always", "never"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"critical", "high", "medium", "low", "info", "none"}, cobra.ShellCompDirectiveNoFileComp))
 }
 
@@ -232,6 +238,7 @@ type scanRun struct {
 	detector *engine.Secrets
 	static   []scanners.Scanner
 	excludes []string
+	progress *progress.Line // nil without progress
 }
 
 // runScan runs a scanning command: read the config and baselines, map the
@@ -247,6 +254,7 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 	}
 	defer closeLog()
 	res, err := engine.Run(ctx, plan)
+	r.progress.Close()
 	var ie *engine.InputError
 	var re *engine.RevisionError
 	switch {
@@ -271,11 +279,14 @@ func prepareRun(st streams, kind scanKind, f *scanFlags, failOnSet bool) (*scanR
 	if r.catalog, err = catalog.Builtin(); err != nil {
 		return nil, fmt.Errorf("building the rule catalog: %w", err)
 	}
-	if r.reporter, err = reporters.New(f.format, reporters.Options{Color: useColor(st, f), Quiet: f.quiet}); err != nil {
+	if r.reporter, err = reporters.New(f.format, reporters.Options{Color: useColor(st, f), Quiet: f.quiet, Details: f.details, MaxListed: maxListed(st, f)}); err != nil {
 		return nil, usageError("%v", err)
 	}
 	if r.cfg, err = loadConfig(f.config, ".", r.catalog); err != nil {
 		return nil, &exitError{code: exitInputError, err: err}
+	}
+	if r.progress, err = startProgress(&r.st, f); err != nil {
+		return nil, err
 	}
 	if r.gate, err = policy.ResolveGate(r.cfg, f.failOn, failOnSet); err != nil {
 		return nil, usageError("--fail-on: %v", err)
@@ -323,6 +334,7 @@ func (r *scanRun) plan(ctx context.Context, paths []string) (engine.Plan, func()
 		EchoNotes:    r.f.format != "text" || r.f.output != "",
 		Log:          r.logf,
 		Problem:      func(p ingest.Problem) { fmt.Fprintf(r.st.err, "specter: input error: %v\n", p) },
+		Progress:     fileProgress(r.progress),
 	}
 	noop := func() {}
 	var err error
@@ -384,10 +396,11 @@ func (r *scanRun) fuzzSetup(ctx context.Context) (*fuzz.Config, func(), error) {
 		return nil, func() {}, nil
 	}
 	r.f.fuzz.security.declared = r.cfg.Identities
-	cfg, closeLog, err := fuzzConfig(ctx, r.st, &r.f.fuzz, r.catalog, r.detector, r.f.quiet, r.f.showSecrets)
+	cfg, closeLog, err := fuzzConfig(ctx, r.st, &r.f.fuzz, r.catalog, r.detector, r.f.showSecrets)
 	if err != nil {
 		return nil, nil, err
 	}
+	cfg.Progress = fuzzProgress(r.progress)
 	return &cfg, closeLog, nil
 }
 
