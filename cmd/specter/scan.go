@@ -50,6 +50,7 @@ type scanFlags struct {
 	noColor         bool
 	quiet           bool
 	details         bool
+	reports         []string
 	progress        string
 	exclude         []string
 	showSecrets     bool
@@ -105,6 +106,7 @@ every text file found, not only in specs. With --target URL the fuzzer
 also runs against that staging deployment (see specter fuzz --help).`
 		cmd.Example = `  specter scan                               # everything under .
   specter scan api/openapi.yaml -f sarif -o specter.sarif
+  specter scan . -f sarif -o specter.sarif --report html=specter.html
   specter scan . --fail-on critical --baseline .specter-baseline.json
   specter scan . --write-baseline .specter-baseline.json
   specter scan api/ --target http://127.0.0.1:8080 --duration 2m`
@@ -166,6 +168,7 @@ func addReportFlags(cmd *cobra.Command, f *scanFlags, kind scanKind) {
 	fl := cmd.Flags()
 	fl.StringVarP(&f.format, "format", "f", "text", "report format: "+strings.Join(reporters.Formats(), ", "))
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of stdout")
+	fl.StringArrayVar(&f.reports, "report", nil, "also write a report in FORMAT to FILE, from the same run (repeatable; e.g. --report html=specter.html)")
 	fl.StringVar(&f.failOn, "fail-on", "high", "lowest severity that fails the gate: critical, high, medium, low, info or none")
 	fl.StringVar(&f.config, "config", "", "config file (default .specter.yaml in the working directory when present)")
 	fl.StringVar(&f.baseline, "baseline", "", "drop findings whose fingerprints this baseline file lists")
@@ -239,6 +242,7 @@ type scanRun struct {
 	static   []scanners.Scanner
 	excludes []string
 	progress *progress.Line // nil without progress
+	extra    []extraReport  // --report
 }
 
 // runScan runs a scanning command: read the config and baselines, map the
@@ -281,6 +285,9 @@ func prepareRun(st streams, kind scanKind, f *scanFlags, failOnSet bool) (*scanR
 	}
 	if r.reporter, err = reporters.New(f.format, reporters.Options{Color: useColor(st, f), Quiet: f.quiet, Details: f.details, MaxListed: maxListed(st, f)}); err != nil {
 		return nil, usageError("%v", err)
+	}
+	if r.extra, err = parseExtraReports(f.reports, f); err != nil {
+		return nil, err
 	}
 	if r.cfg, err = loadConfig(f.config, ".", r.catalog); err != nil {
 		return nil, &exitError{code: exitInputError, err: err}
@@ -428,12 +435,15 @@ func (r *scanRun) finish(ctx context.Context, res *engine.Result) error {
 		r.logf("wrote baseline %s", r.f.writeBaseline)
 	}
 	report := r.report(res)
-	if r.f.format == "html" {
+	if r.needsPageData() {
 		if err := r.addPageData(ctx, report, res); err != nil {
 			return err
 		}
 	}
 	if err := writeReport(r.st, r.f.output, r.reporter, report); err != nil {
+		return &exitError{code: exitInputError, err: err}
+	}
+	if err := r.writeExtraReports(report); err != nil {
 		return &exitError{code: exitInputError, err: err}
 	}
 	if inGitHubActions(r.st) {
