@@ -10,6 +10,7 @@ import (
 
 	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/scanners/inventory"
+	"github.com/specterhq/specter/scanners/lint"
 	"github.com/specterhq/specter/scanners/secrets"
 )
 
@@ -24,7 +25,11 @@ func Builtin() (*rules.Catalog, error) {
 	var all []rules.Rule
 	all = append(all, secretRules...)
 	all = append(all, inventory.Rules()...)
-	all = append(all, rules.LintRules()...)
+	lintRules, err := lint.Rules()
+	if err != nil {
+		return nil, fmt.Errorf("the lint rules: %w", err)
+	}
+	all = append(all, lintRules...)
 	all = append(all, rules.FuzzRules()...)
 	all = append(all, rules.FuzzSecurityRules()...)
 	return rules.NewCatalog(all...)

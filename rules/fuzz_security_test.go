@@ -6,7 +6,7 @@ import (
 )
 
 func TestFuzzSecurityRulesInCatalog(t *testing.T) {
-	cat, err := NewCatalog(append(append(LintRules(), FuzzRules()...), FuzzSecurityRules()...)...)
+	cat, err := NewCatalog(append(FuzzRules(), FuzzSecurityRules()...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

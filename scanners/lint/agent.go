@@ -4,13 +4,14 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/specterhq/specter/scanners/lint/engine"
 )
 
-// Agent access (rules/lint_agent.go): specter's extensions
-// (docs/extensions.md) and the spec-native signals of sender-constrained
-// and machine credentials.
-func agentChecks() []Check {
-	return []Check{
+// Agent access: specter's extensions (docs/extensions.md) and the
+// spec-native signals of sender-constrained and machine credentials.
+func agentChecks() []engine.Check {
+	return []engine.Check{
 		{Rule: "lint/agent-write-not-sender-constrained", Operation: writeNotSenderConstrained},
 		{Rule: "lint/sender-constraint-downgrade", Operation: senderConstraintDowngrade},
 		{Rule: "lint/agent-missing-required-claims", Operation: agentMissingClaims},
@@ -29,14 +30,14 @@ func agentChecks() []Check {
 
 // agentAccess is the operation's effective x-agent-access value (lower
 // case) and where it is written.
-func agentAccess(op *Operation) (string, Node) {
+func agentAccess(op *engine.Operation) (string, engine.Node) {
 	n := op.Extension("x-agent-access")
 	return strings.ToLower(strings.TrimSpace(n.Str())), n
 }
 
 // agentAllowed reports whether agents may call the operation, on their own
 // or with approval.
-func agentAllowed(op *Operation) bool {
+func agentAllowed(op *engine.Operation) bool {
 	a, _ := agentAccess(op)
 	return a == "allow" || a == "approval-required"
 }
@@ -44,7 +45,7 @@ func agentAllowed(op *Operation) bool {
 // markedSensitive reports whether the operation is marked sensitive:
 // x-sensitivity: high, x-business-flow: sensitive, or x-data-classification
 // naming pii, pci, phi or secret.
-func markedSensitive(op *Operation) bool {
+func markedSensitive(op *engine.Operation) bool {
 	if strings.EqualFold(op.Extension("x-sensitivity").Str(), "high") || strings.EqualFold(op.Extension("x-business-flow").Str(), "sensitive") {
 		return true
 	}
@@ -57,7 +58,7 @@ func markedSensitive(op *Operation) bool {
 	return false
 }
 
-func writeNotSenderConstrained(c *Context, op *Operation) {
+func writeNotSenderConstrained(c *engine.Context, op *engine.Operation) {
 	if !(op.IsWrite() && agentAllowed(op)) && !markedSensitive(op) {
 		return
 	}
@@ -73,10 +74,10 @@ func writeNotSenderConstrained(c *Context, op *Operation) {
 	if markedSensitive(op) {
 		why = "it is marked sensitive"
 	}
-	c.Report(Finding{At: op.Node, Operation: op, Message: fmt.Sprintf("%s %s: %s, but no alternative binds the token to the client (mutualTLS, DPoP, x-token-binding)", op.Method, op.Path, why)})
+	c.Report(engine.Finding{At: op.Node, Operation: op, Message: fmt.Sprintf("%s %s: %s, but no alternative binds the token to the client (mutualTLS, DPoP, x-token-binding)", op.Method, op.Path, why)})
 }
 
-func senderConstraintDowngrade(c *Context, op *Operation) {
+func senderConstraintDowngrade(c *engine.Context, op *engine.Operation) {
 	if op.Security == nil {
 		return
 	}
@@ -97,19 +98,19 @@ func senderConstraintDowngrade(c *Context, op *Operation) {
 		for _, u := range a.Uses {
 			names = append(names, u.Name)
 		}
-		c.Report(Finding{At: a.Node, Operation: op, Evidence: strings.Join(names, " & "),
+		c.Report(engine.Finding{At: a.Node, Operation: op, Evidence: strings.Join(names, " & "),
 			Message: fmt.Sprintf("alternative %s accepts an unbound token next to a sender-constrained one: a stolen token takes this path", strings.Join(names, " & "))})
 	}
 }
 
 // usedSchemes lists the declared schemes of an operation's alternatives,
 // each once.
-func usedSchemes(op *Operation) []*Scheme {
+func usedSchemes(op *engine.Operation) []*engine.Scheme {
 	if op.Security == nil {
 		return nil
 	}
-	var out []*Scheme
-	seen := map[*Scheme]bool{}
+	var out []*engine.Scheme
+	seen := map[*engine.Scheme]bool{}
 	for _, a := range op.Security.Alternatives {
 		for _, u := range a.Uses {
 			if u.Scheme != nil && !seen[u.Scheme] {
@@ -121,7 +122,7 @@ func usedSchemes(op *Operation) []*Scheme {
 	return out
 }
 
-func agentMissingClaims(c *Context, op *Operation) {
+func agentMissingClaims(c *engine.Context, op *engine.Operation) {
 	if !agentAllowed(op) || op.Extension("x-required-claims").Exists() {
 		return
 	}
@@ -130,7 +131,7 @@ func agentMissingClaims(c *Context, op *Operation) {
 			return
 		}
 	}
-	c.Report(Finding{At: op.Node, Operation: op, Message: fmt.Sprintf("agents may call %s %s but it declares no x-required-claims (e.g. client_type: ai-agent)", op.Method, op.Path)})
+	c.Report(engine.Finding{At: op.Node, Operation: op, Message: fmt.Sprintf("agents may call %s %s but it declares no x-required-claims (e.g. client_type: ai-agent)", op.Method, op.Path)})
 }
 
 // machineGrants are x-grant-types values that let a client act on its own.
@@ -139,7 +140,7 @@ var machineGrants = map[string]bool{
 	"urn:ietf:params:oauth:grant-type:jwt-bearer": true, "token-exchange": true, "jwt-bearer": true,
 }
 
-func agentNoMachineFlow(c *Context, op *Operation) {
+func agentNoMachineFlow(c *engine.Context, op *engine.Operation) {
 	if !agentAllowed(op) || !authenticated(op) {
 		return
 	}
@@ -156,10 +157,10 @@ func agentNoMachineFlow(c *Context, op *Operation) {
 			}
 		}
 	}
-	c.Report(Finding{At: op.Node, Operation: op, Message: fmt.Sprintf("agents may call %s %s but every alternative offers only user OAuth2 flows (no clientCredentials or token exchange)", op.Method, op.Path)})
+	c.Report(engine.Finding{At: op.Node, Operation: op, Message: fmt.Sprintf("agents may call %s %s but every alternative offers only user OAuth2 flows (no clientCredentials or token exchange)", op.Method, op.Path)})
 }
 
-func agentBroadScope(c *Context, op *Operation) {
+func agentBroadScope(c *engine.Context, op *engine.Operation) {
 	if !agentAllowed(op) || op.Security == nil {
 		return
 	}
@@ -178,14 +179,14 @@ func agentBroadScope(c *Context, op *Operation) {
 				if op.Security.Inherited {
 					at = op.Node
 				}
-				c.Report(Finding{At: at, Operation: op, Evidence: sc.Name, Key: op.Method + " " + op.Path + " " + sc.Name,
+				c.Report(engine.Finding{At: at, Operation: op, Evidence: sc.Name, Key: op.Method + " " + op.Path + " " + sc.Name,
 					Message: fmt.Sprintf("agents may call %s %s with scope %q, which is over-broad: %s", op.Method, op.Path, sc.Name, why)})
 			}
 		}
 	}
 }
 
-func agentTokenTTL(c *Context, op *Operation) {
+func agentTokenTTL(c *engine.Context, op *engine.Operation) {
 	if !agentAllowed(op) {
 		return
 	}
@@ -196,20 +197,20 @@ func agentTokenTTL(c *Context, op *Operation) {
 		n, ttl, ok, valid := tokenTTL(c.Doc, s)
 		switch {
 		case !ok:
-			c.Report(Finding{At: s.Node, Evidence: s.Name, Key: s.Name, Message: fmt.Sprintf("agents use %q (for %s %s and maybe others) but it declares no x-token-ttl; agent policy is at most %d s", s.Name, op.Method, op.Path, c.Options.AgentMaxTokenTTL)})
+			c.Report(engine.Finding{At: s.Node, Evidence: s.Name, Key: s.Name, Message: fmt.Sprintf("agents use %q (for %s %s and maybe others) but it declares no x-token-ttl; agent policy is at most %d s", s.Name, op.Method, op.Path, c.Options.AgentMaxTokenTTL)})
 		case valid && ttl > c.Options.AgentMaxTokenTTL:
-			c.Report(Finding{At: n, Evidence: n.Str(), Key: s.Name, Message: fmt.Sprintf("agents use %q, whose tokens live %d s, above the %d s agent policy", s.Name, ttl, c.Options.AgentMaxTokenTTL)})
+			c.Report(engine.Finding{At: n, Evidence: n.Str(), Key: s.Name, Message: fmt.Sprintf("agents use %q, whose tokens live %d s, above the %d s agent policy", s.Name, ttl, c.Options.AgentMaxTokenTTL)})
 		}
 	}
 }
 
-func agentMissingAudience(c *Context, op *Operation) {
+func agentMissingAudience(c *engine.Context, op *engine.Operation) {
 	if !agentAllowed(op) || c.Doc.Extension("x-audience").Exists() {
 		return
 	}
 	for _, s := range usedSchemes(op) {
 		if issuesTokens(s) && !s.Def.Member("x-audience").Exists() {
-			c.Report(Finding{At: s.Node, Evidence: s.Name, Key: s.Name, Message: fmt.Sprintf("agents use %q but it declares no audience (x-audience): its tokens can be replayed at other APIs", s.Name)})
+			c.Report(engine.Finding{At: s.Node, Evidence: s.Name, Key: s.Name, Message: fmt.Sprintf("agents use %q but it declares no audience (x-audience): its tokens can be replayed at other APIs", s.Name)})
 		}
 	}
 }
@@ -220,13 +221,13 @@ func rateLimitHeader(name string) bool {
 	return n == "retry-after" || strings.HasPrefix(n, "ratelimit") || strings.HasPrefix(n, "x-ratelimit") || strings.HasPrefix(n, "x-rate-limit")
 }
 
-func agentMissingRateLimit(c *Context, op *Operation) {
+func agentMissingRateLimit(c *engine.Context, op *engine.Operation) {
 	if !agentAllowed(op) {
 		return
 	}
 	r := op.Response("429")
 	if r == nil {
-		c.Report(Finding{At: op.Node, Operation: op, Message: fmt.Sprintf("agents may call %s %s but it declares no 429 response", op.Method, op.Path)})
+		c.Report(engine.Finding{At: op.Node, Operation: op, Message: fmt.Sprintf("agents may call %s %s but it declares no 429 response", op.Method, op.Path)})
 		return
 	}
 	if op.Extension("x-rate-limit").Exists() || op.Extension("x-ratelimit").Exists() {
@@ -239,17 +240,17 @@ func agentMissingRateLimit(c *Context, op *Operation) {
 			}
 		}
 	}
-	c.Report(Finding{At: r.Node, Operation: op, Message: fmt.Sprintf("the 429 response of %s %s declares no Retry-After or RateLimit header for agents to back off by", op.Method, op.Path)})
+	c.Report(engine.Finding{At: r.Node, Operation: op, Message: fmt.Sprintf("the 429 response of %s %s declares no Retry-After or RateLimit header for agents to back off by", op.Method, op.Path)})
 }
 
-func agentMissingIdempotencyKey(c *Context, op *Operation) {
+func agentMissingIdempotencyKey(c *engine.Context, op *engine.Operation) {
 	if !agentAllowed(op) || (op.Method != "POST" && op.Method != "PATCH") {
 		return
 	}
 	if op.Parameter("header", "Idempotency-Key") != nil || op.Parameter("header", "X-Idempotency-Key") != nil {
 		return
 	}
-	c.Report(Finding{At: op.Node, Operation: op, Message: fmt.Sprintf("agents may call %s %s but it takes no Idempotency-Key header: a retried call repeats its effect", op.Method, op.Path)})
+	c.Report(engine.Finding{At: op.Node, Operation: op, Message: fmt.Sprintf("agents may call %s %s but it takes no Idempotency-Key header: a retried call repeats its effect", op.Method, op.Path)})
 }
 
 // moneyWords mark operations that move money.
@@ -261,7 +262,7 @@ var moneyWords = map[string]bool{
 }
 
 // destructive says why an operation is destructive or moves money.
-func destructive(op *Operation) (string, bool) {
+func destructive(op *engine.Operation) (string, bool) {
 	switch {
 	case op.Method == "DELETE":
 		return "it deletes", true
@@ -273,7 +274,7 @@ func destructive(op *Operation) (string, bool) {
 	return "", false
 }
 
-func agentDestructiveWithoutApproval(c *Context, op *Operation) {
+func agentDestructiveWithoutApproval(c *engine.Context, op *engine.Operation) {
 	access, at := agentAccess(op)
 	if access != "allow" {
 		return
@@ -282,10 +283,10 @@ func agentDestructiveWithoutApproval(c *Context, op *Operation) {
 	if !ok {
 		return
 	}
-	if !at.same(op.Node.Member("x-agent-access")) {
+	if !at.Same(op.Node.Member("x-agent-access")) {
 		at = op.Node // allowed by a default: the operation is what lacks approval
 	}
-	c.Report(Finding{At: at, Operation: op, Key: op.Method + " " + op.Path,
+	c.Report(engine.Finding{At: at, Operation: op, Key: op.Method + " " + op.Path,
 		Message: fmt.Sprintf("agents may call %s %s without approval, and %s; use x-agent-access: approval-required", op.Method, op.Path, why)})
 }
 
@@ -320,7 +321,7 @@ func hiddenRune(r rune) string {
 	return ""
 }
 
-func promptInjection(c *Context, t Text) {
+func promptInjection(c *engine.Context, t engine.Text) {
 	s := t.Node.Str()
 	var why string
 	for _, r := range s {
@@ -336,13 +337,13 @@ func promptInjection(c *Context, t Text) {
 		}
 	}
 	if why != "" {
-		c.Report(Finding{At: t.Node, Evidence: why, Message: fmt.Sprintf("%s holds %s; agents read it as tool text", t.Field, why)})
+		c.Report(engine.Finding{At: t.Node, Evidence: why, Message: fmt.Sprintf("%s holds %s; agents read it as tool text", t.Field, why)})
 	}
 }
 
 // usesAgentAccess reports whether the document states x-agent-access
 // anywhere.
-func usesAgentAccess(d *Document) bool {
+func usesAgentAccess(d *engine.Document) bool {
 	if d.Extension("x-agent-access").Exists() {
 		return true
 	}
@@ -354,20 +355,20 @@ func usesAgentAccess(d *Document) bool {
 	return false
 }
 
-func agentAccessUndeclared(c *Context, d *Document) {
+func agentAccessUndeclared(c *engine.Context, d *engine.Document) {
 	if !usesAgentAccess(d) {
 		return
 	}
 	for _, op := range d.Operations {
 		if !op.Extension("x-agent-access").Exists() {
-			c.Report(Finding{At: op.Node, Operation: op, Message: fmt.Sprintf("%s %s does not say whether agents may call it (x-agent-access), unlike other operations of the document", op.Method, op.Path)})
+			c.Report(engine.Finding{At: op.Node, Operation: op, Message: fmt.Sprintf("%s %s does not say whether agents may call it (x-agent-access), unlike other operations of the document", op.Method, op.Path)})
 		}
 	}
 }
 
 // extensionProblem says what is wrong with the value of one of specter's
 // extensions, or "".
-func extensionProblem(name string, n Node) string {
+func extensionProblem(name string, n engine.Node) string {
 	switch name {
 	case "x-agent-access":
 		switch strings.ToLower(n.Str()) {
@@ -408,8 +409,8 @@ func extensionProblem(name string, n Node) string {
 
 var agentExtensions = []string{"x-agent-access", "x-token-binding", "x-token-ttl", "x-required-claims", "x-audience", "x-pkce"}
 
-func invalidAgentExtensions(c *Context, d *Document) {
-	objects := []Node{d.Root, d.Root.Member("info")}
+func invalidAgentExtensions(c *engine.Context, d *engine.Document) {
+	objects := []engine.Node{d.Root, d.Root.Member("info")}
 	for _, op := range d.Operations {
 		objects = append(objects, op.Node, op.PathItem)
 	}
@@ -429,7 +430,7 @@ func invalidAgentExtensions(c *Context, d *Document) {
 				continue
 			}
 			if p := extensionProblem(name, n); p != "" {
-				c.Report(Finding{At: n, Evidence: name, Message: fmt.Sprintf("%s has a value tools ignore: %s", name, p)})
+				c.Report(engine.Finding{At: n, Evidence: name, Message: fmt.Sprintf("%s has a value tools ignore: %s", name, p)})
 			}
 		}
 	}

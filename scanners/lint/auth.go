@@ -5,11 +5,14 @@ import (
 	"net"
 	"net/url"
 	"strings"
+
+	"github.com/specterhq/specter/scanners/lint/engine"
 )
 
-// Authentication coverage (rules/lint_auth.go).
-func authChecks() []Check {
-	return []Check{
+// Authentication coverage: does every operation require a credential, and
+// are the credentials sound?
+func authChecks() []engine.Check {
+	return []engine.Check{
 		{Rule: "lint/write-without-auth", Operation: writeWithoutAuth},
 		{Rule: "lint/read-without-auth", Operation: readWithoutAuth},
 		{Rule: "lint/optional-auth", Operation: optionalAuth},
@@ -27,7 +30,7 @@ func authChecks() []Check {
 
 // unprotected says why an operation's effective security lets anyone in,
 // and the node where that is written; ok is false when it does not.
-func unprotected(op *Operation) (why string, at Node, ok bool) {
+func unprotected(op *engine.Operation) (why string, at engine.Node, ok bool) {
 	sec := op.Security
 	switch {
 	case sec == nil:
@@ -37,7 +40,7 @@ func unprotected(op *Operation) (why string, at Node, ok bool) {
 	}
 	for _, a := range sec.Alternatives {
 		if !a.Anonymous() {
-			return "", Node{}, false
+			return "", engine.Node{}, false
 		}
 	}
 	return "accepts only the anonymous requirement `{}`", declaredAt(op), true
@@ -46,7 +49,7 @@ func unprotected(op *Operation) (why string, at Node, ok bool) {
 // declaredAt is where an operation's effective security is written: its own
 // `security` member, else the operation (the document's list is shared by
 // every operation, and what is missing is the operation's own).
-func declaredAt(op *Operation) Node {
+func declaredAt(op *engine.Operation) engine.Node {
 	if op.Security != nil && !op.Security.Inherited {
 		return op.Security.Node
 	}
@@ -55,35 +58,35 @@ func declaredAt(op *Operation) Node {
 
 // isPublic reports whether an operation is marked public on purpose with
 // x-public (on the operation, its path item, or the document).
-func isPublic(op *Operation) bool {
+func isPublic(op *engine.Operation) bool {
 	n := op.Extension("x-public")
 	return n.Bool() || (n.IsMap() && n.Member("reason").Str() != "")
 }
 
-func writeWithoutAuth(c *Context, op *Operation) {
+func writeWithoutAuth(c *engine.Context, op *engine.Operation) {
 	if !op.IsWrite() {
 		return
 	}
 	if why, at, ok := unprotected(op); ok {
-		c.Report(Finding{At: at, Operation: op, Message: fmt.Sprintf("%s %s changes data and %s", op.Method, op.Path, why)})
+		c.Report(engine.Finding{At: at, Operation: op, Message: fmt.Sprintf("%s %s changes data and %s", op.Method, op.Path, why)})
 	}
 }
 
-func readWithoutAuth(c *Context, op *Operation) {
+func readWithoutAuth(c *engine.Context, op *engine.Operation) {
 	if !op.IsRead() || isPublic(op) {
 		return
 	}
 	if why, at, ok := unprotected(op); ok {
-		c.Report(Finding{At: at, Operation: op, Message: fmt.Sprintf("%s %s %s; mark it `x-public: true` if that is intended", op.Method, op.Path, why)})
+		c.Report(engine.Finding{At: at, Operation: op, Message: fmt.Sprintf("%s %s %s; mark it `x-public: true` if that is intended", op.Method, op.Path, why)})
 	}
 }
 
-func optionalAuth(c *Context, op *Operation) {
+func optionalAuth(c *engine.Context, op *engine.Operation) {
 	sec := op.Security
 	if sec == nil || isPublic(op) {
 		return
 	}
-	var anon *Requirement
+	var anon *engine.Requirement
 	real := false
 	for _, a := range sec.Alternatives {
 		if a.Anonymous() {
@@ -97,11 +100,11 @@ func optionalAuth(c *Context, op *Operation) {
 	if anon == nil || !real {
 		return
 	}
-	c.Report(Finding{At: anon.Node, Operation: op,
+	c.Report(engine.Finding{At: anon.Node, Operation: op,
 		Message: fmt.Sprintf("the `{}` alternative makes authentication optional (for %s %s and any other operation using this list)", op.Method, op.Path)})
 }
 
-func undefinedScheme(c *Context, op *Operation) {
+func undefinedScheme(c *engine.Context, op *engine.Operation) {
 	if op.Security == nil {
 		return
 	}
@@ -110,30 +113,30 @@ func undefinedScheme(c *Context, op *Operation) {
 
 // undefinedSchemeElsewhere covers requirements no path operation inherits
 // (a document list when no operation uses it, webhooks, callbacks).
-func undefinedSchemeElsewhere(c *Context, d *Document) {
+func undefinedSchemeElsewhere(c *engine.Context, d *engine.Document) {
 	if d.Security != nil {
 		reportUndefined(c, d.Security)
 	}
-	for _, op := range append(append([]*Operation(nil), d.Webhooks...), d.Callbacks...) {
+	for _, op := range append(append([]*engine.Operation(nil), d.Webhooks...), d.Callbacks...) {
 		if op.Security != nil && !op.Security.Inherited {
 			reportUndefined(c, op.Security)
 		}
 	}
 }
 
-func reportUndefined(c *Context, rs *Requirements) {
+func reportUndefined(c *engine.Context, rs *engine.Requirements) {
 	for _, a := range rs.Alternatives {
 		for _, u := range a.Uses {
 			if u.Scheme == nil {
-				c.Report(Finding{At: u.Node, Evidence: u.Name, Message: fmt.Sprintf("security requirement names %q, which no security scheme declares", u.Name)})
+				c.Report(engine.Finding{At: u.Node, Evidence: u.Name, Message: fmt.Sprintf("security requirement names %q, which no security scheme declares", u.Name)})
 			}
 		}
 	}
 }
 
-func httpBasicAuth(c *Context, s *Scheme) {
+func httpBasicAuth(c *engine.Context, s *engine.Scheme) {
 	if s.Type == "http" && s.HTTPScheme == "basic" {
-		c.Report(Finding{At: s.Node, Message: fmt.Sprintf("security scheme %q is HTTP Basic: a reusable password on every request", s.Name), Evidence: s.Name})
+		c.Report(engine.Finding{At: s.Node, Message: fmt.Sprintf("security scheme %q is HTTP Basic: a reusable password on every request", s.Name), Evidence: s.Name})
 	}
 }
 
@@ -152,7 +155,7 @@ var weakHTTPSchemes = map[string]string{
 	"ntlm":      "is NTLM, with known relay and cracking weaknesses",
 }
 
-func weakHTTPScheme(c *Context, s *Scheme) {
+func weakHTTPScheme(c *engine.Context, s *engine.Scheme) {
 	if s.Type != "http" || s.HTTPScheme == "" {
 		return
 	}
@@ -161,16 +164,16 @@ func weakHTTPScheme(c *Context, s *Scheme) {
 		at = s.Node
 	}
 	if why, weak := weakHTTPSchemes[s.HTTPScheme]; weak {
-		c.Report(Finding{At: at, Evidence: s.HTTPScheme, Message: fmt.Sprintf("security scheme %q uses HTTP %q, which %s", s.Name, s.HTTPScheme, why)})
+		c.Report(engine.Finding{At: at, Evidence: s.HTTPScheme, Message: fmt.Sprintf("security scheme %q uses HTTP %q, which %s", s.Name, s.HTTPScheme, why)})
 		return
 	}
 	if !ianaHTTPSchemes[s.HTTPScheme] {
-		c.Report(Finding{At: at, Evidence: s.HTTPScheme, Message: fmt.Sprintf("security scheme %q uses HTTP scheme %q, which the IANA HTTP Authentication Scheme registry does not list", s.Name, s.HTTPScheme)})
+		c.Report(engine.Finding{At: at, Evidence: s.HTTPScheme, Message: fmt.Sprintf("security scheme %q uses HTTP scheme %q, which the IANA HTTP Authentication Scheme registry does not list", s.Name, s.HTTPScheme)})
 	}
 }
 
-func apiKeyIn(where string) func(*Context, *Scheme) {
-	return func(c *Context, s *Scheme) {
+func apiKeyIn(where string) func(*engine.Context, *engine.Scheme) {
+	return func(c *engine.Context, s *engine.Scheme) {
 		if s.Type != "apiKey" || s.In != where {
 			return
 		}
@@ -178,7 +181,7 @@ func apiKeyIn(where string) func(*Context, *Scheme) {
 		if at.File == nil {
 			at = s.Node
 		}
-		c.Report(Finding{At: at, Evidence: s.ParamName, Message: fmt.Sprintf("API key scheme %q sends the key %q in the %s", s.Name, s.ParamName, map[string]string{"query": "query string, where logs and browser history keep it", "cookie": "a cookie, which browsers attach to cross-site requests"}[where])})
+		c.Report(engine.Finding{At: at, Evidence: s.ParamName, Message: fmt.Sprintf("API key scheme %q sends the key %q in the %s", s.Name, s.ParamName, map[string]string{"query": "query string, where logs and browser history keep it", "cookie": "a cookie, which browsers attach to cross-site requests"}[where])})
 	}
 }
 
@@ -213,10 +216,10 @@ func credentialName(name string) bool {
 	return false
 }
 
-func credentialInURL(c *Context, op *Operation) {
+func credentialInURL(c *engine.Context, op *engine.Operation) {
 	for _, p := range op.Parameters {
 		if (p.In == "query" || p.In == "path") && credentialName(p.Name) && !nonString(p.Schema) {
-			c.Report(Finding{At: p.Node, Operation: op, Evidence: p.Name, Key: p.In + ":" + p.Name,
+			c.Report(engine.Finding{At: p.Node, Operation: op, Evidence: p.Name, Key: p.In + ":" + p.Name,
 				Message: fmt.Sprintf("%s parameter %q of %s %s carries a credential in the URL", p.In, p.Name, op.Method, op.Path)})
 		}
 	}
@@ -224,7 +227,7 @@ func credentialInURL(c *Context, op *Operation) {
 
 // nonString reports whether a schema is typed and none of its types is a
 // string: a boolean `hide_secret` flag is not a credential.
-func nonString(s *Schema) bool {
+func nonString(s *engine.Schema) bool {
 	if s == nil {
 		return false
 	}
@@ -265,13 +268,13 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-func insecureOAuthURL(c *Context, s *Scheme) {
-	check := func(n Node, what string) {
+func insecureOAuthURL(c *engine.Context, s *engine.Scheme) {
+	check := func(n engine.Node, what string) {
 		if !n.Exists() {
 			return
 		}
 		if scheme, bad := insecureURL(n.Str()); bad {
-			c.Report(Finding{At: n, Evidence: n.Str(), Message: fmt.Sprintf("%s of security scheme %q uses %s, not https", what, s.Name, scheme)})
+			c.Report(engine.Finding{At: n, Evidence: n.Str(), Message: fmt.Sprintf("%s of security scheme %q uses %s, not https", what, s.Name, scheme)})
 		}
 	}
 	for _, f := range s.Flows {
@@ -285,29 +288,29 @@ func insecureOAuthURL(c *Context, s *Scheme) {
 
 // authenticated reports whether every way into the operation needs a
 // credential.
-func authenticated(op *Operation) bool {
+func authenticated(op *engine.Operation) bool {
 	return op.Security != nil && len(op.Security.Alternatives) > 0 && !op.Security.Open()
 }
 
 // declaresStatus reports whether the operation declares the status or its
 // class (4XX).
-func declaresStatus(op *Operation, code string) bool {
+func declaresStatus(op *engine.Operation, code string) bool {
 	return op.Response(code) != nil || op.Response(code[:1]+"XX") != nil
 }
 
-func missing401(c *Context, op *Operation) {
+func missing401(c *engine.Context, op *engine.Operation) {
 	if authenticated(op) && !declaresStatus(op, "401") {
-		c.Report(Finding{At: op.Node, Operation: op, Message: fmt.Sprintf("%s %s requires credentials but declares no 401 response", op.Method, op.Path)})
+		c.Report(engine.Finding{At: op.Node, Operation: op, Message: fmt.Sprintf("%s %s requires credentials but declares no 401 response", op.Method, op.Path)})
 	}
 }
 
-func missing403(c *Context, op *Operation) {
+func missing403(c *engine.Context, op *engine.Operation) {
 	if !authenticated(op) || declaresStatus(op, "403") {
 		return
 	}
 	for _, a := range op.Security.Alternatives {
 		if len(a.Scopes()) > 0 {
-			c.Report(Finding{At: op.Node, Operation: op, Message: fmt.Sprintf("%s %s requires scopes but declares no 403 response", op.Method, op.Path)})
+			c.Report(engine.Finding{At: op.Node, Operation: op, Message: fmt.Sprintf("%s %s requires scopes but declares no 403 response", op.Method, op.Path)})
 			return
 		}
 	}

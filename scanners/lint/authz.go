@@ -4,20 +4,21 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/scanners/lint/engine"
 )
 
-// Object and function level authorization hints (rules/lint_authz.go).
-func authorizationHintChecks() []Check {
-	return []Check{
-		{Rule: rules.RuleLintGuessableIDUnscoped, Operation: guessableIDUnscoped},
-		{Rule: rules.RuleLintAdminPathPublic, Operation: adminPathPublic},
+// Object and function level authorization hints (OWASP API1:2023,
+// API5:2023).
+func authorizationHintChecks() []engine.Check {
+	return []engine.Check{
+		{Rule: "lint/guessable-id-unscoped", Operation: guessableIDUnscoped},
+		{Rule: "lint/admin-path-public", Operation: adminPathPublic},
 	}
 }
 
 // scoped reports whether some alternative of the operation's security
 // requires at least one scope.
-func scoped(op *Operation) bool {
+func scoped(op *engine.Operation) bool {
 	if op.Security == nil {
 		return false
 	}
@@ -33,19 +34,19 @@ func scoped(op *Operation) bool {
 // orderId, order-id.
 func isIDName(name string) bool { return lastWord(name) == "id" }
 
-func guessableIDUnscoped(c *Context, op *Operation) {
+func guessableIDUnscoped(c *engine.Context, op *engine.Operation) {
 	if scoped(op) {
 		return
 	}
 	for _, p := range op.Parameters {
-		if p.In != "path" || !isIDName(p.Name) || p.Schema == nil || !p.Schema.hasType("integer") {
+		if p.In != "path" || !isIDName(p.Name) || p.Schema == nil || !p.Schema.HasType("integer") {
 			continue
 		}
 		why := "no security alternative requires a scope"
 		if op.Security == nil {
 			why = "the operation declares no security"
 		}
-		c.Report(Finding{At: p.Node, Operation: op, Evidence: p.Name, Key: op.Method,
+		c.Report(engine.Finding{At: p.Node, Operation: op, Evidence: p.Name, Key: op.Method,
 			Message: fmt.Sprintf("%s %s takes a sequential integer %q and %s", op.Method, op.Path, p.Name, why)})
 	}
 }
@@ -68,14 +69,14 @@ func hasAdminSegment(path string) bool {
 	return false
 }
 
-func adminPathPublic(c *Context, op *Operation) {
+func adminPathPublic(c *engine.Context, op *engine.Operation) {
 	if !hasAdminSegment(op.Path) {
 		return
 	}
 	switch {
 	case op.Security == nil:
-		c.Report(Finding{At: op.Node, Operation: op, Message: fmt.Sprintf("administrative operation %s %s declares no security requirement", op.Method, op.Path)})
+		c.Report(engine.Finding{At: op.Node, Operation: op, Message: fmt.Sprintf("administrative operation %s %s declares no security requirement", op.Method, op.Path)})
 	case op.Security.Open():
-		c.Report(Finding{At: op.Node, Operation: op, Message: fmt.Sprintf("administrative operation %s %s can be called anonymously (`security: []` or an empty `{}` alternative)", op.Method, op.Path)})
+		c.Report(engine.Finding{At: op.Node, Operation: op, Message: fmt.Sprintf("administrative operation %s %s can be called anonymously (`security: []` or an empty `{}` alternative)", op.Method, op.Path)})
 	}
 }

@@ -14,7 +14,7 @@ import (
 //	go test -run '^$' -bench LintGitHub -benchtime 3x ./scanners/lint/
 func BenchmarkLintGitHub(b *testing.B) {
 	path := filepath.Join(corpora.Dir(b), "github", "api.github.com.json")
-	s, err := New(Options{})
+	s, err := New(withDetector(b, Options{}))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -30,7 +30,7 @@ func BenchmarkLintGitHub(b *testing.B) {
 // document already parsed.
 func BenchmarkLintGitHubIndexOnly(b *testing.B) {
 	path := filepath.Join(corpora.Dir(b), "github", "api.github.com.json")
-	s, err := New(Options{})
+	s, err := New(withDetector(b, Options{}))
 	if err != nil {
 		b.Fatal(err)
 	}

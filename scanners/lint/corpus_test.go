@@ -34,7 +34,7 @@ func TestLintCorpus(t *testing.T) {
 		}
 		paths = append(paths, p)
 	}
-	s, err := New(Options{})
+	s, err := New(withDetector(t, Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,26 +4,25 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/scanners/lint/engine"
 	"github.com/specterhq/specter/scanners/secrets"
 	"github.com/specterhq/specter/sensitive"
 	"github.com/specterhq/specter/surface"
-	"github.com/specterhq/specter/surface/sourcemap"
 )
 
-// Data exposure and classification (rules/lint_data.go).
-func dataExposureChecks() []Check {
-	return []Check{
-		{Rule: rules.RuleLintPIIUnclassified, Schema: piiUnclassified},
-		{Rule: rules.RuleLintClassifiedPublicResponse, Operation: classifiedPublicResponse},
-		{Rule: rules.RuleLintClassifiedUnscopedResponse, Operation: classifiedUnscopedResponse},
-		{Rule: rules.RuleLintCardVerificationResponse, Schema: cardVerificationInResponse},
-		{Rule: rules.RuleLintSecretNotWriteOnly, Schema: secretNotWriteOnly},
-		{Rule: rules.RuleLintClassifiedInURL, Operation: classifiedInURL},
-		{Rule: rules.RuleLintOpenRequestObject, Document: openRequestObjects},
-		{Rule: rules.RuleLintServerOwnedFieldWritable, Operation: serverOwnedFieldWritable},
-		{Rule: rules.RuleLintSuccessResponseWithoutShape, Operation: successResponseWithoutSchema},
-		{Rule: rules.RuleLintCredentialLikeExample, Schema: credentialLikeSchemaExample, Operation: credentialLikeOperationExample},
+// Data exposure and classification (OWASP API3:2023).
+func dataExposureChecks() []engine.Check {
+	return []engine.Check{
+		{Rule: "lint/pii-unclassified", Schema: piiUnclassified},
+		{Rule: "lint/classified-data-public-response", Operation: classifiedPublicResponse},
+		{Rule: "lint/classified-data-unscoped-response", Operation: classifiedUnscopedResponse},
+		{Rule: "lint/card-verification-in-response", Schema: cardVerificationInResponse},
+		{Rule: "lint/secret-not-write-only", Schema: secretNotWriteOnly},
+		{Rule: "lint/classified-data-in-url", Operation: classifiedInURL},
+		{Rule: "lint/request-object-open", Document: openRequestObjects},
+		{Rule: "lint/server-owned-field-writable", Operation: serverOwnedFieldWritable},
+		{Rule: "lint/success-response-without-schema", Operation: successResponseWithoutSchema},
+		{Rule: "lint/credential-like-example", Schema: credentialLikeSchemaExample, Operation: credentialLikeOperationExample},
 	}
 }
 
@@ -83,7 +82,7 @@ func sensitiveKind(name string) string {
 
 // classification reads x-data-classification (a string or a list), lower
 // case; nil when absent.
-func classification(n Node) []string {
+func classification(n engine.Node) []string {
 	var out []string
 	for _, v := range n.Member("x-data-classification").Strings() {
 		out = append(out, strings.ToLower(strings.TrimSpace(v)))
@@ -93,7 +92,7 @@ func classification(n Node) []string {
 
 // propertyClassification is the classification of a property: on its
 // member, its schema, or the schema that holds it; nil when none says.
-func propertyClassification(holder *Schema, p Property) []string {
+func propertyClassification(holder *engine.Schema, p engine.Property) []string {
 	if c := classification(p.Node); c != nil {
 		return c
 	}
@@ -135,53 +134,62 @@ func isSensitiveClass(c []string) bool {
 
 // scalarLike reports whether a schema may hold a string: a string type,
 // or no type at all.
-func scalarLike(s *Schema) bool {
+func scalarLike(s *engine.Schema) bool {
 	if s == nil {
 		return true
 	}
 	types := s.Types()
-	return len(types) == 0 || s.hasType("string")
+	return len(types) == 0 || s.HasType("string")
 }
 
 // ownProperties lists the properties written on the schema itself (not
 // merged from allOf: each allOf member is indexed and visited on its own,
 // so every property is seen once where it is written).
-func ownProperties(s *Schema) []Property {
-	var out []Property
+func ownProperties(s *engine.Schema) []engine.Property {
+	var out []engine.Property
 	for _, m := range s.Node.Member("properties").Members() {
-		out = append(out, Property{Name: m.Name(), Node: m, Schema: s.doc.SchemaAt(m)})
+		out = append(out, engine.Property{Name: m.Name(), Node: m, Schema: s.Document().SchemaAt(m)})
 	}
 	return out
 }
 
-func piiUnclassified(c *Context, s *Schema) {
+func piiUnclassified(c *engine.Context, s *engine.Schema) {
 	for _, p := range ownProperties(s) {
 		kind := sensitiveKind(p.Name)
 		if kind == "" || !scalarLike(p.Schema) || propertyClassification(s, p) != nil {
 			continue
 		}
-		c.Report(Finding{At: p.Node, Evidence: p.Name, Message: fmt.Sprintf("property %q looks like %s data and has no x-data-classification", p.Name, strings.ToUpper(kind))})
+		c.Report(engine.Finding{At: p.Node, Evidence: p.Name, Message: fmt.Sprintf("property %q looks like %s data and has no x-data-classification", p.Name, strings.ToUpper(kind))})
 	}
 }
+
+// classifiedKey keys the document's classified memo (engine.Document.Memo).
+type classifiedKey struct{}
+
+// classifiedMemo holds, per schema, the first classified node found in it
+// or below it (nil: none, or the search is in progress).
+type classifiedMemo map[*engine.Schema]*engine.Node
 
 // classifiedBelow returns the first property classified pii, pci, phi or
 // secret in the schema or below it, memoised per document; circular
 // schemas end the search where they loop.
-func (d *Document) classifiedBelow(s *Schema) (Node, bool) {
+func classifiedBelow(d *engine.Document, s *engine.Schema) (engine.Node, bool) {
+	memo := d.Memo(classifiedKey{}, func() any { return classifiedMemo{} }).(classifiedMemo)
+	return memo.below(d, s)
+}
+
+func (memo classifiedMemo) below(d *engine.Document, s *engine.Schema) (engine.Node, bool) {
 	if s == nil {
-		return Node{}, false
+		return engine.Node{}, false
 	}
-	if d.classifiedMemo == nil {
-		d.classifiedMemo = map[*Schema]*Node{}
-	}
-	if at, done := d.classifiedMemo[s]; done {
+	if at, done := memo[s]; done {
 		if at == nil {
-			return Node{}, false
+			return engine.Node{}, false
 		}
 		return *at, true
 	}
-	d.classifiedMemo[s] = nil // in progress: a loop finds nothing new
-	var found *Node
+	memo[s] = nil // in progress: a loop finds nothing new
+	var found *engine.Node
 	if isSensitiveClass(lowerStrings(s.Keyword("x-data-classification").Strings())) {
 		n := s.Node
 		found = &n
@@ -190,7 +198,7 @@ func (d *Document) classifiedBelow(s *Schema) (Node, bool) {
 		if found != nil {
 			break
 		}
-		if isWriteOnly(p) {
+		if p.WriteOnly() {
 			continue
 		}
 		if isSensitiveClass(propertyClassification(nil, p)) {
@@ -198,7 +206,7 @@ func (d *Document) classifiedBelow(s *Schema) (Node, bool) {
 			found = &n
 			break
 		}
-		if at, ok := d.classifiedBelow(p.Schema); ok {
+		if at, ok := memo.below(d, p.Schema); ok {
 			found = &at
 		}
 	}
@@ -209,39 +217,39 @@ func (d *Document) classifiedBelow(s *Schema) (Node, bool) {
 		k := s.Keyword(kw)
 		list := k.Items()
 		if k.IsMap() {
-			list = []Node{k}
+			list = []engine.Node{k}
 		}
 		for _, it := range list {
-			if at, ok := d.classifiedBelow(d.SchemaAt(it)); ok {
+			if at, ok := memo.below(d, d.SchemaAt(it)); ok {
 				found = &at
 				break
 			}
 		}
 	}
-	d.classifiedMemo[s] = found
-	return d.classifiedBelow(s)
+	memo[s] = found
+	return memo.below(d, s)
 }
 
 // classifiedResponses reports each successful response of op that carries
 // classified data.
-func classifiedResponses(c *Context, op *Operation, why string) {
+func classifiedResponses(c *engine.Context, op *engine.Operation, why string) {
 	for _, r := range op.Responses {
 		if !strings.HasPrefix(r.Code, "2") {
 			continue
 		}
 		for _, m := range r.Content {
-			at, ok := op.Doc.classifiedBelow(m.Schema)
+			at, ok := classifiedBelow(op.Doc, m.Schema)
 			if !ok {
 				continue
 			}
-			c.Report(Finding{At: r.Node, Operation: op, Key: r.Code + " " + m.Type, Evidence: at.Ptr,
+			c.Report(engine.Finding{At: r.Node, Operation: op, Key: r.Code + " " + m.Type, Evidence: at.Ptr,
 				Message: fmt.Sprintf("%s %s returns classified data (%s) in its %s response and %s", op.Method, op.Path, at.Name(), r.Code, why)})
 			break
 		}
 	}
 }
 
-func classifiedPublicResponse(c *Context, op *Operation) {
+func classifiedPublicResponse(c *engine.Context, op *engine.Operation) {
 	switch {
 	case op.Security == nil:
 		classifiedResponses(c, op, "declares no security requirement")
@@ -250,7 +258,7 @@ func classifiedPublicResponse(c *Context, op *Operation) {
 	}
 }
 
-func classifiedUnscopedResponse(c *Context, op *Operation) {
+func classifiedUnscopedResponse(c *engine.Context, op *engine.Operation) {
 	if op.Security == nil || op.Security.Open() {
 		return
 	}
@@ -271,18 +279,18 @@ func classifiedUnscopedResponse(c *Context, op *Operation) {
 	}
 }
 
-func cardVerificationInResponse(c *Context, s *Schema) {
-	if s.Usage&UsedInResponse == 0 {
+func cardVerificationInResponse(c *engine.Context, s *engine.Schema) {
+	if s.Usage&engine.UsedInResponse == 0 {
 		return
 	}
 	for _, p := range ownProperties(s) {
-		if !cardVerificationNames[squashName(p.Name)] || isWriteOnly(p) {
+		if !cardVerificationNames[squashName(p.Name)] || p.WriteOnly() {
 			continue
 		}
-		if p.Schema != nil && (p.Schema.hasType("object") || p.Schema.hasType("array") || p.Schema.hasType("boolean")) {
+		if p.Schema != nil && (p.Schema.HasType("object") || p.Schema.HasType("array") || p.Schema.HasType("boolean")) {
 			continue
 		}
-		c.Report(Finding{At: p.Node, Evidence: p.Name, Message: fmt.Sprintf("property %q (card verification data) is part of a response schema", p.Name)})
+		c.Report(engine.Finding{At: p.Node, Evidence: p.Name, Message: fmt.Sprintf("property %q (card verification data) is part of a response schema", p.Name)})
 	}
 }
 
@@ -305,19 +313,19 @@ func isPasswordName(name string) bool {
 	return strings.HasSuffix(squashName(name), "privatekey")
 }
 
-func secretNotWriteOnly(c *Context, s *Schema) {
-	if s.Usage&UsedInResponse == 0 {
+func secretNotWriteOnly(c *engine.Context, s *engine.Schema) {
+	if s.Usage&engine.UsedInResponse == 0 {
 		return
 	}
 	for _, p := range ownProperties(s) {
-		if !isPasswordName(p.Name) || isWriteOnly(p) || !scalarLike(p.Schema) {
+		if !isPasswordName(p.Name) || p.WriteOnly() || !scalarLike(p.Schema) {
 			continue
 		}
-		c.Report(Finding{At: p.Node, Evidence: p.Name, Message: fmt.Sprintf("property %q is part of a response schema and not writeOnly", p.Name)})
+		c.Report(engine.Finding{At: p.Node, Evidence: p.Name, Message: fmt.Sprintf("property %q is part of a response schema and not writeOnly", p.Name)})
 	}
 }
 
-func classifiedInURL(c *Context, op *Operation) {
+func classifiedInURL(c *engine.Context, op *engine.Operation) {
 	for _, p := range op.Parameters {
 		if p.In != "query" && p.In != "path" {
 			continue
@@ -332,12 +340,12 @@ func classifiedInURL(c *Context, op *Operation) {
 		default:
 			continue
 		}
-		c.Report(Finding{At: p.Node, Operation: op, Evidence: p.Name, Message: fmt.Sprintf("%s parameter %q of %s %s carries classified data in the URL", p.In, p.Name, op.Method, op.Path)})
+		c.Report(engine.Finding{At: p.Node, Operation: op, Evidence: p.Name, Message: fmt.Sprintf("%s parameter %q of %s %s carries classified data in the URL", p.In, p.Name, op.Method, op.Path)})
 	}
 }
 
-func openRequestObjects(c *Context, d *Document) {
-	for _, in := range d.inputs().Schemas {
+func openRequestObjects(c *engine.Context, d *engine.Document) {
+	for _, in := range d.Inputs().Schemas {
 		s := in.Schema
 		if in.Param != nil {
 			continue
@@ -346,7 +354,7 @@ func openRequestObjects(c *Context, d *Document) {
 		switch {
 		case ap.IsMap() && len(ap.Members()) > 0:
 			if !s.Keyword("maxProperties").Exists() {
-				c.Report(Finding{At: s.Node, Operation: in.Op, Message: "request object accepts a map of any size: additionalProperties is a schema and there is no maxProperties"})
+				c.Report(engine.Finding{At: s.Node, Operation: in.Op, Message: "request object accepts a map of any size: additionalProperties is a schema and there is no maxProperties"})
 			}
 			continue
 		case len(s.Properties()) == 0:
@@ -360,11 +368,11 @@ func openRequestObjects(c *Context, d *Document) {
 		if ap.Exists() {
 			what = "additionalProperties allows any property"
 		}
-		c.Report(Finding{At: s.Node, Operation: in.Op, Message: fmt.Sprintf("request object accepts undeclared properties (%s): mass assignment", what)})
+		c.Report(engine.Finding{At: s.Node, Operation: in.Op, Message: fmt.Sprintf("request object accepts undeclared properties (%s): mass assignment", what)})
 	}
 }
 
-func serverOwnedFieldWritable(c *Context, op *Operation) {
+func serverOwnedFieldWritable(c *engine.Context, op *engine.Operation) {
 	if op.RequestBody == nil || (op.Method != "POST" && op.Method != "PUT" && op.Method != "PATCH") || hasAdminSegment(op.Path) {
 		return
 	}
@@ -373,37 +381,18 @@ func serverOwnedFieldWritable(c *Context, op *Operation) {
 			continue
 		}
 		for _, p := range m.Schema.Properties() {
-			if !serverOwnedNames[squashName(p.Name)] || isReadOnly(p) {
+			if !serverOwnedNames[squashName(p.Name)] || p.ReadOnly() {
 				continue
 			}
 			// A request-only schema that lists the field means the API lets
 			// clients choose it (an invitation's role, a client-chosen id);
 			// mass assignment is a resource model bound from the request.
-			if owner := op.Doc.propertyOwner(p); owner == nil || owner.Usage&UsedInResponse == 0 {
+			if owner := op.Doc.PropertyOwner(p); owner == nil || owner.Usage&engine.UsedInResponse == 0 {
 				continue
 			}
-			c.Report(Finding{At: p.Node, Operation: op, Evidence: p.Name, Message: fmt.Sprintf("request body of %s %s lets the client set %q, which the server should own; mark it readOnly", op.Method, op.Path, p.Name)})
+			c.Report(engine.Finding{At: p.Node, Operation: op, Evidence: p.Name, Message: fmt.Sprintf("request body of %s %s lets the client set %q, which the server should own; mark it readOnly", op.Method, op.Path, p.Name)})
 		}
 	}
-}
-
-// propertyOwner is the indexed schema whose `properties` the property is
-// written in, or nil.
-func (d *Document) propertyOwner(p Property) *Schema {
-	toks, err := sourcemap.SplitPointer(p.Node.Ptr)
-	if err != nil || len(toks) < 2 || p.Node.File == nil || p.Node.File.Tree == nil {
-		return nil
-	}
-	ptr := sourcemap.JoinPointer("", toks[:len(toks)-2]...)
-	v, at, ok := p.Node.File.Tree.Lookup(ptr)
-	if !ok {
-		return nil
-	}
-	n := Node{File: p.Node.File, Ptr: ptr, Value: deref(v)}
-	if at != v {
-		n.Key = at
-	}
-	return d.SchemaAt(n)
 }
 
 // structuredMedia reports whether a media type holds fields (JSON, XML,
@@ -413,7 +402,7 @@ func structuredMedia(t string) bool {
 	return t == "*/*" || strings.Contains(t, "json") || strings.Contains(t, "xml") || t == "application/x-www-form-urlencoded"
 }
 
-func successResponseWithoutSchema(c *Context, op *Operation) {
+func successResponseWithoutSchema(c *engine.Context, op *engine.Operation) {
 	if op.Method == "HEAD" {
 		return
 	}
@@ -423,13 +412,13 @@ func successResponseWithoutSchema(c *Context, op *Operation) {
 		}
 		if len(r.Content) == 0 {
 			if op.Method == "GET" && r.Code == "200" {
-				c.Report(Finding{At: r.Node, Operation: op, Message: fmt.Sprintf("GET %s answers 200 without declaring what it returns", op.Path)})
+				c.Report(engine.Finding{At: r.Node, Operation: op, Message: fmt.Sprintf("GET %s answers 200 without declaring what it returns", op.Path)})
 			}
 			continue
 		}
 		for _, m := range r.Content {
 			if m.Schema == nil && !m.Node.Has("schema") && structuredMedia(m.Type) {
-				c.Report(Finding{At: m.Node, Operation: op, Message: fmt.Sprintf("%s response %s of %s %s has no schema", m.Type, r.Code, op.Method, op.Path)})
+				c.Report(engine.Finding{At: m.Node, Operation: op, Message: fmt.Sprintf("%s response %s of %s %s has no schema", m.Type, r.Code, op.Method, op.Path)})
 			}
 		}
 	}
@@ -443,7 +432,7 @@ var exampleKeywords = []string{"example", "default", "x-example"}
 
 // credentialExamples checks the example-like members of an object named
 // name (a property, parameter or media type).
-func credentialExamples(c *Context, op *Operation, name string, holder Node) {
+func credentialExamples(c *engine.Context, op *engine.Operation, name string, holder engine.Node) {
 	for _, kw := range exampleKeywords {
 		credentialValues(c, op, name, holder.Member(kw), 0)
 	}
@@ -461,7 +450,7 @@ const maxExampleDepth = 12
 
 // credentialValues checks the strings of an example value, naming each by
 // the member that holds it.
-func credentialValues(c *Context, op *Operation, name string, v Node, depth int) {
+func credentialValues(c *engine.Context, op *engine.Operation, name string, v engine.Node, depth int) {
 	if !v.Exists() || depth > maxExampleDepth {
 		return
 	}
@@ -483,7 +472,7 @@ func credentialValues(c *Context, op *Operation, name string, v Node, depth int)
 		if !ok || rule == secrets.RuleSecretsHardcodedCredential && !randomLooking(val) {
 			return
 		}
-		c.Report(Finding{At: v, Operation: op, Evidence: sensitive.Redact(val),
+		c.Report(engine.Finding{At: v, Operation: op, Evidence: sensitive.Redact(val),
 			Message: fmt.Sprintf("example of %q looks like a real credential (%s)", name, rule)})
 	}
 }
@@ -507,14 +496,14 @@ func randomLooking(v string) bool {
 	return (lower || upper) && digit || len(v) >= 16 && lower && upper
 }
 
-func credentialLikeSchemaExample(c *Context, s *Schema) {
+func credentialLikeSchemaExample(c *engine.Context, s *engine.Schema) {
 	if c.Options.SecretsReported {
 		return
 	}
 	credentialExamples(c, nil, s.Node.Name(), s.Node)
 }
 
-func credentialLikeOperationExample(c *Context, op *Operation) {
+func credentialLikeOperationExample(c *engine.Context, op *engine.Operation) {
 	if c.Options.SecretsReported {
 		return
 	}

@@ -4,20 +4,18 @@ import (
 	"context"
 	"strings"
 	"testing"
-
-	"github.com/specterhq/specter/rules"
 )
 
 // TestCredentialExamplesLeftToSecretsScanner: when the secret scanner runs
 // in the same scan, lint does not report its findings a second time; on
 // its own it reports them, redacted.
 func TestCredentialExamplesLeftToSecretsScanner(t *testing.T) {
-	surf := load(t, "testdata/rules/credential-like-example/trigger.yaml")
+	surf := load(t, "rules/credential-like-example/trigger.yaml")
 	for _, tt := range []struct {
 		reported bool
 		want     int
 	}{{false, 3}, {true, 0}} {
-		s, err := New(Options{SecretsReported: tt.reported})
+		s, err := New(withDetector(t, Options{SecretsReported: tt.reported}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -25,7 +23,7 @@ func TestCredentialExamplesLeftToSecretsScanner(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		found := byRule(got, rules.RuleLintCredentialLikeExample)
+		found := byRule(got, "lint/credential-like-example")
 		if len(found) != tt.want {
 			t.Errorf("SecretsReported=%v: %d findings, want %d", tt.reported, len(found), tt.want)
 		}

@@ -17,8 +17,8 @@ import (
 // panic (the engine turns one into an error, which fails here) and no
 // hang. Seeds are the rule fixtures.
 func FuzzLint(f *testing.F) {
-	seeds, _ := filepath.Glob("testdata/rules/*/*.yaml")
-	more, _ := filepath.Glob("testdata/index/*.yaml")
+	seeds, _ := filepath.Glob("rules/*/*.yaml")
+	more, _ := filepath.Glob("engine/testdata/index/*.yaml")
 	for _, p := range append(seeds, more...) {
 		if data, err := os.ReadFile(p); err == nil {
 			f.Add(data)
@@ -27,7 +27,7 @@ func FuzzLint(f *testing.F) {
 	f.Add([]byte(`{"openapi":"3.1.0","paths":{"/a":{"$ref":"#/paths/~1a"}},"components":{"schemas":{"A":{"$ref":"#/components/schemas/A"}}}}`))
 	f.Add([]byte("swagger: '2.0'\nsecurityDefinitions: {a: {type: oauth2, flow: implicit, scopes: [1]}}\nsecurity: [{a: {}}]\n"))
 	f.Add([]byte("openapi: 3.0.0\npaths:\n  /a: &a\n    post:\n      callbacks: {cb: {'{$url}': *a}}\n  /b:\n    get:\n      callbacks: {cb: {'{$url}': {$ref: '#/paths/~1b'}}}\n"))
-	s, err := New(Options{Workers: 1})
+	s, err := New(withDetector(f, Options{Workers: 1}))
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -6,35 +6,35 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/scanners/lint/engine"
 )
 
 // Governance: ownership, environments, audience, deprecation and path
 // hygiene, what API inventory management (OWASP API9:2023) needs from a
-// spec (rules/lint_governance.go).
-func governanceChecks() []Check {
-	return []Check{
-		{Rule: rules.RuleLintNoOwner, Document: noOwner},
-		{Rule: rules.RuleLintServerEnvironment, Document: serverEnvironmentUndeclared},
-		{Rule: rules.RuleLintAudienceUndeclared, Document: audienceUndeclared},
-		{Rule: rules.RuleLintDeprecatedNoSunset, Operation: deprecatedWithoutSunset},
-		{Rule: rules.RuleLintNonProductionServer, Document: nonProductionServers},
-		{Rule: rules.RuleLintAmbiguousPaths, Document: ambiguousPaths},
+// spec.
+func governanceChecks() []engine.Check {
+	return []engine.Check{
+		{Rule: "lint/no-owner", Document: noOwner},
+		{Rule: "lint/server-environment-undeclared", Document: serverEnvironmentUndeclared},
+		{Rule: "lint/audience-undeclared", Document: audienceUndeclared},
+		{Rule: "lint/deprecated-without-sunset", Operation: deprecatedWithoutSunset},
+		{Rule: "lint/non-production-server", Document: nonProductionServers},
+		{Rule: "lint/ambiguous-paths", Document: ambiguousPaths},
 	}
 }
 
 // documentAnchor is where document-wide findings are reported: `info`,
 // else the root.
-func documentAnchor(d *Document) Node {
+func documentAnchor(d *engine.Document) engine.Node {
 	if info := d.Root.Member("info"); info.Exists() {
 		return info
 	}
 	return d.Root
 }
 
-func hasOwner(n Node) bool { return n.Has("x-owner") || n.Has("x-team") }
+func hasOwner(n engine.Node) bool { return n.Has("x-owner") || n.Has("x-team") }
 
-func noOwner(c *Context, d *Document) {
+func noOwner(c *engine.Context, d *engine.Document) {
 	if d.Extension("x-owner").Exists() || d.Extension("x-team").Exists() {
 		return
 	}
@@ -46,14 +46,14 @@ func noOwner(c *Context, d *Document) {
 		}
 	}
 	if !all {
-		c.Report(Finding{At: documentAnchor(d), Message: "the document declares no owner (info.x-owner or x-team)"})
+		c.Report(engine.Finding{At: documentAnchor(d), Message: "the document declares no owner (info.x-owner or x-team)"})
 	}
 }
 
 // environmentWord finds an environment named in a server description.
 var environmentWord = regexp.MustCompile(`(?i)\b(prod|production|live|staging|stage|sandbox|test|testing|dev|development|local|localhost|qa|uat|preprod|pre-production|demo|mock|beta|alpha|canary|next|integration)\b`)
 
-func serverEnvironmentUndeclared(c *Context, d *Document) {
+func serverEnvironmentUndeclared(c *engine.Context, d *engine.Document) {
 	if d.IsSwagger2() {
 		return // Swagger 2.0 servers (host + schemes) have no place to say it
 	}
@@ -62,7 +62,7 @@ func serverEnvironmentUndeclared(c *Context, d *Document) {
 			continue
 		}
 		shown := displayURL(s.URL)
-		c.Report(Finding{At: s.Node, Evidence: shown, Message: fmt.Sprintf("server %s declares no environment (x-environment, or a description naming it)", shown)})
+		c.Report(engine.Finding{At: s.Node, Evidence: shown, Message: fmt.Sprintf("server %s declares no environment (x-environment, or a description naming it)", shown)})
 	}
 }
 
@@ -72,7 +72,7 @@ func serverEnvironmentUndeclared(c *Context, d *Document) {
 var apiAudiences = setOf("public", "partner", "internal", "external", "private", "component-internal",
 	"business-unit-internal", "company-internal", "external-partner", "external-public")
 
-func audienceUndeclared(c *Context, d *Document) {
+func audienceUndeclared(c *engine.Context, d *engine.Document) {
 	if d.Extension("x-api-audience").Exists() || d.Extension("x-internal").Exists() {
 		return
 	}
@@ -86,10 +86,10 @@ func audienceUndeclared(c *Context, d *Document) {
 			return
 		}
 	}
-	c.Report(Finding{At: documentAnchor(d), Message: "the document declares who may call the API nowhere (x-api-audience, or x-audience: public, partner or internal)"})
+	c.Report(engine.Finding{At: documentAnchor(d), Message: "the document declares who may call the API nowhere (x-api-audience, or x-audience: public, partner or internal)"})
 }
 
-func deprecatedWithoutSunset(c *Context, op *Operation) {
+func deprecatedWithoutSunset(c *engine.Context, op *engine.Operation) {
 	dep := op.Node.Member("deprecated")
 	if !dep.Bool() || op.Extension("x-sunset").Exists() {
 		return
@@ -99,7 +99,7 @@ func deprecatedWithoutSunset(c *Context, op *Operation) {
 			return
 		}
 	}
-	c.Report(Finding{At: dep, Operation: op, Message: fmt.Sprintf("deprecated operation %s %s declares no sunset (x-sunset or a Sunset header)", op.Method, op.Path)})
+	c.Report(engine.Finding{At: dep, Operation: op, Message: fmt.Sprintf("deprecated operation %s %s declares no sunset (x-sunset or a Sunset header)", op.Method, op.Path)})
 }
 
 // nonProductionLabels are host name labels (split on . and -) of
@@ -113,7 +113,7 @@ var productionEnvironments = setOf("production", "prod", "live")
 // nonProduction says why a server is not production, or "": its
 // x-environment (raw is the servers item; zero for Swagger 2.0), else its
 // host.
-func nonProduction(raw Node, serverURL string) string {
+func nonProduction(raw engine.Node, serverURL string) string {
 	if env := strings.ToLower(raw.Member("x-environment").Str()); env != "" {
 		if productionEnvironments[env] || env == "sandbox" {
 			return ""
@@ -136,20 +136,20 @@ func nonProduction(raw Node, serverURL string) string {
 	return ""
 }
 
-func nonProductionServers(c *Context, d *Document) {
+func nonProductionServers(c *engine.Context, d *engine.Document) {
 	if !productionEnvironments[strings.ToLower(d.Extension("x-environment").Str())] {
 		return
 	}
 	for _, s := range d.Servers {
 		raw, u := s.Node, s.URL
 		if d.IsSwagger2() {
-			raw = Node{}
+			raw = engine.Node{}
 		} else {
 			u = serverURL(s.Node)
 		}
 		if why := nonProduction(raw, u); why != "" {
 			shown := displayURL(s.URL)
-			c.Report(Finding{At: s.Node, Evidence: shown, Message: fmt.Sprintf("production document lists non-production server %s (%s)", shown, why)})
+			c.Report(engine.Finding{At: s.Node, Evidence: shown, Message: fmt.Sprintf("production document lists non-production server %s (%s)", shown, why)})
 		}
 	}
 }
@@ -157,7 +157,7 @@ func nonProductionServers(c *Context, d *Document) {
 // templateParam matches a path template parameter.
 var templateParam = regexp.MustCompile(`\{[^/{}]*\}`)
 
-func ambiguousPaths(c *Context, d *Document) {
+func ambiguousPaths(c *engine.Context, d *engine.Document) {
 	first := map[string]string{}
 	for _, p := range d.Root.Member("paths").Members() {
 		if strings.HasPrefix(p.Name(), "x-") {
@@ -172,6 +172,6 @@ func ambiguousPaths(c *Context, d *Document) {
 		if prev == p.Name() {
 			continue
 		}
-		c.Report(Finding{At: p, Evidence: p.Name(), Message: fmt.Sprintf("path %s differs from %s only in parameter names: routers cannot tell them apart", p.Name(), prev)})
+		c.Report(engine.Finding{At: p, Evidence: p.Name(), Message: fmt.Sprintf("path %s differs from %s only in parameter names: routers cannot tell them apart", p.Name(), prev)})
 	}
 }

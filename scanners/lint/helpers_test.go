@@ -2,37 +2,22 @@ package lint
 
 import (
 	"context"
+	"sync"
 	"testing"
 
 	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/scanners/secrets"
 	"github.com/specterhq/specter/surface"
-	"github.com/specterhq/specter/surface/discover"
-	"github.com/specterhq/specter/surface/ingest"
+	"github.com/specterhq/specter/surface/ingest/ingesttest"
 )
 
-// load reads paths the way `specter lint` does: discover, then ingest
-// without the kin-openapi model.
-func load(t testing.TB, paths ...string) *surface.Surface {
-	t.Helper()
-	ctx := context.Background()
-	walked, err := discover.Walk(ctx, paths, discover.Options{})
-	if err != nil {
-		t.Fatalf("walking %v: %v", paths, err)
-	}
-	res, err := ingest.Load(ctx, walked.Files, ingest.Options{Models: true, SkipOpenAPIModel: true})
-	if err != nil {
-		t.Fatalf("ingesting %v: %v", paths, err)
-	}
-	for _, p := range res.Problems {
-		t.Fatalf("input problem: %v", p)
-	}
-	return res.Surface
-}
+// load reads paths the way `specter lint` does.
+func load(t testing.TB, paths ...string) *surface.Surface { return ingesttest.LoadForLint(t, paths...) }
 
 // lintPaths lints paths with default options.
 func lintPaths(t testing.TB, paths ...string) []rules.Finding {
 	t.Helper()
-	s, err := New(Options{})
+	s, err := New(withDetector(t, Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,4 +37,20 @@ func byRule(fs []rules.Finding, id string) []rules.Finding {
 		}
 	}
 	return out
+}
+
+// testDetector is the secret scanner the tests hand lint as its credential
+// detector, built once for the package's tests.
+var testDetector = sync.OnceValues(func() (*secrets.Scanner, error) { return secrets.New(secrets.Options{}) })
+
+// withDetector sets opts.Credentials to the secret scanner, as
+// engine.StaticScanners does with the run's detector.
+func withDetector(t testing.TB, opts Options) Options {
+	t.Helper()
+	det, err := testDetector()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Credentials = det
+	return opts
 }

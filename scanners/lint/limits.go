@@ -5,22 +5,22 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/scanners/lint/engine"
 )
 
-// Resource limits (rules/lint_limits.go). Bounds are read merged over
-// allOf; only what clients send is checked (inputIndex).
-func resourceLimitChecks() []Check {
-	return []Check{
-		{Rule: rules.RuleLintStringUnbounded, Document: stringUnbounded},
-		{Rule: rules.RuleLintNumberUnbounded, Document: numberUnbounded},
-		{Rule: rules.RuleLintArrayUnbounded, Document: arrayUnbounded},
-		{Rule: rules.RuleLintPaginationUnbounded, Operation: paginationUnbounded},
-		{Rule: rules.RuleLintUploadUnbounded, Operation: uploadUnbounded},
-		{Rule: rules.RuleLintCatchAllPattern, Schema: catchAllPattern},
-		{Rule: rules.RuleLintNo429, Operation: no429},
-		{Rule: rules.RuleLint429NoRetryAfter, Operation: tooManyWithoutRetryAfter},
-		{Rule: rules.RuleLintNoRateLimitHeaders, Operation: noRateLimitHeaders},
+// Resource limits (OWASP API4:2023). Bounds are read merged over allOf;
+// only what clients send is checked (Document.Inputs).
+func resourceLimitChecks() []engine.Check {
+	return []engine.Check{
+		{Rule: "lint/string-unbounded", Document: stringUnbounded},
+		{Rule: "lint/number-unbounded", Document: numberUnbounded},
+		{Rule: "lint/array-unbounded", Document: arrayUnbounded},
+		{Rule: "lint/pagination-unbounded", Operation: paginationUnbounded},
+		{Rule: "lint/upload-unbounded", Operation: uploadUnbounded},
+		{Rule: "lint/catch-all-pattern", Schema: catchAllPattern},
+		{Rule: "lint/no-429-response", Operation: no429},
+		{Rule: "lint/429-without-retry-after", Operation: tooManyWithoutRetryAfter},
+		{Rule: "lint/no-rate-limit-headers", Operation: noRateLimitHeaders},
 	}
 }
 
@@ -29,7 +29,7 @@ func resourceLimitChecks() []Check {
 var fileFormats = setOf("binary", "byte", "base64")
 
 // enumerated reports whether enum or const pins the value.
-func enumerated(s *Schema) bool {
+func enumerated(s *engine.Schema) bool {
 	return s.Keyword("enum").Exists() || s.Keyword("const").Exists()
 }
 
@@ -44,18 +44,18 @@ func boundedPattern(p string) bool {
 
 // isBinary reports whether a string schema is raw bytes (format binary,
 // contentMediaType, Swagger 2.0 type file): a file, never a text field.
-func isBinary(s *Schema) bool {
-	return strings.EqualFold(s.Keyword("format").Str(), "binary") || s.Keyword("contentMediaType").Exists() || s.hasType("file")
+func isBinary(s *engine.Schema) bool {
+	return strings.EqualFold(s.Keyword("format").Str(), "binary") || s.Keyword("contentMediaType").Exists() || s.HasType("file")
 }
 
 // isFile reports whether a multipart part carries file contents.
-func isFile(s *Schema) bool {
+func isFile(s *engine.Schema) bool {
 	return fileFormats[strings.ToLower(s.Keyword("format").Str())] || s.Keyword("contentEncoding").Exists() ||
-		s.Keyword("contentMediaType").Exists() || s.hasType("file")
+		s.Keyword("contentMediaType").Exists() || s.HasType("file")
 }
 
 // inputName is how a message names an input schema.
-func inputName(in inputSchema) string {
+func inputName(in engine.InputSchema) string {
 	if in.Param != nil {
 		return fmt.Sprintf("%s parameter %q", in.Param.In, in.Param.Name)
 	}
@@ -65,23 +65,23 @@ func inputName(in inputSchema) string {
 	return "a request value"
 }
 
-func stringUnbounded(c *Context, d *Document) {
-	for _, in := range d.inputs().Schemas {
+func stringUnbounded(c *engine.Context, d *engine.Document) {
+	for _, in := range d.Inputs().Schemas {
 		s := in.Schema
-		if !s.hasType("string") || isBinary(s) || s.StringBounded() || boundedPattern(s.Keyword("pattern").Str()) {
+		if !s.HasType("string") || isBinary(s) || s.StringBounded() || boundedPattern(s.Keyword("pattern").Str()) {
 			continue
 		}
 		if in.Param != nil && (in.Param.In == "path" || in.Param.In == "header") {
 			continue // bounded by the server's request-line and header size limits
 		}
-		c.Report(Finding{At: s.Node, Operation: in.Op, Message: fmt.Sprintf("string %s of %s %s has no maxLength, enum or length-bounding format", inputName(in), in.Op.Method, in.Op.Path)})
+		c.Report(engine.Finding{At: s.Node, Operation: in.Op, Message: fmt.Sprintf("string %s of %s %s has no maxLength, enum or length-bounding format", inputName(in), in.Op.Method, in.Op.Path)})
 	}
 }
 
-func numberUnbounded(c *Context, d *Document) {
-	for _, in := range d.inputs().Schemas {
+func numberUnbounded(c *engine.Context, d *engine.Document) {
+	for _, in := range d.Inputs().Schemas {
 		s := in.Schema
-		if !s.hasType("integer") && !s.hasType("number") || s.NumberBounded() {
+		if !s.HasType("integer") && !s.HasType("number") || s.NumberBounded() {
 			continue
 		}
 		if in.Param != nil && isPageSize(in.Param) {
@@ -96,17 +96,17 @@ func numberUnbounded(c *Context, d *Document) {
 		if !high {
 			missing = append(missing, "maximum")
 		}
-		c.Report(Finding{At: s.Node, Operation: in.Op, Message: fmt.Sprintf("number %s of %s %s has no %s", inputName(in), in.Op.Method, in.Op.Path, strings.Join(missing, " and no "))})
+		c.Report(engine.Finding{At: s.Node, Operation: in.Op, Message: fmt.Sprintf("number %s of %s %s has no %s", inputName(in), in.Op.Method, in.Op.Path, strings.Join(missing, " and no "))})
 	}
 }
 
-func arrayUnbounded(c *Context, d *Document) {
-	for _, in := range d.inputs().Schemas {
+func arrayUnbounded(c *engine.Context, d *engine.Document) {
+	for _, in := range d.Inputs().Schemas {
 		s := in.Schema
-		if !s.hasType("array") || s.Keyword("maxItems").Exists() || enumerated(s) {
+		if !s.HasType("array") || s.Keyword("maxItems").Exists() || enumerated(s) {
 			continue
 		}
-		c.Report(Finding{At: s.Node, Operation: in.Op, Message: fmt.Sprintf("array %s of %s %s has no maxItems", inputName(in), in.Op.Method, in.Op.Path)})
+		c.Report(engine.Finding{At: s.Node, Operation: in.Op, Message: fmt.Sprintf("array %s of %s %s has no maxItems", inputName(in), in.Op.Method, in.Op.Path)})
 	}
 }
 
@@ -114,17 +114,17 @@ func arrayUnbounded(c *Context, d *Document) {
 var pageSizeNames = setOf("limit", "pagesize", "perpage", "size", "maxresults", "top", "first", "last",
 	"take", "pagelimit", "maxitems", "resultsperpage", "rows", "maxpagesize", "count", "itemsperpage")
 
-func isPageSize(p *Parameter) bool {
+func isPageSize(p *engine.Parameter) bool {
 	return p.In == "query" && pageSizeNames[squashName(p.Name)] && p.Schema != nil &&
-		(p.Schema.hasType("integer") || p.Schema.hasType("number"))
+		(p.Schema.HasType("integer") || p.Schema.HasType("number"))
 }
 
-func paginationUnbounded(c *Context, op *Operation) {
+func paginationUnbounded(c *engine.Context, op *engine.Operation) {
 	for _, p := range op.Parameters {
 		if !isPageSize(p) || enumerated(p.Schema) || p.Schema.Keyword("maximum").Exists() || p.Schema.Keyword("exclusiveMaximum").Exists() {
 			continue
 		}
-		c.Report(Finding{At: p.Node, Operation: op, Evidence: p.Name, Message: fmt.Sprintf("page size parameter %q of %s %s has no maximum", p.Name, op.Method, op.Path)})
+		c.Report(engine.Finding{At: p.Node, Operation: op, Evidence: p.Name, Message: fmt.Sprintf("page size parameter %q of %s %s has no maximum", p.Name, op.Method, op.Path)})
 	}
 }
 
@@ -135,14 +135,14 @@ func fileMedia(t string) bool {
 		strings.HasPrefix(t, "audio/") || t == "application/pdf" || t == "application/zip"
 }
 
-func uploadUnbounded(c *Context, op *Operation) {
+func uploadUnbounded(c *engine.Context, op *engine.Operation) {
 	if op.Node.Has("x-max-body-size") {
 		return
 	}
 	// Swagger 2.0 formData files are parameters.
 	for _, p := range op.Parameters {
-		if p.In == "formData" && p.Schema != nil && p.Schema.hasType("file") && !p.Schema.Keyword("maxLength").Exists() {
-			c.Report(Finding{At: p.Node, Operation: op, Message: fmt.Sprintf("file parameter %q of %s %s has no size bound", p.Name, op.Method, op.Path)})
+		if p.In == "formData" && p.Schema != nil && p.Schema.HasType("file") && !p.Schema.Keyword("maxLength").Exists() {
+			c.Report(engine.Finding{At: p.Node, Operation: op, Message: fmt.Sprintf("file parameter %q of %s %s has no size bound", p.Name, op.Method, op.Path)})
 		}
 	}
 	if op.RequestBody == nil || op.RequestBody.Def.Has("x-max-body-size") {
@@ -151,11 +151,11 @@ func uploadUnbounded(c *Context, op *Operation) {
 	for _, m := range op.RequestBody.Content {
 		if m.Schema == nil {
 			if fileMedia(m.Type) {
-				c.Report(Finding{At: m.Node, Operation: op, Message: fmt.Sprintf("%s upload to %s %s has no schema and no x-max-body-size", m.Type, op.Method, op.Path)})
+				c.Report(engine.Finding{At: m.Node, Operation: op, Message: fmt.Sprintf("%s upload to %s %s has no schema and no x-max-body-size", m.Type, op.Method, op.Path)})
 			}
 			continue
 		}
-		var files []*Schema
+		var files []*engine.Schema
 		if fileMedia(m.Type) {
 			files = append(files, m.Schema)
 		}
@@ -168,21 +168,21 @@ func uploadUnbounded(c *Context, op *Operation) {
 			if f.Keyword("maxLength").Exists() {
 				continue
 			}
-			c.Report(Finding{At: f.Node, Operation: op, Message: fmt.Sprintf("file in the %s body of %s %s has no maxLength and the body no x-max-body-size", m.Type, op.Method, op.Path)})
+			c.Report(engine.Finding{At: f.Node, Operation: op, Message: fmt.Sprintf("file in the %s body of %s %s has no maxLength and the body no x-max-body-size", m.Type, op.Method, op.Path)})
 		}
 	}
 }
 
 // multipartFiles lists the file parts of a multipart body: binary, base64
 // or content-encoded strings, alone or in arrays.
-func multipartFiles(s *Schema, d *Document) []*Schema {
-	var out []*Schema
+func multipartFiles(s *engine.Schema, d *engine.Document) []*engine.Schema {
+	var out []*engine.Schema
 	for _, p := range s.Properties() {
 		item := p.Schema
-		if item != nil && item.hasType("array") {
+		if item != nil && item.HasType("array") {
 			item = d.SchemaAt(item.Keyword("items"))
 		}
-		if item != nil && item.hasType("string") && isFile(item) {
+		if item != nil && item.HasType("string") && isFile(item) {
 			out = append(out, item)
 		}
 	}
@@ -191,10 +191,10 @@ func multipartFiles(s *Schema, d *Document) []*Schema {
 
 // binaryProperties lists the raw-bytes properties (format binary) of a
 // non-multipart body: a JSON body cannot carry them, but forms can.
-func binaryProperties(s *Schema) []*Schema {
-	var out []*Schema
+func binaryProperties(s *engine.Schema) []*engine.Schema {
+	var out []*engine.Schema
 	for _, p := range s.Properties() {
-		if p.Schema != nil && p.Schema.hasType("string") && isBinary(p.Schema) {
+		if p.Schema != nil && p.Schema.HasType("string") && isBinary(p.Schema) {
 			out = append(out, p.Schema)
 		}
 	}
@@ -205,25 +205,25 @@ func binaryProperties(s *Schema) []*Schema {
 // included. ".+" and "[\s\S]+" are left alone: they say "not empty".
 var catchAll = regexp.MustCompile(`^\^?(\.\*|\[\\s\\S\]\*|\[\\w\\W\]\*|\[\\d\\D\]\*|\(\.\*\))\$?$`)
 
-func catchAllPattern(c *Context, s *Schema) {
+func catchAllPattern(c *engine.Context, s *engine.Schema) {
 	p := s.Node.Member("pattern")
 	if p.IsScalar() && catchAll.MatchString(p.Str()) {
-		c.Report(Finding{At: p, Evidence: p.Str(), Message: fmt.Sprintf("pattern %q accepts any string", p.Str())})
+		c.Report(engine.Finding{At: p, Evidence: p.Str(), Message: fmt.Sprintf("pattern %q accepts any string", p.Str())})
 	}
 }
 
-func no429(c *Context, op *Operation) {
+func no429(c *engine.Context, op *engine.Operation) {
 	if op.Response("429") != nil || op.Response("4XX") != nil || len(op.Responses) == 0 {
 		return
 	}
 	at := op.Node.Member("responses")
-	c.Report(Finding{At: at, Operation: op, Message: fmt.Sprintf("%s %s declares no 429 response", op.Method, op.Path)})
+	c.Report(engine.Finding{At: at, Operation: op, Message: fmt.Sprintf("%s %s declares no 429 response", op.Method, op.Path)})
 }
 
 // retryHeaders tell a throttled client when to come back.
 var retryHeaders = []string{"Retry-After", "RateLimit-Reset", "X-RateLimit-Reset", "X-Rate-Limit-Reset", "RateLimit"}
 
-func tooManyWithoutRetryAfter(c *Context, op *Operation) {
+func tooManyWithoutRetryAfter(c *engine.Context, op *engine.Operation) {
 	r := op.Response("429")
 	if r == nil {
 		return
@@ -233,14 +233,14 @@ func tooManyWithoutRetryAfter(c *Context, op *Operation) {
 			return
 		}
 	}
-	c.Report(Finding{At: r.Def, Operation: op, Message: "429 response declares no Retry-After header"})
+	c.Report(engine.Finding{At: r.Def, Operation: op, Message: "429 response declares no Retry-After header"})
 }
 
 // rateLimitHeaders announce a client's quota.
 var rateLimitHeaders = []string{"RateLimit", "RateLimit-Policy", "RateLimit-Limit", "RateLimit-Remaining",
 	"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-Rate-Limit-Limit", "X-Rate-Limit-Remaining"}
 
-func noRateLimitHeaders(c *Context, op *Operation) {
+func noRateLimitHeaders(c *engine.Context, op *engine.Operation) {
 	if len(op.Responses) == 0 {
 		return
 	}
@@ -251,5 +251,5 @@ func noRateLimitHeaders(c *Context, op *Operation) {
 			}
 		}
 	}
-	c.Report(Finding{At: op.Node.Member("responses"), Operation: op, Message: fmt.Sprintf("no response of %s %s declares rate-limit headers", op.Method, op.Path)})
+	c.Report(engine.Finding{At: op.Node.Member("responses"), Operation: op, Message: fmt.Sprintf("no response of %s %s declares rate-limit headers", op.Method, op.Path)})
 }

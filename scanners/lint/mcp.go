@@ -7,26 +7,29 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/scanners/lint/engine"
 	"github.com/specterhq/specter/surface"
 	"github.com/specterhq/specter/surface/mcp"
 )
 
-// MCP tools/list answers (rules/lint_mcp.go): descriptions the model reads
-// as instructions (this file), what a tool says it does against what it
-// may do (mcp_capability.go), and rules across the answers and the API
-// documents of one scan (mcp_shadowing.go, mcp_operations.go).
-func mcpToolChecks() []Check {
-	return []Check{
-		{Rule: rules.RuleLintMCPToolPoisoning, Tools: mcpToolPoisoning},
-		{Rule: rules.RuleLintMCPHiddenText, Tools: mcpHiddenText},
-		{Rule: rules.RuleLintMCPToolShadowing, Surface: mcpToolShadowing},
-		{Rule: rules.RuleLintMCPAnnotationContradiction, Tools: mcpAnnotationContradiction},
-		{Rule: rules.RuleLintMCPDestructiveToolUnmarked, Tools: mcpDestructiveUnmarked},
-		{Rule: rules.RuleLintMCPUnboundedRiskyInput, Tools: mcpUnboundedRiskyInput},
-		{Rule: rules.RuleLintMCPExfiltrationParameter, Tools: mcpExfiltrationParameter},
-		{Rule: rules.RuleLintMCPDuplicateToolName, Surface: mcpDuplicateToolName},
-		{Rule: rules.RuleLintMCPToolOperationMismatch, Surface: mcpToolOperationMismatch},
+// MCP tools/list answers: tool and parameter descriptions the model reads
+// as instructions, so text aimed at the model, or hidden from the human
+// reviewing the tool, is an injection channel (OWASP LLM01:2025 Prompt
+// Injection; OWASP MCP Top 10 MCP03:2025 Tool Poisoning) (this file);
+// what a tool says it does against what it may do (mcp_capability.go);
+// and rules across the answers and the API documents of one scan
+// (mcp_shadowing.go, mcp_operations.go).
+func mcpToolChecks() []engine.Check {
+	return []engine.Check{
+		{Rule: "lint/mcp-tool-poisoning", Tools: mcpToolPoisoning},
+		{Rule: "lint/mcp-hidden-text", Tools: mcpHiddenText},
+		{Rule: "lint/mcp-tool-shadowing", Surface: mcpToolShadowing},
+		{Rule: "lint/mcp-annotation-contradiction", Tools: mcpAnnotationContradiction},
+		{Rule: "lint/mcp-destructive-tool-unmarked", Tools: mcpDestructiveUnmarked},
+		{Rule: "lint/mcp-unbounded-risky-input", Tools: mcpUnboundedRiskyInput},
+		{Rule: "lint/mcp-exfiltration-parameter", Tools: mcpExfiltrationParameter},
+		{Rule: "lint/mcp-duplicate-tool-name", Surface: mcpDuplicateToolName},
+		{Rule: "lint/mcp-tool-operation-mismatch", Surface: mcpToolOperationMismatch},
 	}
 }
 
@@ -100,14 +103,14 @@ func modelTexts(f *surface.File, tools []mcp.Tool, withNames bool) []toolText {
 	return out
 }
 
-func mcpToolPoisoning(c *Context, f *surface.File, tools []mcp.Tool) {
+func mcpToolPoisoning(c *engine.Context, f *surface.File, tools []mcp.Tool) {
 	for _, t := range modelTexts(f, tools, false) {
 		for _, sign := range poisoningSigns {
 			m := sign.re.FindString(t.text)
 			if m == "" {
 				continue
 			}
-			c.ReportAt(f.Locate(t.pointer), Finding{
+			c.ReportAt(f.Locate(t.pointer), engine.Finding{
 				Message:  "The description of " + t.what + " holds " + sign.what + " aimed at the model",
 				Evidence: strings.TrimSpace(m),
 				Key:      sign.what,
@@ -116,17 +119,17 @@ func mcpToolPoisoning(c *Context, f *surface.File, tools []mcp.Tool) {
 	}
 }
 
-func mcpHiddenText(c *Context, f *surface.File, tools []mcp.Tool) {
+func mcpHiddenText(c *engine.Context, f *surface.File, tools []mcp.Tool) {
 	for _, t := range modelTexts(f, tools, true) {
 		if hidden := decodeHidden(t.text); hidden != "" {
-			c.ReportAt(f.Locate(t.pointer), Finding{
+			c.ReportAt(f.Locate(t.pointer), engine.Finding{
 				Message:  "The " + t.what + " holds invisible characters; decoded: " + hidden,
 				Evidence: hidden,
 				Key:      "hidden",
 			})
 		}
 		if words := mixedScriptWords(t.text); len(words) > 0 {
-			c.ReportAt(f.Locate(t.pointer), Finding{
+			c.ReportAt(f.Locate(t.pointer), engine.Finding{
 				Message:  "The " + t.what + " mixes Latin with Cyrillic or Greek letters in " + strings.Join(words, ", "),
 				Evidence: strings.Join(words, ", "),
 				Key:      "homoglyph",

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/specterhq/specter/scanners/lint/engine"
 	"github.com/specterhq/specter/surface"
 	"github.com/specterhq/specter/surface/mcp"
 )
@@ -77,7 +78,7 @@ func toolAction(t mcp.Tool, want func(string) bool) (verb, where string) {
 
 func toolLabel(t mcp.Tool) string { return "tool " + strconv.Quote(t.Name) }
 
-func mcpAnnotationContradiction(c *Context, f *surface.File, tools []mcp.Tool) {
+func mcpAnnotationContradiction(c *engine.Context, f *surface.File, tools []mcp.Tool) {
 	for _, t := range tools {
 		ro := t.Annotations.ReadOnly
 		if !ro.Set || !ro.Value {
@@ -93,7 +94,7 @@ func mcpAnnotationContradiction(c *Context, f *surface.File, tools []mcp.Tool) {
 		if verb == "" {
 			continue
 		}
-		c.ReportAt(f.Locate(ro.Pointer), Finding{
+		c.ReportAt(f.Locate(ro.Pointer), engine.Finding{
 			Message:  "The " + toolLabel(t) + " is annotated readOnlyHint: true, but its " + where + " says it does " + strconv.Quote(verb) + ": clients run it without asking",
 			Evidence: verb,
 			Key:      t.Name,
@@ -101,7 +102,7 @@ func mcpAnnotationContradiction(c *Context, f *surface.File, tools []mcp.Tool) {
 	}
 }
 
-func mcpDestructiveUnmarked(c *Context, f *surface.File, tools []mcp.Tool) {
+func mcpDestructiveUnmarked(c *engine.Context, f *surface.File, tools []mcp.Tool) {
 	for _, t := range tools {
 		a := t.Annotations
 		if a.ReadOnly.Set && a.ReadOnly.Value || a.Destructive.Set && a.Destructive.Value {
@@ -118,7 +119,7 @@ func mcpDestructiveUnmarked(c *Context, f *surface.File, tools []mcp.Tool) {
 		case a.Pointer != "":
 			at = a.Pointer
 		}
-		c.ReportAt(f.Locate(at), Finding{
+		c.ReportAt(f.Locate(at), engine.Finding{
 			Message:  "The " + toolLabel(t) + " is destructive (its " + where + " says " + strconv.Quote(verb) + ") but " + says + ": clients that ask before destructive calls may not ask",
 			Evidence: verb,
 			Key:      t.Name,
@@ -182,7 +183,7 @@ func remoteStore(t mcp.Tool) bool {
 	return false
 }
 
-func mcpUnboundedRiskyInput(c *Context, f *surface.File, tools []mcp.Tool) {
+func mcpUnboundedRiskyInput(c *engine.Context, f *surface.File, tools []mcp.Tool) {
 	for _, t := range tools {
 		for _, p := range t.Params {
 			if p.Type != "string" || len(p.Bounds) > 0 {
@@ -192,7 +193,7 @@ func mcpUnboundedRiskyInput(c *Context, f *surface.File, tools []mcp.Tool) {
 			if what == "" {
 				continue
 			}
-			c.ReportAt(f.Locate(p.Pointer), Finding{
+			c.ReportAt(f.Locate(p.Pointer), engine.Finding{
 				Message:  "Parameter " + strconv.Quote(p.Name) + " of " + toolLabel(t) + " takes " + what + " as a string with no enum, const, pattern, maxLength or format: injected text reaches it unchecked",
 				Evidence: p.Name,
 				Key:      t.Name + "/" + p.Name,
@@ -218,7 +219,7 @@ var (
 	conversational = regexp.MustCompile(`(?i)\b(?:conversation|chat|messages?|previous|prior|history|model|assistant|llm|ai|session|discussion|everything|all\s+(?:the\s+)?(?:information|details|context)|so\s+far)\b`)
 )
 
-func mcpExfiltrationParameter(c *Context, f *surface.File, tools []mcp.Tool) {
+func mcpExfiltrationParameter(c *engine.Context, f *surface.File, tools []mcp.Tool) {
 	for _, t := range tools {
 		for _, p := range t.Params {
 			if p.Type != "string" && p.Type != "" {
@@ -239,7 +240,7 @@ func mcpExfiltrationParameter(c *Context, f *surface.File, tools []mcp.Tool) {
 			default:
 				continue
 			}
-			c.ReportAt(f.Locate(p.Pointer), Finding{
+			c.ReportAt(f.Locate(p.Pointer), engine.Finding{
 				Message:  "Parameter " + strconv.Quote(p.Name) + " of " + toolLabel(t) + " invites exfiltration: " + why + ", and the server receives whatever the model puts there",
 				Evidence: p.Name,
 				Key:      t.Name + "/" + p.Name,

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/specterhq/specter/scanners/lint/engine"
 	"github.com/specterhq/specter/surface/mcp"
 )
 
@@ -35,7 +36,7 @@ func wrapTexts(t mcp.Tool) string {
 // opMatcher finds an operation's mentions in a tool's texts; built once
 // per operation of the scan.
 type opMatcher struct {
-	op *Operation
+	op *engine.Operation
 	// id matches the operationId as a word; nil without one.
 	id *regexp.Regexp
 	// paths are the path's literal forms ("/orders/{id}", "/orders/:id"):
@@ -49,7 +50,7 @@ type opMatcher struct {
 
 var braceParam = regexp.MustCompile(`\{([^}/]+)\}`)
 
-func newOpMatcher(op *Operation) opMatcher {
+func newOpMatcher(op *engine.Operation) opMatcher {
 	m := opMatcher{op: op}
 	if len(op.ID) >= 3 {
 		m.id = regexp.MustCompile(`(?:^|[^\w])` + regexp.QuoteMeta(op.ID) + `(?:$|[^\w])`)
@@ -102,7 +103,7 @@ func (m opMatcher) wraps(name, text string) (how string, pathOnly bool) {
 
 // writeReason says why op is not read-only: its method, its scopes or an
 // admin path; "" when it reads.
-func writeReason(op *Operation) string {
+func writeReason(op *engine.Operation) string {
 	var scopes []string
 	if op.Security != nil {
 		for _, alt := range op.Security.Alternatives {
@@ -129,7 +130,7 @@ func writeReason(op *Operation) string {
 
 // securityText names an operation's requirement alternatives with their
 // scopes: "oauth (orders:write) or apiKey".
-func securityText(op *Operation) string {
+func securityText(op *engine.Operation) string {
 	if op.Security == nil || len(op.Security.Alternatives) == 0 {
 		return "no declared security"
 	}
@@ -157,7 +158,7 @@ func securityText(op *Operation) string {
 }
 
 // readsAt reports whether some operation on the path only reads.
-func readsAt(d *Document, p string) bool {
+func readsAt(d *engine.Document, p string) bool {
 	for _, op := range d.Operations {
 		if op.Path == p && writeReason(op) == "" {
 			return true
@@ -166,7 +167,7 @@ func readsAt(d *Document, p string) bool {
 	return false
 }
 
-func mcpToolOperationMismatch(c *Context, s *SurfaceIndex) {
+func mcpToolOperationMismatch(c *engine.Context, s *engine.SurfaceIndex) {
 	var matchers []opMatcher // built on the first read-only tool
 	for _, a := range s.Answers {
 		for _, t := range a.Tools {
@@ -189,7 +190,7 @@ func mcpToolOperationMismatch(c *Context, s *SurfaceIndex) {
 					continue
 				}
 				at := op.Node.Location()
-				c.ReportAt(a.File.Locate(ptr), Finding{
+				c.ReportAt(a.File.Locate(ptr), engine.Finding{
 					Operation: op,
 					Message: fmt.Sprintf("The %s is read-only (%s) but wraps %s %s of %s:%d (%s), and %s; %s",
 						toolLabel(t), claim, op.Method, op.Path, at.File, at.Line, how, why, securityText(op)),
@@ -201,7 +202,7 @@ func mcpToolOperationMismatch(c *Context, s *SurfaceIndex) {
 	}
 }
 
-func opMatchers(docs []*Document) []opMatcher {
+func opMatchers(docs []*engine.Document) []opMatcher {
 	out := []opMatcher{}
 	for _, d := range docs {
 		for _, op := range d.Operations {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/specterhq/specter/scanners/lint/engine"
 	"github.com/specterhq/specter/surface"
 	"github.com/specterhq/specter/surface/mcp"
 )
@@ -58,7 +59,7 @@ func distinctiveName(name string) bool {
 
 // otherToolPatterns compiles, per distinctive tool name of the scan, the
 // orders about calling it.
-func otherToolPatterns(answers []ToolAnswer) map[string][]*regexp.Regexp {
+func otherToolPatterns(answers []engine.ToolAnswer) map[string][]*regexp.Regexp {
 	out := map[string][]*regexp.Regexp{}
 	for _, a := range answers {
 		for _, t := range a.Tools {
@@ -73,14 +74,14 @@ func otherToolPatterns(answers []ToolAnswer) map[string][]*regexp.Regexp {
 	return out
 }
 
-func mcpToolShadowing(c *Context, s *SurfaceIndex) {
+func mcpToolShadowing(c *engine.Context, s *engine.SurfaceIndex) {
 	others := otherToolPatterns(s.Answers)
 	for _, a := range s.Answers {
 		for _, tool := range a.Tools {
 			for _, t := range toolTexts([]mcp.Tool{tool}, false) {
 				for _, sign := range shadowingSigns {
 					if m := sign.re.FindString(t.text); m != "" {
-						c.ReportAt(a.File.Locate(t.pointer), Finding{
+						c.ReportAt(a.File.Locate(t.pointer), engine.Finding{
 							Message:  "The description of " + t.what + " holds " + sign.what + ": it shadows the other tools the model has",
 							Evidence: strings.TrimSpace(m),
 							Key:      sign.what,
@@ -94,7 +95,7 @@ func mcpToolShadowing(c *Context, s *SurfaceIndex) {
 					}
 					for _, re := range res {
 						if m := re.FindString(t.text); m != "" {
-							c.ReportAt(a.File.Locate(t.pointer), Finding{
+							c.ReportAt(a.File.Locate(t.pointer), engine.Finding{
 								Message:  "The description of " + t.what + " tells how another tool, " + strconv.Quote(name) + ", must be called: it rewrites that tool's calls",
 								Evidence: strings.TrimSpace(m),
 								Key:      "other:" + name,
@@ -154,7 +155,7 @@ func configServerNames(surf *surface.Surface) []string {
 // of their tools/list answers sit next to it, while answers in other
 // folders belong to other projects (or are test fixtures), and two
 // unnamed answers may be two captures of one server.
-func mcpDuplicateToolName(c *Context, s *SurfaceIndex) {
+func mcpDuplicateToolName(c *engine.Context, s *engine.SurfaceIndex) {
 	type first struct {
 		server, label string
 		file          *surface.File
@@ -180,7 +181,7 @@ func mcpDuplicateToolName(c *Context, s *SurfaceIndex) {
 				continue
 			}
 			at := prev.file.Locate(prev.tool.NamePointer)
-			c.ReportAt(a.File.Locate(t.NamePointer), Finding{
+			c.ReportAt(a.File.Locate(t.NamePointer), engine.Finding{
 				Message:  fmt.Sprintf("Tool %q is published here by %s and already by %s at %s:%d:%d: one shadows the other", t.Name, label, prev.label, at.File, at.Line, at.Column),
 				Evidence: t.Name,
 				Key:      t.Name,

@@ -3,6 +3,7 @@ package lint
 import (
 	"testing"
 
+	"github.com/specterhq/specter/scanners/lint/engine"
 	"github.com/specterhq/specter/surface"
 	"github.com/specterhq/specter/surface/mcp"
 )
@@ -99,7 +100,7 @@ func TestDistinctiveName(t *testing.T) {
 }
 
 func TestOpMatcherWraps(t *testing.T) {
-	ops := map[string]*Operation{
+	ops := map[string]*engine.Operation{
 		"create": {Method: "POST", Path: "/orders", ID: "createOrder"},
 		"delete": {Method: "DELETE", Path: "/orders/{id}", ID: "deleteOrder"},
 		"noid":   {Method: "PUT", Path: "/refunds/{id}"},

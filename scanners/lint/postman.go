@@ -6,17 +6,18 @@ import (
 	"strings"
 
 	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/scanners/lint/engine"
 	"github.com/specterhq/specter/sensitive"
 	"github.com/specterhq/specter/surface"
 )
 
-// Postman collections (rules/lint_postman.go): where and how credentials
-// travel. Literal credential values are the secret scanner's findings.
-func postmanChecks() []Check {
-	return []Check{
-		{Rule: rules.RuleLintPostmanCredentialsHTTP, Collection: postmanCredentialsOverHTTP},
-		{Rule: rules.RuleLintPostmanAPIKeyInQuery, Collection: postmanAPIKeyInQuery},
-		{Rule: rules.RuleLintPostmanHTTPTokenURL, Collection: postmanHTTPTokenURL},
+// Postman collections: where and how credentials travel. Literal
+// credential values are the secret scanner's findings.
+func postmanChecks() []engine.Check {
+	return []engine.Check{
+		{Rule: "lint/postman-credentials-over-http", Collection: postmanCredentialsOverHTTP},
+		{Rule: "lint/postman-api-key-in-query", Collection: postmanAPIKeyInQuery},
+		{Rule: "lint/postman-http-token-url", Collection: postmanHTTPTokenURL},
 	}
 }
 
@@ -39,7 +40,7 @@ func isCredentialHeaderName(name string) bool {
 	return sensitive.IsCredentialName(name)
 }
 
-func postmanCredentialsOverHTTP(c *Context, api *surface.API) {
+func postmanCredentialsOverHTTP(c *engine.Context, api *surface.API) {
 	for _, op := range api.Operations {
 		req := op.Request
 		if req == nil {
@@ -61,25 +62,25 @@ func postmanCredentialsOverHTTP(c *Context, api *surface.API) {
 		if len(carried) == 0 {
 			continue
 		}
-		c.ReportAt(postmanURLLocation(api.File, req), Finding{Evidence: req.Method + " http://" + host, Key: strings.Join(carried, ","),
+		c.ReportAt(postmanURLLocation(api.File, req), engine.Finding{Evidence: req.Method + " http://" + host, Key: strings.Join(carried, ","),
 			Message: fmt.Sprintf("request %q sends %s over plain http to %s", req.Name, strings.Join(carried, " and "), host)})
 	}
 }
 
-func postmanAPIKeyInQuery(c *Context, api *surface.API) {
+func postmanAPIKeyInQuery(c *engine.Context, api *surface.API) {
 	for _, op := range api.Operations {
 		if a := op.Auth; a != nil && strings.EqualFold(a.Type, "apikey") && strings.EqualFold(a.Params["in"], "query") {
 			at, ok := a.ParamLocations["in"]
 			if !ok {
 				at = a.Location
 			}
-			c.ReportAt(at, Finding{Evidence: a.Params["key"], Message: fmt.Sprintf("apikey auth sends %q in the query string", a.Params["key"])})
+			c.ReportAt(at, engine.Finding{Evidence: a.Params["key"], Message: fmt.Sprintf("apikey auth sends %q in the query string", a.Params["key"])})
 		}
 		for _, p := range op.Parameters {
 			if p.In != "query" || !sensitive.IsCredentialName(p.Name) {
 				continue
 			}
-			c.ReportAt(p.Location, Finding{Evidence: p.Name, Message: fmt.Sprintf("request %q puts credential %q in the query string", op.Summary, p.Name)})
+			c.ReportAt(p.Location, engine.Finding{Evidence: p.Name, Message: fmt.Sprintf("request %q puts credential %q in the query string", op.Summary, p.Name)})
 		}
 	}
 }
@@ -88,7 +89,7 @@ func postmanAPIKeyInQuery(c *Context, api *surface.API) {
 // endpoint.
 var oauthURLParams = []string{"accessTokenUrl", "authUrl", "refreshTokenUrl", "requestTokenUrl", "tokenUrl"}
 
-func postmanHTTPTokenURL(c *Context, api *surface.API) {
+func postmanHTTPTokenURL(c *engine.Context, api *surface.API) {
 	for _, op := range api.Operations {
 		a := op.Auth
 		if a == nil || (!strings.EqualFold(a.Type, "oauth2") && !strings.EqualFold(a.Type, "oauth1")) {
@@ -103,7 +104,7 @@ func postmanHTTPTokenURL(c *Context, api *surface.API) {
 			if parsed, err := url.Parse(u); err == nil {
 				u = parsed.Scheme + "://" + parsed.Host + parsed.Path
 			}
-			c.ReportAt(a.ParamLocations[k], Finding{Evidence: u, Key: k,
+			c.ReportAt(a.ParamLocations[k], engine.Finding{Evidence: u, Key: k,
 				Message: fmt.Sprintf("%s auth %s is plain http: credentials and tokens cross the network to %s in clear text", a.Type, k, host)})
 		}
 	}

@@ -10,11 +10,9 @@ import (
 	"sort"
 	"strings"
 	"testing"
-
-	"github.com/specterhq/specter/rules"
 )
 
-// Every rule has a folder testdata/rules/<name> (the id without "lint/")
+// Every rule has a folder rules/<name> (the id without "lint/")
 // holding trigger*.yaml fixtures, whose lines marked `# want: <rule-id>`
 // are exactly the lines the rule reports (one marker per finding; a line
 // may carry several, comma-separated), and near-miss*.yaml fixtures, on
@@ -82,10 +80,10 @@ func sidecarMarkers(path, id string, want map[string]int) error {
 }
 
 func TestRuleFixtures(t *testing.T) {
-	for _, r := range rules.LintRules() {
+	for _, r := range mustRules(t) {
 		name := strings.TrimPrefix(r.ID, "lint/")
 		t.Run(name, func(t *testing.T) {
-			dir := filepath.Join("testdata", "rules", name)
+			dir := filepath.Join("rules", name)
 			entries, err := os.ReadDir(dir)
 			if err != nil {
 				t.Fatalf("rule %s has no fixtures: %v", r.ID, err)
@@ -118,7 +116,7 @@ func TestRuleFixtures(t *testing.T) {
 				}
 				got := map[string]int{}
 				surf := load(t, fixture)
-				sc, err := New(Options{})
+				sc, err := New(withDetector(t, Options{}))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -186,13 +184,13 @@ func TestChecksMatchCatalog(t *testing.T) {
 			t.Errorf("check %s has no hook", c.Rule)
 		}
 	}
-	for _, r := range rules.LintRules() {
+	for _, r := range mustRules(t) {
 		if checks[r.ID] != 1 {
 			t.Errorf("rule %s has %d checks, want 1", r.ID, checks[r.ID])
 		}
 		delete(checks, r.ID)
 	}
 	for id := range checks {
-		t.Errorf("check %s has no rule in rules.LintRules()", id)
+		t.Errorf("check %s has no rule folder", id)
 	}
 }

@@ -5,12 +5,14 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/specterhq/specter/scanners/lint/engine"
 	"github.com/specterhq/specter/surface"
 )
 
-// Scope hygiene (rules/lint_scope.go).
-func scopeChecks() []Check {
-	return []Check{
+// Scope hygiene: are OAuth2 scopes declared, used, narrow and matched to
+// what the operations do?
+func scopeChecks() []engine.Check {
+	return []engine.Check{
 		{Rule: "lint/undeclared-scope", Operation: opUses(undeclaredScope), Document: docUses(undeclaredScope)},
 		{Rule: "lint/unused-scope", Scheme: unusedScope},
 		{Rule: "lint/unused-security-scheme", Scheme: unusedScheme},
@@ -30,8 +32,8 @@ func scopeChecks() []Check {
 // requirements; docUses on the document list and on webhooks and callbacks.
 // Findings land on the use, so a document-level requirement is reported
 // once whatever number of operations inherit it.
-func opUses(fn func(*Context, *SchemeUse)) func(*Context, *Operation) {
-	return func(c *Context, op *Operation) {
+func opUses(fn func(*engine.Context, *engine.SchemeUse)) func(*engine.Context, *engine.Operation) {
+	return func(c *engine.Context, op *engine.Operation) {
 		if op.Security == nil {
 			return
 		}
@@ -43,10 +45,10 @@ func opUses(fn func(*Context, *SchemeUse)) func(*Context, *Operation) {
 	}
 }
 
-func docUses(fn func(*Context, *SchemeUse)) func(*Context, *Document) {
-	return func(c *Context, d *Document) {
-		lists := []*Requirements{d.Security}
-		for _, op := range append(append([]*Operation(nil), d.Webhooks...), d.Callbacks...) {
+func docUses(fn func(*engine.Context, *engine.SchemeUse)) func(*engine.Context, *engine.Document) {
+	return func(c *engine.Context, d *engine.Document) {
+		lists := []*engine.Requirements{d.Security}
+		for _, op := range append(append([]*engine.Operation(nil), d.Webhooks...), d.Callbacks...) {
 			lists = append(lists, op.Security)
 		}
 		for _, rs := range lists {
@@ -62,21 +64,21 @@ func docUses(fn func(*Context, *SchemeUse)) func(*Context, *Document) {
 	}
 }
 
-func undeclaredScope(c *Context, u *SchemeUse) {
+func undeclaredScope(c *engine.Context, u *engine.SchemeUse) {
 	if u.Scheme == nil || u.Scheme.Type != "oauth2" {
 		return
 	}
 	for _, sc := range u.Scopes {
 		if _, ok := u.Scheme.Scope(sc.Name); !ok {
-			c.Report(Finding{At: sc.Node, Evidence: sc.Name, Key: sc.Name, Message: fmt.Sprintf("scope %q is required but no flow of %q declares it", sc.Name, u.Name)})
+			c.Report(engine.Finding{At: sc.Node, Evidence: sc.Name, Key: sc.Name, Message: fmt.Sprintf("scope %q is required but no flow of %q declares it", sc.Name, u.Name)})
 		}
 	}
 }
 
 // declaredScopes lists a scheme's scopes, each name once (the first flow
 // declaring it).
-func declaredScopes(s *Scheme) []Scope {
-	var out []Scope
+func declaredScopes(s *engine.Scheme) []engine.Scope {
+	var out []engine.Scope
 	seen := map[string]bool{}
 	for _, f := range s.Flows {
 		for _, sc := range f.Scopes {
@@ -89,47 +91,47 @@ func declaredScopes(s *Scheme) []Scope {
 	return out
 }
 
-func unusedScope(c *Context, s *Scheme) {
-	if s.Type != "oauth2" || len(c.Doc.scopeUse[s]) == 0 {
+func unusedScope(c *engine.Context, s *engine.Scheme) {
+	if s.Type != "oauth2" || !c.Doc.RequiresScopes(s) {
 		return
 	}
 	for _, f := range s.Flows {
 		for _, sc := range f.Scopes {
 			if !c.Doc.ScopeRequired(s, sc.Name) {
-				c.Report(Finding{At: sc.Node, Evidence: sc.Name, Message: fmt.Sprintf("scope %q of %q is declared but no operation requires it", sc.Name, s.Name)})
+				c.Report(engine.Finding{At: sc.Node, Evidence: sc.Name, Message: fmt.Sprintf("scope %q of %q is declared but no operation requires it", sc.Name, s.Name)})
 			}
 		}
 	}
 }
 
-func unusedScheme(c *Context, s *Scheme) {
+func unusedScheme(c *engine.Context, s *engine.Scheme) {
 	if !c.Doc.SchemeUsed(s) {
-		c.Report(Finding{At: s.Node, Evidence: s.Name, Message: fmt.Sprintf("security scheme %q is declared but no requirement uses it", s.Name)})
+		c.Report(engine.Finding{At: s.Node, Evidence: s.Name, Message: fmt.Sprintf("security scheme %q is declared but no requirement uses it", s.Name)})
 	}
 }
 
-func scopesOnNonOAuth(c *Context, u *SchemeUse) {
+func scopesOnNonOAuth(c *engine.Context, u *engine.SchemeUse) {
 	if u.Scheme == nil || u.Scheme.IsOAuth() || len(u.Scopes) == 0 || c.Doc.Format == surface.FormatOpenAPI31 {
 		return
 	}
-	c.Report(Finding{At: u.Node, Evidence: u.Name, Message: fmt.Sprintf("requirement lists scopes for %q, a %s scheme; OpenAPI 2.0/3.0 require an empty list and tools ignore it", u.Name, u.Scheme.Type)})
+	c.Report(engine.Finding{At: u.Node, Evidence: u.Name, Message: fmt.Sprintf("requirement lists scopes for %q, a %s scheme; OpenAPI 2.0/3.0 require an empty list and tools ignore it", u.Name, u.Scheme.Type)})
 }
 
-func emptyOAuthScopes(c *Context, u *SchemeUse) {
+func emptyOAuthScopes(c *engine.Context, u *engine.SchemeUse) {
 	if u.Scheme == nil || u.Scheme.Type != "oauth2" || len(u.Scopes) > 0 || len(declaredScopes(u.Scheme)) == 0 {
 		return
 	}
-	c.Report(Finding{At: u.Node, Evidence: u.Name, Message: fmt.Sprintf("requirement of %q lists no scopes: any token from it passes", u.Name)})
+	c.Report(engine.Finding{At: u.Node, Evidence: u.Name, Message: fmt.Sprintf("requirement of %q lists no scopes: any token from it passes", u.Name)})
 }
 
-func broadDeclaredScope(c *Context, s *Scheme) {
+func broadDeclaredScope(c *engine.Context, s *engine.Scheme) {
 	if !s.IsOAuth() {
 		return
 	}
 	for _, f := range s.Flows {
 		for _, sc := range f.Scopes {
 			if why, broad := broadScope(sc.Name, sc.Description); broad {
-				c.Report(Finding{At: sc.Node, Evidence: sc.Name, Message: fmt.Sprintf("scope %q of %q is over-broad: %s", sc.Name, s.Name, why)})
+				c.Report(engine.Finding{At: sc.Node, Evidence: sc.Name, Message: fmt.Sprintf("scope %q of %q is over-broad: %s", sc.Name, s.Name, why)})
 			}
 		}
 	}
@@ -137,7 +139,7 @@ func broadDeclaredScope(c *Context, s *Scheme) {
 
 // searchLike tells POST operations that only read (search, query,
 // GraphQL) from real writes.
-func searchLike(op *Operation) bool {
+func searchLike(op *engine.Operation) bool {
 	ws := append(words(op.Path), words(op.ID)...)
 	for _, w := range ws {
 		switch w {
@@ -154,7 +156,7 @@ func searchLike(op *Operation) bool {
 	return false
 }
 
-func writeWithReadScopes(c *Context, op *Operation) {
+func writeWithReadScopes(c *engine.Context, op *engine.Operation) {
 	if !op.IsWrite() || !authenticated(op) || searchLike(op) {
 		return
 	}
@@ -171,11 +173,11 @@ func writeWithReadScopes(c *Context, op *Operation) {
 			names = append(names, sc.Name)
 		}
 	}
-	c.Report(Finding{At: declaredAt(op), Operation: op, Evidence: strings.Join(names, ", "), Key: op.Method + " " + op.Path,
+	c.Report(engine.Finding{At: declaredAt(op), Operation: op, Evidence: strings.Join(names, ", "), Key: op.Method + " " + op.Path,
 		Message: fmt.Sprintf("%s %s changes data but every alternative requires only read scopes (%s)", op.Method, op.Path, strings.Join(names, ", "))})
 }
 
-func readRequiresWriteScope(c *Context, op *Operation) {
+func readRequiresWriteScope(c *engine.Context, op *engine.Operation) {
 	if !op.IsRead() || !authenticated(op) {
 		return
 	}
@@ -193,13 +195,13 @@ func readRequiresWriteScope(c *Context, op *Operation) {
 		}
 		names = append(names, found)
 	}
-	c.Report(Finding{At: declaredAt(op), Operation: op, Evidence: strings.Join(names, ", "), Key: op.Method + " " + op.Path,
+	c.Report(engine.Finding{At: declaredAt(op), Operation: op, Evidence: strings.Join(names, ", "), Key: op.Method + " " + op.Path,
 		Message: fmt.Sprintf("%s %s only reads but every alternative requires a write or admin scope (%s)", op.Method, op.Path, strings.Join(names, ", "))})
 }
 
 // canonical renders a requirement list so that equal lists compare equal:
 // alternatives and scopes sorted.
-func canonical(rs *Requirements) string {
+func canonical(rs *engine.Requirements) string {
 	var alts []string
 	for _, a := range rs.Alternatives {
 		var uses []string
@@ -220,7 +222,7 @@ func canonical(rs *Requirements) string {
 
 // privileged reports whether an operation is administrative: a path
 // segment starting with "admin", or x-privileged: true.
-func privileged(op *Operation) bool {
+func privileged(op *engine.Operation) bool {
 	if op.Extension("x-privileged").Bool() {
 		return true
 	}
@@ -232,8 +234,8 @@ func privileged(op *Operation) bool {
 	return false
 }
 
-func adminSharesRequirement(c *Context, d *Document) {
-	ordinary := map[string]*Operation{}
+func adminSharesRequirement(c *engine.Context, d *engine.Document) {
+	ordinary := map[string]*engine.Operation{}
 	for _, op := range d.Operations {
 		if authenticated(op) && !privileged(op) {
 			k := canonical(op.Security)
@@ -247,13 +249,13 @@ func adminSharesRequirement(c *Context, d *Document) {
 			continue
 		}
 		if other, ok := ordinary[canonical(op.Security)]; ok {
-			c.Report(Finding{At: op.Node, Operation: op, Evidence: canonical(op.Security),
+			c.Report(engine.Finding{At: op.Node, Operation: op, Evidence: canonical(op.Security),
 				Message: fmt.Sprintf("privileged %s %s accepts exactly what ordinary %s %s accepts (%s)", op.Method, op.Path, other.Method, other.Path, canonical(op.Security))})
 		}
 	}
 }
 
-func weakerAlternative(c *Context, op *Operation) {
+func weakerAlternative(c *engine.Context, op *engine.Operation) {
 	if op.Security == nil {
 		return
 	}
@@ -276,34 +278,34 @@ func weakerAlternative(c *Context, op *Operation) {
 		for _, u := range a.Uses {
 			names = append(names, u.Name)
 		}
-		c.Report(Finding{At: a.Node, Operation: op, Evidence: strings.Join(names, " & "),
+		c.Report(engine.Finding{At: a.Node, Operation: op, Evidence: strings.Join(names, " & "),
 			Message: fmt.Sprintf("alternative %s needs no scope, so it bypasses the scopes another alternative requires", strings.Join(names, " & "))})
 	}
 }
 
-func scopeNameGrammar(c *Context, s *Scheme) {
+func scopeNameGrammar(c *engine.Context, s *engine.Scheme) {
 	for _, f := range s.Flows {
 		for _, sc := range f.Scopes {
 			if !c.Options.ScopePattern.MatchString(sc.Name) {
-				c.Report(Finding{At: sc.Node, Evidence: sc.Name, Message: fmt.Sprintf("scope %q does not match the naming grammar %s", sc.Name, c.Options.ScopePattern)})
+				c.Report(engine.Finding{At: sc.Node, Evidence: sc.Name, Message: fmt.Sprintf("scope %q does not match the naming grammar %s", sc.Name, c.Options.ScopePattern)})
 			}
 		}
 	}
 }
 
-func schemeScopeSprawl(c *Context, s *Scheme) {
+func schemeScopeSprawl(c *engine.Context, s *engine.Scheme) {
 	if n := len(declaredScopes(s)); n > c.Options.MaxScopesPerScheme {
-		c.Report(Finding{At: s.Node, Evidence: s.Name, Message: fmt.Sprintf("security scheme %q declares %d scopes (more than %d)", s.Name, n, c.Options.MaxScopesPerScheme)})
+		c.Report(engine.Finding{At: s.Node, Evidence: s.Name, Message: fmt.Sprintf("security scheme %q declares %d scopes (more than %d)", s.Name, n, c.Options.MaxScopesPerScheme)})
 	}
 }
 
-func operationScopeSprawl(c *Context, op *Operation) {
+func operationScopeSprawl(c *engine.Context, op *engine.Operation) {
 	if op.Security == nil {
 		return
 	}
 	for _, a := range op.Security.Alternatives {
 		if n := len(a.Scopes()); n > c.Options.MaxScopesPerOperation {
-			c.Report(Finding{At: a.Node, Operation: op, Message: fmt.Sprintf("one alternative requires %d scopes at once (more than %d)", n, c.Options.MaxScopesPerOperation)})
+			c.Report(engine.Finding{At: a.Node, Operation: op, Message: fmt.Sprintf("one alternative requires %d scopes at once (more than %d)", n, c.Options.MaxScopesPerOperation)})
 		}
 	}
 }

@@ -4,16 +4,16 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/scanners/lint/engine"
 )
 
-// SSRF and unsafe consumption (rules/lint_ssrf.go).
-func ssrfChecks() []Check {
-	return []Check{
-		{Rule: rules.RuleLintURLInput, Document: urlInputs},
-		{Rule: rules.RuleLintRedirectParameter, Document: redirectInputs},
-		{Rule: rules.RuleLintCallbackUnauthentic, Document: callbacksWithoutSignature},
-		{Rule: rules.RuleLintCallbackHTTP, Document: callbacksOverHTTP},
+// SSRF and unsafe consumption (OWASP API7:2023, API10:2023).
+func ssrfChecks() []engine.Check {
+	return []engine.Check{
+		{Rule: "lint/url-input", Document: urlInputs},
+		{Rule: "lint/redirect-parameter", Document: redirectInputs},
+		{Rule: "lint/callback-without-signature", Document: callbacksWithoutSignature},
+		{Rule: "lint/callback-http", Document: callbacksOverHTTP},
 	}
 }
 
@@ -38,7 +38,7 @@ var (
 
 // urlValued reports whether a schema holds a URL by its format or its
 // example.
-func urlValued(s *Schema) bool {
+func urlValued(s *engine.Schema) bool {
 	if s == nil {
 		return false
 	}
@@ -51,7 +51,7 @@ func urlValued(s *Schema) bool {
 
 // isRedirectInput reports whether an input named name with schema s names
 // where to send the user.
-func isRedirectInput(name string, s *Schema) bool {
+func isRedirectInput(name string, s *engine.Schema) bool {
 	n := squashName(name)
 	if redirectSquashed[n] {
 		return true
@@ -62,12 +62,12 @@ func isRedirectInput(name string, s *Schema) bool {
 // isURLInput reports whether an input takes a URL.
 func isURLInput(in namedInput) bool {
 	s := in.Schema
-	if s != nil && !s.hasType("string") && len(s.Types()) > 0 {
+	if s != nil && !s.HasType("string") && len(s.Types()) > 0 {
 		return false
 	}
 	w := lastWord(in.Name)
 	if hookWords[w] {
-		return in.Where == "body property" && s != nil && s.hasType("string")
+		return in.Where == "body property" && s != nil && s.HasType("string")
 	}
 	return urlWords[w] || urlValued(s)
 }
@@ -75,15 +75,15 @@ func isURLInput(in namedInput) bool {
 // namedInput is a parameter or a body property clients send.
 type namedInput struct {
 	Name   string
-	At     Node
-	Schema *Schema
-	Op     *Operation
+	At     engine.Node
+	Schema *engine.Schema
+	Op     *engine.Operation
 	Where  string // "query parameter", "body property", ...
 }
 
 // namedInputs lists the document's query, path and header parameters and
 // request body properties.
-func namedInputs(d *Document) []namedInput {
+func namedInputs(d *engine.Document) []namedInput {
 	var out []namedInput
 	for _, op := range d.Operations {
 		for _, p := range op.Parameters {
@@ -93,22 +93,22 @@ func namedInputs(d *Document) []namedInput {
 			out = append(out, namedInput{Name: p.Name, At: p.Node, Schema: p.Schema, Op: op, Where: p.In + " parameter"})
 		}
 	}
-	for _, p := range d.inputs().Properties {
+	for _, p := range d.Inputs().Properties {
 		out = append(out, namedInput{Name: p.Name, At: p.Node, Schema: p.Schema, Op: p.Op, Where: "body property"})
 	}
 	return out
 }
 
-func urlInputs(c *Context, d *Document) {
+func urlInputs(c *engine.Context, d *engine.Document) {
 	for _, in := range namedInputs(d) {
 		if isRedirectInput(in.Name, in.Schema) || !isURLInput(in) {
 			continue
 		}
-		c.Report(Finding{At: in.At, Operation: in.Op, Evidence: in.Name, Message: fmt.Sprintf("%s %q of %s %s takes a URL: if the server fetches it, check the target against an allow-list", in.Where, in.Name, in.Op.Method, in.Op.Path)})
+		c.Report(engine.Finding{At: in.At, Operation: in.Op, Evidence: in.Name, Message: fmt.Sprintf("%s %q of %s %s takes a URL: if the server fetches it, check the target against an allow-list", in.Where, in.Name, in.Op.Method, in.Op.Path)})
 	}
 }
 
-func redirectInputs(c *Context, d *Document) {
+func redirectInputs(c *engine.Context, d *engine.Document) {
 	for _, in := range namedInputs(d) {
 		if in.Where == "header parameter" || in.Where == "path parameter" || !isRedirectInput(in.Name, in.Schema) {
 			continue
@@ -116,7 +116,7 @@ func redirectInputs(c *Context, d *Document) {
 		if in.Schema != nil && enumerated(in.Schema) {
 			continue // a closed list of targets is not an open redirect
 		}
-		c.Report(Finding{At: in.At, Operation: in.Op, Evidence: in.Name, Message: fmt.Sprintf("%s %q of %s %s sets where the user is sent: match it against registered targets", in.Where, in.Name, in.Op.Method, in.Op.Path)})
+		c.Report(engine.Finding{At: in.At, Operation: in.Op, Evidence: in.Name, Message: fmt.Sprintf("%s %q of %s %s sets where the user is sent: match it against registered targets", in.Where, in.Name, in.Op.Method, in.Op.Path)})
 	}
 }
 
@@ -126,8 +126,8 @@ func isSignatureHeader(name string) bool {
 	return strings.Contains(n, "signature") || strings.Contains(n, "hmac")
 }
 
-func callbacksWithoutSignature(c *Context, d *Document) {
-	for _, op := range append(append([]*Operation{}, d.Webhooks...), d.Callbacks...) {
+func callbacksWithoutSignature(c *engine.Context, d *engine.Document) {
+	for _, op := range append(append([]*engine.Operation{}, d.Webhooks...), d.Callbacks...) {
 		if op.Security != nil && !op.Security.Inherited && !op.Security.Open() {
 			continue
 		}
@@ -145,11 +145,11 @@ func callbacksWithoutSignature(c *Context, d *Document) {
 		if isWebhook(d, op) {
 			kind = "webhook"
 		}
-		c.Report(Finding{At: op.Node, Operation: op, Message: fmt.Sprintf("%s %s %s declares neither a security requirement nor a signature header", kind, op.Method, op.Path)})
+		c.Report(engine.Finding{At: op.Node, Operation: op, Message: fmt.Sprintf("%s %s %s declares neither a security requirement nor a signature header", kind, op.Method, op.Path)})
 	}
 }
 
-func isWebhook(d *Document, op *Operation) bool {
+func isWebhook(d *engine.Document, op *engine.Operation) bool {
 	for _, w := range d.Webhooks {
 		if w == op {
 			return true
@@ -158,10 +158,10 @@ func isWebhook(d *Document, op *Operation) bool {
 	return false
 }
 
-func callbacksOverHTTP(c *Context, d *Document) {
+func callbacksOverHTTP(c *engine.Context, d *engine.Document) {
 	for _, op := range d.Callbacks {
 		if _, ok := cleartextURL(op.Path); ok {
-			c.Report(Finding{At: op.Node, Operation: op, Evidence: displayURL(op.Path), Message: fmt.Sprintf("callback URL %s is plain http", displayURL(op.Path))})
+			c.Report(engine.Finding{At: op.Node, Operation: op, Evidence: displayURL(op.Path), Message: fmt.Sprintf("callback URL %s is plain http", displayURL(op.Path))})
 		}
 	}
 	for _, in := range namedInputs(d) {
@@ -172,7 +172,7 @@ func callbacksOverHTTP(c *Context, d *Document) {
 		for _, kw := range []string{"example", "default"} {
 			v := in.Schema.Keyword(kw)
 			if _, ok := cleartextURL(v.Str()); ok {
-				c.Report(Finding{At: v, Operation: in.Op, Evidence: displayURL(v.Str()), Message: fmt.Sprintf("%s of %s %q is a plain http URL", kw, in.Where, in.Name)})
+				c.Report(engine.Finding{At: v, Operation: in.Op, Evidence: displayURL(v.Str()), Message: fmt.Sprintf("%s of %s %q is a plain http URL", kw, in.Where, in.Name)})
 			}
 		}
 	}

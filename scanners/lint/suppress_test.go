@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/specterhq/specter/policy"
-	"github.com/specterhq/specter/rules"
 )
 
 // TestInlineSuppressionOfFamilies: x-specter-ignore on a server, a path
@@ -13,7 +12,7 @@ import (
 // these families report at and below it, and no other.
 func TestInlineSuppressionOfFamilies(t *testing.T) {
 	surf := load(t, "testdata/suppress/families.yaml")
-	s, err := New(Options{})
+	s, err := New(withDetector(t, Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,13 +30,13 @@ func TestInlineSuppressionOfFamilies(t *testing.T) {
 			kept[f.RuleID] = true
 		}
 	}
-	for _, id := range []string{rules.RuleLintServerHTTP, rules.RuleLintGuessableIDUnscoped, rules.RuleLintPaginationUnbounded, rules.RuleLintPIIUnclassified} {
+	for _, id := range []string{"lint/server-http", "lint/guessable-id-unscoped", "lint/pagination-unbounded", "lint/pii-unclassified"} {
 		if !suppressed[id] || kept[id] {
 			t.Errorf("%s: suppressed=%v kept=%v, want only suppressed", id, suppressed[id], kept[id])
 		}
 	}
 	// The schema's ignore names one rule: the password is still reported.
-	if !kept[rules.RuleLintSecretNotWriteOnly] {
-		t.Errorf("%s under the schema was suppressed by an ignore naming another rule", rules.RuleLintSecretNotWriteOnly)
+	if !kept["lint/secret-not-write-only"] {
+		t.Errorf("%s under the schema was suppressed by an ignore naming another rule", "lint/secret-not-write-only")
 	}
 }

@@ -6,22 +6,22 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/specterhq/specter/rules"
+	"github.com/specterhq/specter/scanners/lint/engine"
 )
 
-// Transport, CORS and error handling (rules/lint_transport.go).
-func transportChecks() []Check {
-	return []Check{
-		{Rule: rules.RuleLintServerHTTP, Document: serverHTTP},
-		{Rule: rules.RuleLintCORSWildcardCredential, Operation: corsWildcardWithCredentials},
-		{Rule: rules.RuleLintErrorDebugFields, Document: errorDebugFields},
-		{Rule: rules.RuleLintMarkdownScript, Text: markdownScript},
-		{Rule: rules.RuleLintTokenResponseCacheable, Operation: tokenResponseCacheable},
+// Transport, CORS and error handling (OWASP API8:2023).
+func transportChecks() []engine.Check {
+	return []engine.Check{
+		{Rule: "lint/server-http", Document: serverHTTP},
+		{Rule: "lint/cors-wildcard-with-credentials", Operation: corsWildcardWithCredentials},
+		{Rule: "lint/error-debug-fields", Document: errorDebugFields},
+		{Rule: "lint/markdown-script", Text: markdownScript},
+		{Rule: "lint/token-response-cacheable", Operation: tokenResponseCacheable},
 	}
 }
 
 // serverURL substitutes a server's variables with their defaults.
-func serverURL(server Node) string {
+func serverURL(server engine.Node) string {
 	u := server.Member("url").Str()
 	for _, v := range server.Member("variables").Members() {
 		u = strings.ReplaceAll(u, "{"+v.Name()+"}", v.Member("default").Str())
@@ -29,11 +29,11 @@ func serverURL(server Node) string {
 	return u
 }
 
-func serverHTTP(c *Context, d *Document) {
-	check := func(at Node, u string) {
+func serverHTTP(c *engine.Context, d *engine.Document) {
+	check := func(at engine.Node, u string) {
 		if host, ok := cleartextURL(u); ok {
 			shown := displayURL(u)
-			c.Report(Finding{At: at, Evidence: shown, Message: fmt.Sprintf("server %s is plain http: traffic to %s is readable and changeable on the way", shown, host)})
+			c.Report(engine.Finding{At: at, Evidence: shown, Message: fmt.Sprintf("server %s is plain http: traffic to %s is readable and changeable on the way", shown, host)})
 		}
 	}
 	for _, s := range d.Servers {
@@ -44,7 +44,7 @@ func serverHTTP(c *Context, d *Document) {
 		check(s.Node, u)
 	}
 	for _, op := range d.Operations {
-		for _, list := range []Node{op.PathItem.Member("servers"), op.Node.Member("servers")} {
+		for _, list := range []engine.Node{op.PathItem.Member("servers"), op.Node.Member("servers")} {
 			for _, s := range list.Items() {
 				check(s, serverURL(s))
 			}
@@ -54,9 +54,9 @@ func serverHTTP(c *Context, d *Document) {
 
 // headerValues lists the values a response header is declared to take:
 // its example(s), and its schema's enum, const, default and example.
-func headerValues(h Header) []string {
+func headerValues(h engine.Header) []string {
 	var out []string
-	add := func(n Node) {
+	add := func(n engine.Node) {
 		out = append(out, n.Strings()...)
 	}
 	add(h.Def.Member("example"))
@@ -80,7 +80,7 @@ func holds(values []string, want string) bool {
 	return false
 }
 
-func corsWildcardWithCredentials(c *Context, op *Operation) {
+func corsWildcardWithCredentials(c *engine.Context, op *engine.Operation) {
 	for _, r := range op.Responses {
 		origin, ok := r.Header("Access-Control-Allow-Origin")
 		if !ok || !holds(headerValues(origin), "*") {
@@ -90,7 +90,7 @@ func corsWildcardWithCredentials(c *Context, op *Operation) {
 		if !ok || !holds(headerValues(cred), "true") {
 			continue
 		}
-		c.Report(Finding{At: origin.Node, Operation: op, Message: fmt.Sprintf("response %s of %s %s allows any origin (*) together with credentials", r.Code, op.Method, op.Path)})
+		c.Report(engine.Finding{At: origin.Node, Operation: op, Message: fmt.Sprintf("response %s of %s %s allows any origin (*) together with credentials", r.Code, op.Method, op.Path)})
 	}
 }
 
@@ -104,8 +104,8 @@ const maxErrorDepth = 6
 
 // errorDebugFields walks the error responses of every operation, each
 // schema once per document: error schemas are shared by most operations.
-func errorDebugFields(c *Context, d *Document) {
-	seen := map[*Schema]bool{}
+func errorDebugFields(c *engine.Context, d *engine.Document) {
+	seen := map[*engine.Schema]bool{}
 	for _, op := range d.Operations {
 		for _, r := range op.Responses {
 			code := strings.ToUpper(r.Code)
@@ -119,14 +119,14 @@ func errorDebugFields(c *Context, d *Document) {
 	}
 }
 
-func debugFieldsIn(c *Context, op *Operation, s *Schema, seen map[*Schema]bool, depth int) {
+func debugFieldsIn(c *engine.Context, op *engine.Operation, s *engine.Schema, seen map[*engine.Schema]bool, depth int) {
 	if s == nil || seen[s] || depth > maxErrorDepth {
 		return
 	}
 	seen[s] = true
 	for _, p := range s.Properties() {
 		if debugNames[squashName(p.Name)] {
-			c.Report(Finding{At: p.Node, Operation: op, Evidence: p.Name, Message: fmt.Sprintf("error response property %q exposes internals", p.Name)})
+			c.Report(engine.Finding{At: p.Node, Operation: op, Evidence: p.Name, Message: fmt.Sprintf("error response property %q exposes internals", p.Name)})
 			continue
 		}
 		debugFieldsIn(c, op, p.Schema, seen, depth+1)
@@ -135,10 +135,10 @@ func debugFieldsIn(c *Context, op *Operation, s *Schema, seen map[*Schema]bool, 
 		k := s.Keyword(kw)
 		list := k.Items()
 		if k.IsMap() {
-			list = []Node{k}
+			list = []engine.Node{k}
 		}
 		for _, it := range list {
-			debugFieldsIn(c, op, s.doc.SchemaAt(it), seen, depth+1)
+			debugFieldsIn(c, op, s.Document().SchemaAt(it), seen, depth+1)
 		}
 	}
 }
@@ -151,7 +151,7 @@ var (
 	indentedCode = regexp.MustCompile(`(?m)^(    |\t).*$`)
 )
 
-func markdownScript(c *Context, t Text) {
+func markdownScript(c *engine.Context, t engine.Text) {
 	text := t.Node.Str()
 	if !strings.Contains(text, "<") && !strings.Contains(text, "eval") {
 		return
@@ -159,14 +159,14 @@ func markdownScript(c *Context, t Text) {
 	prose := indentedCode.ReplaceAllString(inlineCode.ReplaceAllString(fencedCode.ReplaceAllString(text, ""), ""), "")
 	switch {
 	case scriptTag.MatchString(prose):
-		c.Report(Finding{At: t.Node, Message: fmt.Sprintf("%s holds a <script> tag that documentation portals may run", t.Field)})
+		c.Report(engine.Finding{At: t.Node, Message: fmt.Sprintf("%s holds a <script> tag that documentation portals may run", t.Field)})
 	case evalCall.MatchString(prose):
-		c.Report(Finding{At: t.Node, Message: fmt.Sprintf("%s holds an eval( call that documentation portals may run", t.Field)})
+		c.Report(engine.Finding{At: t.Node, Message: fmt.Sprintf("%s holds an eval( call that documentation portals may run", t.Field)})
 	}
 }
 
 // tokenPaths are the paths of the document's OAuth token endpoints.
-func tokenPaths(d *Document) map[string]bool {
+func tokenPaths(d *engine.Document) map[string]bool {
 	out := map[string]bool{}
 	for _, s := range d.Schemes {
 		for _, f := range s.Flows {
@@ -180,7 +180,7 @@ func tokenPaths(d *Document) map[string]bool {
 
 // isTokenEndpoint reports whether op issues tokens: its path is a declared
 // tokenUrl's path (or ends with one), or ends in /token, /oauth/token.
-func isTokenEndpoint(op *Operation) bool {
+func isTokenEndpoint(op *engine.Operation) bool {
 	if op.Method != "POST" {
 		return false
 	}
@@ -201,7 +201,7 @@ func isTokenEndpoint(op *Operation) bool {
 
 // returnsToken reports whether a schema has an access or refresh token at
 // its top level.
-func returnsToken(s *Schema) bool {
+func returnsToken(s *engine.Schema) bool {
 	if s == nil {
 		return false
 	}
@@ -214,7 +214,7 @@ func returnsToken(s *Schema) bool {
 	return false
 }
 
-func tokenResponseCacheable(c *Context, op *Operation) {
+func tokenResponseCacheable(c *engine.Context, op *engine.Operation) {
 	endpoint := isTokenEndpoint(op)
 	for _, r := range op.Responses {
 		if !strings.HasPrefix(r.Code, "2") {
@@ -234,6 +234,6 @@ func tokenResponseCacheable(c *Context, op *Operation) {
 				continue
 			}
 		}
-		c.Report(Finding{At: r.Node, Operation: op, Message: fmt.Sprintf("response %s of %s %s returns a token and does not declare Cache-Control: no-store", r.Code, op.Method, op.Path)})
+		c.Report(engine.Finding{At: r.Node, Operation: op, Message: fmt.Sprintf("response %s of %s %s returns a token and does not declare Cache-Control: no-store", r.Code, op.Method, op.Path)})
 	}
 }

@@ -1,6 +1,6 @@
-// Package ingesttest loads spec files in tests the way the CLI's fuzz and
-// inventory commands do: discover with the default file-size limit, then
-// ingest with the models built.
+// Package ingesttest loads spec files in tests the way the CLI's commands
+// do: Load as fuzz and inventory (the default file-size limit, the models
+// built), LoadForLint as `specter lint` (no kin-openapi model).
 package ingesttest
 
 import (
@@ -16,14 +16,26 @@ import (
 // input problem.
 func Load(tb testing.TB, paths ...string) *surface.Surface {
 	tb.Helper()
+	return load(tb, discover.Options{MaxFileBytes: discover.DefaultMaxFileBytes}, ingest.Options{Models: true}, paths)
+}
+
+// LoadForLint is Load the way the lint scanner's tests read documents:
+// no file-size limit and ingest.Options.SkipOpenAPIModel.
+func LoadForLint(tb testing.TB, paths ...string) *surface.Surface {
+	tb.Helper()
+	return load(tb, discover.Options{}, ingest.Options{Models: true, SkipOpenAPIModel: true}, paths)
+}
+
+func load(tb testing.TB, dopts discover.Options, iopts ingest.Options, paths []string) *surface.Surface {
+	tb.Helper()
 	ctx := context.Background()
-	walked, err := discover.Walk(ctx, paths, discover.Options{MaxFileBytes: discover.DefaultMaxFileBytes})
+	walked, err := discover.Walk(ctx, paths, dopts)
 	if err != nil {
-		tb.Fatal(err)
+		tb.Fatalf("walking %v: %v", paths, err)
 	}
-	res, err := ingest.Load(ctx, walked.Files, ingest.Options{Models: true})
+	res, err := ingest.Load(ctx, walked.Files, iopts)
 	if err != nil {
-		tb.Fatal(err)
+		tb.Fatalf("ingesting %v: %v", paths, err)
 	}
 	if len(res.Problems) > 0 {
 		tb.Fatalf("ingest problems: %v", res.Problems)
