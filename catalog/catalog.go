@@ -8,6 +8,7 @@ package catalog
 import (
 	"fmt"
 
+	"github.com/specterhq/specter/fuzz"
 	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/scanners/inventory"
 	"github.com/specterhq/specter/scanners/secrets"
@@ -25,7 +26,6 @@ func Builtin() (*rules.Catalog, error) {
 	all = append(all, secretRules...)
 	all = append(all, inventory.Rules()...)
 	all = append(all, rules.LintRules()...)
-	all = append(all, rules.FuzzRules()...)
-	all = append(all, rules.FuzzSecurityRules()...)
+	all = append(all, fuzz.Rules()...)
 	return rules.NewCatalog(all...)
 }
