@@ -7,7 +7,9 @@
 //   - placeholders: values that only stand for a secret (IsPlaceholder);
 //   - value shapes: provider key formats recognised whatever the field is
 //     called (LooksLikeProviderKey; a new shape goes into providerKey in
-//     shapes.go with its marker in providerMarkers);
+//     shapes.go with its marker in providerMarkers, an AI provider's into
+//     AIKeyShapes in aikeys.go, which the secret scanner also runs as
+//     gitleaks rules);
 //   - personal data: payment cards with one Luhn check (IsCard, MaskCard),
 //     US social security numbers (ValidSSN, SSNName, SSNNearby);
 //   - redaction: what of a secret may be shown (Redact, RedactedPrefix);

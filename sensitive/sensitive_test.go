@@ -1,6 +1,9 @@
 package sensitive
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestIsCard(t *testing.T) {
 	for s, want := range map[string]bool{
@@ -17,6 +20,56 @@ func TestIsCard(t *testing.T) {
 	} {
 		if got := IsCard(s); got != want {
 			t.Errorf("IsCard(%q) = %v", s, got)
+		}
+	}
+}
+
+// TestAIKeyShapes: every AI-provider shape is a provider key to
+// LooksLikeProviderKey, in its shortest and longest lengths, and a value
+// one character short of it, or with another prefix, is not. Keys are
+// built at run time so the repository holds none.
+func TestAIKeyShapes(t *testing.T) {
+	alnum := func(n int) string { return strings.Repeat("aB3dE9gH2k", n/10+1)[:n] }
+	hex := func(n int) string { return strings.Repeat("0a9b8c7d6e", n/10+1)[:n] }
+	letters := func(n int) string { return strings.Repeat("qWeRtYuIoP", n/10+1)[:n] }
+	for _, tt := range []struct {
+		name string
+		key  string
+		want bool
+	}{
+		{"openai project", "sk-proj-" + alnum(48), true},
+		{"openai service account long", "sk-svcacct-" + alnum(240), true},
+		{"openai admin", "sk-admin-" + alnum(100), true},
+		{"openai marker", "sk-" + alnum(20) + "T3BlbkFJ" + alnum(20), true},
+		{"anthropic 86", "sk-ant-api03-" + alnum(86) + "AA", true},
+		{"anthropic admin", "sk-ant-admin01-" + alnum(100) + "AA", true},
+		{"groq", "gsk_" + alnum(52), true},
+		{"xai", "xai-" + alnum(80), true},
+		{"replicate", "r8_" + alnum(37), true},
+		{"openrouter", "sk-or-v1-" + hex(64), true},
+		{"langsmith", "lsv2_pt_" + hex(32) + "_" + hex(10), true},
+		{"hugging face", "hf_" + letters(34), true},
+		{"perplexity", "pplx-" + alnum(48), true},
+		{"openai project too short", "sk-proj-" + alnum(30), false},
+		{"groq too short", "gsk_" + alnum(40), false},
+		{"a slug with the prefix", "sk-proj-roadmap-and-notes", false},
+		{"xai in prose", "the xai-team shipped it last week, see notes", false},
+		{"hugging face with digits", "hf_" + alnum(34), false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := LooksLikeProviderKey(tt.key); got != tt.want {
+				t.Errorf("LooksLikeProviderKey(%.20q…) = %v, want %v", tt.key, got, tt.want)
+			}
+		})
+	}
+	for _, k := range AIKeyShapes() {
+		if k.Name == "" || k.Title == "" || k.Entropy <= 0 || len(k.Keywords) == 0 || len(k.Markers) == 0 {
+			t.Errorf("incomplete shape %+v", k)
+		}
+		for _, kw := range k.Keywords {
+			if kw != strings.ToLower(kw) {
+				t.Errorf("%s: keyword %q is not lower-case (gitleaks gates on lower-cased text)", k.Name, kw)
+			}
 		}
 	}
 }

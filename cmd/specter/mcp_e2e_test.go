@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -86,7 +87,10 @@ func TestRulesListsMCPRules(t *testing.T) {
 		{"secrets/mcp-config-credential", "MCP"},
 		{"", "lint/mcp-tool-poisoning"},
 		{"", "lint/mcp-hidden-text"},
+		{"", "lint/mcp-tool-operation-mismatch"},
 		{"lint/mcp-tool-poisoning", "LLM01:2025"},
+		{"lint/mcp-tool-shadowing", "MCP03:2025"},
+		{"lint/mcp-unbounded-risky-input", "MCP05:2025"},
 	} {
 		args := []string{"rules"}
 		if tt.pattern != "" {
@@ -95,6 +99,67 @@ func TestRulesListsMCPRules(t *testing.T) {
 		res := specter(t, repoRoot(t), nil, args...)
 		if res.code != exitPass || !strings.Contains(res.stdout, tt.want) {
 			t.Errorf("rules %s: exit %d, output lacks %q\nstdout: %.600s\nstderr: %s", tt.pattern, res.code, tt.want, res.stdout, res.stderr)
+		}
+	}
+}
+
+// TestScanAgentFolder scans a folder holding an MCP config with a token,
+// two servers' tools/list answers and the OpenAPI document one server
+// wraps: every MCP tool rule fires at its file, line and column, the
+// operation mismatch names the operation's scopes, and the token is not
+// printed; the clean folder fires none of them.
+func TestScanAgentFolder(t *testing.T) {
+	dir := filepath.Join(repoRoot(t), "cmd", "specter", "testdata", "mcp")
+	rep, res := scanJSON(t, filepath.Join(dir, "agent"), ".")
+	if res.code != exitGateFailed {
+		t.Fatalf("exit %d, want %d\nstderr: %s", res.code, exitGateFailed, res.stderr)
+	}
+	want := []string{
+		".vscode/mcp.json:10:34 secrets/mcp-config-credential",
+		"shop.tools.json:5:7 lint/mcp-tool-shadowing",
+		"shop.tools.json:9:7 lint/mcp-duplicate-tool-name",
+		"shop.tools.json:21:11 lint/mcp-exfiltration-parameter",
+		"shop.tools.json:24:23 lint/mcp-annotation-contradiction",
+		"shop.tools.json:24:23 lint/mcp-tool-operation-mismatch",
+		"shop.tools.json:27:7 lint/mcp-destructive-tool-unmarked",
+		"shop.tools.json:34:56 lint/mcp-unbounded-risky-input",
+	}
+	var got []string
+	for _, f := range rep.Findings {
+		if strings.Contains(f.RuleID, "mcp") {
+			got = append(got, fmt.Sprintf("%s:%d:%d %s", f.Location.File, f.Location.Line, f.Location.Column, f.RuleID))
+		}
+		switch f.RuleID {
+		case "lint/mcp-tool-operation-mismatch":
+			for _, s := range []string{"POST /orders of api/shop.yaml:12", "oauth (orders:write)"} {
+				if !strings.Contains(f.Message, s) {
+					t.Errorf("%s: message lacks %q: %s", f.RuleID, s, f.Message)
+				}
+			}
+		case "lint/mcp-duplicate-tool-name":
+			if !strings.Contains(f.Message, `server "shop"`) || !strings.Contains(f.Message, `server "gmail" at gmail.tools.json:9:7`) {
+				t.Errorf("%s: message does not name both servers: %s", f.RuleID, f.Message)
+			}
+		}
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("MCP findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	text := specter(t, filepath.Join(dir, "agent"), nil, "scan", ".")
+	for _, s := range []string{"shop.tools.json\n", "  24:23 ", "lint/mcp-tool-operation-mismatch"} {
+		if !strings.Contains(text.stdout, s) {
+			t.Errorf("text report lacks %q\n%s", s, text.stdout)
+		}
+	}
+	if strings.Contains(text.stdout+text.stderr+res.stdout, "Wr5Ty8Ui2Op4As6D") {
+		t.Error("a report prints the planted token")
+	}
+
+	clean, _ := scanJSON(t, filepath.Join(dir, "clean"), ".")
+	for _, f := range clean.Findings {
+		if strings.HasPrefix(f.RuleID, "lint/mcp-") {
+			t.Errorf("clean folder: %s:%d:%d %s %s", f.Location.File, f.Location.Line, f.Location.Column, f.RuleID, f.Message)
 		}
 	}
 }

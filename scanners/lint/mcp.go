@@ -13,11 +13,20 @@ import (
 )
 
 // MCP tools/list answers (rules/lint_mcp.go): descriptions the model reads
-// as instructions.
+// as instructions (this file), what a tool says it does against what it
+// may do (mcp_capability.go), and rules across the answers and the API
+// documents of one scan (mcp_shadowing.go, mcp_operations.go).
 func mcpToolChecks() []Check {
 	return []Check{
 		{Rule: rules.RuleLintMCPToolPoisoning, Tools: mcpToolPoisoning},
 		{Rule: rules.RuleLintMCPHiddenText, Tools: mcpHiddenText},
+		{Rule: rules.RuleLintMCPToolShadowing, Surface: mcpToolShadowing},
+		{Rule: rules.RuleLintMCPAnnotationContradiction, Tools: mcpAnnotationContradiction},
+		{Rule: rules.RuleLintMCPDestructiveToolUnmarked, Tools: mcpDestructiveUnmarked},
+		{Rule: rules.RuleLintMCPUnboundedRiskyInput, Tools: mcpUnboundedRiskyInput},
+		{Rule: rules.RuleLintMCPExfiltrationParameter, Tools: mcpExfiltrationParameter},
+		{Rule: rules.RuleLintMCPDuplicateToolName, Surface: mcpDuplicateToolName},
+		{Rule: rules.RuleLintMCPToolOperationMismatch, Surface: mcpToolOperationMismatch},
 	}
 }
 

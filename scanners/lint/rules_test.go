@@ -182,7 +182,7 @@ func TestChecksMatchCatalog(t *testing.T) {
 	checks := map[string]int{}
 	for _, c := range Checks() {
 		checks[c.Rule]++
-		if c.Document == nil && c.Scheme == nil && c.Operation == nil && c.Schema == nil && c.Text == nil && c.Collection == nil && c.Tools == nil {
+		if c.Document == nil && c.Scheme == nil && c.Operation == nil && c.Schema == nil && c.Text == nil && c.Collection == nil && c.Tools == nil && c.Surface == nil {
 			t.Errorf("check %s has no hook", c.Rule)
 		}
 	}

@@ -118,6 +118,24 @@ type Check struct {
 	// its tools. Context.Doc is nil; report with Context.ReportAt and
 	// f.Locate of the tool's pointers.
 	Tools func(c *Context, f *surface.File, tools []mcp.Tool)
+	// Surface is called once per scan, after the other hooks, with what
+	// rules comparing files need: the indexed OpenAPI documents and every
+	// tools/list answer. Context.Doc is nil; report with Context.ReportAt.
+	Surface func(c *Context, s *SurfaceIndex)
+}
+
+// SurfaceIndex is the scan as a whole: the OpenAPI documents the scanner
+// indexed and the MCP tools/list answers with their tools.
+type SurfaceIndex struct {
+	Surface   *surface.Surface
+	Documents []*Document
+	Answers   []ToolAnswer
+}
+
+// ToolAnswer is one tools/list answer of the surface.
+type ToolAnswer struct {
+	File  *surface.File
+	Tools []mcp.Tool
 }
 
 // Finding is what a check reports; the engine adds the rule id, severity,
@@ -255,6 +273,7 @@ func (s *Scanner) Findings(ctx context.Context, surf *surface.Surface) ([]rules.
 		}
 	}
 	res := make([][]rules.Finding, len(roots))
+	docs := make([]*Document, len(roots))
 	errs := make([]error, len(roots))
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -264,7 +283,7 @@ func (s *Scanner) Findings(ctx context.Context, surf *surface.Surface) ([]rules.
 			defer wg.Done()
 			r := newResolver(surf.Files)
 			for i := range next {
-				res[i], errs[i] = s.lintFile(ctx, roots[i], r)
+				res[i], docs[i], errs[i] = s.lintFile(ctx, roots[i], r)
 			}
 		}()
 	}
@@ -291,26 +310,35 @@ func (s *Scanner) Findings(ctx context.Context, surf *surface.Surface) ([]rules.
 			out = append(out, s.lintCollection(api)...)
 		}
 	}
+	index := &SurfaceIndex{Surface: surf}
+	for _, d := range docs {
+		if d != nil {
+			index.Documents = append(index.Documents, d)
+		}
+	}
 	for _, f := range surf.Files {
 		if f.Format == surface.FormatMCPTools {
-			out = append(out, s.lintTools(f)...)
+			a := ToolAnswer{File: f, Tools: mcp.Tools(f.Tree, f.Format)}
+			index.Answers = append(index.Answers, a)
+			out = append(out, s.lintTools(a)...)
 		}
 	}
-	return out, nil
+	return append(out, s.lintSurface(index)...), nil
 }
 
-// lintFile indexes one document and runs every check over the index.
-func (s *Scanner) lintFile(ctx context.Context, root *surface.File, r *resolver) (out []rules.Finding, err error) {
+// lintFile indexes one document and runs every check over the index; it
+// returns the index for the Surface hooks.
+func (s *Scanner) lintFile(ctx context.Context, root *surface.File, r *resolver) (out []rules.Finding, d *Document, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			out, err = nil, fmt.Errorf("lint crashed on this document (please report it): %v", p)
+			out, d, err = nil, nil, fmt.Errorf("lint crashed on this document (please report it): %v", p)
 		}
 	}()
-	d, err := buildDocument(ctx, root, r)
+	d, err = buildDocument(ctx, root, r)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return s.Lint(d), nil
+	return s.Lint(d), d, nil
 }
 
 // lintCollection runs the Collection hooks over a Postman collection.
@@ -325,12 +353,22 @@ func (s *Scanner) lintCollection(api *surface.API) []rules.Finding {
 }
 
 // lintTools runs the Tools hooks over an MCP tools/list answer.
-func (s *Scanner) lintTools(f *surface.File) []rules.Finding {
-	tools := mcp.Tools(f.Tree, f.Format)
+func (s *Scanner) lintTools(a ToolAnswer) []rules.Finding {
 	col := &collector{seen: map[string]bool{}}
 	for _, ch := range s.checks {
 		if ch.Tools != nil {
-			ch.Tools(&Context{Options: s.opts, rule: ch.rule, out: col}, f, tools)
+			ch.Tools(&Context{Options: s.opts, rule: ch.rule, out: col}, a.File, a.Tools)
+		}
+	}
+	return col.findings
+}
+
+// lintSurface runs the Surface hooks once over the whole scan.
+func (s *Scanner) lintSurface(index *SurfaceIndex) []rules.Finding {
+	col := &collector{seen: map[string]bool{}}
+	for _, ch := range s.checks {
+		if ch.Surface != nil {
+			ch.Surface(&Context{Options: s.opts, rule: ch.rule, out: col}, index)
 		}
 	}
 	return col.findings

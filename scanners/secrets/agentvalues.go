@@ -10,8 +10,8 @@ import (
 
 // Agent-config value classification: where a credential sits in the
 // values of an MCP or agent configuration (a server's command-line
-// arguments, its env map, its headers). The functions are pure; the MCP
-// surface model calls them and reports what they return. Placeholders
+// arguments, its env map). The functions are pure; mcpServers (mcp.go)
+// calls them and reports what they return. Placeholders
 // (${input:name}, ${env:NAME}, ${NAME}, $NAME, %NAME%, <YOUR_TOKEN>,
 // your-api-key-here, xxxx, changeme, empty) are never credentials.
 
@@ -35,11 +35,11 @@ const (
 
 // knownKeySpan returns the span of a provider-shaped key in v, or ok false.
 func knownKeySpan(v string) (start, end int, ok bool) {
-	for i, re := range aiKeyPatterns() {
-		if !containsAnyFold(v, aiKeyRules[i].keywords) {
+	for _, r := range aiKeyRules() {
+		if !containsAnyFold(v, r.Keywords) {
 			continue
 		}
-		if m := re.FindStringSubmatchIndex(v); m != nil && shannon(v[m[2]:m[3]]) >= aiKeyRules[i].entropy {
+		if m := r.re.FindStringSubmatchIndex(v); m != nil && shannon(v[m[2]:m[3]]) >= r.Entropy {
 			return m[2], m[3], true
 		}
 	}
@@ -80,8 +80,8 @@ func containsAnyFold(v string, words []string) bool {
 // their name is not a credential name.
 var passwordFlags = map[string]bool{"-p": true, "--pass": true, "--pw": true}
 
-// ArgCredentials finds the credentials in a command line's arguments.
-func ArgCredentials(args []string) []ValueSpan {
+// argCredentials finds the credentials in a command line's arguments.
+func argCredentials(args []string) []ValueSpan {
 	var out []ValueSpan
 	add := func(i, start, end int, kind string) {
 		if !sensitive.IsPlaceholder(args[i][start:end]) {
@@ -195,11 +195,11 @@ func urlCredentials(u string) []ValueSpan {
 	return out
 }
 
-// EnvCredential reports whether an env-map entry holds a credential: a
+// envCredential reports whether an env-map entry holds a credential: a
 // credential name with a value that is not a placeholder, or a value of a
 // known key shape whatever the name, or a connection string with a
 // password. It returns the credential's span in value.
-func EnvCredential(name, value string) (start, end int, kind string, ok bool) {
+func envCredential(name, value string) (start, end int, kind string, ok bool) {
 	if sp := urlCredentials(value); len(sp) > 0 {
 		for _, s := range sp {
 			if !sensitive.IsPlaceholder(value[s.Start:s.End]) {
@@ -211,25 +211,8 @@ func EnvCredential(name, value string) (start, end int, kind string, ok bool) {
 	if s, e, found := knownKeySpan(value); found && !sensitive.IsPlaceholder(value[s:e]) {
 		return s, e, KindProviderKey, true
 	}
-	if value != "" && sensitive.IsCredentialName(name) && !sensitive.IsPlaceholder(value) {
+	if value != "" && sensitive.IsCredentialName(name) && !sensitive.IsPlaceholder(value) && !strings.ContainsAny(value, " \t\n") {
 		return 0, len(value), KindCredentialName, true
 	}
 	return 0, 0, "", false
-}
-
-// HeaderEntryCredential reports whether a header entry (name and value
-// given apart, as in an MCP server's headers map) holds a credential, and
-// its span in value.
-func HeaderEntryCredential(name, value string) (start, end int, ok bool) {
-	if s, e, found := headerCredential(name + ":" + value); found {
-		s, e = s-len(name)-1, e-len(name)-1
-		if !sensitive.IsPlaceholder(value[s:e]) {
-			return s, e, true
-		}
-		return 0, 0, false
-	}
-	if s, e, found := knownKeySpan(value); found && !sensitive.IsPlaceholder(value[s:e]) {
-		return s, e, true
-	}
-	return 0, 0, false
 }

@@ -36,6 +36,7 @@ func TestArgCredentials(t *testing.T) {
 		{"jdbc", []string{"jdbc:sqlserver://db:1433;user=sa;password=Jd8kQ2zx"}, []string{"Jd8kQ2zx query-credential"}},
 		{"token query", []string{"https://mcp.example.com/sse?access_token=Tq3zX9kp2L&x=1"}, []string{"Tq3zX9kp2L query-credential"}},
 		{"provider key arg", []string{"run", groq}, []string{groq + " provider-key"}},
+		{"provider key in a header argument", []string{"--header", "Authorization:ghp_0123456789abcdefghijABCDEFGHIJ012345"}, []string{"ghp_0123456789abcdefghijABCDEFGHIJ012345 credential-header"}},
 		// Placeholders and ordinary arguments.
 		{"input placeholder", []string{"--api-key=${input:api_key}"}, nil},
 		{"env placeholder", []string{"--token", "${env:GITHUB_TOKEN}"}, nil},
@@ -50,8 +51,8 @@ func TestArgCredentials(t *testing.T) {
 		{"flag then flag", []string{"--token", "--verbose"}, nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := secretsOf(tt.args, ArgCredentials(tt.args)); !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("ArgCredentials(%q) = %q, want %q", tt.args, got, tt.want)
+			if got := secretsOf(tt.args, argCredentials(tt.args)); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("argCredentials(%q) = %q, want %q", tt.args, got, tt.want)
 			}
 		})
 	}
@@ -72,39 +73,17 @@ func TestEnvCredential(t *testing.T) {
 		{"empty", "API_KEY", "", ""},
 		{"changeme", "DB_PASSWORD", "changeme", ""},
 		{"ordinary", "LOG_LEVEL", "debug", ""},
+		{"a sentence under a credential name", "API_TOKEN", "set it in the dashboard", ""},
 		{"url placeholder", "DATABASE_URL", "postgres://app:${PW}@db/app", ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			s, e, kind, ok := EnvCredential(tt.key, tt.value)
+			s, e, kind, ok := envCredential(tt.key, tt.value)
 			got := ""
 			if ok {
 				got = tt.value[s:e] + " " + kind
 			}
 			if got != tt.want {
-				t.Errorf("EnvCredential(%q, %q) = %q, want %q", tt.key, tt.value, got, tt.want)
-			}
-		})
-	}
-}
-
-func TestHeaderEntryCredential(t *testing.T) {
-	for _, tt := range []struct {
-		name, header, value, want string
-	}{
-		{"bearer", "Authorization", "Bearer 9f8e7d6c5b4a3210ab", "9f8e7d6c5b4a3210ab"},
-		{"api key", "X-API-Key", "Zt5pQ2mK9wLx", "Zt5pQ2mK9wLx"},
-		{"placeholder", "Authorization", "Bearer ${input:token}", ""},
-		{"env placeholder", "X-API-Key", "${env:API_KEY}", ""},
-		{"ordinary", "Accept", "application/json", ""},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			s, e, ok := HeaderEntryCredential(tt.header, tt.value)
-			got := ""
-			if ok {
-				got = tt.value[s:e]
-			}
-			if got != tt.want {
-				t.Errorf("HeaderEntryCredential(%q, %q) = %q, want %q", tt.header, tt.value, got, tt.want)
+				t.Errorf("envCredential(%q, %q) = %q, want %q", tt.key, tt.value, got, tt.want)
 			}
 		})
 	}

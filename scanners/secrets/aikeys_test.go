@@ -138,7 +138,7 @@ func TestAIKeyCatalog(t *testing.T) {
 		}
 		ids[r.ID] = true
 	}
-	for _, r := range aiKeyRules {
+	for _, r := range aiKeyRules() {
 		if !ids[r.id] {
 			t.Errorf("rule %s missing from the catalog", r.id)
 		}

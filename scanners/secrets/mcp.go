@@ -9,8 +9,8 @@ import (
 )
 
 // mcpServers checks the servers of an MCP client config or server.json
-// manifest: env values named like credentials or shaped like provider
-// keys, credential arguments, credential headers and URL query tokens.
+// manifest: env entries and command-line arguments holding credentials
+// (agentvalues.go says which), credential headers and URL query tokens.
 // Passwords in URL userinfo (connection strings too) are left to
 // userinfoInTree, which runs on every tree.
 func (w *walker) mcpServers() {
@@ -18,13 +18,11 @@ func (w *walker) mcpServers() {
 	for _, s := range mcp.Servers(f.Tree, f.Format) {
 		server := strconv.Quote(s.Name)
 		for _, e := range s.Env {
-			if secret, ok := credentialValue(e.Name, e.Text); ok {
-				w.report(RuleSecretsMCPConfig, "MCP server "+server+" gets a hard-coded credential in env "+strconv.Quote(e.Name), secret, e.Node, e.Pointer)
+			if start, end, kind, ok := envCredential(e.Name, e.Text); ok && kind != KindURLPassword {
+				w.report(RuleSecretsMCPConfig, "MCP server "+server+" gets a hard-coded credential in env "+strconv.Quote(e.Name), e.Text[start:end], e.Node, e.Pointer)
 			}
 		}
-		for _, a := range argCredentials(s.Args) {
-			w.report(RuleSecretsMCPConfig, "MCP server "+server+" gets a hard-coded credential in argument "+strconv.Quote(a.flag), a.secret, a.value.Node, a.value.Pointer)
-		}
+		w.mcpArgs(server, s.Args)
 		for _, h := range s.Headers {
 			if !sensitive.IsCredentialHeader(h.Name) {
 				continue
@@ -39,65 +37,32 @@ func (w *walker) mcpServers() {
 	}
 }
 
-// credentialValue reports the secret a named value holds: any
-// provider-shaped key, or under a credential name a single-word value that
-// is not a placeholder.
-func credentialValue(name, value string) (string, bool) {
-	v := strings.TrimSpace(value)
-	if sensitive.LooksLikeProviderKey(v) {
-		return v, true
+// mcpArgs reports the credentials argCredentials finds in a server's
+// arguments, naming the flag that takes each one (or the argument's index).
+func (w *walker) mcpArgs(server string, args []mcp.Value) {
+	texts := make([]string, len(args))
+	for i, a := range args {
+		texts[i] = a.Text
 	}
-	if !sensitive.IsCredentialName(name) || sensitive.IsPlaceholder(v) || strings.ContainsAny(v, " \t\n") {
-		return "", false
-	}
-	return v, true
-}
-
-// argCredential is a credential found in a command's arguments.
-type argCredential struct {
-	flag   string
-	secret string
-	value  mcp.Value
-}
-
-// argCredentials finds credentials in an argument list: --name=value and
-// --name value where the flag names a credential, and provider-shaped keys
-// in any argument.
-func argCredentials(args []mcp.Value) []argCredential {
-	var out []argCredential
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		flag, inline, hasInline := strings.Cut(a.Text, "=")
-		isFlag := strings.HasPrefix(flag, "-") && !strings.ContainsAny(flag, " /")
-		switch {
-		case isFlag && hasInline:
-			if secret, ok := credentialValue(strings.TrimLeft(flag, "-"), inline); ok {
-				out = append(out, argCredential{flag: flag, secret: secret, value: a})
-				continue
-			}
-		case isFlag && i+1 < len(args) && !strings.HasPrefix(args[i+1].Text, "-"):
-			if sensitive.IsCredentialName(strings.TrimLeft(flag, "-")) {
-				next := args[i+1]
-				if secret, ok := credentialValue(strings.TrimLeft(flag, "-"), next.Text); ok {
-					out = append(out, argCredential{flag: flag, secret: secret, value: next})
-				}
-				i++
-				continue
-			}
+	for _, sp := range argCredentials(texts) {
+		if sp.Kind == KindURLPassword {
+			continue
 		}
-		if sensitive.LooksLikeProviderKey(a.Text) {
-			out = append(out, argCredential{flag: "#" + strconv.Itoa(i), secret: providerKeyIn(a.Text), value: a})
+		a := args[sp.Index]
+		w.report(RuleSecretsMCPConfig, "MCP server "+server+" gets a hard-coded credential in argument "+strconv.Quote(argLabel(texts, sp)), a.Text[sp.Start:sp.End], a.Node, a.Pointer)
+	}
+}
+
+// argLabel names where a credential sits in a command line: the flag of
+// "--flag=value" or of "--flag value", else the argument's index.
+func argLabel(args []string, sp ValueSpan) string {
+	if sp.Kind == KindCredentialFlag {
+		if name, _, ok := strings.Cut(args[sp.Index], "="); ok && sp.Start == len(name)+1 {
+			return name
+		}
+		if sp.Index > 0 {
+			return args[sp.Index-1]
 		}
 	}
-	return out
-}
-
-// providerKeyIn narrows an argument holding a provider key to the key
-// (after a "=" or ":" when there is one) so the redacted value and the
-// column point at it.
-func providerKeyIn(arg string) string {
-	if i := strings.LastIndexAny(arg, "=:"); i >= 0 && sensitive.LooksLikeProviderKey(arg[i+1:]) {
-		return arg[i+1:]
-	}
-	return arg
+	return "#" + strconv.Itoa(sp.Index)
 }

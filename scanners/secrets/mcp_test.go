@@ -1,11 +1,11 @@
 package secrets
 
 import (
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/specterhq/specter/surface/mcp"
 )
 
 // TestMCPLocations checks that MCP findings point at the secret itself
@@ -46,34 +46,35 @@ func TestMCPLocations(t *testing.T) {
 	}
 }
 
-func TestMCPArgCredentials(t *testing.T) {
-	tests := []struct {
-		name string
-		args []string
-		want string // flag=secret pairs, comma-separated
-	}{
-		{"inline flag", []string{"--api-key=Zp4Lw9Qx2Rt7Vn3K"}, "--api-key=Zp4Lw9Qx2Rt7Vn3K"},
-		{"separate value", []string{"--token", "Hk2Jd8Fq5Wm1Zr6T", "--verbose"}, "--token=Hk2Jd8Fq5Wm1Zr6T"},
-		{"provider key in a header argument", []string{"--header", "Authorization:ghp_0123456789abcdefghijABCDEFGHIJ012345"}, "#1=ghp_0123456789abcdefghijABCDEFGHIJ012345"},
-		{"placeholder inline", []string{"--api-key=${env:API_KEY}"}, ""},
-		{"placeholder separate", []string{"--token", "<YOUR_TOKEN>"}, ""},
-		{"flag then flag", []string{"--token", "--stdio"}, ""},
-		{"not a credential flag", []string{"--max-results", "Hk2Jd8Fq5Wm1Zr6T", "--region=eu-west-1"}, ""},
-		{"paths and packages", []string{"-y", "@modelcontextprotocol/server-filesystem", "/Users/me/token-files"}, ""},
+// TestStructuralRulesYieldToProviderRules: every structural rule takes part
+// in dedupe as structural, so a provider rule's finding on the same secret
+// is the one reported (mcp-config-credential was once missing and a key in
+// an MCP config's env or arguments came out twice).
+func TestStructuralRulesYieldToProviderRules(t *testing.T) {
+	for _, r := range structuralSecretRules() {
+		if !isStructural(r.ID) {
+			t.Errorf("isStructural(%q) = false", r.ID)
+		}
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var args []mcp.Value
-			for _, a := range tt.args {
-				args = append(args, mcp.Value{Text: a})
-			}
-			var got []string
-			for _, c := range argCredentials(args) {
-				got = append(got, c.flag+"="+c.secret)
-			}
-			if g := strings.Join(got, ","); g != tt.want {
-				t.Errorf("argCredentials = %q, want %q", g, tt.want)
-			}
-		})
+	s := newScanner(t, Options{})
+	gh := "ghp_" + fakeKey(7, "", 36, alnum, "")
+	dir := t.TempDir()
+	path := filepath.Join(dir, "mcp.json")
+	if err := os.WriteFile(path, []byte(`{"mcpServers": {"gh": {"command": "gh-mcp",
+  "args": ["--token", "`+gh+`", "-p", "Wq7rT2zKp9"],
+  "env": {"GITHUB_TOKEN": "`+gh+`", "LOG_LEVEL": "debug"}}}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, f := range scanFile(t, s, path) {
+		got[f.Location.Pointer+" "+f.RuleID]++
+	}
+	want := map[string]int{
+		"/mcpServers/gh/args/1 secrets/github-pat":            1,
+		"/mcpServers/gh/args/3 secrets/mcp-config-credential": 1,
+		"/mcpServers/gh/env/GITHUB_TOKEN secrets/github-pat":  1,
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("findings %v, want %v", got, want)
 	}
 }

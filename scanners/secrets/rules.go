@@ -134,7 +134,7 @@ func Rules() ([]rules.Rule, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]rules.Rule, 0, len(vc.Rules)+len(aiKeyRules)+8)
+	out := make([]rules.Rule, 0, len(vc.Rules)+16)
 	for _, r := range vc.Rules {
 		out = append(out, GitleaksRule(r.ID, r.Description))
 	}

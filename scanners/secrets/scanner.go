@@ -362,7 +362,7 @@ func isStructural(id string) bool {
 	switch id {
 	case RuleSecretsPostmanAuth, RuleSecretsHeader, RuleSecretsQueryParameter,
 		RuleSecretsEnvironment, RuleSecretsPostmanVariable, RuleSecretsSpecExample,
-		RuleSecretsURLUserinfo, RuleSecretsHardcodedCredential:
+		RuleSecretsURLUserinfo, RuleSecretsHardcodedCredential, RuleSecretsMCPConfig:
 		return true
 	}
 	return false

@@ -56,9 +56,10 @@ func TestScanFixtures(t *testing.T) {
 		{"environment.json", "secrets/environment-credential,secrets/environment-credential"},
 		{"plain.env", "secrets/hardcoded-credential,secrets/url-userinfo-password"},
 		{"keys.txt", "secrets/aws-access-token,secrets/private-key"},
-		// gitleaks' generic rule also reports the env value and the two
-		// argument tokens; the structural rules add the MCP context.
-		{"mcp.json", "secrets/credential-header,secrets/credential-query-parameter,secrets/generic-api-key,secrets/generic-api-key,secrets/generic-api-key,secrets/mcp-config-credential,secrets/mcp-config-credential,secrets/mcp-config-credential"},
+		// gitleaks' generic rule matches the env value and the two
+		// argument tokens too; it yields to the structural rule, which
+		// knows the value is an MCP server's credential.
+		{"mcp.json", "secrets/credential-header,secrets/credential-query-parameter,secrets/mcp-config-credential,secrets/mcp-config-credential,secrets/mcp-config-credential"},
 		{"server.json", "secrets/credential-header,secrets/mcp-config-credential,secrets/mcp-config-credential"},
 	} {
 		t.Run(tt.file, func(t *testing.T) {

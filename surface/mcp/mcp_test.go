@@ -1,6 +1,7 @@
 package mcp
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -107,5 +108,34 @@ url  /remotes/0/url@15:40=https://weather.example.com/mcp
 				t.Errorf("Servers:\n%s\nwant:\n%s", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestTools(t *testing.T) {
+	tree := parseFixture(t, "tools-annotated.json")
+	if got := ServerName(tree); got != "files" {
+		t.Errorf("ServerName = %q, want files", got)
+	}
+	var b strings.Builder
+	for _, tool := range Tools(tree, Detect(tree)) {
+		a := tool.Annotations
+		fmt.Fprintf(&b, "tool %s %s title=%q readOnly=%v/%v@%s destructive=%v/%v@%s\n", tool.Name, a.Pointer,
+			a.Title.Text, a.ReadOnly.Set, a.ReadOnly.Value, a.ReadOnly.Pointer, a.Destructive.Set, a.Destructive.Value, a.Destructive.Pointer)
+		for _, p := range tool.Params {
+			fmt.Fprintf(&b, "param %s %s type=%s bounds=%v\n", p.Name, p.Pointer, p.Type, p.Bounds)
+		}
+	}
+	want := `tool delete_file /result/tools/0/annotations title="Delete file" readOnly=true/false@/result/tools/0/annotations/readOnlyHint destructive=true/true@/result/tools/0/annotations/destructiveHint
+param path /result/tools/0/inputSchema/properties/path type=string bounds=[pattern maxLength]
+param mode /result/tools/0/inputSchema/properties/mode type=string bounds=[enum]
+param force /result/tools/0/inputSchema/properties/force type=boolean bounds=[]
+tool read_file /result/tools/1/annotations title="" readOnly=false/false@ destructive=false/false@
+param path /result/tools/1/inputSchema/properties/path type=string bounds=[]
+`
+	if got := b.String(); got != want {
+		t.Errorf("Tools:\n%s\nwant:\n%s", got, want)
+	}
+	if got := ServerName(parseFixture(t, "tools-list.json")); got != "" {
+		t.Errorf("ServerName of an answer without serverInfo = %q", got)
 	}
 }

@@ -32,6 +32,10 @@ func TestFind(t *testing.T) {
 		// near misses
 		{"password metadata", `{"password_changed_at":"2024-01-01","password_expired":"false","passwordPolicy":"min 12 chars","password":"********"}`, nil, nil},
 		{"aws key", `{"config":{"aws_access_key_id":"AKIAQYLPMN5HHHFPZAM2"}}`, nil, []string{"secret:/config/aws_access_key_id:"}},
+		// An AI-provider key under a name that says nothing, in a shape
+		// gitleaks' patterns miss (a Groq key); built here so the
+		// repository holds none.
+		{"ai key under a plain name", `{"settings":{"model_route":"gsk_` + "Zq8Lw2Xr5TmP4kN7vB1cY6hJ3gF9dS0aQeRtUyIiOoPpAsDfGhJk" + `"}}`, nil, []string{"secret:/settings/model_route:"}},
 		{"card number", `{"card":"4111 1111 1111 1111","last4":"1111"}`, nil, []string{"pii:/card:payment-card"}},
 		{"ssn", `{"ssn":"219-09-9999"}`, nil, []string{"pii:/ssn:us-ssn"}},
 		{"ssn in text", "name: bob, ssn 219-09-9999", nil, []string{"pii::us-ssn"}},
