@@ -68,11 +68,8 @@ func (p *configParser) scalarInto(n *yaml.Node, what string, ok bool) (string, b
 }
 
 func (p *configParser) identityLogin(v *yaml.Node, what string, l *identity.Login) bool {
-	fields := p.members(v, what, []string{"method", "path", "body", "content_type", "token", "cookie", "header", "prefix", "expires_in"})
-	if v.Kind != yaml.MappingNode {
-		if isNull(v) {
-			p.errorf(v, "%s: want a mapping, found nothing", what)
-		}
+	fields, isMapping := p.mapping(v, what, []string{"method", "path", "body", "content_type", "token", "cookie", "header", "prefix", "expires_in"})
+	if !isMapping {
 		return false
 	}
 	ok := true
@@ -87,11 +84,8 @@ func (p *configParser) identityLogin(v *yaml.Node, what string, l *identity.Logi
 }
 
 func (p *configParser) identityOAuth2(v *yaml.Node, what string, o *identity.OAuth2) bool {
-	fields := p.members(v, what, []string{"token_url", "client_id", "client_secret", "scopes", "audience", "credentials_in_body"})
-	if v.Kind != yaml.MappingNode {
-		if isNull(v) {
-			p.errorf(v, "%s: want a mapping, found nothing", what)
-		}
+	fields, isMapping := p.mapping(v, what, []string{"token_url", "client_id", "client_secret", "scopes", "audience", "credentials_in_body"})
+	if !isMapping {
 		return false
 	}
 	ok := true
@@ -116,4 +110,17 @@ func (p *configParser) identityOAuth2(v *yaml.Node, what string, o *identity.OAu
 		}
 	}
 	return ok
+}
+
+// mapping is members for a value that must be a mapping: it reports null
+// too, and says whether v was one.
+func (p *configParser) mapping(v *yaml.Node, what string, allowed []string) ([][2]*yaml.Node, bool) {
+	fields := p.members(v, what, allowed)
+	if v.Kind != yaml.MappingNode {
+		if isNull(v) {
+			p.errorf(v, "%s: want a mapping, found nothing", what)
+		}
+		return nil, false
+	}
+	return fields, true
 }

@@ -120,32 +120,42 @@ func materialise(t *testing.T, fixture, dir string) (want map[string]int, values
 func TestStructuralRuleFixtures(t *testing.T) {
 	s := newScanner(t, Options{})
 	for _, r := range structuralSecretRules() {
-		name := strings.TrimPrefix(r.ID, "secrets/")
-		t.Run(name, func(t *testing.T) {
-			dir := filepath.Join("testdata", "rules", name)
-			entries, err := os.ReadDir(dir)
-			if err != nil {
-				t.Fatalf("rule %s has no fixtures: %v", r.ID, err)
+		t.Run(strings.TrimPrefix(r.ID, "secrets/"), func(t *testing.T) {
+			triggers, nearMisses := ruleFixtures(t, r.ID)
+			if len(triggers) == 0 || len(nearMisses) == 0 {
+				t.Errorf("rule %s: %d trigger and %d near-miss fixtures, want at least one of each", r.ID, len(triggers), len(nearMisses))
 			}
-			var triggers, nearMisses int
-			for _, e := range entries {
-				trigger := strings.HasPrefix(e.Name(), "trigger")
-				switch {
-				case trigger:
-					triggers++
-				case strings.HasPrefix(e.Name(), "near-miss"):
-					nearMisses++
-				default:
-					t.Errorf("%s: neither a trigger nor a near-miss", filepath.Join(dir, e.Name()))
-					continue
-				}
-				checkFixture(t, s, r, filepath.Join(dir, e.Name()), trigger)
+			for _, f := range triggers {
+				checkFixture(t, s, r, f, true)
 			}
-			if triggers == 0 || nearMisses == 0 {
-				t.Errorf("rule %s: %d trigger and %d near-miss fixtures, want at least one of each", r.ID, triggers, nearMisses)
+			for _, f := range nearMisses {
+				checkFixture(t, s, r, f, false)
 			}
 		})
 	}
+}
+
+// ruleFixtures lists the fixtures of a rule's folder; anything in it that
+// is neither a trigger nor a near miss is an error.
+func ruleFixtures(t *testing.T, id string) (triggers, nearMisses []string) {
+	t.Helper()
+	dir := filepath.Join("testdata", "rules", strings.TrimPrefix(id, "secrets/"))
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatalf("rule %s has no fixtures: %v", id, err)
+	}
+	for _, e := range entries {
+		path := filepath.Join(dir, e.Name())
+		switch {
+		case strings.HasPrefix(e.Name(), "trigger"):
+			triggers = append(triggers, path)
+		case strings.HasPrefix(e.Name(), "near-miss"):
+			nearMisses = append(nearMisses, path)
+		default:
+			t.Errorf("%s: neither a trigger nor a near-miss", path)
+		}
+	}
+	return triggers, nearMisses
 }
 
 // checkFixture scans one fixture and compares the rule's findings with
