@@ -87,7 +87,7 @@ func TestActionMetadata(t *testing.T) {
 			t.Errorf("input %q is not passed to any step", name)
 		}
 	}
-	for _, name := range []string{"sarif-file", "findings", "exit-code"} {
+	for _, name := range []string{"sarif-file", "html-file", "findings", "exit-code"} {
 		if a.Outputs[name].Value == "" {
 			t.Errorf("output %q is missing", name)
 		}
@@ -251,8 +251,12 @@ func TestInstallAndRunSteps(t *testing.T) {
 	repo, _ := filepath.Abs("..")
 	sarif := filepath.Join(t.TempDir(), "out.sarif")
 
+	html := filepath.Join(t.TempDir(), "report.html")
 	scan := runScript(t, repo, "run.sh", "SPECTER_BIN="+bin, "SPECTER_PATHS=testdata/examples",
-		"SPECTER_SARIF_FILE="+sarif, "SPECTER_FAIL_ON=", "SPECTER_ARGS=")
+		"SPECTER_SARIF_FILE="+sarif, "SPECTER_FAIL_ON=", "SPECTER_ARGS=", "SPECTER_HTML_FILE="+html)
+	if page, err := os.ReadFile(html); err != nil || !bytes.Contains(page, []byte(`id="specter-data"`)) || scan.outputs["html-file"] != html {
+		t.Errorf("html-file: read error %v, output %q; want the page written beside the SARIF", err, scan.outputs["html-file"])
+	}
 	if scan.code != 0 {
 		t.Fatalf("run step failed instead of recording the exit code: %d\n%s", scan.code, scan.output)
 	}
@@ -275,6 +279,9 @@ func TestInstallAndRunSteps(t *testing.T) {
 
 	pass := runScript(t, repo, "run.sh", "SPECTER_BIN="+bin, "SPECTER_PATHS=testdata/examples/petstore-refs testdata/examples/legacy-swagger-2.0.yaml",
 		"SPECTER_SARIF_FILE="+sarif, "SPECTER_FAIL_ON=none", "SPECTER_ARGS=--exclude testdata/examples/petstore-refs/**")
+	if _, ok := pass.outputs["html-file"]; ok {
+		t.Errorf("html-file output without SPECTER_HTML_FILE: %v", pass.outputs)
+	}
 	if pass.code != 0 || pass.outputs["exit-code"] != "0" || pass.outputs["findings"] == "" || pass.outputs["findings"] == "0" {
 		t.Errorf("fail-on none with two paths and an exclude: exit %d, outputs %v\n%s", pass.code, pass.outputs, pass.output)
 	}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs specter scan with the action's inputs, which action.yml passes in
 # SPECTER_* environment variables (never spliced into the script), writes
-# SARIF and records the exit code as a step output instead of failing, so
+# SARIF (and the HTML page when SPECTER_HTML_FILE names one) and records the exit code as a step output instead of failing, so
 # the SARIF upload still runs when the gate fails.
 #
 # SPECTER_PATHS and SPECTER_ARGS are split on whitespace; no shell
@@ -13,7 +13,10 @@ sarif="${SPECTER_SARIF_FILE:-specter.sarif}"
 read -r -a paths <<< "${SPECTER_PATHS:-.}"
 read -r -a extra <<< "${SPECTER_ARGS:-}"
 
+html="${SPECTER_HTML_FILE:-}"
+
 args=(scan -f sarif -o "$sarif")
+[ -z "$html" ] || args+=(--report "html=$html")
 [ -z "${SPECTER_CONFIG:-}" ] || args+=(--config "$SPECTER_CONFIG")
 [ -z "${SPECTER_FAIL_ON:-}" ] || args+=(--fail-on "$SPECTER_FAIL_ON")
 [ -z "${SPECTER_BASELINE:-}" ] || args+=(--baseline "$SPECTER_BASELINE")
@@ -36,6 +39,7 @@ set -e
 {
   echo "exit-code=$code"
   if [ -f "$sarif" ]; then echo "sarif-file=$sarif"; fi
+  if [ -n "$html" ] && [ -f "$html" ]; then echo "html-file=$html"; fi
 } >> "${GITHUB_OUTPUT:-/dev/null}"
 if [ "$code" -gt 2 ]; then
   echo "::error title=specter::specter exited with $code"

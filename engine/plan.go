@@ -73,6 +73,12 @@ type Plan struct {
 	// Problem is called for each input problem as soon as it is known;
 	// nil is silent. Result.Problems holds them all either way.
 	Problem func(ingest.Problem)
+	// Progress is told the files done and the files there are (0 while
+	// unknown) in each stage: "reading" (the walk), "loading" (ingest) and
+	// each static scanner by name, every 100 ms while the stage runs and
+	// once when it ends; nil is silent. It is called from one goroutine
+	// at a time. The fuzzer reports through Fuzz.Progress.
+	Progress func(stage string, done, total int)
 }
 
 // Result is what a run found and how it was judged.

@@ -36,6 +36,7 @@ func findingsAt(ctx context.Context, p Plan) (*policy.Baseline, error) {
 			Paths: old.paths, WorkDir: old.wd,
 			MaxFileBytes: p.MaxFileBytes, Excludes: p.Excludes, Ingest: p.Ingest,
 			Static: p.Static, Secrets: p.Secrets, Config: p.Config, Gate: p.Gate,
+			Progress: atRevision(p.Progress, p.Revision),
 		})
 		if err != nil {
 			return nil, fmt.Errorf("the files at %s: %w", p.Revision, err)
@@ -105,4 +106,12 @@ func exportRevision(ctx context.Context, rev, dir, workDir string, paths []strin
 		}
 	}
 	return out, nil
+}
+
+// atRevision names the revision in the stages of its run's progress.
+func atRevision(report func(stage string, done, total int), rev string) func(string, int, int) {
+	if report == nil {
+		return nil
+	}
+	return func(stage string, done, total int) { report(stage+" at "+rev, done, total) }
 }

@@ -37,6 +37,8 @@ func (e *RevisionError) Unwrap() error { return e.Err }
 // Result.FuzzErr, next to its partial findings.
 func Run(ctx context.Context, p Plan) (*Result, error) {
 	res := &Result{}
+	watch := watchStages(p.Progress)
+	defer watch.close()
 	if p.Revision != "" {
 		earlier, err := findingsAt(ctx, p)
 		if err != nil {
@@ -44,13 +46,13 @@ func Run(ctx context.Context, p Plan) (*Result, error) {
 		}
 		res.Earlier = earlier
 	}
-	if err := load(ctx, &p, res); err != nil {
+	if err := load(ctx, &p, res, watch); err != nil {
 		return nil, err
 	}
 	if p.DryRun {
 		return res, nil
 	}
-	if err := scan(ctx, &p, res); err != nil {
+	if err := scan(ctx, &p, res, watch); err != nil {
 		return nil, err
 	}
 	res.Kept = policy.Apply(res.Raw, policy.Inputs{Config: p.Config, Ignores: res.Surface.Ignores, Baseline: p.Baseline, Earlier: res.Earlier})
@@ -59,7 +61,7 @@ func Run(ctx context.Context, p Plan) (*Result, error) {
 }
 
 // load walks the paths, adds the fetched documents and ingests them.
-func load(ctx context.Context, p *Plan, res *Result) error {
+func load(ctx context.Context, p *Plan, res *Result, watch *stageWatch) error {
 	paths := p.Paths
 	if p.WorkDir != "" {
 		paths = make([]string, len(p.Paths))
@@ -70,11 +72,12 @@ func load(ctx context.Context, p *Plan, res *Result) error {
 			paths[i] = path
 		}
 	}
-	walked, err := discover.Walk(ctx, paths, discover.Options{
+	walked, err := discover.Walk(watch.enter(ctx, "reading"), paths, discover.Options{
 		WorkDir:      p.WorkDir,
 		MaxFileBytes: p.MaxFileBytes,
 		Excluded:     excludedBy(p.Excludes),
 	})
+	watch.leave()
 	if err != nil {
 		var ie *discover.InputError
 		if errors.As(err, &ie) {
@@ -93,7 +96,8 @@ func load(ctx context.Context, p *Plan, res *Result) error {
 		p.logf("skipped %d file(s): %s", n, describeSkipped(walked.Skipped))
 	}
 	res.Walked = walked
-	ingested, err := ingest.Load(ctx, walked.Files, p.Ingest)
+	ingested, err := ingest.Load(watch.enter(ctx, "loading"), walked.Files, p.Ingest)
+	watch.leave()
 	if err != nil {
 		return err
 	}
@@ -113,9 +117,11 @@ func load(ctx context.Context, p *Plan, res *Result) error {
 
 // scan runs the static scanners, the fuzzer and the inventory diff over
 // the surface, in that order.
-func scan(ctx context.Context, p *Plan, res *Result) error {
+func scan(ctx context.Context, p *Plan, res *Result, watch *stageWatch) error {
 	for _, sc := range p.Static {
-		if err := res.add(ctx, p, sc); err != nil {
+		err := res.add(watch.enter(ctx, sc.Name()), p, sc)
+		watch.leave()
+		if err != nil {
 			return fmt.Errorf("%s scanner: %w", sc.Name(), err)
 		}
 	}

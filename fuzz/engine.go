@@ -56,11 +56,9 @@ type Config struct {
 	// checks ("" picks: the second identity as peer; a provisioned
 	// account as the low-privilege one when the default is declared).
 	Peer, LowPrivilege string
-	// Progress receives a progress line every ProgressEvery (plain) or a
-	// live line rewritten in place (ProgressTTY); nil prints nothing.
-	Progress      io.Writer
-	ProgressTTY   bool
-	ProgressEvery time.Duration
+	// Progress is told how far the run is, every 250 ms and once when it
+	// ends, from one goroutine at a time; nil is told nothing.
+	Progress func(Progress)
 	// RequestLog receives one JSON line per request sent (nil: none).
 	RequestLog io.Writer
 	// Canary is where the run's canary listener binds and what it
@@ -181,12 +179,6 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 			return nil, fmt.Errorf("fuzz: the privilege-escalation check reports rule %s, which is not in the catalog", id)
 		}
 	}
-	if cfg.ProgressEvery <= 0 {
-		cfg.ProgressEvery = 5 * time.Second
-		if cfg.ProgressTTY {
-			cfg.ProgressEvery = 200 * time.Millisecond
-		}
-	}
 	e := &Engine{
 		cfg: cfg, exec: ex, gen: generate.New(cfg.Generate), oracles: oracles, state: state, ids: ids,
 		policy:   safety.Policy{Safe: cfg.Safe, AllowDestructive: cfg.Generate.AllowDestructive, State: state},
@@ -284,7 +276,7 @@ func (e *Engine) Run(ctx context.Context, s *surface.Surface) (*Result, error) {
 		stopReason.CompareAndSwap(nil, reason)
 		cancel()
 	}
-	stopProgress := e.startProgress(runCtx, start)
+	stopProgress := e.startProgress(start, len(targets))
 
 	e.learnDeclared(runCtx)
 	if err := e.measureUnrouted(runCtx, plan.NoCredentials); err != nil {

@@ -1,7 +1,6 @@
 package fuzz
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -11,7 +10,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/oracle"
@@ -67,10 +65,15 @@ func TestBreakerStopsAStorm(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(500) }))
 	defer srv.Close()
 	target, _ := url.Parse(srv.URL)
-	progress := &syncWriter{w: &bytes.Buffer{}}
+	var mu sync.Mutex
+	var reports []Progress
 	cfg := testConfig(t, target, 1)
 	cfg.Executor.Breaker = execute.DefaultBreaker
-	cfg.Progress, cfg.ProgressEvery = progress, 20*time.Millisecond
+	cfg.Progress = func(p Progress) {
+		mu.Lock()
+		reports = append(reports, p)
+		mu.Unlock()
+	}
 	cfg.Executor.Rate = 500
 	res := runEngine(t, cfg, ingesttest.Load(t, stagingSpec(t)))
 	if res.Summary.StopReason != StopBreaker {
@@ -82,8 +85,22 @@ func TestBreakerStopsAStorm(t *testing.T) {
 	if len(res.Findings) == 0 {
 		t.Error("no server-error findings kept from the stopped run")
 	}
-	if out := progress.String(); !strings.Contains(out, "fuzz: ") || !strings.Contains(out, "request(s)") {
-		t.Errorf("no plain progress lines: %q", out)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(reports) == 0 {
+		t.Fatal("no progress reported")
+	}
+	// The last report, made as the run ended, holds its final counts.
+	last := reports[len(reports)-1]
+	if last.Requests != res.Summary.Sent+res.Summary.Extra || last.Findings != len(res.Findings) ||
+		last.OperationsTotal != len(res.Summary.Operations) || last.Operations == 0 || last.Operations > last.OperationsTotal {
+		t.Errorf("final progress %+v; the run sent %d+%d requests to %d operations and found %d",
+			last, res.Summary.Sent, res.Summary.Extra, len(res.Summary.Operations), len(res.Findings))
+	}
+	for i := 1; i < len(reports); i++ {
+		if reports[i].Requests < reports[i-1].Requests || reports[i].Elapsed < reports[i-1].Elapsed {
+			t.Errorf("progress went backwards: %+v after %+v", reports[i], reports[i-1])
+		}
 	}
 }
 
@@ -127,24 +144,6 @@ func TestCancelledRunReturnsPartialResult(t *testing.T) {
 	if never == 0 {
 		t.Errorf("a cut-short run lists no operation as never sent: %+v", res.Summary.Operations)
 	}
-}
-
-// syncWriter serialises writes from the progress goroutine for the test.
-type syncWriter struct {
-	mu sync.Mutex
-	w  *bytes.Buffer
-}
-
-func (s *syncWriter) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.String()
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
 }
 
 // TestFindingSetKeepsLowestCaseUnderConcurrency: verdicts about one

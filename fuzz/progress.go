@@ -1,45 +1,56 @@
 package fuzz
 
 import (
-	"context"
-	"fmt"
 	"time"
 )
 
-// startProgress prints progress until the returned stop function is
-// called: on a terminal one line rewritten in place, elsewhere (CI) a plain
-// line every ProgressEvery. stop waits for the printer to finish, so no
-// progress line follows the report.
-func (e *Engine) startProgress(_ context.Context, start time.Time) (stop func()) {
-	w := e.cfg.Progress
-	if w == nil {
+// progressEvery is how often a run reports its Progress.
+const progressEvery = 250 * time.Millisecond
+
+// Progress is how far a run is; Config.Progress receives it.
+type Progress struct {
+	// Requests counts the requests sent so far, the oracles' probes
+	// included.
+	Requests int64
+	// Operations counts the operations sent at least one request, of
+	// OperationsTotal the run exercises.
+	Operations, OperationsTotal int
+	// Findings counts the distinct findings so far.
+	Findings int
+	// Elapsed is the time since the run started.
+	Elapsed time.Duration
+}
+
+// startProgress reports the run's progress to Config.Progress every
+// progressEvery until the returned stop function is called; stop reports
+// once more, the final count, and returns when nothing more will be
+// reported, so no progress follows the report.
+func (e *Engine) startProgress(start time.Time, operations int) (stop func()) {
+	report := e.cfg.Progress
+	if report == nil {
 		return func() {}
+	}
+	snapshot := func() Progress {
+		return Progress{
+			Requests:   e.stats.sent.Load() + e.stats.extra.Load(),
+			Operations: int(e.stats.reached.Load()), OperationsTotal: operations,
+			Findings: e.findings.count(),
+			Elapsed:  time.Since(start),
+		}
 	}
 	done := make(chan struct{})
 	exited := make(chan struct{})
-	line := func() string {
-		elapsed := time.Since(start)
-		sent := e.stats.sent.Load() + e.stats.extra.Load()
-		rate := float64(sent) / max(elapsed.Seconds(), 0.001)
-		return fmt.Sprintf("fuzz: %d request(s), %.0f/s, %d finding(s), %s", sent, rate, e.findings.count(), elapsed.Round(time.Second))
-	}
 	go func() {
 		defer close(exited)
-		t := time.NewTicker(e.cfg.ProgressEvery)
+		t := time.NewTicker(progressEvery)
 		defer t.Stop()
 		for {
 			select {
 			case <-done:
-				if e.cfg.ProgressTTY {
-					fmt.Fprint(w, "\r\x1b[K")
-				}
+				report(snapshot())
 				return
 			case <-t.C:
-				if e.cfg.ProgressTTY {
-					fmt.Fprintf(w, "\r\x1b[K%s", line())
-				} else {
-					fmt.Fprintln(w, line())
-				}
+				report(snapshot())
 			}
 		}
 	}()

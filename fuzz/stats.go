@@ -20,6 +20,9 @@ type runStats struct {
 	sent, answered, failed, extra, skipped atomic.Int64
 	// resent counts the attempts sent again after a 429 or a 401.
 	resent atomic.Int64
+	// reached counts the operations sent at least one request.
+	reached atomic.Int64
+
 	mu     sync.Mutex
 	ops    map[*plan.Target]*opStats
 	phases map[plan.Phase]int
@@ -63,6 +66,9 @@ func (s *runStats) record(x *execute.Exchange, _ oracle.Validity) {
 		return
 	}
 	op.sent++
+	if op.sent == 1 {
+		s.reached.Add(1)
+	}
 	switch {
 	case x.Status == 0:
 		op.failed++

@@ -24,7 +24,11 @@ type reportFixture struct {
 	Gate         Gate              `json:"gate"`
 	Rules        []rules.Rule      `json:"rules"`
 	Inventory    *InventorySummary `json:"inventory"`
-	Findings     []struct {
+	// Operations, Sources and Coverage feed only the html format.
+	Operations []string          `json:"operations"`
+	Sources    *Sources          `json:"sources"`
+	Coverage   []ScannerCoverage `json:"coverage"`
+	Findings   []struct {
 		rules.Finding
 		Key string `json:"key"`
 	} `json:"findings"`
@@ -58,6 +62,9 @@ func loadReport(t *testing.T, name string) *Report {
 		Started:      fx.Started,
 		Finished:     fx.Finished,
 		Inventory:    fx.Inventory,
+		Operations:   fx.Operations,
+		Sources:      fx.Sources,
+		Coverage:     fx.Coverage,
 	}
 	for _, f := range fx.Findings {
 		finding := f.Finding

@@ -32,8 +32,17 @@ func renderCases() []renderCase {
 			renderCase{fixture, "gitlab-sast", Options{}, fixture + ".gitlab-sast.golden"},
 			renderCase{fixture, "codequality", Options{}, fixture + ".codequality.golden"},
 			renderCase{fixture, "junit", Options{}, fixture + ".junit.golden"},
+			renderCase{fixture, "html", Options{}, fixture + ".html.golden"},
 		)
 	}
+	// A report with more findings than DefaultMaxListed: grouped text,
+	// and every finding listed with --details.
+	cases = append(cases,
+		renderCase{"many", "text", Options{Color: false}, "many.text.plain.golden"},
+		renderCase{"many", "text", Options{Color: true}, "many.text.color.golden"},
+		renderCase{"many", "text", Options{Quiet: true}, "many.text.quiet.golden"},
+		renderCase{"many", "text", Options{Details: true}, "many.text.details.golden"},
+	)
 	return cases
 }
 

@@ -64,6 +64,38 @@ type Report struct {
 	// checks that could not run. Text prints them before the summary,
 	// JSON as "notes", SARIF as the invocation's notifications.
 	Notes []string
+	// Sources are the input lines around the findings, secrets masked,
+	// for the formats that show them (html); nil leaves them out.
+	Sources *Sources
+	// Operations name every operation of the scanned surface ("GET
+	// /pets/{id}"), in surface order: the rows of the html surface map.
+	Operations []string
+	// Coverage is the per-operation account of each scanner that sends or
+	// sees requests (fuzz, inventory), in run order.
+	Coverage []ScannerCoverage
+}
+
+// Sources hold lines of the input files: Files maps a report path to its
+// lines by 1-based number, Radius lines around each finding.
+type Sources struct {
+	Radius int
+	Files  map[string]map[int]string
+}
+
+// ScannerCoverage is one scanner's per-operation account.
+type ScannerCoverage struct {
+	Scanner    string
+	Operations []OperationCoverage
+}
+
+// OperationCoverage is what a scanner did with one operation: requests
+// sent (fuzz) or seen (inventory), those answered 2xx, the answers per
+// status, and why it never got a 2xx or was never seen ("" when it was).
+type OperationCoverage struct {
+	Operation           string
+	Requests, Succeeded int
+	Statuses            map[int]int
+	Reason              string
 }
 
 // PolicyStep is one step of the policy chain ("config ignores") and how
@@ -132,11 +164,16 @@ type Options struct {
 	Color bool
 	// Quiet leaves out everything but the summary in the text format.
 	Quiet bool
+	// Details lists every finding in the text format, however many.
+	Details bool
+	// MaxListed is how many findings the text format lists one by one
+	// before it groups those below high by rule; 0 is DefaultMaxListed.
+	MaxListed int
 }
 
 // Formats lists the format names New accepts.
 func Formats() []string {
-	return []string{"text", "json", "sarif", "github", "markdown", "gitlab-sast", "codequality", "junit"}
+	return []string{"text", "json", "sarif", "github", "markdown", "gitlab-sast", "codequality", "junit", "html"}
 }
 
 // New returns the reporter for a format name.
@@ -158,6 +195,8 @@ func New(format string, opts Options) (Reporter, error) {
 		return &CodeQuality{}, nil
 	case "junit":
 		return &JUnit{}, nil
+	case "html":
+		return &HTML{}, nil
 	}
 	return nil, fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats(), ", "))
 }

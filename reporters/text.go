@@ -72,6 +72,9 @@ func (t *Text) Render(w io.Writer, r *Report) error {
 		if len(r.Notes) > 0 {
 			bw.WriteByte('\n')
 		}
+		if t.grouped(r) {
+			fmt.Fprintf(bw, "%s\n", st.hint.Render(topRulesLine(r)))
+		}
 	}
 	bw.WriteString(summaryLine(st, r))
 	bw.WriteByte('\n')
@@ -83,14 +86,34 @@ func (t *Text) Render(w io.Writer, r *Report) error {
 
 // writeFindings lists the unsuppressed findings grouped by file, in the
 // order the report holds them, followed by the hint about `specter rules`
-// naming the rule of the most severe finding.
+// naming the rule of the most severe finding. When there are more than
+// fit a screen, only those at or above high are listed; the rest are
+// grouped by rule.
 func (t *Text) writeFindings(w *bufio.Writer, st textStyles, r *Report) {
-	groups := groupByFile(r.Findings)
+	groups := groupByFile(r.Findings, rules.SeverityInfo)
 	if len(groups) == 0 {
 		w.WriteString("No findings.\n\n")
 		return
 	}
 	var worst *rules.Finding
+	for _, g := range groups {
+		for _, f := range g.findings {
+			if worst == nil || f.Severity > worst.Severity {
+				worst = f
+			}
+		}
+	}
+	if t.grouped(r) {
+		writeFileGroups(w, st, groupByFile(r.Findings, listedAlways))
+		writeRuleGroups(w, st, r)
+	} else {
+		writeFileGroups(w, st, groups)
+	}
+	fmt.Fprintf(w, "%s\n\n", st.hint.Render("Run `specter rules <id>` for what a rule checks and how to fix it, e.g. `specter rules "+terminalSafe(worst.RuleID)+"`."))
+}
+
+// writeFileGroups lists findings in full under the name of their file.
+func writeFileGroups(w *bufio.Writer, st textStyles, groups []fileGroup) {
 	for _, g := range groups {
 		fmt.Fprintf(w, "%s\n", st.file.Render(displayFile(g.file)))
 		posWidth := 0
@@ -99,9 +122,6 @@ func (t *Text) writeFindings(w *bufio.Writer, st textStyles, r *Report) {
 		}
 		indent := strings.Repeat(" ", 2+posWidth+2+severityWidth+2)
 		for _, f := range g.findings {
-			if worst == nil || f.Severity > worst.Severity {
-				worst = f
-			}
 			pos := fmt.Sprintf("%-*s", posWidth, position(f.Location))
 			sev := fmt.Sprintf("%-*s", severityWidth, strings.ToUpper(f.Severity.String()))
 			fmt.Fprintf(w, "  %s  %s  %s  %s\n",
@@ -127,7 +147,6 @@ func (t *Text) writeFindings(w *bufio.Writer, st textStyles, r *Report) {
 		}
 		w.WriteByte('\n')
 	}
-	fmt.Fprintf(w, "%s\n\n", st.hint.Render("Run `specter rules <id>` for what a rule checks and how to fix it, e.g. `specter rules "+terminalSafe(worst.RuleID)+"`."))
 }
 
 type fileGroup struct {
@@ -135,14 +154,14 @@ type fileGroup struct {
 	findings []*rules.Finding
 }
 
-// groupByFile gathers the unsuppressed findings per file, keeping the
-// order of first appearance.
-func groupByFile(fs []rules.Finding) []fileGroup {
+// groupByFile gathers the unsuppressed findings at or above least per
+// file, keeping the order of first appearance.
+func groupByFile(fs []rules.Finding, least rules.Severity) []fileGroup {
 	var groups []fileGroup
 	index := make(map[string]int)
 	for i := range fs {
 		f := &fs[i]
-		if f.Suppressed() {
+		if f.Suppressed() || f.Severity < least {
 			continue
 		}
 		gi, ok := index[f.Location.File]

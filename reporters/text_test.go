@@ -9,7 +9,7 @@ import (
 )
 
 func TestTextColour(t *testing.T) {
-	for _, fixture := range []string{"full", "empty"} {
+	for _, fixture := range []string{"full", "empty", "many"} {
 		color := render(t, renderCase{fixture: fixture, format: "text", opts: Options{Color: true}})
 		plain := render(t, renderCase{fixture: fixture, format: "text", opts: Options{Color: false}})
 		if !bytes.Contains(color, []byte("\x1b[")) {

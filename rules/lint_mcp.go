@@ -26,7 +26,7 @@ func mcpLintRules() []Rule {
 		{
 			ID: RuleLintMCPToolPoisoning, Title: "MCP tool description gives the model instructions",
 			Severity: SeverityHigh, OWASP: "API10:2023", CWE: []string{"CWE-77", "CWE-200"}, Precision: PrecisionMedium,
-			Help: lintHelp("The model reads every tool's and parameter's description as trusted context. A description that addresses the model (`<IMPORTANT>` blocks, \"ignore previous instructions\", \"do not tell the user\"), asks it to read `~/.ssh`, `.env`, cloud credentials or MCP configs, or to pass the conversation or files into a parameter, is tool poisoning: the server takes over the agent without calling anything. Maps to OWASP LLM01:2025 Prompt Injection and LLM02:2025 Sensitive Information Disclosure, and to OWASP MCP Top 10 MCP03:2025 Tool Poisoning.",
+			Help: lintHelp("The model reads the description of every tool, parameter, prompt, prompt argument and resource as trusted context. A description that addresses the model (`<IMPORTANT>` blocks, \"ignore previous instructions\", \"do not tell the user\"), asks it to read `~/.ssh`, `.env`, cloud credentials or MCP configs, or to pass the conversation or files into a parameter, is tool poisoning: the server takes over the agent without calling anything. Maps to OWASP LLM01:2025 Prompt Injection and LLM02:2025 Sensitive Information Disclosure, and to OWASP MCP Top 10 MCP03:2025 Tool Poisoning.",
 				"Describe what the tool does and what its parameters mean, nothing else; remove the server until its author does.",
 				"{\"name\": \"add\", \"description\": \"Add two numbers and return the sum.\"}"),
 		},

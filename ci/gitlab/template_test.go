@@ -225,11 +225,14 @@ func TestJobWritesValidReports(t *testing.T) {
 	if err := xml.Unmarshal(readFile(t, dir, "specter-junit.xml"), &junit); err != nil || junit.Failures == 0 {
 		t.Errorf("specter-junit.xml: %v, %d failures", err, junit.Failures)
 	}
+	if page := readFile(t, dir, "specter-report.html"); !bytes.Contains(page, []byte(`id="specter-data"`)) {
+		t.Error("specter-report.html is not specter's HTML report")
+	}
 	var all struct{ Vulnerabilities []json.RawMessage }
 	json.Unmarshal(sast, &all)
 
 	// In a merge request pipeline only the second commit's findings count.
-	for _, f := range []string{"gl-sast-report.json", "gl-code-quality-report.json", "specter-junit.xml"} {
+	for _, f := range []string{"gl-sast-report.json", "gl-code-quality-report.json", "specter-junit.xml", "specter-report.html"} {
 		os.Remove(filepath.Join(dir, f))
 	}
 	code, out = runJob(t, j, dir, path, "CI_MERGE_REQUEST_DIFF_BASE_SHA="+base)

@@ -214,7 +214,7 @@ func TestInlineSuppressionIsKeptAndMarked(t *testing.T) {
 
 func TestSecretsAreRedactedInEveryFormat(t *testing.T) {
 	root := repoRoot(t)
-	for _, format := range []string{"text", "json", "sarif", "github", "markdown", "gitlab-sast", "codequality", "junit"} {
+	for _, format := range []string{"text", "json", "sarif", "github", "markdown", "gitlab-sast", "codequality", "junit", "html"} {
 		t.Run(format, func(t *testing.T) {
 			res := specter(t, root, nil, "scan", "testdata/examples", "-f", format)
 			if res.code != exitGateFailed || len(res.stdout) < 100 {

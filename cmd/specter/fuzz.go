@@ -92,9 +92,9 @@ func phaseNames() string {
 // fuzzConfig turns the flags into the engine's configuration, checking the
 // target against the host policy before anything is sent. closeLog closes
 // the --request-log file (a no-op without one).
-func fuzzConfig(ctx context.Context, st streams, f *fuzzFlags, catalog *rules.Catalog, detector sensitive.CredentialDetector, quiet, showSecrets bool) (cfg fuzz.Config, closeLog func(), err error) {
+func fuzzConfig(ctx context.Context, st streams, f *fuzzFlags, catalog *rules.Catalog, detector sensitive.CredentialDetector, showSecrets bool) (cfg fuzz.Config, closeLog func(), err error) {
 	closeLog = func() {}
-	cfg, err = buildFuzzConfig(ctx, st, f, catalog, detector, quiet, showSecrets)
+	cfg, err = buildFuzzConfig(ctx, st, f, catalog, detector, showSecrets)
 	if err != nil || f.requestLog == "" || f.dryRun {
 		return cfg, closeLog, err
 	}
@@ -106,7 +106,7 @@ func fuzzConfig(ctx context.Context, st streams, f *fuzzFlags, catalog *rules.Ca
 	return cfg, func() { file.Close() }, nil
 }
 
-func buildFuzzConfig(ctx context.Context, st streams, f *fuzzFlags, catalog *rules.Catalog, detector sensitive.CredentialDetector, quiet, showSecrets bool) (fuzz.Config, error) {
+func buildFuzzConfig(ctx context.Context, st streams, f *fuzzFlags, catalog *rules.Catalog, detector sensitive.CredentialDetector, showSecrets bool) (fuzz.Config, error) {
 	var cfg fuzz.Config
 	if f.target == "" {
 		return cfg, usageError("--target is required: the base URL of the staging deployment")
@@ -169,10 +169,6 @@ func buildFuzzConfig(ctx context.Context, st streams, f *fuzzFlags, catalog *rul
 		return cfg, err
 	}
 	cfg.Notes = accountNotes(f)
-	if !quiet {
-		cfg.Progress = st.err
-		cfg.ProgressTTY = isTerminal(st.err) && st.env("CI") == "" && st.env("TERM") != "dumb"
-	}
 	return cfg, nil
 }
 

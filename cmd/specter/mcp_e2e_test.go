@@ -107,7 +107,8 @@ func TestRulesListsMCPRules(t *testing.T) {
 // two servers' tools/list answers and the OpenAPI document one server
 // wraps: every MCP tool rule fires at its file, line and column, the
 // operation mismatch names the operation's scopes, and the token is not
-// printed; the clean folder fires none of them.
+// printed; the clean folder fires none of them. Tool poisoning fires on a
+// prompt captured beside the tools (gmail.tools.json).
 func TestScanAgentFolder(t *testing.T) {
 	dir := filepath.Join(repoRoot(t), "cmd", "specter", "testdata", "mcp")
 	rep, res := scanJSON(t, filepath.Join(dir, "agent"), ".")
@@ -116,6 +117,7 @@ func TestScanAgentFolder(t *testing.T) {
 	}
 	want := []string{
 		".vscode/mcp.json:10:34 secrets/mcp-config-credential",
+		"gmail.tools.json:18:7 lint/mcp-tool-poisoning",
 		"shop.tools.json:5:7 lint/mcp-tool-shadowing",
 		"shop.tools.json:9:7 lint/mcp-duplicate-tool-name",
 		"shop.tools.json:21:11 lint/mcp-exfiltration-parameter",

@@ -66,13 +66,15 @@ func newRootCommand(st streams) *cobra.Command {
 		Use:   "specter",
 		Short: "Find security problems in HTTP APIs before they ship",
 		Long: `specter finds security problems in HTTP APIs before they ship. It reads
-OpenAPI 2.0/3.0/3.1 documents and Postman collections with their
-environments, and runs four scanners over them: hard-coded secrets (secrets),
-security and scope/auth lint (lint), the spec against recorded traffic
-(inventory), and a fuzzer against a staging deployment (fuzz); scan runs the
-static ones together. Reports are text, JSON, SARIF 2.1.0, JUnit, GitLab SAST
-and Code Quality, GitHub annotations or Markdown; thresholds, baselines and
-suppressions decide the exit code.
+OpenAPI 2.0/3.0/3.1 documents, Postman collections with their environments,
+and MCP client configs, tool lists and server manifests, and runs four
+scanners over them: hard-coded secrets (secrets), security, scope/auth and
+MCP tool lint (lint), the spec against recorded traffic (inventory), and a
+fuzzer against a staging deployment (fuzz); scan runs the static ones
+together. Reports are text, JSON, SARIF 2.1.0, JUnit, GitLab SAST and Code
+Quality, GitHub annotations, Markdown or one HTML page; thresholds,
+baselines and suppressions decide the exit code. specter mcp serves the
+scanners to coding agents over MCP.
 
 Exit codes: 0 gate passed, 1 gate failed, 2 usage or input error.`,
 		Example: `  specter scan testdata/examples

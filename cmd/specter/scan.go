@@ -18,6 +18,7 @@ import (
 	"github.com/specterhq/specter/fuzz"
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/internal/cienv"
+	"github.com/specterhq/specter/internal/progress"
 	"github.com/specterhq/specter/policy"
 	"github.com/specterhq/specter/reporters"
 	"github.com/specterhq/specter/rules"
@@ -48,6 +49,9 @@ type scanFlags struct {
 	writeBaseline   string
 	noColor         bool
 	quiet           bool
+	details         bool
+	reports         []string
+	progress        string
 	exclude         []string
 	showSecrets     bool
 	allowRemoteRefs bool
@@ -102,6 +106,7 @@ every text file found, not only in specs. With --target URL the fuzzer
 also runs against that staging deployment (see specter fuzz --help).`
 		cmd.Example = `  specter scan                               # everything under .
   specter scan api/openapi.yaml -f sarif -o specter.sarif
+  specter scan . -f sarif -o specter.sarif --report html=specter.html
   specter scan . --fail-on critical --baseline .specter-baseline.json
   specter scan . --write-baseline .specter-baseline.json
   specter scan api/ --target http://127.0.0.1:8080 --duration 2m`
@@ -163,11 +168,14 @@ func addReportFlags(cmd *cobra.Command, f *scanFlags, kind scanKind) {
 	fl := cmd.Flags()
 	fl.StringVarP(&f.format, "format", "f", "text", "report format: "+strings.Join(reporters.Formats(), ", "))
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of stdout")
+	fl.StringArrayVar(&f.reports, "report", nil, "also write a report in FORMAT to FILE, from the same run (repeatable; e.g. --report html=specter.html)")
 	fl.StringVar(&f.failOn, "fail-on", "high", "lowest severity that fails the gate: critical, high, medium, low, info or none")
 	fl.StringVar(&f.config, "config", "", "config file (default .specter.yaml in the working directory when present)")
 	fl.StringVar(&f.baseline, "baseline", "", "drop findings whose fingerprints this baseline file lists")
 	fl.BoolVar(&f.noColor, "no-color", false, "never colour the text report (NO_COLOR is honoured too)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the summary and errors")
+	fl.StringVar(&f.progress, "progress", "auto", "show progress on stderr: auto (on a terminal, not in CI), always (also in logs, a line every 5s) or never")
+	fl.BoolVar(&f.details, "details", false, "list every finding in the text report; without it, results longer than a screen list high and critical findings and group the rest by rule")
 	fl.Int64Var(&f.maxFileBytes, "max-file-size", discover.DefaultMaxFileBytes, "skip files larger than this many bytes")
 	fl.StringVar(&f.newFromRev, "new-from-rev", "", "report only findings that are not at git revision REF (\"auto\": the pull or merge request's base in GitHub Actions and GitLab CI)")
 	if kind == scanAll || kind == scanFuzz {
@@ -178,6 +186,7 @@ func addReportFlags(cmd *cobra.Command, f *scanFlags, kind scanKind) {
 		fl.BoolVar(&f.allowRemoteRefs, "allow-remote-refs", false, "let $refs name URLs and files outside the spec's folder")
 	}
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(reporters.Formats(), cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("progress", cobra.FixedCompletions([]string{"auto", "always", "never"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"critical", "high", "medium", "low", "info", "none"}, cobra.ShellCompDirectiveNoFileComp))
 }
 
@@ -232,6 +241,8 @@ type scanRun struct {
 	detector *engine.Secrets
 	static   []scanners.Scanner
 	excludes []string
+	progress *progress.Line // nil without progress
+	extra    []extraReport  // --report
 }
 
 // runScan runs a scanning command: read the config and baselines, map the
@@ -247,6 +258,7 @@ func runScan(ctx context.Context, st streams, kind scanKind, f *scanFlags, paths
 	}
 	defer closeLog()
 	res, err := engine.Run(ctx, plan)
+	r.progress.Close()
 	var ie *engine.InputError
 	var re *engine.RevisionError
 	switch {
@@ -271,11 +283,17 @@ func prepareRun(st streams, kind scanKind, f *scanFlags, failOnSet bool) (*scanR
 	if r.catalog, err = catalog.Builtin(); err != nil {
 		return nil, fmt.Errorf("building the rule catalog: %w", err)
 	}
-	if r.reporter, err = reporters.New(f.format, reporters.Options{Color: useColor(st, f), Quiet: f.quiet}); err != nil {
+	if r.reporter, err = reporters.New(f.format, reporters.Options{Color: useColor(st, f), Quiet: f.quiet, Details: f.details, MaxListed: maxListed(st, f)}); err != nil {
 		return nil, usageError("%v", err)
+	}
+	if r.extra, err = parseExtraReports(f.reports, f); err != nil {
+		return nil, err
 	}
 	if r.cfg, err = loadConfig(f.config, ".", r.catalog); err != nil {
 		return nil, &exitError{code: exitInputError, err: err}
+	}
+	if r.progress, err = startProgress(&r.st, f); err != nil {
+		return nil, err
 	}
 	if r.gate, err = policy.ResolveGate(r.cfg, f.failOn, failOnSet); err != nil {
 		return nil, usageError("--fail-on: %v", err)
@@ -323,6 +341,7 @@ func (r *scanRun) plan(ctx context.Context, paths []string) (engine.Plan, func()
 		EchoNotes:    r.f.format != "text" || r.f.output != "",
 		Log:          r.logf,
 		Problem:      func(p ingest.Problem) { fmt.Fprintf(r.st.err, "specter: input error: %v\n", p) },
+		Progress:     fileProgress(r.progress),
 	}
 	noop := func() {}
 	var err error
@@ -384,10 +403,11 @@ func (r *scanRun) fuzzSetup(ctx context.Context) (*fuzz.Config, func(), error) {
 		return nil, func() {}, nil
 	}
 	r.f.fuzz.security.declared = r.cfg.Identities
-	cfg, closeLog, err := fuzzConfig(ctx, r.st, &r.f.fuzz, r.catalog, r.detector, r.f.quiet, r.f.showSecrets)
+	cfg, closeLog, err := fuzzConfig(ctx, r.st, &r.f.fuzz, r.catalog, r.detector, r.f.showSecrets)
 	if err != nil {
 		return nil, nil, err
 	}
+	cfg.Progress = fuzzProgress(r.progress)
 	return &cfg, closeLog, nil
 }
 
@@ -415,7 +435,15 @@ func (r *scanRun) finish(ctx context.Context, res *engine.Result) error {
 		r.logf("wrote baseline %s", r.f.writeBaseline)
 	}
 	report := r.report(res)
+	if r.needsPageData() {
+		if err := r.addPageData(ctx, report, res); err != nil {
+			return err
+		}
+	}
 	if err := writeReport(r.st, r.f.output, r.reporter, report); err != nil {
+		return &exitError{code: exitInputError, err: err}
+	}
+	if err := r.writeExtraReports(report); err != nil {
 		return &exitError{code: exitInputError, err: err}
 	}
 	if inGitHubActions(r.st) {

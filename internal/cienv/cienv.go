@@ -1,5 +1,5 @@
-// Package cienv reads what CI systems say about the change being built:
-// the revision a pull or merge request is compared against.
+// Package cienv reads what CI systems say about the build: whether there
+// is one, and the revision a pull or merge request is compared against.
 package cienv
 
 import (
@@ -7,6 +7,24 @@ import (
 	"fmt"
 	"os"
 )
+
+// ciVariables are set by CI systems in every build: CI by GitHub Actions,
+// GitLab, CircleCI, Travis, Buildkite, Drone, Woodpecker, Bitbucket and
+// most others; the rest by those that do not set it.
+var ciVariables = []string{"CI", "GITHUB_ACTIONS", "GITLAB_CI", "BUILDKITE", "JENKINS_URL", "TF_BUILD", "TEAMCITY_VERSION", "CODEBUILD_BUILD_ID", "BITBUCKET_BUILD_NUMBER"}
+
+// Detected reports whether the process runs in a CI build, by the
+// variables CI systems set. CI=false or CI=0 is not a build.
+func Detected(env func(string) string) bool {
+	for _, name := range ciVariables {
+		switch env(name) {
+		case "", "false", "0":
+		default:
+			return true
+		}
+	}
+	return false
+}
 
 // Base is the revision a change is compared against and where it came from.
 type Base struct {

@@ -42,3 +42,28 @@ func TestBaseRevision(t *testing.T) {
 		t.Error("a malformed event file is not an error")
 	}
 }
+
+func TestDetected(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		env  map[string]string
+		want bool
+	}{
+		{"a terminal", map[string]string{"TERM": "xterm-256color"}, false},
+		{"CI=true", map[string]string{"CI": "true"}, true},
+		{"CI=1", map[string]string{"CI": "1"}, true},
+		{"CI=false", map[string]string{"CI": "false"}, false},
+		{"CI=0", map[string]string{"CI": "0"}, false},
+		{"github actions", map[string]string{"GITHUB_ACTIONS": "true"}, true},
+		{"gitlab", map[string]string{"GITLAB_CI": "true"}, true},
+		{"jenkins", map[string]string{"JENKINS_URL": "https://ci.example.com/"}, true},
+		{"azure pipelines", map[string]string{"TF_BUILD": "True"}, true},
+		{"CI=false but jenkins", map[string]string{"CI": "false", "JENKINS_URL": "https://ci.example.com/"}, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Detected(func(k string) string { return tt.env[k] }); got != tt.want {
+				t.Errorf("Detected = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

@@ -74,8 +74,34 @@ var poisoningSigns = []struct {
 	{regexp.MustCompile(`(?i)\b(?:pass|put|include|send|add|paste|copy|provide)\b[^.]{0,40}\b(?:entire|full|whole|complete|previous|all)\s+(?:conversation|chat(?:\s+history)?|message\s+history|messages|system\s+prompt|context\s+window)`), "a request to pass the conversation into a parameter"},
 }
 
+// modelTexts lists what a tools/list answer gives the model to read: its
+// tools' texts (toolTexts) and those of the prompts and resources captured
+// with them.
+func modelTexts(f *surface.File, tools []mcp.Tool, withNames bool) []toolText {
+	out := toolTexts(tools, withNames)
+	add := func(what string, name string, namePtr string, desc mcp.Value) {
+		if withNames {
+			out = append(out, toolText{what: what + " name", text: name, pointer: namePtr})
+		}
+		if desc.Node != nil {
+			out = append(out, toolText{what: what, text: desc.Text, pointer: desc.Pointer})
+		}
+	}
+	for _, p := range mcp.Prompts(f.Tree, f.Format) {
+		prompt := "prompt " + strconv.Quote(p.Name)
+		add(prompt, p.Name, p.NamePointer, p.Description)
+		for _, a := range p.Args {
+			add("argument "+strconv.Quote(a.Name)+" of "+prompt, a.Name, a.Pointer, a.Description)
+		}
+	}
+	for _, r := range mcp.Resources(f.Tree, f.Format) {
+		add(r.Kind+" "+strconv.Quote(r.Name), r.Name, r.NamePointer, r.Description)
+	}
+	return out
+}
+
 func mcpToolPoisoning(c *Context, f *surface.File, tools []mcp.Tool) {
-	for _, t := range toolTexts(tools, false) {
+	for _, t := range modelTexts(f, tools, false) {
 		for _, sign := range poisoningSigns {
 			m := sign.re.FindString(t.text)
 			if m == "" {
@@ -91,7 +117,7 @@ func mcpToolPoisoning(c *Context, f *surface.File, tools []mcp.Tool) {
 }
 
 func mcpHiddenText(c *Context, f *surface.File, tools []mcp.Tool) {
-	for _, t := range toolTexts(tools, true) {
+	for _, t := range modelTexts(f, tools, true) {
 		if hidden := decodeHidden(t.text); hidden != "" {
 			c.ReportAt(f.Locate(t.pointer), Finding{
 				Message:  "The " + t.what + " holds invisible characters; decoded: " + hidden,

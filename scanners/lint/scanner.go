@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/specterhq/specter/config"
+	"github.com/specterhq/specter/internal/progress"
 	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/scanners"
 	"github.com/specterhq/specter/scanners/secrets"
@@ -275,6 +276,8 @@ func (s *Scanner) Findings(ctx context.Context, surf *surface.Surface) ([]rules.
 	res := make([][]rules.Finding, len(roots))
 	docs := make([]*Document, len(roots))
 	errs := make([]error, len(roots))
+	counter := progress.CounterFrom(ctx)
+	counter.SetTotal(len(roots))
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for w := 0; w < s.opts.Workers && w < len(roots); w++ {
@@ -284,6 +287,7 @@ func (s *Scanner) Findings(ctx context.Context, surf *surface.Surface) ([]rules.
 			r := newResolver(surf.Files)
 			for i := range next {
 				res[i], docs[i], errs[i] = s.lintFile(ctx, roots[i], r)
+				counter.Add(1)
 			}
 		}()
 	}

@@ -14,12 +14,14 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/rs/zerolog"
 	"github.com/zricethezav/gitleaks/v8/logging"
 	"github.com/zricethezav/gitleaks/v8/report"
 
+	"github.com/specterhq/specter/internal/progress"
 	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/scanners"
 	"github.com/specterhq/specter/sensitive"
@@ -84,6 +86,9 @@ type fileState struct {
 	lines lineIndex
 	mu    sync.Mutex
 	found []candidate
+	// pending counts the file's fragments gitleaks has still to see; the
+	// file is done, for progress, when it reaches 0.
+	pending atomic.Int64
 }
 
 // Scan implements scanners.Scanner: the findings, with no notes or
@@ -100,6 +105,8 @@ func (s *Scanner) Findings(ctx context.Context, surf *surface.Surface) ([]rules.
 	for i, f := range surf.Files {
 		states[i] = &fileState{file: f}
 	}
+	counter := progress.CounterFrom(ctx)
+	counter.SetTotal(len(states))
 	// Stage 1, per file: structure-aware checks, path rules and the
 	// fragments gitleaks must see.
 	var (
@@ -116,12 +123,16 @@ func (s *Scanner) Findings(ctx context.Context, surf *surface.Surface) ([]rules.
 			st.found = append(st.found, s.fromGitleaks(st, g))
 		}
 		if !isScannableText(st.file.Data, s.opts.MaxFileBytes) {
+			counter.Add(1)
 			return nil
 		}
 		st.text = string(st.file.Data)
 		st.lines = newLineIndex(st.text)
 		st.found = append(st.found, s.structural(st)...)
 		w := s.engine.windows(i, st.file.Path, st.text, st.lines)
+		if st.pending.Add(int64(len(w))) == 0 {
+			counter.Add(1)
+		}
 		fragMu.Lock()
 		frags = append(frags, w...)
 		fragMu.Unlock()
@@ -138,10 +149,13 @@ func (s *Scanner) Findings(ctx context.Context, surf *surface.Surface) ([]rules.
 		if err != nil {
 			return err
 		}
+		st := states[fr.file]
+		if st.pending.Add(-1) == 0 {
+			counter.Add(1)
+		}
 		if len(got) == 0 {
 			return nil
 		}
-		st := states[fr.file]
 		cands := make([]candidate, 0, len(got))
 		for _, g := range got {
 			if sensitive.IsPlaceholder(g.Secret) {

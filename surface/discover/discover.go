@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/specterhq/specter/internal/progress"
 	"github.com/specterhq/specter/surface"
 )
 
@@ -213,6 +214,8 @@ func (w *walker) readAll(ctx context.Context) error {
 		err  error
 	}
 	out := make([]outcome, len(w.cands))
+	counter := progress.CounterFrom(ctx)
+	counter.SetTotal(len(w.cands))
 	var wg sync.WaitGroup
 	next := make(chan int)
 	workers := runtime.GOMAXPROCS(0)
@@ -231,6 +234,7 @@ func (w *walker) readAll(ctx context.Context) error {
 				default:
 					c.file.Data = data
 				}
+				counter.Add(1)
 			}
 		}()
 	}

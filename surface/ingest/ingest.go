@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/specterhq/specter/internal/progress"
 	"github.com/specterhq/specter/surface"
 	"github.com/specterhq/specter/surface/mcp"
 	"github.com/specterhq/specter/surface/openapi"
@@ -76,8 +77,11 @@ var declaresSpec = regexp.MustCompile(`(?m)^(?:openapi|swagger)\s*:|^\s{0,4}"(?:
 func Load(ctx context.Context, files []*surface.File, opts Options) (*Result, error) {
 	res := &Result{Surface: &surface.Surface{Files: files}}
 	problems := make([]error, len(files))
+	counter := progress.CounterFrom(ctx)
+	counter.SetTotal(len(files))
 	parallel(ctx, len(files), func(i int) {
 		problems[i] = classify(files[i])
+		counter.Add(1)
 	})
 	if err := ctx.Err(); err != nil {
 		return nil, err

@@ -139,3 +139,38 @@ param path /result/tools/1/inputSchema/properties/path type=string bounds=[]
 		t.Errorf("ServerName of an answer without serverInfo = %q", got)
 	}
 }
+
+func TestPromptsAndResources(t *testing.T) {
+	tree := parseFixture(t, "tools-with-prompts.json")
+	format := Detect(tree)
+	if format != surface.FormatMCPTools {
+		t.Fatalf("Detect = %v, want a tools/list answer", format)
+	}
+	var b strings.Builder
+	for _, p := range Prompts(tree, format) {
+		fmt.Fprintf(&b, "prompt %s %s %q@%s\n", p.Name, p.NamePointer, p.Description.Text, p.Description.Pointer)
+		for _, a := range p.Args {
+			fmt.Fprintf(&b, "arg %s %s %q@%s\n", a.Name, a.Pointer, a.Description.Text, a.Description.Pointer)
+		}
+	}
+	for _, r := range Resources(tree, format) {
+		fmt.Fprintf(&b, "%s %s %s %q@%s\n", r.Kind, r.Name, r.NamePointer, r.Description.Text, r.Description.Pointer)
+	}
+	want := `prompt summarize /result/prompts/0/name "Summarize a note."@/result/prompts/0/description
+arg note_id /result/prompts/0/arguments/0/name "The note to summarize."@/result/prompts/0/arguments/0/description
+arg style /result/prompts/0/arguments/1/name ""@
+resource All notes /result/resources/0/name "Every note of the user."@/result/resources/0/description
+resource template Note /result/resourceTemplates/0/name "One note by id."@/result/resourceTemplates/0/description
+`
+	if got := b.String(); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+	// A bare answer without prompts, and a file that is not a tools/list
+	// answer, have none.
+	for _, fixture := range []string{"tools-list.json", "claude_desktop_config.json"} {
+		tr := parseFixture(t, fixture)
+		if p, r := Prompts(tr, Detect(tr)), Resources(tr, Detect(tr)); len(p)+len(r) != 0 {
+			t.Errorf("%s: prompts %v, resources %v", fixture, p, r)
+		}
+	}
+}

@@ -306,17 +306,23 @@ type burst struct {
 	limited       bool
 	why           string
 	last          *execute.Exchange
+	// guessed is the 1-based index of a guess that was accepted after
+	// the first ones were refused (a 2xx after non-2xx answers): the
+	// secret was found within the burst, which no limit stopped.
+	guessed int
 }
 
 // guessBurst sends n wrong guesses built by next and watches for a limit:
 // a 429, 423 or 503, a lockout in words, an answer that changes from what
 // the first wrong guesses got (a lockout that says nothing), or answers
-// that slow down (a progressive delay).
+// that slow down (a progressive delay). A guess accepted with a 2xx
+// after refused ones ends the burst as guessed, not as limited.
 func guessBurst(ctx context.Context, env oracle.Env, n int, next func(i int) (*plan.Case, bool)) (burst, error) {
 	var b burst
 	var first string
+	var firstStatus int
 	var early, late []time.Duration
-	for i := 0; i < n && !b.limited; i++ {
+	for i := 0; i < n && !b.limited && b.guessed == 0; i++ {
 		c, ok := next(i)
 		if !ok {
 			break
@@ -346,7 +352,10 @@ func guessBurst(ctx context.Context, env oracle.Env, n int, next func(i int) (*p
 			continue
 		}
 		if first == "" {
-			first = shape
+			first, firstStatus = shape, x.Status
+		} else if shape != first && x.Status/100 == 2 && firstStatus/100 != 2 {
+			b.guessed = i + 1
+			continue
 		} else if shape != first {
 			b.limited, b.why = true, fmt.Sprintf("guess %d got another answer (%d) than the first ones", i+1, x.Status)
 			continue
@@ -671,7 +680,13 @@ func (o *CodeGuessing) Finish(ctx context.Context, env oracle.Env) {
 		if err != nil {
 			return
 		}
+		if b.guessed > 0 {
+			env.Report(oracle.Verdict{Rule: RuleOTPNoRateLimit, Exchange: b.last,
+				Message: fmt.Sprintf("%s accepted guess %d (answer %d) for the run's account %s after %d wrong %d-digit codes with no 429, lockout or delay: the code was guessed", t.Key(), b.guessed, b.last.Status, who, b.refused, digits)})
+			continue
+		}
 		if b.limited {
+			env.Note(RuleOTPNoRateLimit, fmt.Sprintf("not reported on %s: the guesses met a limit (%s) after %d wrong codes", t.Key(), b.why, b.refused))
 			continue
 		}
 		if b.refused < o.cfg.RateLimitBurst || b.last == nil {

@@ -345,3 +345,52 @@ func TestGuessBurstStopsAtNoAnswer(t *testing.T) {
 		t.Errorf("an answer the executor had to retry (a 429 it waited out) is a limit: %+v", b)
 	}
 }
+
+// TestGuessBurstGuessed: a code found within the burst (a 2xx after
+// wrong-code answers) is what the burst looks for, not a limit; a 2xx
+// after 2xx answers of another shape is not read as a guessed code.
+func TestGuessBurstGuessed(t *testing.T) {
+	tests := []struct {
+		name        string
+		answer      func(n int) (int, string)
+		wantGuessed int
+		wantLimited bool
+	}{
+		{"the third code is right", func(n int) (int, string) {
+			if n == 3 {
+				return 200, `{"message":"Password changed"}`
+			}
+			return 400, `{"error":"invalid code"}`
+		}, 3, false},
+		{"a lockout in words after two", func(n int) (int, string) {
+			if n >= 3 {
+				return 400, `{"error":"too many attempts, account locked"}`
+			}
+			return 400, `{"error":"invalid code"}`
+		}, 0, true},
+		{"200 to every guess, then another 200", func(n int) (int, string) {
+			if n == 3 {
+				return 200, `{"ok":true,"token":"x"}`
+			}
+			return 200, `{"success":false,"message":"invalid code"}`
+		}, 0, true},
+		{"never right", func(int) (int, string) { return 400, `{"error":"invalid code"}` }, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n := 0
+			env := &fakeEnv{answer: func(c *plan.Case) *execute.Exchange {
+				n++
+				st, body := tt.answer(n)
+				return &execute.Exchange{Case: c, Status: st, Body: []byte(body)}
+			}}
+			b, err := guessBurst(context.Background(), env, 10, func(int) (*plan.Case, bool) { return &plan.Case{}, true })
+			if err != nil || b.guessed != tt.wantGuessed || b.limited != tt.wantLimited {
+				t.Errorf("burst %+v, err %v: want guessed %d, limited %v", b, err, tt.wantGuessed, tt.wantLimited)
+			}
+			if tt.wantGuessed > 0 && (b.sent != tt.wantGuessed || b.refused != tt.wantGuessed-1) {
+				t.Errorf("burst %+v: want it to stop at the accepted guess", b)
+			}
+		})
+	}
+}
