@@ -8,6 +8,7 @@ package catalog
 import (
 	"fmt"
 
+	"github.com/specterhq/specter/fuzz"
 	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/scanners/inventory"
 	"github.com/specterhq/specter/scanners/lint"
@@ -30,7 +31,6 @@ func Builtin() (*rules.Catalog, error) {
 		return nil, fmt.Errorf("the lint rules: %w", err)
 	}
 	all = append(all, lintRules...)
-	all = append(all, rules.FuzzRules()...)
-	all = append(all, rules.FuzzSecurityRules()...)
+	all = append(all, fuzz.Rules()...)
 	return rules.NewCatalog(all...)
 }

@@ -13,7 +13,6 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
-	"github.com/specterhq/specter/fuzz/identity"
 	"github.com/specterhq/specter/rules"
 )
 
@@ -154,12 +153,7 @@ func (p *configParser) parse(root *yaml.Node) {
 		case "inventory":
 			p.inventory(v)
 		case "identities":
-			ds, err := identity.DecodeDeclared(v, p.file)
-			if err != nil {
-				p.errs = append(p.errs, err)
-				continue
-			}
-			p.cfg.Identities = ds
+			p.identities(v)
 		}
 	}
 	if !sawVersion {

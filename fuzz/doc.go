@@ -45,8 +45,11 @@
 //
 // # Adding an oracle
 //
-//  1. Add its rule(s) to rules/fuzz.go (family fuzz/, one rule per
-//     property, with help that says why it matters and how to fix it).
+//  1. Add its rule(s) beside it: the id constant and the metadata in the
+//     emitting package's rules.go (fuzz/oracle/rules.go for conformance,
+//     fuzz/oracle/security/rules.go for security; family fuzz/, one rule
+//     per property, with help that says why it matters and how to fix
+//     it). Rules, in this package, joins them for the catalog.
 //  2. Implement oracle.Oracle in fuzz/oracle: Name, Rules, and
 //     Check(ctx, obs, env). obs embeds the execute.Exchange (the case, the
 //     request as sent with credentials, status, headers, a capped body,

@@ -19,6 +19,7 @@ import (
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/generate"
 	"github.com/specterhq/specter/fuzz/identity"
+	"github.com/specterhq/specter/fuzz/internal/accounts"
 	"github.com/specterhq/specter/fuzz/internal/safety"
 	"github.com/specterhq/specter/fuzz/learn"
 	"github.com/specterhq/specter/fuzz/oracle"
@@ -171,6 +172,11 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 			if cfg.Catalog.Lookup(id) == nil {
 				return nil, fmt.Errorf("fuzz: oracle %s reports rule %s, which is not in the catalog", o.Name(), id)
 			}
+		}
+	}
+	for _, id := range accounts.EscalationRules() {
+		if cfg.Catalog.Lookup(id) == nil {
+			return nil, fmt.Errorf("fuzz: the privilege-escalation check reports rule %s, which is not in the catalog", id)
 		}
 	}
 	e := &Engine{

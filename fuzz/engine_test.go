@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/specterhq/specter/catalog"
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/generate"
 	"github.com/specterhq/specter/fuzz/plan"
@@ -46,7 +45,7 @@ func startStaging(t *testing.T) (*staging.Server, *url.URL) {
 
 func testConfig(t *testing.T, target *url.URL, seed int64) Config {
 	t.Helper()
-	catalog, err := catalog.Builtin()
+	catalog, err := rules.NewCatalog(Rules()...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -449,27 +449,34 @@ func TestInitWritesALoadableConfig(t *testing.T) {
 // TestBadIdentitiesFailEveryCommand: the config file is parsed and checked
 // once, up front, by every command that reads it, so a bad identities
 // entry (the fuzzer's section) stops scan, secrets, lint and inventory the
-// same way it stops fuzz: exit 2 with the file and line, before anything
-// is scanned or sent.
+// same way it stops fuzz: exit 2 and the same message, with the file and
+// line, before anything is scanned or sent.
 func TestBadIdentitiesFailEveryCommand(t *testing.T) {
 	root := repoRoot(t)
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "bad-identities.yaml")
-	if err := os.WriteFile(cfg, []byte("version: 1\nidentities:\n  - name: alice\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	spec := filepath.Join(root, "testdata", "traffic", "shop.openapi.yaml")
-	for _, args := range [][]string{
-		{"scan", "testdata/examples"},
-		{"secrets", "testdata/examples"},
-		{"lint", "testdata/examples"},
-		{"inventory", "--spec", spec, "--traffic", "testdata/traffic/shop.combined.log"},
-		{"fuzz", "--spec", spec, "--target", "http://127.0.0.1:9"},
+	for _, bad := range []struct{ name, yaml, want string }{
+		{"no credentials", "  - name: alice\n", ":3:5: identity alice: set exactly one of headers, login and oauth2"},
+		{"login without token", "  - name: bob\n    login: {path: /auth/login}\n", ":3:5: identity bob: login: set exactly one of token (a JSON pointer) and cookie"},
+		{"unknown key", "  - name: carol\n    header: {X-Key: k}\n", `:4:5: identities[0]: unknown key "header" (want one of name, headers, login, oauth2)`},
 	} {
-		res := specter(t, root, nil, append(args, "--config", cfg)...)
-		if res.code != exitInputError || !strings.Contains(res.stderr, cfg) ||
-			!strings.Contains(res.stderr, "identity alice: set exactly one of headers, login and oauth2") {
-			t.Errorf("specter %s: exit %d, want 2 with the config error; stderr:\n%s", args[0], res.code, res.stderr)
-		}
+		t.Run(bad.name, func(t *testing.T) {
+			cfg := filepath.Join(t.TempDir(), "bad-identities.yaml")
+			if err := os.WriteFile(cfg, []byte("version: 1\nidentities:\n"+bad.yaml), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			want := "specter: " + cfg + bad.want + "\n"
+			for _, args := range [][]string{
+				{"scan", "testdata/examples"},
+				{"secrets", "testdata/examples"},
+				{"lint", "testdata/examples"},
+				{"inventory", "--spec", spec, "--traffic", "testdata/traffic/shop.combined.log"},
+				{"fuzz", "--spec", spec, "--target", "http://127.0.0.1:9"},
+			} {
+				res := specter(t, root, nil, append(args, "--config", cfg)...)
+				if res.code != exitInputError || res.stderr != want {
+					t.Errorf("specter %s: exit %d, stderr\n%s\nwant exit 2, stderr\n%s", args[0], res.code, res.stderr, want)
+				}
+			}
+		})
 	}
 }

@@ -1,17 +1,15 @@
 package identity
 
 import (
-	"bytes"
 	"fmt"
 	"net/textproto"
 	"net/url"
 	"sort"
 	"time"
-
-	"go.yaml.in/yaml/v4"
 )
 
-// Declared is one identity of the config file's identities list:
+// Declared is one identity of the config file's identities list, as
+// package config parses it:
 //
 //	identities:
 //	  - name: alice
@@ -31,56 +29,49 @@ import (
 // Every string may reference environment variables; secrets belong there,
 // not in the file.
 type Declared struct {
-	Name    string            `yaml:"name"`
-	Headers map[string]string `yaml:"headers"`
-	Login   *Login            `yaml:"login"`
-	OAuth2  *struct {
-		TokenURL          string   `yaml:"token_url"`
-		ClientID          string   `yaml:"client_id"`
-		ClientSecret      string   `yaml:"client_secret"`
-		Scopes            []string `yaml:"scopes"`
-		Audience          string   `yaml:"audience"`
-		CredentialsInBody bool     `yaml:"credentials_in_body"`
-	} `yaml:"oauth2"`
+	Name    string
+	Headers map[string]string
+	Login   *Login
+	// OAuth2 is the grant as written: its strings are expanded by Build.
+	OAuth2 *OAuth2
 }
 
-// DecodeDeclared reads the identities list of a config file from its YAML
-// node (the value of the top-level identities key); name is the config
-// file, used in errors. The config package calls it while it parses the
-// file, so a bad entry fails every command that reads the config.
-func DecodeDeclared(list *yaml.Node, name string) ([]Declared, error) {
-	if list == nil || list.Kind == 0 {
-		return nil, nil
+// Validate checks a declared identity before anything is expanded: its
+// name, exactly one kind of credentials, header names, and the parts of a
+// login or a grant that do not come from the environment. The config
+// package calls it while it parses the file, so a bad entry fails every
+// command that reads the config; Build checks the expanded values again.
+func (d *Declared) Validate() error {
+	if err := checkName(d.Name); err != nil {
+		return err
 	}
-	raw, err := yaml.Marshal(list)
-	if err != nil {
-		return nil, fmt.Errorf("%s: identities: %w", name, err)
+	kinds := 0
+	if len(d.Headers) > 0 {
+		kinds++
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(raw))
-	dec.KnownFields(true)
-	var out []Declared
-	if err := dec.Decode(&out); err != nil {
-		return nil, fmt.Errorf("%s:%d: identities: %w", name, list.Line, err)
+	if d.Login != nil {
+		kinds++
 	}
-	for i, d := range out {
-		if err := checkName(d.Name); err != nil {
-			return nil, fmt.Errorf("%s: identities[%d]: %w", name, i, err)
-		}
-		kinds := 0
-		if len(d.Headers) > 0 {
-			kinds++
-		}
-		if d.Login != nil {
-			kinds++
-		}
-		if d.OAuth2 != nil {
-			kinds++
-		}
-		if kinds != 1 {
-			return nil, fmt.Errorf("%s: identity %s: set exactly one of headers, login and oauth2", name, d.Name)
+	if d.OAuth2 != nil {
+		kinds++
+	}
+	if kinds != 1 {
+		return fmt.Errorf("identity %s: set exactly one of headers, login and oauth2", d.Name)
+	}
+	for n := range d.Headers {
+		if !validHeaderName(n) {
+			return fmt.Errorf("identity %s: %q is not a header name", d.Name, n)
 		}
 	}
-	return out, nil
+	if d.Login != nil {
+		if err := d.Login.Validate(); err != nil {
+			return fmt.Errorf("identity %s: %w", d.Name, err)
+		}
+	}
+	if o := d.OAuth2; o != nil && (o.TokenURL == "" || o.ClientID == "" || o.ClientSecret == "") {
+		return fmt.Errorf("identity %s: oauth2: token_url, client_id and client_secret are required", d.Name)
+	}
+	return nil
 }
 
 // Build turns a declared identity into a source, expanding environment

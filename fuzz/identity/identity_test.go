@@ -1,8 +1,6 @@
 package identity
 
 import (
-	"go.yaml.in/yaml/v4"
-
 	"context"
 	"encoding/json"
 	"errors"
@@ -360,61 +358,46 @@ func TestLoginCookieAndFailures(t *testing.T) {
 	}
 }
 
-// parseIdentities decodes the identities key of a config document, as the
-// config package does.
-func parseIdentities(t *testing.T, doc, name string) ([]Declared, error) {
-	t.Helper()
-	var top struct {
-		Identities yaml.Node `yaml:"identities"`
-	}
-	if err := yaml.Unmarshal([]byte(doc), &top); err != nil {
-		t.Fatal(err)
-	}
-	return DecodeDeclared(&top.Identities, name)
-}
-
-func TestDecodeDeclared(t *testing.T) {
-	good := `
-version: 1
-rules: {}
-identities:
-  - name: alice
-    headers: {authorization: "Bearer ${ALICE}"}
-  - name: bob
-    login: {path: /auth/login, body: '{}', token: /access_token}
-  - name: svc
-    oauth2: {token_url: "https://idp/token", client_id: id, client_secret: "${S}", scopes: [a]}
-`
-	ds, err := parseIdentities(t, good, ".specter.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ds) != 3 || ds[0].Name != "alice" || ds[1].Login == nil || ds[2].OAuth2 == nil || ds[2].OAuth2.Scopes[0] != "a" {
-		t.Fatalf("parsed %+v", ds)
-	}
-	st, err := ds[0].Build(nil, nil, env(map[string]string{"ALICE": "al"}), nil)
+func TestDeclaredBuild(t *testing.T) {
+	alice := Declared{Name: "alice", Headers: map[string]string{"authorization": "Bearer ${ALICE}"}}
+	st, err := alice.Build(nil, nil, env(map[string]string{"ALICE": "al"}), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if h := st.(*Static).Headers; len(h) != 1 || h[0].Name != "Authorization" || h[0].Value != "Bearer al" {
 		t.Errorf("headers %+v", h)
 	}
-	if _, err := ds[2].Build(nil, http.DefaultClient, env(nil), nil); err == nil || !strings.Contains(err.Error(), "S is not set") {
+	svc := Declared{Name: "svc", OAuth2: &OAuth2{TokenURL: "https://idp/token", ClientID: "id", ClientSecret: "${S}", Scopes: []string{"a"}}}
+	if _, err := svc.Build(nil, http.DefaultClient, env(nil), nil); err == nil || !strings.Contains(err.Error(), "S is not set") {
 		t.Errorf("unset secret: %v", err)
 	}
-	if ds, err := parseIdentities(t, "version: 1\n", "c"); err != nil || ds != nil {
-		t.Errorf("no identities: %v %v", ds, err)
+}
+
+func TestDeclaredValidate(t *testing.T) {
+	login := &Login{Path: "/auth/login", Body: "{}", Token: "/access_token"}
+	for _, d := range []Declared{
+		{Name: "alice", Headers: map[string]string{"Authorization": "Bearer ${ALICE}"}},
+		{Name: "bob", Login: login},
+		{Name: "svc", OAuth2: &OAuth2{TokenURL: "${IDP}/token", ClientID: "id", ClientSecret: "${S}"}},
+	} {
+		if err := d.Validate(); err != nil {
+			t.Errorf("Validate(%s) = %v", d.Name, err)
+		}
 	}
-	bad := []struct{ yaml, want string }{
-		{"identities:\n  - name: a\n    header: {x: y}\n", "header"},
-		{"identities:\n  - name: a\n", "exactly one"},
-		{"identities:\n  - name: a\n    headers: {x: y}\n    login: {path: /l, token: /t}\n", "exactly one"},
-		{"identities:\n  - name: 'a b'\n    headers: {x: y}\n", "only letters"},
-		{"identities: {name: a}\n", "identities"},
-	}
-	for _, b := range bad {
-		if _, err := parseIdentities(t, b.yaml, "c"); err == nil || !strings.Contains(err.Error(), b.want) {
-			t.Errorf("DecodeDeclared(%q) err = %v, want %q", b.yaml, err, b.want)
+	for _, b := range []struct {
+		d    Declared
+		want string
+	}{
+		{Declared{Name: "a"}, "identity a: set exactly one of headers, login and oauth2"},
+		{Declared{Name: "a", Headers: map[string]string{"x": "y"}, Login: login}, "set exactly one"},
+		{Declared{Name: "a b", Headers: map[string]string{"x": "y"}}, "only letters"},
+		{Declared{Name: "", Headers: map[string]string{"x": "y"}}, "reserved"},
+		{Declared{Name: "a", Headers: map[string]string{"x y": "v"}}, "not a header name"},
+		{Declared{Name: "a", Login: &Login{Path: "/l"}}, "identity a: login: set exactly one of token"},
+		{Declared{Name: "a", OAuth2: &OAuth2{TokenURL: "https://idp/token", ClientID: "id"}}, "client_secret are required"},
+	} {
+		if err := b.d.Validate(); err == nil || !strings.Contains(err.Error(), b.want) {
+			t.Errorf("Validate(%+v) = %v, want %q", b.d, err, b.want)
 		}
 	}
 }
@@ -422,14 +405,7 @@ identities:
 func TestBuildOrderAndConflicts(t *testing.T) {
 	srv, _ := tokenServer(t, 300, 200)
 	e := env(map[string]string{DefaultClientIDEnv: "cid", DefaultClientSecretEnv: "csecret", "PW": "pw"})
-	declared, err := parseIdentities(t, `
-identities:
-  - name: carol
-    login: {path: /login, body: '{"email": "carol@example.com", "password": "${PW}"}', token: /t}
-`, "c")
-	if err != nil {
-		t.Fatal(err)
-	}
+	declared := []Declared{{Name: "carol", Login: &Login{Path: "/login", Body: `{"email": "carol@example.com", "password": "${PW}"}`, Token: "/t"}}}
 	base, _ := url.Parse(srv.URL)
 	set, err := Build(Options{
 		Flags:    []string{"alice=Authorization: Bearer a"},

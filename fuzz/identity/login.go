@@ -16,24 +16,24 @@ import (
 // Login is an identity that authenticates by calling an operation of the
 // API: which request to send, and where the token is in the answer.
 type Login struct {
-	Method string `yaml:"method"`
+	Method string
 	// Path is relative to the target base URL ("/auth/login"), or an
 	// absolute URL.
-	Path        string `yaml:"path"`
-	Body        string `yaml:"body"`
-	ContentType string `yaml:"content_type"`
+	Path        string
+	Body        string
+	ContentType string
 	// Token is a JSON pointer to the token in the answer ("/access_token",
 	// "/data/token"). Cookie names a Set-Cookie to take instead.
-	Token  string `yaml:"token"`
-	Cookie string `yaml:"cookie"`
+	Token  string
+	Cookie string
 	// Header and Prefix say how the token is sent; the default is
 	// "Authorization: Bearer <token>". A cookie is sent as a cookie.
-	Header string `yaml:"header"`
-	Prefix string `yaml:"prefix"`
+	Header string
+	Prefix string
 	// ExpiresIn is a JSON pointer to a lifetime in seconds in the answer.
 	// Without it a JWT's exp is used; otherwise the token is renewed only
 	// on 401.
-	ExpiresIn string `yaml:"expires_in"`
+	ExpiresIn string
 }
 
 // Validate checks the login is complete.

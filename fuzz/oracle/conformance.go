@@ -12,7 +12,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/specterhq/specter/fuzz/plan"
-	"github.com/specterhq/specter/rules"
 )
 
 // documented returns the response the spec documents for a status (exact,
@@ -56,11 +55,11 @@ type UndocumentedStatus struct{}
 func (UndocumentedStatus) Name() string { return "undocumented-status" }
 
 // Rules implements Oracle.
-func (UndocumentedStatus) Rules() []string { return []string{rules.RuleFuzzUndocumentedStatus} }
+func (UndocumentedStatus) Rules() []string { return []string{RuleUndocumentedStatus} }
 
 // Prepare implements Preparer.
 func (UndocumentedStatus) Prepare(_ context.Context, targets []*plan.Target, env Env) {
-	noteIfNoSpec(targets, env, rules.RuleFuzzUndocumentedStatus)
+	noteIfNoSpec(targets, env, RuleUndocumentedStatus)
 }
 
 // Check implements Oracle.
@@ -73,7 +72,7 @@ func (UndocumentedStatus) Check(_ context.Context, obs *Observation, env Env) {
 		return
 	}
 	env.Report(Verdict{
-		Rule: rules.RuleFuzzUndocumentedStatus, Exchange: obs.Exchange,
+		Rule: RuleUndocumentedStatus, Exchange: obs.Exchange,
 		Message: fmt.Sprintf("%s answered %d, which its responses do not document (documented: %s)",
 			t.Key(), obs.Status, strings.Join(documentedStatuses(t), ", ")),
 	})
@@ -99,11 +98,11 @@ type ContentTypeMismatch struct{}
 func (ContentTypeMismatch) Name() string { return "content-type" }
 
 // Rules implements Oracle.
-func (ContentTypeMismatch) Rules() []string { return []string{rules.RuleFuzzContentTypeMismatch} }
+func (ContentTypeMismatch) Rules() []string { return []string{RuleContentTypeMismatch} }
 
 // Prepare implements Preparer.
 func (ContentTypeMismatch) Prepare(_ context.Context, targets []*plan.Target, env Env) {
-	noteIfNoSpec(targets, env, rules.RuleFuzzContentTypeMismatch)
+	noteIfNoSpec(targets, env, RuleContentTypeMismatch)
 }
 
 // Check implements Oracle.
@@ -125,7 +124,7 @@ func (ContentTypeMismatch) Check(_ context.Context, obs *Observation, env Env) {
 		shown = "no Content-Type"
 	}
 	env.Report(Verdict{
-		Rule: rules.RuleFuzzContentTypeMismatch, Exchange: obs.Exchange,
+		Rule: RuleContentTypeMismatch, Exchange: obs.Exchange,
 		Message: fmt.Sprintf("%s answered %d with %s; documented: %s", t.Key(), obs.Status, shown, strings.Join(mediaTypes(resp.Content), ", ")),
 	})
 }
@@ -177,11 +176,11 @@ type ResponseSchema struct{}
 func (ResponseSchema) Name() string { return "response-schema" }
 
 // Rules implements Oracle.
-func (ResponseSchema) Rules() []string { return []string{rules.RuleFuzzResponseSchema} }
+func (ResponseSchema) Rules() []string { return []string{RuleResponseSchema} }
 
 // Prepare implements Preparer.
 func (ResponseSchema) Prepare(_ context.Context, targets []*plan.Target, env Env) {
-	noteIfNoSpec(targets, env, rules.RuleFuzzResponseSchema)
+	noteIfNoSpec(targets, env, RuleResponseSchema)
 }
 
 // Check implements Oracle.
@@ -190,7 +189,7 @@ func (ResponseSchema) Check(_ context.Context, obs *Observation, env Env) {
 		return
 	}
 	if obs.Truncated {
-		env.Note(rules.RuleFuzzResponseSchema, "answers larger than the read limit are not checked against their schema")
+		env.Note(RuleResponseSchema, "answers larger than the read limit are not checked against their schema")
 		return
 	}
 	schema, body, decodeErr, ok := documentedJSON(obs)
@@ -200,7 +199,7 @@ func (ResponseSchema) Check(_ context.Context, obs *Observation, env Env) {
 	t := obs.Target()
 	if decodeErr != nil {
 		env.Report(Verdict{
-			Rule: rules.RuleFuzzResponseSchema, Exchange: obs.Exchange,
+			Rule: RuleResponseSchema, Exchange: obs.Exchange,
 			Message: fmt.Sprintf("%s answered %d with a body that is not valid JSON (%v)", t.Key(), obs.Status, decodeErr),
 		})
 		return
@@ -210,7 +209,7 @@ func (ResponseSchema) Check(_ context.Context, obs *Observation, env Env) {
 		return
 	}
 	env.Report(Verdict{
-		Rule: rules.RuleFuzzResponseSchema, Exchange: obs.Exchange,
+		Rule: RuleResponseSchema, Exchange: obs.Exchange,
 		Message: fmt.Sprintf("%s answered %d with a body that does not match the documented schema: %s", t.Key(), obs.Status, schemaProblem(err)),
 	})
 }
@@ -265,11 +264,11 @@ type declaredSet struct {
 func (*UndocumentedProperties) Name() string { return "undocumented-properties" }
 
 // Rules implements Oracle.
-func (*UndocumentedProperties) Rules() []string { return []string{rules.RuleFuzzExcessDataExposure} }
+func (*UndocumentedProperties) Rules() []string { return []string{RuleExcessDataExposure} }
 
 // Prepare implements Preparer.
 func (*UndocumentedProperties) Prepare(_ context.Context, targets []*plan.Target, env Env) {
-	noteIfNoSpec(targets, env, rules.RuleFuzzExcessDataExposure)
+	noteIfNoSpec(targets, env, RuleExcessDataExposure)
 }
 
 // Check implements Oracle.
@@ -292,7 +291,7 @@ func (o *UndocumentedProperties) Check(_ context.Context, obs *Observation, env 
 		shown = append(shown[:5:5], fmt.Sprintf("and %d more", len(extra)-5))
 	}
 	env.Report(Verdict{
-		Rule: rules.RuleFuzzExcessDataExposure, Exchange: obs.Exchange,
+		Rule: RuleExcessDataExposure, Exchange: obs.Exchange,
 		Message: fmt.Sprintf("%s answered %d with properties its schema does not document: %s", obs.Target().Key(), obs.Status, strings.Join(shown, ", ")),
 	})
 }
@@ -409,11 +408,11 @@ type NegativeDataAccepted struct{}
 func (NegativeDataAccepted) Name() string { return "negative-data" }
 
 // Rules implements Oracle.
-func (NegativeDataAccepted) Rules() []string { return []string{rules.RuleFuzzNegativeDataAccepted} }
+func (NegativeDataAccepted) Rules() []string { return []string{RuleNegativeDataAccepted} }
 
 // Prepare implements Preparer.
 func (NegativeDataAccepted) Prepare(_ context.Context, targets []*plan.Target, env Env) {
-	noteIfNoSpec(targets, env, rules.RuleFuzzNegativeDataAccepted)
+	noteIfNoSpec(targets, env, RuleNegativeDataAccepted)
 }
 
 // Check implements Oracle.
@@ -425,7 +424,7 @@ func (NegativeDataAccepted) Check(_ context.Context, obs *Observation, env Env) 
 		return
 	}
 	env.Report(Verdict{
-		Rule: rules.RuleFuzzNegativeDataAccepted, Exchange: obs.Exchange,
+		Rule: RuleNegativeDataAccepted, Exchange: obs.Exchange,
 		Message: fmt.Sprintf("%s accepted with %d a request the spec forbids (%s: %s)", obs.Target().Key(), obs.Status, obs.Case.Mutation, obs.Violation),
 	})
 }
@@ -439,11 +438,11 @@ type ValidInputRejected struct{}
 func (ValidInputRejected) Name() string { return "valid-input" }
 
 // Rules implements Oracle.
-func (ValidInputRejected) Rules() []string { return []string{rules.RuleFuzzValidInputRejected} }
+func (ValidInputRejected) Rules() []string { return []string{RuleValidInputRejected} }
 
 // Prepare implements Preparer.
 func (ValidInputRejected) Prepare(_ context.Context, targets []*plan.Target, env Env) {
-	noteIfNoSpec(targets, env, rules.RuleFuzzValidInputRejected)
+	noteIfNoSpec(targets, env, RuleValidInputRejected)
 }
 
 // Check implements Oracle.
@@ -461,7 +460,7 @@ func (ValidInputRejected) Check(_ context.Context, obs *Observation, env Env) {
 		return
 	}
 	env.Report(Verdict{
-		Rule: rules.RuleFuzzValidInputRejected, Exchange: obs.Exchange,
+		Rule: RuleValidInputRejected, Exchange: obs.Exchange,
 		Message: fmt.Sprintf("%s rejected with %d a request that conforms to the spec (%s)", obs.Target().Key(), obs.Status, obs.Case.Mutation),
 	})
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/specterhq/specter/fuzz/plan"
-	"github.com/specterhq/specter/rules"
 )
 
 // ResponseHeaders reports an answer that lacks a header its documented
@@ -27,11 +26,11 @@ type ResponseHeaders struct{}
 func (ResponseHeaders) Name() string { return "response-headers" }
 
 // Rules implements Oracle.
-func (ResponseHeaders) Rules() []string { return []string{rules.RuleFuzzResponseHeaderMismatch} }
+func (ResponseHeaders) Rules() []string { return []string{RuleResponseHeaderMismatch} }
 
 // Prepare implements Preparer.
 func (ResponseHeaders) Prepare(_ context.Context, targets []*plan.Target, env Env) {
-	noteIfNoSpec(targets, env, rules.RuleFuzzResponseHeaderMismatch)
+	noteIfNoSpec(targets, env, RuleResponseHeaderMismatch)
 }
 
 // Check implements Oracle.
@@ -58,7 +57,7 @@ func (ResponseHeaders) Check(_ context.Context, obs *Observation, env Env) {
 		}
 		if problem := headerProblem(ref.Value, obs.Header.Values(name), t); problem != "" {
 			env.Report(Verdict{
-				Rule: rules.RuleFuzzResponseHeaderMismatch, Exchange: obs.Exchange, Key: name,
+				Rule: RuleResponseHeaderMismatch, Exchange: obs.Exchange, Key: name,
 				Message: fmt.Sprintf("%s answered %d with the header %s %s", t.Key(), obs.Status, name, problem),
 			})
 		}

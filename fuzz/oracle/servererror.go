@@ -1,15 +1,10 @@
 package oracle
 
 import (
-	"github.com/specterhq/specter/rules"
-
 	"context"
 	"fmt"
 	"net/http"
 )
-
-// RuleServerError is the rule the ServerError oracle reports.
-const RuleServerError = rules.RuleFuzzServerError
 
 // ServerError reports any 5xx answer: the server failed on an input instead
 // of rejecting it. 501 Not Implemented is also a failure (the operation is

@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"github.com/specterhq/specter/fuzz/plan"
-	"github.com/specterhq/specter/rules"
 )
 
 // UseAfterDelete reads an object back after the API said it deleted it
@@ -30,7 +29,7 @@ const maxDeleteChecks = 3
 func (*UseAfterDelete) Name() string { return "use-after-delete" }
 
 // Rules implements Oracle.
-func (*UseAfterDelete) Rules() []string { return []string{rules.RuleFuzzUseAfterDelete} }
+func (*UseAfterDelete) Rules() []string { return []string{RuleUseAfterDelete} }
 
 // Prepare implements Preparer: it finds, for every path with a DELETE, the
 // GET at the same path the check can send without inventing parameters.
@@ -49,7 +48,7 @@ func (o *UseAfterDelete) Prepare(_ context.Context, targets []*plan.Target, env 
 		}
 	}
 	if deletes > 0 && len(o.readers) == 0 {
-		env.Note(rules.RuleFuzzUseAfterDelete, "no DELETE operation has a GET at its path that needs only path parameters; deleted objects are not read back")
+		env.Note(RuleUseAfterDelete, "no DELETE operation has a GET at its path that needs only path parameters; deleted objects are not read back")
 	}
 }
 
@@ -95,7 +94,7 @@ func (o *UseAfterDelete) Check(ctx context.Context, obs *Observation, env Env) {
 		return
 	}
 	env.Report(Verdict{
-		Rule: rules.RuleFuzzUseAfterDelete, Exchange: obs.Exchange,
+		Rule: RuleUseAfterDelete, Exchange: obs.Exchange,
 		Message: fmt.Sprintf("%s answered %d, yet %s %s then answered %d: the object is still readable after its deletion",
 			c.Target.Key(), obs.Status, http.MethodGet, x.Request.URL.Path, x.Status),
 	})

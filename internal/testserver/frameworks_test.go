@@ -20,6 +20,7 @@ import (
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/generate"
 	"github.com/specterhq/specter/fuzz/identity"
+	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/oracle/security"
 	"github.com/specterhq/specter/internal/testserver/fastapilike"
 	"github.com/specterhq/specter/internal/testserver/flasklike"
@@ -98,10 +99,10 @@ var knownMisses = map[string]string{
 // one of these servers, which document loosely (as real apps do), and
 // not what the security comparison is about.
 var conformance = map[string]bool{
-	rules.RuleFuzzServerError: true, rules.RuleFuzzUndocumentedStatus: true, rules.RuleFuzzContentTypeMismatch: true,
-	rules.RuleFuzzResponseSchema: true, rules.RuleFuzzExcessDataExposure: true, rules.RuleFuzzNegativeDataAccepted: true,
-	rules.RuleFuzzValidInputRejected: true, rules.RuleFuzzResponseHeaderMismatch: true, rules.RuleFuzzUseAfterDelete: true,
-	rules.RuleFuzzLatencyOutlier: true,
+	oracle.RuleServerError: true, oracle.RuleUndocumentedStatus: true, oracle.RuleContentTypeMismatch: true,
+	oracle.RuleResponseSchema: true, oracle.RuleExcessDataExposure: true, oracle.RuleNegativeDataAccepted: true,
+	oracle.RuleValidInputRejected: true, oracle.RuleResponseHeaderMismatch: true, oracle.RuleUseAfterDelete: true,
+	security.RuleLatencyOutlier: true,
 }
 
 // fuzzApp runs the fuzzer as `specter fuzz --spec SPEC --target URL`

@@ -13,6 +13,7 @@ import (
 
 // Structural secret rules: a value written where a credential goes, found
 // by reading the document's structure rather than by a provider pattern.
+// Each has its fixtures in testdata/rules/<id without "secrets/">.
 const (
 	RuleSecretsPostmanAuth         = "secrets/postman-auth-credential"
 	RuleSecretsHeader              = "secrets/credential-header"

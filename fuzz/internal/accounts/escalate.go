@@ -16,8 +16,8 @@ import (
 	fzschema "github.com/specterhq/specter/fuzz/internal/schema"
 	"github.com/specterhq/specter/fuzz/learn"
 	"github.com/specterhq/specter/fuzz/oracle"
+	"github.com/specterhq/specter/fuzz/oracle/security"
 	"github.com/specterhq/specter/fuzz/plan"
-	"github.com/specterhq/specter/rules"
 )
 
 // EscalationConfig is what an escalation attempt needs from the run.
@@ -362,12 +362,12 @@ func (p *Provisioner) compare(ctx context.Context, cfg EscalationConfig, views [
 		sort.Strings(owned)
 		if len(priv) > 0 {
 			why := fmt.Sprintf("%s sent on %s", strings.Join(priv, ", "), at.Key())
-			cfg.Report(oracle.Verdict{Rule: rules.RuleFuzzPrivilegeEscalation, Exchange: x, At: at,
+			cfg.Report(oracle.Verdict{Rule: RulePrivilegeEscalation, Exchange: x, At: at,
 				Message: fmt.Sprintf("%s honoured %s sent by the client: %s of a fresh account now shows %s (an ordinary account does not), so anyone can grant themselves privileges", at.Key(), strings.Join(priv, ", "), v.Key(), describeValues(mine, priv))})
 			return why, true, true
 		}
 		if len(owned) > 0 {
-			cfg.Report(oracle.Verdict{Rule: rules.RuleFuzzMassAssignment, Exchange: x, At: at,
+			cfg.Report(oracle.Verdict{Rule: security.RuleMassAssignment, Exchange: x, At: at,
 				Message: fmt.Sprintf("%s honoured the server-owned field(s) %s sent by the client: %s shows %s", at.Key(), strings.Join(owned, ", "), v.Key(), describeValues(mine, owned))})
 			return strings.Join(owned, ", ") + " on " + at.Key(), false, true
 		}
@@ -563,7 +563,7 @@ func (p *Provisioner) tryUpdate(ctx context.Context, cfg EscalationConfig, views
 			if cfg.Chain != nil {
 				cfg.Chain(acc.Identity, updateStep)
 			}
-			cfg.Report(oracle.Verdict{Rule: rules.RuleFuzzPrivilegeEscalation, Exchange: rx, At: t,
+			cfg.Report(oracle.Verdict{Rule: RulePrivilegeEscalation, Exchange: rx, At: t,
 				Message: fmt.Sprintf("%s let an ordinary account change its own %s: %s now shows %s", t.Key(), strings.Join(changed, ", "), v.Key(), describeValues(after, changed))})
 			return strings.Join(changed, ", ") + " through " + t.Key(), fmt.Sprint(after[learn.Norm(changed[0])]), true
 		}

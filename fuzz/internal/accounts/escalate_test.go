@@ -8,10 +8,10 @@ import (
 	"testing"
 
 	"github.com/specterhq/specter/fuzz/oracle"
+	"github.com/specterhq/specter/fuzz/oracle/security"
 	"github.com/specterhq/specter/fuzz/plan"
 	"github.com/specterhq/specter/internal/testserver/fastapilike"
 	"github.com/specterhq/specter/internal/testserver/springlike"
-	"github.com/specterhq/specter/rules"
 )
 
 // escalation runs Escalate against a test server after signing up the
@@ -94,7 +94,7 @@ func TestEscalateFlasklikeRegisterAdmin(t *testing.T) {
 	if e.res.Account.Fields["admin"] != true {
 		t.Errorf("the sign-up sent %v", e.res.Account.Fields)
 	}
-	got := e.findings(rules.RuleFuzzPrivilegeEscalation)
+	got := e.findings(RulePrivilegeEscalation)
 	v, ok := got["POST /users/v1/register"]
 	if len(got) != 1 || !ok {
 		t.Fatalf("privilege escalation findings at %v", keys(got))
@@ -102,7 +102,7 @@ func TestEscalateFlasklikeRegisterAdmin(t *testing.T) {
 	if !strings.Contains(v.Message, "admin=true") || v.Exchange == nil || v.Exchange.Case.Target.Key() != "GET /me" || v.Exchange.Case.Identity != esc {
 		t.Errorf("finding %q on %+v", v.Message, v.Exchange)
 	}
-	if m := e.findings(rules.RuleFuzzMassAssignment); len(m) != 0 {
+	if m := e.findings(security.RuleMassAssignment); len(m) != 0 {
 		t.Errorf("mass assignment findings at %v", keys(m))
 	}
 	// The account is an admin: it may delete users, the ordinary one
@@ -120,7 +120,7 @@ func TestEscalateFastapilikeRoleUpdates(t *testing.T) {
 	if e.res == nil || !e.res.Privileged || e.res.Account == nil {
 		t.Fatalf("Escalate = %+v, want a role granted by an update", e.res)
 	}
-	got := e.findings(rules.RuleFuzzPrivilegeEscalation)
+	got := e.findings(RulePrivilegeEscalation)
 	for _, op := range []string{"PATCH /profile", "PUT /users/update_role"} {
 		v, ok := got[op]
 		if !ok {

@@ -15,7 +15,6 @@ import (
 	"github.com/specterhq/specter/fuzz/jwt"
 	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/plan"
-	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/sensitive"
 	"github.com/specterhq/specter/surface"
 )
@@ -38,7 +37,7 @@ func NewAuthNotEnforced(cfg Config) *AuthNotEnforced { return &AuthNotEnforced{c
 func (*AuthNotEnforced) Name() string { return "auth-not-enforced" }
 
 // Rules implements oracle.Oracle.
-func (*AuthNotEnforced) Rules() []string { return []string{rules.RuleFuzzAuthNotEnforced} }
+func (*AuthNotEnforced) Rules() []string { return []string{RuleAuthNotEnforced} }
 
 // Prepare implements oracle.Preparer.
 func (o *AuthNotEnforced) Prepare(_ context.Context, targets []*plan.Target, env oracle.Env) {
@@ -47,7 +46,7 @@ func (o *AuthNotEnforced) Prepare(_ context.Context, targets []*plan.Target, env
 			return
 		}
 	}
-	env.Note(rules.RuleFuzzAuthNotEnforced, "not run: no operation declares a security requirement")
+	env.Note(RuleAuthNotEnforced, "not run: no operation declares a security requirement")
 }
 
 // Check implements oracle.Oracle.
@@ -59,7 +58,7 @@ func (o *AuthNotEnforced) Check(_ context.Context, obs *oracle.Observation, env 
 	}
 	if len(env.Roster().Names) == 0 || x.Case.Identity == plan.NoCredentials {
 		if !hasCredential(x.Request, t) {
-			env.Report(oracle.Verdict{Rule: rules.RuleFuzzAuthNotEnforced, Exchange: x,
+			env.Report(oracle.Verdict{Rule: RuleAuthNotEnforced, Exchange: x,
 				Message: fmt.Sprintf("%s declares a security requirement but answered %d to a request without credentials", t.Key(), x.Status)})
 		}
 		return
@@ -76,7 +75,7 @@ func (o *AuthNotEnforced) Finish(ctx context.Context, env oracle.Env) {
 			return
 		}
 		if ok2xx(anon) {
-			env.Report(oracle.Verdict{Rule: rules.RuleFuzzAuthNotEnforced, Exchange: anon,
+			env.Report(oracle.Verdict{Rule: RuleAuthNotEnforced, Exchange: anon,
 				Message: fmt.Sprintf("%s declares a security requirement but answered %d without credentials", cand.key, anon.Status)})
 			continue
 		}
@@ -89,7 +88,7 @@ func (o *AuthNotEnforced) Finish(ctx context.Context, env oracle.Env) {
 			return
 		}
 		if ok2xx(bad) {
-			env.Report(oracle.Verdict{Rule: rules.RuleFuzzAuthNotEnforced, Exchange: bad,
+			env.Report(oracle.Verdict{Rule: RuleAuthNotEnforced, Exchange: bad,
 				Message: fmt.Sprintf("%s answered %d to invalid credentials (%s)", cand.key, bad.Status, credentialNames(creds))})
 		}
 	}
@@ -153,7 +152,7 @@ func (*TokenTampering) Name() string { return "token-tampering" }
 
 // Rules implements oracle.Oracle.
 func (*TokenTampering) Rules() []string {
-	return []string{rules.RuleFuzzTokenTampering, rules.RuleFuzzSSRF, rules.RuleFuzzWeakJWTSecret}
+	return []string{RuleTokenTampering, RuleSSRF, RuleWeakJWTSecret}
 }
 
 func bearerJWT(req *http.Request) *jwt.Token {
@@ -198,7 +197,7 @@ func (o *TokenTampering) Finish(ctx context.Context, env oracle.Env) {
 		return strings.HasPrefix(cands[i].key, "0 ") && !strings.HasPrefix(cands[j].key, "0 ")
 	})
 	if len(cands) == 0 {
-		env.Note(rules.RuleFuzzTokenTampering, "not run: no secured operation answered 2xx to a bearer JWT (give an identity whose token is a JWT)")
+		env.Note(RuleTokenTampering, "not run: no secured operation answered 2xx to a bearer JWT (give an identity whose token is a JWT)")
 		return
 	}
 	keyProbes := 0
@@ -291,14 +290,14 @@ func (o *TokenTampering) Finish(ctx context.Context, env oracle.Env) {
 		}
 		if first != nil {
 			sort.Strings(accepted)
-			env.Report(oracle.Verdict{Rule: rules.RuleFuzzTokenTampering, Exchange: first,
+			env.Report(oracle.Verdict{Rule: RuleTokenTampering, Exchange: first,
 				Message: fmt.Sprintf("%s accepted forged JWTs with 2xx (%s)", key, strings.Join(accepted, "; "))})
 		}
 		if l := env.Canary(); l != nil && !keyFetchReported {
 			for _, t := range served {
 				if l.HitCount(t) > 0 {
 					keyFetchReported = true
-					env.Report(oracle.Verdict{Rule: rules.RuleFuzzSSRF, Exchange: anon, Key: "jku",
+					env.Report(oracle.Verdict{Rule: RuleSSRF, Exchange: anon, Key: "jku",
 						Message: fmt.Sprintf("%s: the token verifier fetched a key URL that a forged token's header named (jku or x5u): anyone can make it fetch any URL, and sign tokens with their own key if it trusts what it fetched", key)})
 					break
 				}
@@ -311,7 +310,7 @@ func (o *TokenTampering) Finish(ctx context.Context, env oracle.Env) {
 			if k.HasPrivate {
 				what = "private key parameters"
 			}
-			env.Note(rules.RuleFuzzWeakJWTSecret, fmt.Sprintf("the published key set holds %s (kid %q): anyone who reads it can sign tokens", what, k.KeyID))
+			env.Note(RuleWeakJWTSecret, fmt.Sprintf("the published key set holds %s (kid %q): anyone who reads it can sign tokens", what, k.KeyID))
 		}
 	}
 }
@@ -426,7 +425,7 @@ func NewWeakJWTSecret(cfg Config) *WeakJWTSecret {
 func (*WeakJWTSecret) Name() string { return "weak-jwt-secret" }
 
 // Rules implements oracle.Oracle.
-func (*WeakJWTSecret) Rules() []string { return []string{rules.RuleFuzzWeakJWTSecret} }
+func (*WeakJWTSecret) Rules() []string { return []string{RuleWeakJWTSecret} }
 
 // Check implements oracle.Oracle.
 func (o *WeakJWTSecret) Check(_ context.Context, obs *oracle.Observation, env oracle.Env) {
@@ -468,7 +467,7 @@ func (o *WeakJWTSecret) report(env oracle.Env, tok *jwt.Token, x *execute.Exchan
 	if from == jwt.FromNumeric {
 		what = fmt.Sprintf("a %d-digit numeric secret", len(secret))
 	}
-	env.Report(oracle.Verdict{Rule: rules.RuleFuzzWeakJWTSecret, Exchange: x, Key: tok.Alg(),
+	env.Report(oracle.Verdict{Rule: RuleWeakJWTSecret, Exchange: x, Key: tok.Alg(),
 		Message: fmt.Sprintf("a %s JWT in %s verifies with %s (%s)", tok.Alg(), where, what, shown)})
 }
 

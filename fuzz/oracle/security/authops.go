@@ -16,7 +16,6 @@ import (
 	"github.com/specterhq/specter/fuzz/learn"
 	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/plan"
-	"github.com/specterhq/specter/rules"
 )
 
 // authSeeds keeps, per login or password-reset operation, the first case
@@ -163,13 +162,13 @@ func NewUserEnumeration(cfg Config) *UserEnumeration { return &UserEnumeration{c
 func (*UserEnumeration) Name() string { return "user-enumeration" }
 
 // Rules implements oracle.Oracle.
-func (*UserEnumeration) Rules() []string { return []string{rules.RuleFuzzUserEnumeration} }
+func (*UserEnumeration) Rules() []string { return []string{RuleUserEnumeration} }
 
 // Prepare implements oracle.Preparer.
 func (o *UserEnumeration) Prepare(_ context.Context, targets []*plan.Target, env oracle.Env) {
 	o.seeds.prepare(targets)
 	if len(o.seeds.kinds) == 0 {
-		env.Note(rules.RuleFuzzUserEnumeration, "not run: no login or password-reset operation found")
+		env.Note(RuleUserEnumeration, "not run: no login or password-reset operation found")
 	}
 }
 
@@ -189,11 +188,11 @@ func (o *UserEnumeration) Finish(ctx context.Context, env oracle.Env) {
 	}
 	known := knownUsers(o.cfg, seen, env)
 	if len(known) == 0 {
-		env.Note(rules.RuleFuzzUserEnumeration, "not run: no known user (declare a login identity, or give the run a sign-up operation)")
+		env.Note(RuleUserEnumeration, "not run: no known user (declare a login identity, or give the run a sign-up operation)")
 		return
 	}
 	if len(keys) == 0 {
-		env.Note(rules.RuleFuzzUserEnumeration, "not run: no login or password-reset request with a JSON body naming the user was answered")
+		env.Note(RuleUserEnumeration, "not run: no login or password-reset request with a JSON body naming the user was answered")
 		return
 	}
 	for _, key := range keys {
@@ -208,7 +207,7 @@ func (o *UserEnumeration) Finish(ctx context.Context, env oracle.Env) {
 		email := emailField(userField)
 		user := pickUser(known, email)
 		if user == "" {
-			env.Note(rules.RuleFuzzUserEnumeration, fmt.Sprintf("not run on %s: no known user of the kind its %s field takes", key, userField))
+			env.Note(RuleUserEnumeration, fmt.Sprintf("not run on %s: no known user of the kind its %s field takes", key, userField))
 			continue
 		}
 		nobody := unknownUser(env.Seed(), email, user)
@@ -267,7 +266,7 @@ func (o *UserEnumeration) Finish(ctx context.Context, env oracle.Env) {
 		if !differs {
 			continue
 		}
-		env.Report(oracle.Verdict{Rule: rules.RuleFuzzUserEnumeration, Exchange: evidence,
+		env.Report(oracle.Verdict{Rule: RuleUserEnumeration, Exchange: evidence,
 			Message: fmt.Sprintf("%s (%s) tells an unknown user from a known one: %s", key, kinds[key], why)})
 	}
 }
@@ -399,7 +398,7 @@ func NewAuthRateLimit(cfg Config) *AuthRateLimit { return &AuthRateLimit{cfg: cf
 func (*AuthRateLimit) Name() string { return "auth-rate-limit" }
 
 // Rules implements oracle.Oracle.
-func (*AuthRateLimit) Rules() []string { return []string{rules.RuleFuzzNoAuthRateLimit} }
+func (*AuthRateLimit) Rules() []string { return []string{RuleNoAuthRateLimit} }
 
 // Prepare implements oracle.Preparer.
 func (o *AuthRateLimit) Prepare(_ context.Context, targets []*plan.Target, env oracle.Env) {
@@ -409,7 +408,7 @@ func (o *AuthRateLimit) Prepare(_ context.Context, targets []*plan.Target, env o
 			return
 		}
 	}
-	env.Note(rules.RuleFuzzNoAuthRateLimit, "not run: no login operation found")
+	env.Note(RuleNoAuthRateLimit, "not run: no login operation found")
 }
 
 // Check implements oracle.Oracle.
@@ -444,7 +443,7 @@ func spareAccount(env oracle.Env, userField string) (string, string) {
 func (o *AuthRateLimit) Finish(ctx context.Context, env oracle.Env) {
 	keys, kinds, seeds, _ := o.seeds.snapshot()
 	if o.cfg.Safe {
-		env.Note(rules.RuleFuzzNoAuthRateLimit, "not run: --safe sends no POST requests")
+		env.Note(RuleNoAuthRateLimit, "not run: --safe sends no POST requests")
 		return
 	}
 	for _, key := range keys {
@@ -474,7 +473,7 @@ func (o *AuthRateLimit) Finish(ctx context.Context, env oracle.Env) {
 		if b.limited || b.refused < o.cfg.RateLimitBurst || b.last == nil {
 			continue
 		}
-		env.Report(oracle.Verdict{Rule: rules.RuleFuzzNoAuthRateLimit, Exchange: b.last,
+		env.Report(oracle.Verdict{Rule: RuleNoAuthRateLimit, Exchange: b.last,
 			Message: fmt.Sprintf("%s took %d wrong passwords in a row for %s (last answer %d) without a 429, a lockout or a delay", key, b.refused, target, b.last.Status)})
 	}
 }
@@ -498,7 +497,7 @@ func NewCodeGuessing(cfg Config) *CodeGuessing { return &CodeGuessing{cfg: cfg} 
 func (*CodeGuessing) Name() string { return "code-guessing" }
 
 // Rules implements oracle.Oracle.
-func (*CodeGuessing) Rules() []string { return []string{rules.RuleFuzzOTPNoRateLimit} }
+func (*CodeGuessing) Rules() []string { return []string{RuleOTPNoRateLimit} }
 
 // Prepare implements oracle.Preparer.
 func (o *CodeGuessing) Prepare(_ context.Context, targets []*plan.Target, _ oracle.Env) {
@@ -611,7 +610,7 @@ func (o *CodeGuessing) Finish(ctx context.Context, env oracle.Env) {
 		userField, _ := authz.CredentialFields(seed.Body)
 		who, user := spareAccount(env, userField)
 		if user == "" {
-			env.Note(rules.RuleFuzzOTPNoRateLimit, "not run on "+t.Key()+": needs an account of the run's own to guess codes for (a sign-up operation)")
+			env.Note(RuleOTPNoRateLimit, "not run on "+t.Key()+": needs an account of the run's own to guess codes for (a sign-up operation)")
 			continue
 		}
 		// Ask for a code first, where the API has a reset request that is
@@ -672,7 +671,7 @@ func (o *CodeGuessing) Finish(ctx context.Context, env oracle.Env) {
 				}
 				same := a.Status == b.Status && authz.Shape(a.Body) == authz.Shape(b.Body)
 				if a.Status == 0 || b.Status == 0 || same && !codeRefusal.Match(a.Body) {
-					env.Note(rules.RuleFuzzOTPNoRateLimit, "not run on "+t.Key()+": a wrong code is answered like no code at all, without saying the code is wrong")
+					env.Note(RuleOTPNoRateLimit, "not run on "+t.Key()+": a wrong code is answered like no code at all, without saying the code is wrong")
 					continue
 				}
 			}
@@ -682,12 +681,12 @@ func (o *CodeGuessing) Finish(ctx context.Context, env oracle.Env) {
 			return
 		}
 		if b.guessed > 0 {
-			env.Report(oracle.Verdict{Rule: rules.RuleFuzzOTPNoRateLimit, Exchange: b.last,
+			env.Report(oracle.Verdict{Rule: RuleOTPNoRateLimit, Exchange: b.last,
 				Message: fmt.Sprintf("%s accepted guess %d (answer %d) for the run's account %s after %d wrong %d-digit codes with no 429, lockout or delay: the code was guessed", t.Key(), b.guessed, b.last.Status, who, b.refused, digits)})
 			continue
 		}
 		if b.limited {
-			env.Note(rules.RuleFuzzOTPNoRateLimit, fmt.Sprintf("not reported on %s: the guesses met a limit (%s) after %d wrong codes", t.Key(), b.why, b.refused))
+			env.Note(RuleOTPNoRateLimit, fmt.Sprintf("not reported on %s: the guesses met a limit (%s) after %d wrong codes", t.Key(), b.why, b.refused))
 			continue
 		}
 		if b.refused < o.cfg.RateLimitBurst || b.last == nil {
@@ -695,10 +694,10 @@ func (o *CodeGuessing) Finish(ctx context.Context, env oracle.Env) {
 			if b.last != nil {
 				last = fmt.Sprintf("last answer %d", b.last.Status)
 			}
-			env.Note(rules.RuleFuzzOTPNoRateLimit, fmt.Sprintf("not judged on %s: %d of %d wrong codes were answered as wrong (%s)", t.Key(), b.refused, o.cfg.RateLimitBurst, last))
+			env.Note(RuleOTPNoRateLimit, fmt.Sprintf("not judged on %s: %d of %d wrong codes were answered as wrong (%s)", t.Key(), b.refused, o.cfg.RateLimitBurst, last))
 			continue
 		}
-		env.Report(oracle.Verdict{Rule: rules.RuleFuzzOTPNoRateLimit, Exchange: b.last,
+		env.Report(oracle.Verdict{Rule: RuleOTPNoRateLimit, Exchange: b.last,
 			Message: fmt.Sprintf("%s took %d wrong %d-digit codes in a row for the run's account %s (last answer %d) without a 429, a lockout or a delay: the %d possible codes can be tried in turn", t.Key(), b.refused, digits, who, b.last.Status, pow10(digits))})
 	}
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/specterhq/specter/fuzz/learn"
 	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/plan"
-	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/surface"
 )
 
@@ -243,7 +242,7 @@ func TestUserEnumerationDecisions(t *testing.T) {
 			if got := len(env.verdicts) > 0; got != tt.want {
 				t.Fatalf("verdict %v, want %v: %v %v", got, tt.want, env.verdicts, env.notes)
 			}
-			if tt.want && (env.verdicts[0].Rule != rules.RuleFuzzUserEnumeration || !strings.Contains(env.verdicts[0].Message, tt.why)) {
+			if tt.want && (env.verdicts[0].Rule != RuleUserEnumeration || !strings.Contains(env.verdicts[0].Message, tt.why)) {
 				t.Errorf("verdict %s %q, want it to say %q", env.verdicts[0].Rule, env.verdicts[0].Message, tt.why)
 			}
 		})
@@ -301,7 +300,7 @@ func TestAuthRateLimitDecisions(t *testing.T) {
 			}
 			if tt.want {
 				v := env.verdicts[0]
-				if v.Rule != rules.RuleFuzzNoAuthRateLimit || !strings.Contains(v.Message, "took 30 wrong passwords") {
+				if v.Rule != RuleNoAuthRateLimit || !strings.Contains(v.Message, "took 30 wrong passwords") {
 					t.Errorf("verdict %s %q", v.Rule, v.Message)
 				}
 				var b map[string]string

@@ -1,4 +1,4 @@
-package security
+package security_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"github.com/specterhq/specter/fuzz"
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/oracle"
+	"github.com/specterhq/specter/fuzz/oracle/security"
 	"github.com/specterhq/specter/fuzz/plan"
 	"github.com/specterhq/specter/scanners/secrets"
 	"github.com/specterhq/specter/surface"
@@ -97,8 +98,8 @@ func BenchmarkOracles(b *testing.B) {
 		req.Header.Set("User-Agent", "specter-fuzz")
 		x := &execute.Exchange{Case: c, Request: req, Status: 200, Body: body,
 			Header: http.Header{"Content-Type": {"application/json"}, "Date": {"Thu, 26 Nov 2026 12:00:00 GMT"}, "Content-Length": {fmt.Sprint(len(body))}}}
-		all := append(fuzz.DefaultOracles(), Oracles(Config{Classifier: classifier})...)
-		env := &fakeEnv{answer: func(*plan.Case) *execute.Exchange { return x }}
+		all := append(fuzz.DefaultOracles(), security.Oracles(security.Config{Classifier: classifier})...)
+		env := security.NewFakeEnv(func(*plan.Case) *execute.Exchange { return x })
 		for _, o := range all {
 			if p, ok := o.(oracle.Preparer); ok {
 				p.Prepare(context.Background(), []*plan.Target{target}, env)
@@ -121,8 +122,8 @@ func BenchmarkOracles(b *testing.B) {
 				}
 			})
 		}
-		if len(env.verdicts) > 0 {
-			b.Fatalf("%s: a clean answer produced %d verdicts, first %+v", name, len(env.verdicts), env.verdicts[0])
+		if vs := env.Verdicts(); len(vs) > 0 {
+			b.Fatalf("%s: a clean answer produced %d verdicts, first %+v", name, len(vs), vs[0])
 		}
 	}
 }

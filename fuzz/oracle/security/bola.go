@@ -15,7 +15,6 @@ import (
 	"github.com/specterhq/specter/fuzz/learn"
 	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/plan"
-	"github.com/specterhq/specter/rules"
 )
 
 // BOLA checks object-level authorization on every method, at the end of
@@ -62,7 +61,7 @@ func (*BOLA) Name() string { return "bola" }
 
 // Rules implements oracle.Oracle.
 func (*BOLA) Rules() []string {
-	return []string{rules.RuleFuzzBOLA, rules.RuleFuzzInconsistentAuthz}
+	return []string{RuleBOLA, RuleInconsistentAuthz}
 }
 
 // Prepare implements oracle.Preparer.
@@ -117,7 +116,7 @@ func (o *BOLA) Finish(ctx context.Context, env oracle.Env) {
 	o.env = env
 	owner, peer := o.roles(env)
 	if peer == "" || peer == owner {
-		env.Note(rules.RuleFuzzBOLA, "not run: needs a second identity (--identity twice, a second login in the config, or a sign-up operation the run can use)")
+		env.Note(RuleBOLA, "not run: needs a second identity (--identity twice, a second login in the config, or a sign-up operation the run can use)")
 		return
 	}
 	o.mu.Lock()
@@ -152,7 +151,7 @@ func (o *BOLA) Finish(ctx context.Context, env oracle.Env) {
 	}
 	probed += o.replayReads(ctx, env, owner, peer)
 	if probed == 0 {
-		env.Note(rules.RuleFuzzBOLA, fmt.Sprintf("no object of %s and no account of the run is named by a path: nothing to try as %s", owner, peer))
+		env.Note(RuleBOLA, fmt.Sprintf("no object of %s and no account of the run is named by a path: nothing to try as %s", owner, peer))
 	}
 }
 
@@ -254,7 +253,7 @@ func (o *BOLA) probeObject(ctx context.Context, env oracle.Env, g *objectOps, ob
 			}
 			if ok2xx(back) && shows(back.Body, field, c.Body) && !shows(ownerRead.Body, field, c.Body) {
 				through[w.Key()] = x
-				env.Report(oracle.Verdict{Rule: rules.RuleFuzzBOLA, Exchange: x, Key: "write",
+				env.Report(oracle.Verdict{Rule: RuleBOLA, Exchange: x, Key: "write",
 					Message: fmt.Sprintf("identity %s changed an object %s created: %s answered %d and %s then showed %s's value of %s", peer, owner, w.Key(), x.Status, g.read.Key(), peer, field)})
 			}
 		}
@@ -276,7 +275,7 @@ func (o *BOLA) probeObject(ctx context.Context, env oracle.Env, g *objectOps, ob
 				}
 				if after != nil && (after.Status == http.StatusNotFound || after.Status == http.StatusGone) {
 					through[g.del.Key()] = x
-					env.Report(oracle.Verdict{Rule: rules.RuleFuzzBOLA, Exchange: x, Key: "delete",
+					env.Report(oracle.Verdict{Rule: RuleBOLA, Exchange: x, Key: "delete",
 						Message: fmt.Sprintf("identity %s deleted an object %s created (%s answered %d; %s then got %d)", peer, owner, g.del.Key(), x.Status, owner, after.Status)})
 				}
 			}
@@ -348,7 +347,7 @@ func (o *BOLA) replayReads(ctx context.Context, env oracle.Env, owner, peer stri
 		if why == "" {
 			continue
 		}
-		env.Report(oracle.Verdict{Rule: rules.RuleFuzzBOLA, Exchange: px, Key: "read",
+		env.Report(oracle.Verdict{Rule: RuleBOLA, Exchange: px, Key: "read",
 			Message: fmt.Sprintf("identity %s read what %s read with %s (%s answered %d with the same object; %s)", peer, owner, strings.Join(refs, ", "), c.Target.Key(), px.Status, why)})
 	}
 	return tried
@@ -511,7 +510,7 @@ func (o *BOLA) readCheck(ctx context.Context, env oracle.Env, g *objectOps, para
 	if err != nil || why == "" {
 		return err
 	}
-	env.Report(oracle.Verdict{Rule: rules.RuleFuzzBOLA, Exchange: read, Key: "read",
+	env.Report(oracle.Verdict{Rule: RuleBOLA, Exchange: read, Key: "read",
 		Message: fmt.Sprintf("identity %s read %s (%s answered %d with the owner's object; %s)", peer, what, g.read.Key(), read.Status, why)})
 	return nil
 }
@@ -606,7 +605,7 @@ func (o *BOLA) inconsistent(env oracle.Env, g *objectOps, refused map[string]int
 	}
 	sort.Strings(ref)
 	sort.Strings(thr)
-	env.Report(oracle.Verdict{Rule: rules.RuleFuzzInconsistentAuthz, Exchange: through[thr[0]], Key: g.collection,
+	env.Report(oracle.Verdict{Rule: RuleInconsistentAuthz, Exchange: through[thr[0]], Key: g.collection,
 		Message: fmt.Sprintf("on one object of %s, %s refused identity %s while %s let it through", g.collection, strings.Join(ref, ", "), peer, strings.Join(thr, ", "))})
 }
 
@@ -640,7 +639,7 @@ func (o *BOLA) probeAccount(ctx context.Context, env oracle.Env, g *objectOps, v
 				}
 				if ok2xx(read) && authz.SameObject(x.Body, read.Body, id) {
 					if m := sensitiveIn(x.Body); m != "" {
-						env.Report(oracle.Verdict{Rule: rules.RuleFuzzBOLA, Exchange: read, Key: "account-read",
+						env.Report(oracle.Verdict{Rule: RuleBOLA, Exchange: read, Key: "account-read",
 							Message: fmt.Sprintf("identity %s read the account of %s (%s answered %d with its member %s)", peer, victim, g.read.Key(), read.Status, m)})
 					}
 				}
@@ -677,7 +676,7 @@ func (o *BOLA) probeAccount(ctx context.Context, env oracle.Env, g *objectOps, v
 			}
 			if confirmed {
 				through[w.Key()] = x
-				env.Report(oracle.Verdict{Rule: rules.RuleFuzzBOLA, Exchange: x, Key: "account-write",
+				env.Report(oracle.Verdict{Rule: RuleBOLA, Exchange: x, Key: "account-write",
 					Message: fmt.Sprintf("identity %s changed the %s of another account (%s): %s answered %d and %s", peer, field, victim, w.Key(), x.Status, how)})
 			}
 		}
@@ -804,7 +803,7 @@ func (o *BOLA) probeBodyNamed(ctx context.Context, env oracle.Env, victim, peer 
 			return
 		}
 		if confirmed {
-			env.Report(oracle.Verdict{Rule: rules.RuleFuzzBOLA, Exchange: x, Key: "account-write",
+			env.Report(oracle.Verdict{Rule: RuleBOLA, Exchange: x, Key: "account-write",
 				Message: fmt.Sprintf("identity %s changed the %s of another account (%s) by naming it in the body of %s: %s", peer, field, victim, t.Key(), how)})
 		}
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/specterhq/specter/fuzz/authz"
 	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/plan"
-	"github.com/specterhq/specter/rules"
 )
 
 // CORS replays, at the end of the run, the lowest-numbered 2xx GET of
@@ -40,7 +39,7 @@ func (*CORS) Name() string { return "cors" }
 
 // Rules implements oracle.Oracle.
 func (*CORS) Rules() []string {
-	return []string{rules.RuleFuzzCORSCredentials, rules.RuleFuzzCORSOriginBypass}
+	return []string{RuleCORSCredentials, RuleCORSOriginBypass}
 }
 
 // Check implements oracle.Oracle.
@@ -94,7 +93,7 @@ func (o *CORS) Finish(ctx context.Context, env oracle.Env) {
 		if n := len(reflecting) - 1; n > 0 {
 			others = fmt.Sprintf("; %d other GET operation(s) answer the same: %s", n, strings.Join(reflecting[1:min(len(reflecting), 6)], ", "))
 		}
-		env.Report(oracle.Verdict{Rule: rules.RuleFuzzCORSCredentials, Exchange: x,
+		env.Report(oracle.Verdict{Rule: RuleCORSCredentials, Exchange: x,
 			Message: fmt.Sprintf("%s answered Origin %s with Access-Control-Allow-Origin: %s and Access-Control-Allow-Credentials: true%s",
 				first.key, authz.ProbeOrigin, firstX.Get("Access-Control-Allow-Origin"), others)})
 	}
@@ -135,7 +134,7 @@ func (o *CORS) bypass(ctx context.Context, env oracle.Env, cand candidate) (bool
 				return false, err
 			}
 			if x != nil && x.Status != 0 && authz.ReflectsOrigin(v, x.Header) {
-				env.Report(oracle.Verdict{Rule: rules.RuleFuzzCORSOriginBypass, Exchange: x,
+				env.Report(oracle.Verdict{Rule: RuleCORSOriginBypass, Exchange: x,
 					Message: fmt.Sprintf("%s allows the origin %s, and also the look-alike %s with Access-Control-Allow-Credentials: true: the allow-list is matched by prefix, suffix or an unanchored pattern", cand.key, allowed, v)})
 				return true, nil
 			}

@@ -12,7 +12,6 @@ import (
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/plan"
-	"github.com/specterhq/specter/rules"
 	"github.com/specterhq/specter/surface"
 )
 
@@ -156,16 +155,16 @@ func TestCORSDecisions(t *testing.T) {
 	}{
 		{"exact allow-list", Config{CORSOrigins: []string{front}}, exact(front), "", ""},
 		{"exact allow-list of the target's front ends", Config{TargetURL: "https://api.example.com"}, exact("https://www.example.com"), "", ""},
-		{"reflects any origin", Config{}, func(o string) string { return o }, rules.RuleFuzzCORSCredentials, "https://specter-probe.invalid"},
+		{"reflects any origin", Config{}, func(o string) string { return o }, RuleCORSCredentials, "https://specter-probe.invalid"},
 		// Browsers refuse "*" with credentials: nothing is exposed.
 		{"wildcard with credentials", Config{CORSOrigins: []string{front}}, func(string) string { return "*" }, "", ""},
 		{"suffix match on the registrable domain", Config{CORSOrigins: []string{front}},
-			func(o string) string { return pick(strings.HasSuffix(o, "example.com"), o) }, rules.RuleFuzzCORSOriginBypass, "specterprobeexample.com"},
+			func(o string) string { return pick(strings.HasSuffix(o, "example.com"), o) }, RuleCORSOriginBypass, "specterprobeexample.com"},
 		{"prefix match", Config{CORSOrigins: []string{front}},
-			func(o string) string { return pick(strings.HasPrefix(o, front), o) }, rules.RuleFuzzCORSOriginBypass, "app.example.com.specter-probe.invalid"},
+			func(o string) string { return pick(strings.HasPrefix(o, front), o) }, RuleCORSOriginBypass, "app.example.com.specter-probe.invalid"},
 		{"subdomain pattern open at the end", Config{CORSOrigins: []string{front}},
-			func(o string) string { return pick(regexp.MustCompile(`^https://.*\.example\.com`).MatchString(o), o) }, rules.RuleFuzzCORSOriginBypass, ".specter-probe.invalid"},
-		{"null allowed", Config{CORSOrigins: []string{front}}, exact(front, "null"), rules.RuleFuzzCORSOriginBypass, "look-alike null"},
+			func(o string) string { return pick(regexp.MustCompile(`^https://.*\.example\.com`).MatchString(o), o) }, RuleCORSOriginBypass, ".specter-probe.invalid"},
+		{"null allowed", Config{CORSOrigins: []string{front}}, exact(front, "null"), RuleCORSOriginBypass, "look-alike null"},
 		// A suffix match on the whole front-end host lets in only hosts
 		// under example.com ("xapp.example.com"): no origin an attacker
 		// owns, and browsers put no path in an Origin.
@@ -176,7 +175,7 @@ func TestCORSDecisions(t *testing.T) {
 		{"prefix match with the port", Config{CORSOrigins: []string{"http://localhost:3000"}},
 			func(o string) string { return pick(strings.HasPrefix(o, "http://localhost:3000"), o) }, "", ""},
 		{"prefix match without the port", Config{CORSOrigins: []string{"http://localhost:3000"}},
-			func(o string) string { return pick(strings.HasPrefix(o, "http://localhost"), o) }, rules.RuleFuzzCORSOriginBypass, "localhost.specter-probe.invalid:3000"},
+			func(o string) string { return pick(strings.HasPrefix(o, "http://localhost"), o) }, RuleCORSOriginBypass, "localhost.specter-probe.invalid:3000"},
 		{"reflects but no credentials", Config{CORSOrigins: []string{front}}, nil, "", ""},
 	}
 	for _, tt := range tests {

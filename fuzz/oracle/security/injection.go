@@ -11,7 +11,6 @@ import (
 	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/oracle/security/evidence"
 	"github.com/specterhq/specter/fuzz/plan"
-	"github.com/specterhq/specter/rules"
 )
 
 // benignValue replaces a payload in the confirming twin request.
@@ -38,14 +37,14 @@ func (*Injection) Name() string { return "injection" }
 
 // Rules implements oracle.Oracle.
 func (*Injection) Rules() []string {
-	return []string{rules.RuleFuzzSQLInjection, rules.RuleFuzzPathTraversal, rules.RuleFuzzCommandInjection,
-		rules.RuleFuzzTemplateInjection, rules.RuleFuzzReflectedXSS, rules.RuleFuzzTimeBasedInjection, rules.RuleFuzzNoSQLInjection}
+	return []string{RuleSQLInjection, RulePathTraversal, RuleCommandInjection,
+		RuleTemplateInjection, RuleReflectedXSS, RuleTimeBasedInjection, RuleNoSQLInjection}
 }
 
 // Prepare implements oracle.Preparer.
 func (o *Injection) Prepare(_ context.Context, _ []*plan.Target, env oracle.Env) {
 	if !o.cfg.TimeBased {
-		env.Note(rules.RuleFuzzTimeBasedInjection, "not run: time-based payloads are off (--time-based turns them on)")
+		env.Note(RuleTimeBasedInjection, "not run: time-based payloads are off (--time-based turns them on)")
 	}
 }
 
@@ -89,12 +88,12 @@ var familyChecks = map[string]struct {
 	rule   string
 	detect detector
 }{
-	"sql":       {rules.RuleFuzzSQLInjection, sqlDetector},
-	"traversal": {rules.RuleFuzzPathTraversal, fileDetector},
-	"ssrf":      {rules.RuleFuzzPathTraversal, fileDetector}, // file:///etc/passwd
-	"command":   {rules.RuleFuzzCommandInjection, commandDetector},
-	"template":  {rules.RuleFuzzTemplateInjection, templateDetector},
-	"xss":       {rules.RuleFuzzReflectedXSS, xssDetector},
+	"sql":       {RuleSQLInjection, sqlDetector},
+	"traversal": {RulePathTraversal, fileDetector},
+	"ssrf":      {RulePathTraversal, fileDetector}, // file:///etc/passwd
+	"command":   {RuleCommandInjection, commandDetector},
+	"template":  {RuleTemplateInjection, templateDetector},
+	"xss":       {RuleReflectedXSS, xssDetector},
 }
 
 // Check implements oracle.Oracle.
@@ -169,7 +168,7 @@ func (o *Injection) operator(ctx context.Context, obs *oracle.Observation, env o
 	if more {
 		how = fmt.Sprintf("with %q it answered %d bytes, with the operator %d", benignValue, len(tx.Body), len(x.Body))
 	}
-	env.Report(oracle.Verdict{Rule: rules.RuleFuzzNoSQLInjection, Exchange: x, Key: p.Field,
+	env.Report(oracle.Verdict{Rule: RuleNoSQLInjection, Exchange: x, Key: p.Field,
 		Message: fmt.Sprintf("%s: the operator object %s in %s answered %d; %s: the value reaches the query as an operator", obs.Target().Key(), p.Value, p.Field, x.Status, how)})
 }
 
@@ -221,7 +220,7 @@ func (o *Injection) timeBased(ctx context.Context, obs *oracle.Observation, env 
 		if again.Duration < delay {
 			continue
 		}
-		env.Report(oracle.Verdict{Rule: rules.RuleFuzzTimeBasedInjection, Exchange: first, Key: p.Field,
+		env.Report(oracle.Verdict{Rule: RuleTimeBasedInjection, Exchange: first, Key: p.Field,
 			Message: fmt.Sprintf("%s: the payload %q in %s delayed the answer to %s and %s (twin without it: %s)",
 				obs.Target().Key(), sleep, p.Field, first.Duration.Round(time.Millisecond), again.Duration.Round(time.Millisecond), twin.Duration.Round(time.Millisecond))})
 		return

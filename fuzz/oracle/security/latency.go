@@ -8,7 +8,6 @@ import (
 	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/oracle/security/latency"
 	"github.com/specterhq/specter/fuzz/plan"
-	"github.com/specterhq/specter/rules"
 )
 
 // Latency tracks every operation's answer times; at the end of the run it
@@ -38,7 +37,7 @@ func NewLatency() *Latency {
 func (*Latency) Name() string { return "latency-outlier" }
 
 // Rules implements oracle.Oracle.
-func (*Latency) Rules() []string { return []string{rules.RuleFuzzLatencyOutlier} }
+func (*Latency) Rules() []string { return []string{RuleLatencyOutlier} }
 
 // Check implements oracle.Oracle.
 func (o *Latency) Check(_ context.Context, obs *oracle.Observation, _ oracle.Env) {
@@ -71,7 +70,7 @@ func (o *Latency) Finish(ctx context.Context, env oracle.Env) {
 		if c.Payload != nil {
 			input = fmt.Sprintf("%s payload %q in %s", c.Payload.Family, c.Payload.Value, c.Payload.Field)
 		}
-		env.Report(oracle.Verdict{Rule: rules.RuleFuzzLatencyOutlier, Exchange: again,
+		env.Report(oracle.Verdict{Rule: RuleLatencyOutlier, Exchange: again,
 			Message: fmt.Sprintf("%s took %s and %s on repeat for %s; its median is %s",
 				out.Op, roundDuration(out.Duration), roundDuration(again.Duration), input, roundDuration(out.Median))})
 	}

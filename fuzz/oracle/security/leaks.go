@@ -8,7 +8,6 @@ import (
 
 	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/oracle/security/evidence"
-	"github.com/specterhq/specter/rules"
 )
 
 // ErrorLeak reports stack traces, SQL errors, framework error pages and
@@ -30,7 +29,7 @@ func (*ErrorLeak) Name() string { return "error-leak" }
 
 // Rules implements oracle.Oracle.
 func (*ErrorLeak) Rules() []string {
-	return []string{rules.RuleFuzzErrorLeak, rules.RuleFuzzVersionDisclosure}
+	return []string{RuleErrorLeak, RuleVersionDisclosure}
 }
 
 // Check implements oracle.Oracle.
@@ -41,7 +40,7 @@ func (o *ErrorLeak) Check(_ context.Context, obs *oracle.Observation, env oracle
 	}
 	for _, m := range evidence.VersionHeaders(x.Header) {
 		if o.versions.first(m.Excerpt) {
-			env.Report(oracle.Verdict{Rule: rules.RuleFuzzVersionDisclosure, Exchange: x, Key: m.Detail,
+			env.Report(oracle.Verdict{Rule: RuleVersionDisclosure, Exchange: x, Key: m.Detail,
 				Message: fmt.Sprintf("the response header %q names a product version", m.Excerpt)})
 		}
 	}
@@ -81,6 +80,6 @@ func (o *ErrorLeak) Check(_ context.Context, obs *oracle.Observation, env oracle
 	for _, m := range leaks {
 		parts = append(parts, fmt.Sprintf("%s (%s): %q", m.Kind, m.Detail, m.Excerpt))
 	}
-	env.Report(oracle.Verdict{Rule: rules.RuleFuzzErrorLeak, Exchange: x,
+	env.Report(oracle.Verdict{Rule: RuleErrorLeak, Exchange: x,
 		Message: fmt.Sprintf("%s answered %d with %s", obs.Target().Key(), x.Status, strings.Join(parts, "; "))})
 }

@@ -17,7 +17,6 @@ import (
 	"github.com/specterhq/specter/fuzz/learn"
 	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/plan"
-	"github.com/specterhq/specter/rules"
 )
 
 // MassAssignment checks, at the end of the run, whether creates and
@@ -43,7 +42,7 @@ func NewMassAssignment(cfg Config) *MassAssignment { return &MassAssignment{cfg:
 func (*MassAssignment) Name() string { return "mass-assignment" }
 
 // Rules implements oracle.Oracle.
-func (*MassAssignment) Rules() []string { return []string{rules.RuleFuzzMassAssignment} }
+func (*MassAssignment) Rules() []string { return []string{RuleMassAssignment} }
 
 // Prepare implements oracle.Preparer.
 func (o *MassAssignment) Prepare(_ context.Context, targets []*plan.Target, _ oracle.Env) {
@@ -329,7 +328,7 @@ func (o *MassAssignment) tryCreate(ctx context.Context, env oracle.Env, t *plan.
 		return err
 	}
 	if got := honoured(flat, as); len(got) > 0 {
-		env.Report(oracle.Verdict{Rule: rules.RuleFuzzMassAssignment, Exchange: back, At: t,
+		env.Report(oracle.Verdict{Rule: RuleMassAssignment, Exchange: back, At: t,
 			Message: fmt.Sprintf("%s honoured server-owned members sent by the client: %s then showed %s", t.Key(), g.read.Key(), strings.Join(got, ", "))})
 	}
 	return nil
@@ -368,7 +367,7 @@ func (o *MassAssignment) tryUpdate(ctx context.Context, env oracle.Env, t *plan.
 		return err
 	}
 	if got := honoured(flat, as); len(got) > 0 {
-		env.Report(oracle.Verdict{Rule: rules.RuleFuzzMassAssignment, Exchange: back, At: t,
+		env.Report(oracle.Verdict{Rule: RuleMassAssignment, Exchange: back, At: t,
 			Message: fmt.Sprintf("%s honoured server-owned members sent by the client: %s then showed %s", t.Key(), g.read.Key(), strings.Join(got, ", "))})
 	}
 	return nil

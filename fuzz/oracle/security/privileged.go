@@ -15,7 +15,6 @@ import (
 	"github.com/specterhq/specter/fuzz/learn"
 	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/plan"
-	"github.com/specterhq/specter/rules"
 )
 
 // privilegedOp says why an operation is meant for administrators: its
@@ -77,7 +76,7 @@ func NewBFLA(cfg Config) *BFLA { return &BFLA{cfg: cfg} }
 func (*BFLA) Name() string { return "bfla" }
 
 // Rules implements oracle.Oracle.
-func (*BFLA) Rules() []string { return []string{rules.RuleFuzzBFLA} }
+func (*BFLA) Rules() []string { return []string{RuleBFLA} }
 
 // Prepare implements oracle.Preparer.
 func (o *BFLA) Prepare(_ context.Context, targets []*plan.Target, env oracle.Env) {
@@ -89,7 +88,7 @@ func (o *BFLA) Prepare(_ context.Context, targets []*plan.Target, env oracle.Env
 			return
 		}
 	}
-	env.Note(rules.RuleFuzzBFLA, "not run: no operation looks privileged (admin path, tag, operation id, scope or documentation)")
+	env.Note(RuleBFLA, "not run: no operation looks privileged (admin path, tag, operation id, scope or documentation)")
 }
 
 // Check implements oracle.Oracle.
@@ -111,7 +110,7 @@ func (o *BFLA) Check(_ context.Context, obs *oracle.Observation, env oracle.Env)
 	switch {
 	case low == "":
 	case who == low:
-		env.Report(oracle.Verdict{Rule: rules.RuleFuzzBFLA, Exchange: x,
+		env.Report(oracle.Verdict{Rule: RuleBFLA, Exchange: x,
 			Message: fmt.Sprintf("%s is privileged (%s) and answered %d to the low-privilege identity %s", obs.Target().Key(), why, x.Status, low)})
 	case who == r.Default && x.Case.Identity != plan.NoCredentials:
 		o.cands.offer(obs.Target().Key(), x.Case, why)
@@ -123,7 +122,7 @@ func (o *BFLA) Finish(ctx context.Context, env oracle.Env) {
 	r := env.Roster()
 	low := lowPrivilege(o.cfg, r)
 	if low == "" {
-		env.Note(rules.RuleFuzzBFLA, "not run: no low-privilege identity (--low-privilege NAME, or a sign-up operation the run can use)")
+		env.Note(RuleBFLA, "not run: no low-privilege identity (--low-privilege NAME, or a sign-up operation the run can use)")
 		return
 	}
 	if err := o.onOwnObjects(ctx, env, low); err != nil {
@@ -138,7 +137,7 @@ func (o *BFLA) Finish(ctx context.Context, env oracle.Env) {
 			return
 		}
 		if ok2xx(got) {
-			env.Report(oracle.Verdict{Rule: rules.RuleFuzzBFLA, Exchange: got,
+			env.Report(oracle.Verdict{Rule: RuleBFLA, Exchange: got,
 				Message: fmt.Sprintf("%s is privileged (%s) and answered %d to the low-privilege identity %s", cand.key, cand.extra, got.Status, low)})
 		}
 	}
@@ -188,7 +187,7 @@ func (o *BFLA) onOwnObjects(ctx context.Context, env oracle.Env, low string) err
 			return err
 		}
 		if ok2xx(x) {
-			env.Report(oracle.Verdict{Rule: rules.RuleFuzzBFLA, Exchange: x,
+			env.Report(oracle.Verdict{Rule: RuleBFLA, Exchange: x,
 				Message: fmt.Sprintf("%s is privileged (%s) and answered %d to the low-privilege identity %s on an object %s created", t.Key(), why, x.Status, low, obj.Identity)})
 		}
 	}
@@ -223,7 +222,7 @@ func (*AuthAfterLookup) Name() string { return "auth-after-lookup" }
 
 // Rules implements oracle.Oracle.
 func (*AuthAfterLookup) Rules() []string {
-	return []string{rules.RuleFuzzAuthAfterLookup, rules.RuleFuzzInconsistentAuthz, rules.RuleFuzzBFLA}
+	return []string{RuleAuthAfterLookup, RuleInconsistentAuthz, RuleBFLA}
 }
 
 // Prepare implements oracle.Preparer.
@@ -270,7 +269,7 @@ func collectionOf(t *plan.Target) string {
 // Finish implements oracle.Finisher.
 func (o *AuthAfterLookup) Finish(ctx context.Context, env oracle.Env) {
 	if o.cfg.Safe {
-		env.Note(rules.RuleFuzzAuthAfterLookup, "not run: --safe sends no DELETE, PUT or PATCH")
+		env.Note(RuleAuthAfterLookup, "not run: --safe sends no DELETE, PUT or PATCH")
 		return
 	}
 	r := env.Roster()
@@ -291,7 +290,7 @@ func (o *AuthAfterLookup) Finish(ctx context.Context, env oracle.Env) {
 				return
 			}
 			if passedCheck(x.Status) && !env.Unrouted(x) {
-				env.Report(oracle.Verdict{Rule: rules.RuleFuzzAuthAfterLookup, Exchange: x, Key: "anonymous",
+				env.Report(oracle.Verdict{Rule: RuleAuthAfterLookup, Exchange: x, Key: "anonymous",
 					Message: fmt.Sprintf("%s answered %d without credentials at an id that cannot exist: authentication runs after the lookup, or not at all (a secured operation must answer 401 first)", t.Key(), x.Status)})
 				continue
 			}
@@ -303,11 +302,11 @@ func (o *AuthAfterLookup) Finish(ctx context.Context, env oracle.Env) {
 				return
 			}
 			if passedCheck(x.Status) && !env.Unrouted(x) {
-				env.Report(oracle.Verdict{Rule: rules.RuleFuzzAuthAfterLookup, Exchange: x, Key: "low-privilege",
+				env.Report(oracle.Verdict{Rule: RuleAuthAfterLookup, Exchange: x, Key: "low-privilege",
 					Message: fmt.Sprintf("%s is privileged (%s) yet answered %d to the low-privilege identity %s at an id that cannot exist: the role check runs after the lookup, or not at all", t.Key(), why, x.Status, low)})
 				// The function itself is reachable by an ordinary user: with
 				// an existing id the call would have done its work.
-				env.Report(oracle.Verdict{Rule: rules.RuleFuzzBFLA, Exchange: x, Key: "sentinel",
+				env.Report(oracle.Verdict{Rule: RuleBFLA, Exchange: x, Key: "sentinel",
 					Message: fmt.Sprintf("%s is privileged (%s) and let the low-privilege identity %s past its authorization (%d at an id that cannot exist, where a role check answers 403); shown without touching any object", t.Key(), why, low, x.Status)})
 			}
 		}
@@ -322,7 +321,7 @@ func (o *AuthAfterLookup) Finish(ctx context.Context, env oracle.Env) {
 					refusedBy = append(refusedBy, k)
 				}
 				sort.Strings(refusedBy)
-				env.Report(oracle.Verdict{Rule: rules.RuleFuzzInconsistentAuthz, Exchange: x, Key: collectionOf(t),
+				env.Report(oracle.Verdict{Rule: RuleInconsistentAuthz, Exchange: x, Key: collectionOf(t),
 					Message: fmt.Sprintf("%s refused %s with 403, yet %s let it past the check (it answered %d at an id that cannot exist)", strings.Join(refusedBy, ", "), r.Default, t.Key(), x.Status)})
 			}
 		}

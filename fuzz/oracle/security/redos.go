@@ -16,7 +16,6 @@ import (
 	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/oracle/security/redos"
 	"github.com/specterhq/specter/fuzz/plan"
-	"github.com/specterhq/specter/rules"
 )
 
 // ReDoS sends, at the end of the run, attack strings for backtracking
@@ -46,7 +45,7 @@ func NewReDoS(cfg Config) *ReDoS { return &ReDoS{cfg: cfg, seen: map[*plan.Targe
 func (*ReDoS) Name() string { return "redos" }
 
 // Rules implements oracle.Oracle.
-func (*ReDoS) Rules() []string { return []string{rules.RuleFuzzReDoS} }
+func (*ReDoS) Rules() []string { return []string{RuleReDoS} }
 
 // Limits of the check: inputs tried per run, attacks per input, and the
 // time a rung may take before the climb stops.
@@ -243,7 +242,7 @@ func (o *ReDoS) climb(ctx context.Context, env oracle.Env, seed *plan.Case, in r
 		if a.Validator != "" {
 			what = "a common validator (" + a.Validator + ")"
 		}
-		env.Report(oracle.Verdict{Rule: rules.RuleFuzzReDoS, Exchange: x, Key: in.in + "." + in.name,
+		env.Report(oracle.Verdict{Rule: RuleReDoS, Exchange: x, Key: in.in + "." + in.name,
 			Message: fmt.Sprintf("%s: %s.%s backtracks catastrophically (%s %s, %s): %d characters took %s, a control of the same length %s, the operation's own answer %s",
 				seed.Target.Key(), in.in, in.name, a.Kind, a.Label, what, len(s), d.Round(time.Millisecond), control.Round(time.Millisecond), baseline.Round(time.Millisecond))})
 		return true, nil

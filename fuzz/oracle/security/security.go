@@ -3,8 +3,8 @@
 // injection evidence, CORS, rate limiting and user enumeration on
 // authentication operations, latency outliers, secrets and personal data
 // in responses, and the multi-identity authorization checks (BOLA, BFLA).
-// Each oracle reports rules of the fuzz/ family defined in
-// rules/fuzz_security.go. Oracles that need something the run does not
+// Each oracle reports rules of the fuzz/ family declared, ids and
+// metadata, in rules.go. Oracles that need something the run does not
 // have (credentials, a second identity, a login operation) say so through
 // Env.Note instead of guessing.
 package security

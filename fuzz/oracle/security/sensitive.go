@@ -8,7 +8,6 @@ import (
 	"github.com/specterhq/specter/fuzz/execute"
 	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/oracle/security/exposure"
-	"github.com/specterhq/specter/rules"
 )
 
 // SensitiveData reports credentials and personal data in 2xx answers
@@ -28,7 +27,7 @@ func (*SensitiveData) Name() string { return "sensitive-data" }
 
 // Rules implements oracle.Oracle.
 func (*SensitiveData) Rules() []string {
-	return []string{rules.RuleFuzzSecretInResponse, rules.RuleFuzzPIIInResponse}
+	return []string{RuleSecretInResponse, RulePIIInResponse}
 }
 
 // own are the values an answer may show without exposing anything: what
@@ -68,11 +67,11 @@ func (o *SensitiveData) Check(_ context.Context, obs *oracle.Observation, env or
 		}
 	}
 	if len(secretsFound) > 0 {
-		env.Report(oracle.Verdict{Rule: rules.RuleFuzzSecretInResponse, Exchange: x,
+		env.Report(oracle.Verdict{Rule: RuleSecretInResponse, Exchange: x,
 			Message: fmt.Sprintf("%s answered with credentials: %s", obs.Target().Key(), strings.Join(secretsFound, "; "))})
 	}
 	if len(pii) > 0 {
-		env.Report(oracle.Verdict{Rule: rules.RuleFuzzPIIInResponse, Exchange: x,
+		env.Report(oracle.Verdict{Rule: RulePIIInResponse, Exchange: x,
 			Message: fmt.Sprintf("%s answered with personal data: %s", obs.Target().Key(), strings.Join(pii, "; "))})
 	}
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/specterhq/specter/fuzz/learn"
 	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/plan"
-	"github.com/specterhq/specter/rules"
 )
 
 // SSRF gives every URL-valued input a canary URL on the run's listener,
@@ -40,7 +39,7 @@ func NewSSRF(cfg Config) *SSRF { return &SSRF{cfg: cfg} }
 func (*SSRF) Name() string { return "ssrf" }
 
 // Rules implements oracle.Oracle.
-func (*SSRF) Rules() []string { return []string{rules.RuleFuzzSSRF} }
+func (*SSRF) Rules() []string { return []string{RuleSSRF} }
 
 // ssrfWait is how long the check waits for a fetch after the answer: most
 // fetches happen before the answer, some in a background job.
@@ -139,11 +138,11 @@ func urlInputs(c *plan.Case) []string {
 func (o *SSRF) Finish(ctx context.Context, env oracle.Env) {
 	l := env.Canary()
 	if l == nil {
-		env.Note(rules.RuleFuzzSSRF, "not run: no canary listener (--canary-listen, --canary-url)")
+		env.Note(RuleSSRF, "not run: no canary listener (--canary-listen, --canary-url)")
 		return
 	}
 	if o.cfg.Safe {
-		env.Note(rules.RuleFuzzSSRF, "not run on writes: --safe sends no POST, PUT or PATCH")
+		env.Note(RuleSSRF, "not run on writes: --safe sends no POST, PUT or PATCH")
 	}
 	o.mu.Lock()
 	order := append([]*plan.Target(nil), o.order...)
@@ -181,12 +180,12 @@ func (o *SSRF) Finish(ctx context.Context, env oracle.Env) {
 			if echoed {
 				how = "fetched it and echoed its content in the answer"
 			}
-			env.Report(oracle.Verdict{Rule: rules.RuleFuzzSSRF, Exchange: x, Key: in,
+			env.Report(oracle.Verdict{Rule: RuleSSRF, Exchange: x, Key: in,
 				Message: fmt.Sprintf("%s: the target %s, a URL the client gave in %s (the canary listener of the run saw the request)", t.Key(), how, in)})
 		}
 	}
 	if len(order) == 0 {
-		env.Note(rules.RuleFuzzSSRF, "no operation with a URL input (a uri format, a URL-like name or value) answered 2xx")
+		env.Note(RuleSSRF, "no operation with a URL input (a uri format, a URL-like name or value) answered 2xx")
 	}
 }
 

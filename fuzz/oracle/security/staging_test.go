@@ -162,7 +162,7 @@ func TestSecurityOraclesOnStaging(t *testing.T) {
 				t.Errorf("%s on %s leaks a password:\n%s", f.RuleID, f.Operation.Path, f.Evidence)
 			}
 		}
-		if f.RuleID == rules.RuleFuzzLatencyOutlier && !strings.Contains(f.Message, "/slow-search") {
+		if f.RuleID == security.RuleLatencyOutlier && !strings.Contains(f.Message, "/slow-search") {
 			t.Errorf("latency finding without its operation: %s", f.Message)
 		}
 	}
@@ -188,7 +188,7 @@ func TestChecksThatCannotRunSaySo(t *testing.T) {
 	}
 	for op, got := range r.findings {
 		for _, rule := range got {
-			if rule == rules.RuleFuzzBOLA || rule == rules.RuleFuzzBFLA || rule == rules.RuleFuzzTokenTampering {
+			if rule == security.RuleBOLA || rule == security.RuleBFLA || rule == security.RuleTokenTampering {
 				t.Errorf("%s: %s reported without the identities it needs", op, rule)
 			}
 		}
@@ -213,7 +213,7 @@ func TestTimeBasedInjectionBehindFlag(t *testing.T) {
 		[]oracle.Oracle{security.NewInjection(security.Config{Identities: set.Names(), TimeBased: true, TimeBasedDelay: time.Second})})
 	found := map[string]bool{}
 	for _, f := range res.Findings {
-		if f.RuleID != rules.RuleFuzzTimeBasedInjection {
+		if f.RuleID != security.RuleTimeBasedInjection {
 			continue
 		}
 		op := f.Operation.Method + " " + f.Operation.Path

@@ -1,38 +1,39 @@
-package rules
+package oracle
 
-// Rules of the fuzzer's conformance oracles (family fuzz/). Each is one
-// oracle in package fuzz/oracle. The security oracles add their own rules
-// to fuzzRules.
+import "github.com/specterhq/specter/rules"
+
+// Rule ids of the conformance oracles, one per oracle of this package
+// (ServerError, UndocumentedStatus, ...).
 const (
-	RuleFuzzServerError            = "fuzz/server-error"
-	RuleFuzzUndocumentedStatus     = "fuzz/undocumented-status"
-	RuleFuzzContentTypeMismatch    = "fuzz/content-type-mismatch"
-	RuleFuzzResponseSchema         = "fuzz/response-schema-mismatch"
-	RuleFuzzExcessDataExposure     = "fuzz/undocumented-response-property"
-	RuleFuzzNegativeDataAccepted   = "fuzz/negative-data-accepted"
-	RuleFuzzValidInputRejected     = "fuzz/valid-input-rejected"
-	RuleFuzzResponseHeaderMismatch = "fuzz/response-header-mismatch"
-	RuleFuzzUseAfterDelete         = "fuzz/use-after-delete"
+	RuleServerError            = "fuzz/server-error"
+	RuleUndocumentedStatus     = "fuzz/undocumented-status"
+	RuleContentTypeMismatch    = "fuzz/content-type-mismatch"
+	RuleResponseSchema         = "fuzz/response-schema-mismatch"
+	RuleExcessDataExposure     = "fuzz/undocumented-response-property"
+	RuleNegativeDataAccepted   = "fuzz/negative-data-accepted"
+	RuleValidInputRejected     = "fuzz/valid-input-rejected"
+	RuleResponseHeaderMismatch = "fuzz/response-header-mismatch"
+	RuleUseAfterDelete         = "fuzz/use-after-delete"
 )
 
-const fuzzReproduce = `
+const reproduceHelp = `
 **Reproduce.** The finding's evidence has the seed, the case number and a
 ` + "`curl`" + ` command (credentials redacted: put yours back) with an excerpt of
 the answer. ` + "`specter fuzz --seed N`" + ` regenerates the same requests.
 `
 
-// FuzzRules are the fuzzer's conformance and robustness rules. Their metadata
-// is still here, not in package fuzz: the oracles that emit them sit below
-// fuzz and would import it in a cycle.
-func FuzzRules() []Rule {
-	return []Rule{
+// Rules are the metadata of the rules this package's oracles report (the
+// conformance and robustness rules of family fuzz/); package fuzz joins
+// them with the security oracles' and the account checks' for the catalog.
+func Rules() []rules.Rule {
+	return []rules.Rule{
 		{
-			ID:        RuleFuzzServerError,
+			ID:        RuleServerError,
 			Title:     "Server error on a fuzzed request",
-			Severity:  SeverityMedium,
+			Severity:  rules.SeverityMedium,
 			OWASP:     "API8:2023",
 			CWE:       []string{"CWE-755"},
-			Precision: PrecisionHigh,
+			Precision: rules.PrecisionHigh,
 			Help: `The operation answered a 5xx status to a request the fuzzer generated:
 the server failed on the input instead of validating it.
 
@@ -42,14 +43,14 @@ denial of service and injection live; 5xx bodies often leak stack traces.
 **How to fix.** Validate the input against the documented schema before
 using it and answer 4xx with a problem description when it does not fit;
 fix the code path the reproducer reaches.
-` + fuzzReproduce,
+` + reproduceHelp,
 		},
 		{
-			ID:        RuleFuzzUndocumentedStatus,
+			ID:        RuleUndocumentedStatus,
 			Title:     "Response status not documented for the operation",
-			Severity:  SeverityLow,
+			Severity:  rules.SeverityLow,
 			OWASP:     "API9:2023",
-			Precision: PrecisionHigh,
+			Precision: rules.PrecisionHigh,
 			Help: `The operation answered a status code its ` + "`responses`" + ` do not list (and
 there is no ` + "`default`" + ` or matching ` + "`4XX`" + `-style range).
 
@@ -62,15 +63,15 @@ implementation to answer a documented one.
     responses:
       "422":
         description: The request body does not satisfy the schema.
-` + fuzzReproduce,
+` + reproduceHelp,
 		},
 		{
-			ID:        RuleFuzzContentTypeMismatch,
+			ID:        RuleContentTypeMismatch,
 			Title:     "Response content type not the documented one",
-			Severity:  SeverityLow,
+			Severity:  rules.SeverityLow,
 			OWASP:     "API8:2023",
 			CWE:       []string{"CWE-436"},
-			Precision: PrecisionHigh,
+			Precision: rules.PrecisionHigh,
 			Help: `The answer's ` + "`Content-Type`" + ` is not among the media types the spec
 documents for that status (or is missing while a body is documented).
 
@@ -80,15 +81,15 @@ reflecting input is an XSS vector.
 
 **How to fix.** Set the documented content type on every answer, error
 answers included, or document what the operation really returns.
-` + fuzzReproduce,
+` + reproduceHelp,
 		},
 		{
-			ID:        RuleFuzzResponseSchema,
+			ID:        RuleResponseSchema,
 			Title:     "Response body does not match the documented schema",
-			Severity:  SeverityMedium,
+			Severity:  rules.SeverityMedium,
 			OWASP:     "API8:2023",
 			CWE:       []string{"CWE-1068"},
-			Precision: PrecisionHigh,
+			Precision: rules.PrecisionHigh,
 			Help: `The answer's body is not valid against the schema the spec documents for
 its status and content type (a wrong type, a missing required property, a
 value outside an enum, or a body that is not JSON at all).
@@ -98,15 +99,15 @@ spec is what reviews and other scanners trust.
 
 **How to fix.** Make the implementation produce what the spec says, or
 correct the schema.
-` + fuzzReproduce,
+` + reproduceHelp,
 		},
 		{
-			ID:        RuleFuzzResponseHeaderMismatch,
+			ID:        RuleResponseHeaderMismatch,
 			Title:     "Response header missing or not matching its documentation",
-			Severity:  SeverityLow,
+			Severity:  rules.SeverityLow,
 			OWASP:     "API8:2023",
 			CWE:       []string{"CWE-1068"},
-			Precision: PrecisionHigh,
+			Precision: rules.PrecisionHigh,
 			Help: `The answer lacks a header its documented response marks ` + "`required`" + `, or
 carries a documented header whose value does not match the header's schema
 (a rate-limit counter that is not an integer, a value outside an enum).
@@ -120,15 +121,15 @@ missing ` + "`Location`" + ` after a create, a ` + "`Retry-After`" + ` or
 
 **How to fix.** Send the header as documented on every answer of that
 status, or correct the documentation (drop ` + "`required`" + `, widen the schema).
-` + fuzzReproduce,
+` + reproduceHelp,
 		},
 		{
-			ID:        RuleFuzzUseAfterDelete,
+			ID:        RuleUseAfterDelete,
 			Title:     "Deleted object still readable",
-			Severity:  SeverityMedium,
+			Severity:  rules.SeverityMedium,
 			OWASP:     "API3:2023",
 			CWE:       []string{"CWE-672"},
-			Precision: PrecisionHigh,
+			Precision: rules.PrecisionHigh,
 			Help: `A DELETE answered 2xx, and a GET of the same path with the same path
 parameters and identity, sent right after, still answered 2xx: the API
 says the object is gone but serves it (a soft delete it does not admit, a
@@ -145,15 +146,15 @@ are not honoured.
 **How to fix.** Make the read path honour the deletion (filter soft-deleted
 rows, invalidate caches), or answer the DELETE with what really happens
 (202 Accepted for an asynchronous delete).
-` + fuzzReproduce,
+` + reproduceHelp,
 		},
 		{
-			ID:        RuleFuzzExcessDataExposure,
+			ID:        RuleExcessDataExposure,
 			Title:     "Response carries properties the schema does not document",
-			Severity:  SeverityMedium,
+			Severity:  rules.SeverityMedium,
 			OWASP:     "API3:2023",
 			CWE:       []string{"CWE-213"},
-			Precision: PrecisionMedium,
+			Precision: rules.PrecisionMedium,
 			Help: `The answer's JSON body has properties that the documented response schema
 does not declare (and the schema does not allow additional properties).
 
@@ -164,15 +165,15 @@ that nobody reviewed because the spec does not show them.
 **How to fix.** Serialise responses through an explicit view with the
 documented fields only; if a property is meant to be there, document it.
 Set ` + "`additionalProperties: true`" + ` only on objects that are open on purpose.
-` + fuzzReproduce,
+` + reproduceHelp,
 		},
 		{
-			ID:        RuleFuzzNegativeDataAccepted,
+			ID:        RuleNegativeDataAccepted,
 			Title:     "Schema-invalid request accepted with 2xx",
-			Severity:  SeverityMedium,
+			Severity:  rules.SeverityMedium,
 			OWASP:     "API8:2023",
 			CWE:       []string{"CWE-20"},
-			Precision: PrecisionMedium,
+			Precision: rules.PrecisionMedium,
 			Help: `The fuzzer sent a request that violates the documented request (checked
 against the spec before sending: a wrong type, a value out of range, a
 missing required field, an undeclared content type, malformed JSON) and
@@ -183,13 +184,13 @@ the source of mass assignment, injection and corrupted records.
 
 **How to fix.** Validate requests against the schema at the edge (a
 validating middleware generated from the spec) and answer 400 or 422.
-` + fuzzReproduce,
+` + reproduceHelp,
 		},
 		{
-			ID:        RuleFuzzValidInputRejected,
+			ID:        RuleValidInputRejected,
 			Title:     "Schema-valid request rejected",
-			Severity:  SeverityLow,
-			Precision: PrecisionMedium,
+			Severity:  rules.SeverityLow,
+			Precision: rules.PrecisionMedium,
 			Help: `The fuzzer sent a request that conforms to the documented request and the
 operation rejected it with a 4xx other than 401, 403, 404, 409 or 429
 (those depend on credentials, data and state, not on the schema).
@@ -200,7 +201,7 @@ undocumented (so nobody reviews them).
 
 **How to fix.** Document the real constraints (pattern, enum, bounds,
 required fields) or relax the implementation.
-` + fuzzReproduce,
+` + reproduceHelp,
 		},
 	}
 }
