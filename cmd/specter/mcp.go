@@ -33,8 +33,10 @@ so that a coding agent can check an API before it commits it. Its tools:
   explain_rule  a rule's metadata and help
   list_rules    the rules, by family or severity
 
-Paths are resolved against --root (default: the working directory) and a
-path outside it is refused. .specter.yaml in the root applies as it does
+scan, lint and secrets take an optional baseline file and a git revision
+(new_from_rev), as --baseline and --new-from-rev do. Paths are resolved
+against --root (default: the working directory) and a path outside it is
+refused. .specter.yaml in the root applies as it does
 for the CLI. The server only reads files; secrets are always redacted.
 Stdout carries the protocol; logs go to stderr. See docs/agents.md.
 
@@ -88,6 +90,12 @@ func (m *mcpScan) Scan(ctx context.Context, req mcpserver.Request) (*mcpserver.O
 	if err != nil {
 		return nil, fmt.Errorf("the gate: %w", err)
 	}
+	var baseline *policy.Baseline
+	if req.Baseline != "" {
+		if baseline, err = policy.ReadBaseline(req.Baseline); err != nil {
+			return nil, err
+		}
+	}
 	kind := scanKind(req.Kind)
 	// ShowSecrets stays false: over MCP secrets are always redacted.
 	detector := engine.NewSecrets(secrets.Options{})
@@ -106,8 +114,14 @@ func (m *mcpScan) Scan(ctx context.Context, req mcpserver.Request) (*mcpserver.O
 		Static:       static,
 		Secrets:      detector,
 		Config:       cfg,
+		Baseline:     baseline,
+		Revision:     req.NewFromRev,
 		Gate:         gate,
 	})
+	var re *engine.RevisionError
+	if errors.As(err, &re) {
+		return nil, fmt.Errorf("new_from_rev: %w", re.Err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", req.Path, err)
 	}
@@ -125,5 +139,7 @@ func (m *mcpScan) Scan(ctx context.Context, req mcpserver.Request) (*mcpserver.O
 		GateReasons:  res.Verdict.Reasons,
 		Problems:     problems,
 		FilesScanned: len(res.Surface.Files),
+		Baselined:    res.Kept.Count(policy.StepBaseline).Dropped,
+		Earlier:      res.Kept.Count(policy.StepNewFromRev).Dropped,
 	}, nil
 }

@@ -287,3 +287,72 @@ func TestMCPFingerprintsMatchTheCLIInTheRoot(t *testing.T) {
 		}
 	}
 }
+
+// TestMCPBaselineAndNewFromRev: the scan tools take a baseline file under
+// the root and a git revision, as specter scan --baseline and
+// --new-from-rev do, and say how many findings each left out.
+func TestMCPBaselineAndNewFromRev(t *testing.T) {
+	r := newGitRepo(t)
+	r.copyExample("payments-openapi-3.0.yaml", "api/payments.yaml", "")
+	base := r.commit("payments")
+	r.copyExample("storefront.postman_collection.json", "api/store.postman_collection.json", "")
+	r.commit("storefront")
+	cs := connectMCP(t, r.dir)
+
+	_, raw, all := callJSON(t, cs, "scan", map[string]any{"path": "api"})
+	files := map[string]int{}
+	for _, f := range all["findings"].([]any) {
+		files[f.(map[string]any)["file"].(string)]++
+	}
+	if files["api/payments.yaml"] == 0 || files["api/store.postman_collection.json"] == 0 {
+		t.Fatalf("want findings in both files: %v\n%.500s", files, raw)
+	}
+
+	res, raw, onlyNew := callJSON(t, cs, "scan", map[string]any{"path": "api", "new_from_rev": base})
+	if res.IsError {
+		t.Fatalf("new_from_rev: %s", raw)
+	}
+	for _, f := range onlyNew["findings"].([]any) {
+		if file := f.(map[string]any)["file"]; file != "api/store.postman_collection.json" {
+			t.Errorf("new_from_rev %s returned a finding in %v, which the revision already had", base[:8], file)
+		}
+	}
+	sum := onlyNew["summary"].(map[string]any)
+	if n := len(onlyNew["findings"].([]any)); n != files["api/store.postman_collection.json"] || sum["at_revision"] != float64(files["api/payments.yaml"]) {
+		t.Errorf("new_from_rev: %d findings, at_revision %v; want %d and %d", n, sum["at_revision"], files["api/store.postman_collection.json"], files["api/payments.yaml"])
+	}
+
+	if res := specter(t, r.dir, nil, "scan", "api", "--write-baseline", "specter-baseline.json", "-q"); res.code == exitInputError {
+		t.Fatalf("writing the baseline: %s", res.stderr)
+	}
+	res, raw, baselined := callJSON(t, cs, "scan", map[string]any{"path": "api", "baseline": "specter-baseline.json"})
+	if res.IsError {
+		t.Fatalf("baseline: %s", raw)
+	}
+	sum = baselined["summary"].(map[string]any)
+	// What is left is the inline-suppressed finding, which baselines do
+	// not list.
+	if sum["total"] != float64(0) || sum["baselined"].(float64) == 0 || sum["gate_passed"] != true {
+		t.Errorf("with the baseline of every finding: %v unsuppressed findings, baselined %v, gate %v", sum["total"], sum["baselined"], sum["gate_passed"])
+	}
+
+	outside := filepath.Join(t.TempDir(), "outside.json")
+	if err := os.WriteFile(outside, []byte(`{"version":1,"findings":[]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		args map[string]any
+		want string
+	}{
+		{map[string]any{"baseline": outside}, "outside the root"},
+		{map[string]any{"baseline": "nope.json"}, "does not exist"},
+		{map[string]any{"baseline": "api/payments.yaml"}, "baseline"},
+		{map[string]any{"new_from_rev": "--output=/tmp/x"}, "not a revision"},
+		{map[string]any{"new_from_rev": "no-such-branch"}, "new_from_rev"},
+	} {
+		res, raw, _ := callJSON(t, cs, "scan", tt.args)
+		if !res.IsError || !strings.Contains(raw, tt.want) {
+			t.Errorf("%v: want a tool error saying %q, got %.300s", tt.args, tt.want, raw)
+		}
+	}
+}

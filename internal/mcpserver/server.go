@@ -35,6 +35,12 @@ type Request struct {
 	Root string
 	// Path is absolute and inside Root.
 	Path string
+	// Baseline, when set, is an absolute path inside Root of a baseline
+	// file (specter scan --write-baseline) whose findings are not returned.
+	Baseline string
+	// NewFromRev, when set, is a git revision of the repository holding
+	// Root: the findings the files had there are not returned.
+	NewFromRev string
 }
 
 // Outcome is what a Scanner found: the findings after the policy chain
@@ -47,6 +53,10 @@ type Outcome struct {
 	GateReasons  []string
 	Problems     []string
 	FilesScanned int
+	// Baselined counts the findings the baseline dropped; Earlier those
+	// left out because the files had them at NewFromRev.
+	Baselined int
+	Earlier   int
 }
 
 // Scanner runs one static scan. Its secret findings must already be
@@ -87,7 +97,7 @@ func New(opts Options) (*mcp.Server, error) {
 	s := mcp.NewServer(&mcp.Implementation{Name: "specter", Version: opts.Version}, nil)
 	mcp.AddTool(s, &mcp.Tool{
 		Name:        "scan",
-		Description: "Run every static specter scanner (secrets and security lint) over the OpenAPI documents, Postman collections and text files under a path, and return the findings, their counts per severity and the gate verdict. Read-only; secrets are redacted.",
+		Description: "Run every static specter scanner (secrets and security lint) over the OpenAPI documents, Postman collections and text files under a path, and return the findings, their counts per severity and the gate verdict. Optionally only findings that a baseline file does not list or that the files did not have at a git revision. Read-only; secrets are redacted.",
 	}, t.scanTool(KindScan))
 	mcp.AddTool(s, &mcp.Tool{
 		Name:        "lint",
@@ -116,7 +126,9 @@ type tools struct {
 
 // PathInput is the input of scan, lint and secrets.
 type PathInput struct {
-	Path string `json:"path,omitempty" jsonschema:"file or directory to scan, relative to the server's root (default: the root itself)"`
+	Path       string `json:"path,omitempty" jsonschema:"file or directory to scan, relative to the server's root (default: the root itself)"`
+	Baseline   string `json:"baseline,omitempty" jsonschema:"a baseline file under the root (written by specter scan --write-baseline): its findings are not returned"`
+	NewFromRev string `json:"new_from_rev,omitempty" jsonschema:"a git revision of the root's repository, such as main or HEAD~1: only findings the files did not have there are returned"`
 }
 
 // Finding is one finding as a tool returns it.
@@ -147,6 +159,10 @@ type Summary struct {
 	FailOn       string         `json:"fail_on"`
 	GateReasons  []string       `json:"gate_reasons,omitempty"`
 	Problems     []string       `json:"problems,omitempty"`
+	// Baselined and Earlier count the findings left out by the baseline
+	// and by new_from_rev.
+	Baselined int `json:"baselined,omitempty"`
+	Earlier   int `json:"at_revision,omitempty"`
 }
 
 // ScanOutput is the structured result of scan, lint and secrets.
@@ -163,7 +179,16 @@ func (t *tools) scanTool(kind Kind) mcp.ToolHandlerFor[PathInput, ScanOutput] {
 		if err != nil {
 			return nil, ScanOutput{}, err
 		}
-		got, err := t.scanner.Scan(ctx, Request{Kind: kind, Root: t.root, Path: abs})
+		req := Request{Kind: kind, Root: t.root, Path: abs, NewFromRev: strings.TrimSpace(in.NewFromRev)}
+		if strings.HasPrefix(req.NewFromRev, "-") {
+			return nil, ScanOutput{}, fmt.Errorf("new_from_rev %q is not a revision", in.NewFromRev)
+		}
+		if in.Baseline != "" {
+			if req.Baseline, _, err = t.resolve(in.Baseline); err != nil {
+				return nil, ScanOutput{}, fmt.Errorf("baseline: %w", err)
+			}
+		}
+		got, err := t.scanner.Scan(ctx, req)
 		if err != nil {
 			return nil, ScanOutput{}, fmt.Errorf("%s %s: %w", kind, rel, err)
 		}
@@ -208,6 +233,8 @@ func (t *tools) output(rel string, got *Outcome) ScanOutput {
 			FailOn:       got.FailOn,
 			GateReasons:  got.GateReasons,
 			Problems:     got.Problems,
+			Baselined:    got.Baselined,
+			Earlier:      got.Earlier,
 		},
 	}
 	for _, s := range rules.AllSeverities() {
