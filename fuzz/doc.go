@@ -32,7 +32,8 @@
 //     derived from a schema's pattern, with the pump-count ladder).
 //   - fuzz/internal: what the stages share but is not API: accounts (the
 //     run's own sign-ups and logins), jsonpointer, schema (what a spec says
-//     about bodies) and safety (which requests a run may send).
+//     about bodies), safety (which requests a run may send) and versions
+//     (which older API versions to try, and whether one is served).
 //   - internal/testserver: the test servers with planted flaws (staging,
 //     securitystaging, and the framework-like flasklike, fastapilike,
 //     springlike); their binaries are cmd/specter-staging and

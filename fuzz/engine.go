@@ -21,6 +21,7 @@ import (
 	"github.com/specterhq/specter/fuzz/identity"
 	"github.com/specterhq/specter/fuzz/internal/accounts"
 	"github.com/specterhq/specter/fuzz/internal/safety"
+	"github.com/specterhq/specter/fuzz/internal/versions"
 	"github.com/specterhq/specter/fuzz/learn"
 	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/plan"
@@ -52,6 +53,10 @@ type Config struct {
 	// Accounts lets the run sign up and log in accounts of its own when
 	// the spec has a sign-up and a login operation (never with Safe).
 	Accounts bool
+	// OlderVersions lets the run try, for operations whose path has a
+	// version segment, the older versions the spec does not document,
+	// and fuzz those the target still serves (fuzz/older-api-version-served).
+	OlderVersions bool
 	// Peer and LowPrivilege name the identities of the authorization
 	// checks ("" picks: the second identity as peer; a provisioned
 	// account as the low-privilege one when the default is declared).
@@ -174,6 +179,9 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 			}
 		}
 	}
+	if cfg.OlderVersions && cfg.Catalog.Lookup(versions.RuleOlderVersion) == nil {
+		return nil, fmt.Errorf("fuzz: the older-version discovery reports rule %s, which is not in the catalog", versions.RuleOlderVersion)
+	}
 	for _, id := range accounts.EscalationRules() {
 		if cfg.Catalog.Lookup(id) == nil {
 			return nil, fmt.Errorf("fuzz: the privilege-escalation check reports rule %s, which is not in the catalog", id)
@@ -262,6 +270,11 @@ func (e *Engine) Run(ctx context.Context, s *surface.Surface) (*Result, error) {
 		e.canary = l
 		defer l.Close()
 	}
+	var stopReason atomic.Value
+	stop := func(reason string) {
+		stopReason.CompareAndSwap(nil, reason)
+		cancel()
+	}
 	for _, t := range targets {
 		e.stats.target(t)
 	}
@@ -270,13 +283,7 @@ func (e *Engine) Run(ctx context.Context, s *surface.Surface) (*Result, error) {
 			p.Prepare(runCtx, targets, e.envFor(o))
 		}
 	}
-
-	var stopReason atomic.Value
-	stop := func(reason string) {
-		stopReason.CompareAndSwap(nil, reason)
-		cancel()
-	}
-	stopProgress := e.startProgress(start, len(targets))
+	stopProgress := e.startProgress(start)
 
 	e.learnDeclared(runCtx)
 	if err := e.measureUnrouted(runCtx, plan.NoCredentials); err != nil {
@@ -291,6 +298,9 @@ func (e *Engine) Run(ctx context.Context, s *surface.Surface) (*Result, error) {
 		if err := e.measureUnrouted(runCtx, ""); err != nil {
 			stop(e.stopReasonFor(ctx, runCtx, err))
 		}
+	}
+	if e.cfg.OlderVersions && e.phaseOn(plan.PhaseExamples) && runCtx.Err() == nil {
+		targets = append(targets, e.addOlderVersions(runCtx, targets)...)
 	}
 	r := e.Roster()
 	names := []string{r.Default}
@@ -436,6 +446,9 @@ func (e *Engine) handle(ctx context.Context, c *plan.Case) (*execute.Exchange, e
 			e.denied.Store(c.Target, true)
 		}
 		for i, o := range e.oracles {
+			if _, bound := o.(oracle.SpecBound); bound && c.Target.OlderVersionOf != nil {
+				continue
+			}
 			o.Check(ctx, obs, e.envs[i])
 		}
 	}

@@ -25,7 +25,7 @@ type Progress struct {
 // progressEvery until the returned stop function is called; stop reports
 // once more, the final count, and returns when nothing more will be
 // reported, so no progress follows the report.
-func (e *Engine) startProgress(start time.Time, operations int) (stop func()) {
+func (e *Engine) startProgress(start time.Time) (stop func()) {
 	report := e.cfg.Progress
 	if report == nil {
 		return func() {}
@@ -33,7 +33,7 @@ func (e *Engine) startProgress(start time.Time, operations int) (stop func()) {
 	snapshot := func() Progress {
 		return Progress{
 			Requests:   e.stats.sent.Load() + e.stats.extra.Load(),
-			Operations: int(e.stats.reached.Load()), OperationsTotal: operations,
+			Operations: int(e.stats.reached.Load()), OperationsTotal: e.stats.targets(),
 			Findings: e.findings.count(),
 			Elapsed:  time.Since(start),
 		}

@@ -7,12 +7,14 @@ import (
 	"testing"
 
 	"github.com/specterhq/specter/fuzz/internal/accounts"
+	"github.com/specterhq/specter/fuzz/internal/versions"
 	"github.com/specterhq/specter/fuzz/oracle/security"
 	"github.com/specterhq/specter/rules"
 )
 
 // TestRulesAreWhatTheRunReports checks the union against its emitters: the
-// rules of the default oracles and of the escalation check, and the
+// rules of the default oracles, of the escalation check and of the
+// older-version discovery, and the
 // security oracles' (which package security checks against its oracles),
 // are each described once, and nothing else is.
 func TestRulesAreWhatTheRunReports(t *testing.T) {
@@ -32,6 +34,7 @@ func TestRulesAreWhatTheRunReports(t *testing.T) {
 	for _, id := range accounts.EscalationRules() {
 		reported[id] = true
 	}
+	reported[versions.RuleOlderVersion] = true // discoverOlderVersions
 	var missing, unused []string
 	for id := range reported {
 		if cat.Lookup(id) == nil {

@@ -50,6 +50,14 @@ func (s *runStats) target(t *plan.Target) {
 	s.mu.Unlock()
 }
 
+// targets is how many operations the run exercises (the spec's and the
+// older versions it found served).
+func (s *runStats) targets() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.ops)
+}
+
 func (s *runStats) record(x *execute.Exchange, _ oracle.Validity) {
 	s.sent.Add(1)
 	s.resent.Add(int64(len(x.Earlier)))

@@ -26,6 +26,7 @@ type securityFlags struct {
 	lowPrivilege    string
 	timeBased       bool
 	noAccounts      bool
+	noOlderVersions bool
 	corsOrigins     []string
 	// declared are the config file's identities (logins, headers and
 	// OAuth2 identities), parsed and checked with the rest of the file.
@@ -43,6 +44,7 @@ func addSecurityFlags(fl *pflag.FlagSet, f *securityFlags) {
 	fl.BoolVar(&f.timeBased, "time-based", false, "also send time-based blind injection payloads (slow: each waits seconds)")
 	fl.StringArrayVar(&f.corsOrigins, "cors-origin", nil, "an origin the API is meant to allow (its front end, https://app.example.com): the CORS check tries look-alikes of it (repeatable)")
 	fl.BoolVar(&f.noAccounts, "no-accounts", false, "do not sign up and log in accounts of the run's own, even where the spec has a sign-up and a login operation")
+	fl.BoolVar(&f.noOlderVersions, "no-older-versions", false, "do not try the older API versions of versioned paths (/v1/login beside a documented /v2/login), nor fuzz those the target still serves")
 }
 
 // applySecurity builds the run's identities and adds the security oracles
@@ -88,6 +90,7 @@ func applySecurity(ctx context.Context, st streams, cfg *fuzz.Config, f *securit
 	}
 	cfg.Identities, cfg.Executor.Credentials = set, set
 	cfg.Accounts = !f.noAccounts && !safe
+	cfg.OlderVersions = !f.noOlderVersions
 	cfg.Peer, cfg.LowPrivilege = f.peer, f.lowPrivilege
 	oracles := cfg.Oracles
 	if oracles == nil {

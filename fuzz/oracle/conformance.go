@@ -54,6 +54,9 @@ type UndocumentedStatus struct{}
 // Name implements Oracle.
 func (UndocumentedStatus) Name() string { return "undocumented-status" }
 
+// SpecBound implements SpecBound.
+func (UndocumentedStatus) SpecBound() {}
+
 // Rules implements Oracle.
 func (UndocumentedStatus) Rules() []string { return []string{RuleUndocumentedStatus} }
 
@@ -96,6 +99,9 @@ type ContentTypeMismatch struct{}
 
 // Name implements Oracle.
 func (ContentTypeMismatch) Name() string { return "content-type" }
+
+// SpecBound implements SpecBound.
+func (ContentTypeMismatch) SpecBound() {}
 
 // Rules implements Oracle.
 func (ContentTypeMismatch) Rules() []string { return []string{RuleContentTypeMismatch} }
@@ -174,6 +180,9 @@ type ResponseSchema struct{}
 
 // Name implements Oracle.
 func (ResponseSchema) Name() string { return "response-schema" }
+
+// SpecBound implements SpecBound.
+func (ResponseSchema) SpecBound() {}
 
 // Rules implements Oracle.
 func (ResponseSchema) Rules() []string { return []string{RuleResponseSchema} }
@@ -262,6 +271,9 @@ type declaredSet struct {
 
 // Name implements Oracle.
 func (*UndocumentedProperties) Name() string { return "undocumented-properties" }
+
+// SpecBound implements SpecBound.
+func (*UndocumentedProperties) SpecBound() {}
 
 // Rules implements Oracle.
 func (*UndocumentedProperties) Rules() []string { return []string{RuleExcessDataExposure} }
@@ -407,6 +419,9 @@ type NegativeDataAccepted struct{}
 // Name implements Oracle.
 func (NegativeDataAccepted) Name() string { return "negative-data" }
 
+// SpecBound implements SpecBound.
+func (NegativeDataAccepted) SpecBound() {}
+
 // Rules implements Oracle.
 func (NegativeDataAccepted) Rules() []string { return []string{RuleNegativeDataAccepted} }
 
@@ -436,6 +451,9 @@ type ValidInputRejected struct{}
 
 // Name implements Oracle.
 func (ValidInputRejected) Name() string { return "valid-input" }
+
+// SpecBound implements SpecBound.
+func (ValidInputRejected) SpecBound() {}
 
 // Rules implements Oracle.
 func (ValidInputRejected) Rules() []string { return []string{RuleValidInputRejected} }

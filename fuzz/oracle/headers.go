@@ -25,6 +25,9 @@ type ResponseHeaders struct{}
 // Name implements Oracle.
 func (ResponseHeaders) Name() string { return "response-headers" }
 
+// SpecBound implements SpecBound.
+func (ResponseHeaders) SpecBound() {}
+
 // Rules implements Oracle.
 func (ResponseHeaders) Rules() []string { return []string{RuleResponseHeaderMismatch} }
 

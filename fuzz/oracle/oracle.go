@@ -180,6 +180,22 @@ type Finisher interface {
 	Finish(ctx context.Context, env Env)
 }
 
+// SpecBound is implemented by oracles that judge an answer against what
+// the spec documents for the operation (statuses, content types, headers,
+// schemas, request validity). The engine does not show them exchanges of
+// targets the spec does not describe (plan.Target.OlderVersionOf).
+type SpecBound interface {
+	SpecBound()
+}
+
+// Extender is implemented by preparers whose preparation must also cover
+// the targets the run finds once it has started (the older API versions
+// the target still serves): Extend is called once with them, after
+// Prepare and before any of their exchanges.
+type Extender interface {
+	Extend(targets []*plan.Target)
+}
+
 // Preparer is implemented by oracles that need to look at the plan's
 // targets before the run (to say a check cannot run, to pick the login
 // operations). It is called once, before the first Check.

@@ -81,6 +81,12 @@ type Target struct {
 	PathItem *openapi3.PathItem
 	// Index is the operation's position in the run, for stable ordering.
 	Index int
+	// OlderVersionOf is, for an operation the spec does not document but
+	// the target still serves at an older API version ("/v1/login" beside
+	// the documented "/v2/login"), the documented operation it is a copy
+	// of; nil for the spec's own operations. Oracles that judge answers
+	// against the spec leave such targets alone (oracle.SpecBound).
+	OlderVersionOf *Target
 
 	key string // Key, set by Seal
 }

@@ -2,6 +2,7 @@ package testserver_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -82,6 +83,31 @@ func spring(secure bool) app {
 	return a
 }
 
+// springV2Unlisted is the crAPI-like server with the spec as teams often
+// publish it: only the current one-time-code check (v3) is listed, and the
+// server still answers the old one (v2) that the spec left out. The run
+// must find the old version and its flaws there, by the same rules.
+func springV2Unlisted(t *testing.T) app {
+	a := spring(false)
+	a.name = "spring-v2-unlisted"
+	var doc map[string]any
+	if err := json.Unmarshal(a.spec, &doc); err != nil {
+		t.Fatal(err)
+	}
+	paths, _ := doc["paths"].(map[string]any)
+	if _, ok := paths["/identity/api/auth/v2/check-otp"]; !ok {
+		t.Fatal("the spring spec has no v2 check-otp to leave out")
+	}
+	delete(paths, "/identity/api/auth/v2/check-otp")
+	spec, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.spec = spec
+	a.planted = append(a.planted, flaw{"otp-v2-unlisted", "fuzz/older-api-version-served", "POST /identity/api/auth/v2/check-otp"})
+	return a
+}
+
 // knownMisses are planted flaws the default run cannot find, with why;
 // the test fails when one is found, so the list stays honest.
 var knownMisses = map[string]string{
@@ -113,7 +139,7 @@ func fuzzApp(t *testing.T, a app, seed int64) *fuzz.Result {
 	srv := httptest.NewServer(a.handler)
 	t.Cleanup(srv.Close)
 	target, _ := url.Parse(srv.URL)
-	specPath := filepath.Join(t.TempDir(), a.name+a.ext)
+	specPath := filepath.Join(t.TempDir(), strings.ReplaceAll(a.name, "/", "-")+a.ext)
 	if err := os.WriteFile(specPath, a.spec, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +155,7 @@ func fuzzApp(t *testing.T, a app, seed int64) *fuzz.Result {
 	cfg := fuzz.Config{
 		Executor: execute.Config{Target: target, Concurrency: 4, Timeout: 6 * time.Second, Credentials: set},
 		Generate: generate.Options{Seed: seed},
-		Catalog:  catalog, Identities: set, Accounts: true,
+		Catalog:  catalog, Identities: set, Accounts: true, OlderVersions: true,
 		Canary: &canary.Config{},
 	}
 	cfg.Oracles = append(fuzz.DefaultOracles(), security.Oracles(security.Config{
@@ -178,7 +204,9 @@ func testSeed() int64 {
 	return seed
 }
 
-// TestFrameworkServers runs the fuzzer against each server: in the
+// TestFrameworkServers runs the fuzzer against each server (and the
+// crAPI-like one once more with a spec that leaves its old OTP check
+// out): in the
 // vulnerable build every planted flaw is found by its rule (but the known
 // misses), and every security finding is a planted flaw or a true one; in
 // the Secure build every security finding is one the server lists as
@@ -188,58 +216,62 @@ func TestFrameworkServers(t *testing.T) {
 		t.Skip("runs the fuzzer against three servers, twice each")
 	}
 	seed := testSeed()
+	var apps []app
 	for _, build := range []func(bool) app{flask, fastapi, spring} {
 		for _, secure := range []bool{false, true} {
 			a := build(secure)
-			name := a.name
 			if secure {
-				name += "/secure"
+				a.name += "/secure"
 			}
-			t.Run(name, func(t *testing.T) {
-				t.Parallel()
-				res := fuzzApp(t, a, seed)
-				got := found(res)
-				for _, fl := range a.planted {
-					hit := false
-					for k := range got {
-						hit = hit || matches(fl, k)
-					}
-					why, known := knownMisses[fl.id]
-					switch {
-					case !hit && !known:
-						t.Errorf("planted %s (%s on %q) not found", fl.id, fl.rule, fl.op)
-					case hit && known:
-						t.Errorf("known miss %s (%s) is found now: take it off knownMisses", fl.id, why)
-					}
-				}
-				var unexpected []string
-				for k, f := range got {
-					if conformance[k[0]] {
-						continue
-					}
-					ok := false
-					for _, fl := range append(append([]flaw(nil), a.planted...), a.alsoTrue...) {
-						ok = ok || matches(fl, k)
-					}
-					if !ok {
-						unexpected = append(unexpected, fmt.Sprintf("%s %s: %s", k[0], k[1], f.Message))
-					}
-				}
-				// The passwords of the run's accounts are shell variables in
-				// every reproducer, raw or form-encoded.
-				for _, f := range res.Findings {
-					if m := runPassword.FindString(f.Evidence); m != "" {
-						t.Errorf("%s %s shows the run's password %s:\n%s", f.RuleID, f.Operation.Path, m, f.Evidence)
-					}
-				}
-				sort.Strings(unexpected)
-				for _, u := range unexpected {
-					t.Errorf("finding that is neither planted nor listed as true: %s", u)
-				}
-				if t.Failed() || os.Getenv("SPECTER_TEST_NOTES") != "" {
-					t.Logf("notes:\n%s", strings.Join(res.Summary.Lines(), "\n"))
-				}
-			})
+			apps = append(apps, a)
 		}
+	}
+	apps = append(apps, springV2Unlisted(t))
+	for _, a := range apps {
+		t.Run(a.name, func(t *testing.T) {
+			t.Parallel()
+			res := fuzzApp(t, a, seed)
+			got := found(res)
+			for _, fl := range a.planted {
+				hit := false
+				for k := range got {
+					hit = hit || matches(fl, k)
+				}
+				why, known := knownMisses[fl.id]
+				switch {
+				case !hit && !known:
+					t.Errorf("planted %s (%s on %q) not found", fl.id, fl.rule, fl.op)
+				case hit && known:
+					t.Errorf("known miss %s (%s) is found now: take it off knownMisses", fl.id, why)
+				}
+			}
+			var unexpected []string
+			for k, f := range got {
+				if conformance[k[0]] {
+					continue
+				}
+				ok := false
+				for _, fl := range append(append([]flaw(nil), a.planted...), a.alsoTrue...) {
+					ok = ok || matches(fl, k)
+				}
+				if !ok {
+					unexpected = append(unexpected, fmt.Sprintf("%s %s: %s", k[0], k[1], f.Message))
+				}
+			}
+			// The passwords of the run's accounts are shell variables in
+			// every reproducer, raw or form-encoded.
+			for _, f := range res.Findings {
+				if m := runPassword.FindString(f.Evidence); m != "" {
+					t.Errorf("%s %s shows the run's password %s:\n%s", f.RuleID, f.Operation.Path, m, f.Evidence)
+				}
+			}
+			sort.Strings(unexpected)
+			for _, u := range unexpected {
+				t.Errorf("finding that is neither planted nor listed as true: %s", u)
+			}
+			if t.Failed() || os.Getenv("SPECTER_TEST_NOTES") != "" {
+				t.Logf("notes:\n%s", strings.Join(res.Summary.Lines(), "\n"))
+			}
+		})
 	}
 }

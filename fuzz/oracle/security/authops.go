@@ -44,6 +44,21 @@ func (s *authSeeds) prepare(targets []*plan.Target) {
 	}
 }
 
+// extend classifies targets the run found after prepare, keeping what
+// was observed.
+func (s *authSeeds) extend(targets []*plan.Target) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.kinds == nil {
+		s.kinds = map[string]authz.AuthKind{}
+	}
+	for _, t := range targets {
+		if k := authz.Classify(t.Op); k != authz.NotAuth {
+			s.kinds[t.Key()] = k
+		}
+	}
+}
+
 func (s *authSeeds) observe(x *execute.Exchange) {
 	key := x.Case.Target.Key()
 	s.mu.Lock()
@@ -171,6 +186,9 @@ func (o *UserEnumeration) Prepare(_ context.Context, targets []*plan.Target, env
 		env.Note(RuleUserEnumeration, "not run: no login or password-reset operation found")
 	}
 }
+
+// Extend implements oracle.Extender.
+func (o *UserEnumeration) Extend(targets []*plan.Target) { o.seeds.extend(targets) }
 
 // Check implements oracle.Oracle.
 func (o *UserEnumeration) Check(_ context.Context, obs *oracle.Observation, _ oracle.Env) {
@@ -411,6 +429,9 @@ func (o *AuthRateLimit) Prepare(_ context.Context, targets []*plan.Target, env o
 	env.Note(RuleNoAuthRateLimit, "not run: no login operation found")
 }
 
+// Extend implements oracle.Extender.
+func (o *AuthRateLimit) Extend(targets []*plan.Target) { o.seeds.extend(targets) }
+
 // Check implements oracle.Oracle.
 func (o *AuthRateLimit) Check(_ context.Context, obs *oracle.Observation, _ oracle.Env) {
 	o.seeds.observe(obs.Exchange)
@@ -503,6 +524,13 @@ func (*CodeGuessing) Rules() []string { return []string{RuleOTPNoRateLimit} }
 func (o *CodeGuessing) Prepare(_ context.Context, targets []*plan.Target, _ oracle.Env) {
 	o.mu.Lock()
 	o.targets = targets
+	o.mu.Unlock()
+}
+
+// Extend implements oracle.Extender.
+func (o *CodeGuessing) Extend(targets []*plan.Target) {
+	o.mu.Lock()
+	o.targets = withTargets(o.targets, targets)
 	o.mu.Unlock()
 }
 

@@ -72,6 +72,14 @@ func (o *BOLA) Prepare(_ context.Context, targets []*plan.Target, _ oracle.Env) 
 	o.targets = targets
 }
 
+// Extend implements oracle.Extender.
+func (o *BOLA) Extend(targets []*plan.Target) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.targets = withTargets(o.targets, targets)
+	o.groups = groupObjectOps(o.targets)
+}
+
 // Check implements oracle.Oracle: it keeps a template request per
 // operation, and the owner's reads of objects.
 func (o *BOLA) Check(_ context.Context, obs *oracle.Observation, env oracle.Env) {

@@ -51,6 +51,13 @@ func (o *MassAssignment) Prepare(_ context.Context, targets []*plan.Target, _ or
 	o.mu.Unlock()
 }
 
+// Extend implements oracle.Extender.
+func (o *MassAssignment) Extend(targets []*plan.Target) {
+	o.mu.Lock()
+	o.targets = withTargets(o.targets, targets)
+	o.mu.Unlock()
+}
+
 // Check implements oracle.Oracle.
 func (o *MassAssignment) Check(_ context.Context, obs *oracle.Observation, env oracle.Env) {
 	if ok2xx(obs.Exchange) && obs.Validity != oracle.Invalid {

@@ -91,6 +91,13 @@ func (o *BFLA) Prepare(_ context.Context, targets []*plan.Target, env oracle.Env
 	env.Note(RuleBFLA, "not run: no operation looks privileged (admin path, tag, operation id, scope or documentation)")
 }
 
+// Extend implements oracle.Extender.
+func (o *BFLA) Extend(targets []*plan.Target) {
+	o.mu.Lock()
+	o.targets = withTargets(o.targets, targets)
+	o.mu.Unlock()
+}
+
 // Check implements oracle.Oracle.
 func (o *BFLA) Check(_ context.Context, obs *oracle.Observation, env oracle.Env) {
 	x := obs.Exchange
@@ -231,6 +238,13 @@ func (o *AuthAfterLookup) Prepare(_ context.Context, targets []*plan.Target, _ o
 	defer o.mu.Unlock()
 	o.refused = map[string]map[string]bool{}
 	o.targets = targets
+}
+
+// Extend implements oracle.Extender.
+func (o *AuthAfterLookup) Extend(targets []*plan.Target) {
+	o.mu.Lock()
+	o.targets = withTargets(o.targets, targets)
+	o.mu.Unlock()
 }
 
 // Check implements oracle.Oracle.

@@ -325,3 +325,9 @@ func (cs *candidates) sorted() []candidate {
 	})
 	return out
 }
+
+// withTargets is have followed by more, in a new array: have may share
+// its array with the engine's list of targets.
+func withTargets(have, more []*plan.Target) []*plan.Target {
+	return append(have[:len(have):len(have)], more...)
+}
