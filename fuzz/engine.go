@@ -118,7 +118,8 @@ type Engine struct {
 	// postmanSecrets ([]string) are the secret values of the run's
 	// Postman collections and environments.
 	postmanSecrets atomic.Value
-	// runSecrets are the passwords the run chose for its own accounts.
+	// runSecrets are the passwords the run chose for its own accounts and
+	// the values oracles found that no output may show (Verdict.Mask).
 	runSecretsMu sync.Mutex
 	runSecrets   []string
 	// envs are the oracles' Envs, in the oracles' order.
@@ -514,6 +515,9 @@ func (e *Engine) resolve(identity string) string { return e.Roster().Resolve(ide
 
 // Report implements oracle.Env.
 func (e *Engine) Report(v oracle.Verdict) {
+	for _, m := range v.Mask {
+		e.addRunSecret(m)
+	}
 	if e.findings.add(v) {
 		e.firstFinding.CompareAndSwap(0, int64(time.Since(e.started)))
 	}

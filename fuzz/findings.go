@@ -124,8 +124,17 @@ func (s *findingSet) list() []rules.Finding {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]rules.Finding, 0, len(s.byKey))
+	var given []string
+	if s.secrets != nil && !s.showSecrets {
+		// Values found after a finding was built (Verdict.Mask) are
+		// masked in it too.
+		given = s.secrets()
+	}
 	for _, k := range s.byKey {
 		f := k.finding
+		if len(given) > 0 {
+			f.Evidence = maskSecrets(f.Evidence, given)
+		}
 		if k.count > 1 {
 			f.Message += fmt.Sprintf(" (%d requests showed it)", k.count)
 		}
@@ -393,7 +402,8 @@ func redactCredentialLike(s string) string {
 }
 
 // givenSecrets are the credentials the run was given: its identities'
-// (tokens, passwords of login identities) and the Postman secrets.
+// (tokens, passwords of login identities) and the Postman secrets; and
+// the ones it chose or found (addRunSecret).
 func (e *Engine) givenSecrets() []string {
 	var out []string
 	if e.ids != nil {
@@ -409,7 +419,7 @@ func (e *Engine) givenSecrets() []string {
 }
 
 // addRunSecret records a password the run chose for an account of its
-// own.
+// own, or a value an oracle found that no output may show.
 func (e *Engine) addRunSecret(s string) {
 	e.runSecretsMu.Lock()
 	defer e.runSecretsMu.Unlock()

@@ -81,6 +81,10 @@ type Verdict struct {
 	// Key separates findings of one rule on one operation that are
 	// different problems (rarely needed; "" dedupes per operation).
 	Key string
+	// Mask are values the answer showed that no output may (a secret,
+	// a card number the oracle found): the evidence of every finding of
+	// the run and the request log from then on show them redacted.
+	Mask []string
 	// At is the operation the finding is about when it is not the one
 	// the exchange called: a read back that shows what a sign-up did is
 	// reported at the sign-up. nil is the exchange's operation.

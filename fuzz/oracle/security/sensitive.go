@@ -53,8 +53,9 @@ func (o *SensitiveData) Check(_ context.Context, obs *oracle.Observation, env or
 	} else {
 		found = o.finder.Find(x.Body, o.own(x, env))
 	}
-	var secretsFound, pii []string
+	var secretsFound, pii, values []string
 	for _, m := range found {
+		values = append(values, m.Value)
 		where := m.Field
 		if where == "" {
 			where = "the body"
@@ -67,11 +68,11 @@ func (o *SensitiveData) Check(_ context.Context, obs *oracle.Observation, env or
 		}
 	}
 	if len(secretsFound) > 0 {
-		env.Report(oracle.Verdict{Rule: RuleSecretInResponse, Exchange: x,
+		env.Report(oracle.Verdict{Rule: RuleSecretInResponse, Exchange: x, Mask: values,
 			Message: fmt.Sprintf("%s answered with credentials: %s", obs.Target().Key(), strings.Join(secretsFound, "; "))})
 	}
 	if len(pii) > 0 {
-		env.Report(oracle.Verdict{Rule: RulePIIInResponse, Exchange: x,
+		env.Report(oracle.Verdict{Rule: RulePIIInResponse, Exchange: x, Mask: values,
 			Message: fmt.Sprintf("%s answered with personal data: %s", obs.Target().Key(), strings.Join(pii, "; "))})
 	}
 }

@@ -42,6 +42,9 @@ type Match struct {
 	What string
 	// Redacted is the value with all but its first characters hidden.
 	Redacted string
+	// Value is the value as found, for the caller to mask wherever the
+	// answer is shown; never print it.
+	Value string
 }
 
 // issuedTokenFields are fields in which an authentication answer hands the
@@ -151,7 +154,7 @@ func (f *Finder) cached(cache *map[string]bool, key string, compute func(string)
 
 func (f *Finder) secret(key, value string) (Match, bool) {
 	if what, ok := exposedCredential(key, value); ok {
-		return Match{Kind: Secret, What: what, Redacted: sensitive.Redact(value)}, true
+		return Match{Kind: Secret, What: what, Redacted: sensitive.Redact(value), Value: value}, true
 	}
 	if f.classify == nil || key == "" {
 		return Match{}, false
@@ -167,7 +170,7 @@ func (f *Finder) secret(key, value string) (Match, bool) {
 	if !ok {
 		return Match{}, false
 	}
-	return Match{Kind: Secret, What: rule, Redacted: sensitive.Redact(value)}, true
+	return Match{Kind: Secret, What: rule, Redacted: sensitive.Redact(value), Value: value}, true
 }
 
 // exposedCredential reports members that must never leave a service
@@ -281,13 +284,13 @@ func (f *Finder) pii(key, value string) (Match, bool) {
 		return Match{}, false // neither a card number nor an SSN
 	}
 	if sensitive.IsCard(v) && sensitive.CardPattern.FindString(v) == v {
-		return Match{Kind: PII, What: "payment-card", Redacted: sensitive.MaskCard(v)}, true
+		return Match{Kind: PII, What: "payment-card", Redacted: sensitive.MaskCard(v), Value: v}, true
 	}
 	if !f.cached(&f.ssnNames, key, sensitive.SSNName) {
 		return Match{}, false
 	}
 	if m := sensitive.SSNPattern.FindStringSubmatch(v); m != nil && m[0] == v && sensitive.ValidSSN(m[1], m[2], m[3]) {
-		return Match{Kind: PII, What: "us-ssn", Redacted: "***-**-" + m[3]}, true
+		return Match{Kind: PII, What: "us-ssn", Redacted: "***-**-" + m[3], Value: v}, true
 	}
 	return Match{}, false
 }
@@ -301,13 +304,13 @@ func piiInText(text string) []textMatch {
 	var out []textMatch
 	for _, c := range sensitive.CardPattern.FindAllString(text, 16) {
 		if sensitive.IsCard(c) {
-			out = append(out, textMatch{Match{Kind: PII, What: "payment-card", Redacted: sensitive.MaskCard(c)}, c})
+			out = append(out, textMatch{Match{Kind: PII, What: "payment-card", Redacted: sensitive.MaskCard(c), Value: c}, c})
 		}
 	}
 	for _, loc := range sensitive.SSNPattern.FindAllStringSubmatchIndex(text, 16) {
 		m := []string{text[loc[0]:loc[1]], text[loc[2]:loc[3]], text[loc[4]:loc[5]], text[loc[6]:loc[7]]}
 		if sensitive.SSNNearby(text[max(0, loc[0]-40):loc[0]]) && sensitive.ValidSSN(m[1], m[2], m[3]) {
-			out = append(out, textMatch{Match{Kind: PII, What: "us-ssn", Redacted: "***-**-" + m[3]}, m[0]})
+			out = append(out, textMatch{Match{Kind: PII, What: "us-ssn", Redacted: "***-**-" + m[3], Value: m[0]}, m[0]})
 		}
 	}
 	return out
