@@ -36,6 +36,7 @@ const (
 	RuleCORSOriginBypass  = "fuzz/cors-origin-bypass"
 	RuleOTPNoRateLimit    = "fuzz/otp-no-rate-limit"
 	RuleNoSQLInjection    = "fuzz/nosql-injection"
+	RuleInternalEndpoint  = "fuzz/internal-endpoint-exposed"
 )
 
 // rule writes a security rule's help in the one style they share: why it
@@ -77,6 +78,11 @@ func Rules() []rules.Rule {
 			"`Server`, `X-Powered-By`, `X-AspNet-Version` or a similar header names a product and its version, which lets an attacker pick known exploits without probing.",
 			"Remove the headers or strip the version: `server_tokens off;` (nginx), `ServerTokens Prod` (Apache), `app.disable('x-powered-by')` (Express), `<httpRuntime enableVersionHeader=\"false\"/>` (ASP.NET).",
 			"    Server: nginx"),
+		rule(RuleInternalEndpoint, "Management, debug or source-control endpoint reachable without credentials",
+			rules.SeverityHigh, "API8:2023", []string{"CWE-215", "CWE-538", "CWE-200"}, rules.PrecisionVeryHigh,
+			"The deployment answers, to anyone, a path that frameworks and web servers expose when misconfigured: Spring Boot Actuator's sensitive endpoints (`env`, `heapdump`, `configprops`, `mappings`, `shutdown`…), a deployed `.env`, `.git/config` or `.aws/credentials`, Go's `/debug/pprof/` and `/debug/vars`, the Werkzeug debugger console, Apache's `server-status`, `phpinfo()`, Laravel Ignition, ELMAH, a Java `web.xml`. They hand out secrets, memory, source code and sometimes code execution, and none of them is in the spec, so no spec review sees them. The fuzzer asks for each once, at the end of the run, without credentials and relative to the target's base URL, and reports only a 200 whose body has the content's own signature (the Actuator's `_links` naming a sensitive endpoint, `propertySources`, `[core]` with `repositoryformatversion`, `KEY=value` lines…); a front end that answers every path with its page, or an error page that quotes the path, is not a finding. Heavy endpoints (a heap dump) are never requested. Values in the answer that look like secrets are masked in the evidence.",
+			"Expose management endpoints on a separate port or behind authentication (`management.server.port`, `management.endpoints.web.exposure.include=health,info`), never deploy `.env`, `.git` or credentials files into the web root (build the image from an allow-list), turn debug servers off in production (`FLASK_DEBUG=0`, `APP_DEBUG=false`, no `net/http/pprof` import on the public listener), and block the paths at the gateway.",
+			"    # application.properties\n    management.endpoints.web.exposure.include=health,info\n    management.server.port=9001   # not routed from the internet"),
 		rule(RuleSQLInjection, "SQL error after an injection payload",
 			rules.SeverityHigh, "API8:2023", []string{"CWE-89"}, rules.PrecisionHigh,
 			"A request whose parameter held a SQL metacharacter payload (a lone quote) made the server answer with a database error that the same operation without the payload did not produce: the input reaches a SQL statement unparameterised.",

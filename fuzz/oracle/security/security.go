@@ -1,6 +1,6 @@
 // Package security holds the fuzzer's security oracles: authentication
 // not enforced, token tampering, guessable JWT secrets, error leaks,
-// injection evidence, CORS, rate limiting and user enumeration on
+// exposed management and debug endpoints, injection evidence, CORS, rate limiting and user enumeration on
 // authentication operations, latency outliers, secrets and personal data
 // in responses, and the multi-identity authorization checks (BOLA, BFLA).
 // Each oracle reports rules of the fuzz/ family declared, ids and
@@ -107,6 +107,7 @@ func Oracles(cfg Config) []oracle.Oracle {
 		NewBFLA(cfg),
 		NewAuthAfterLookup(cfg),
 		NewMassAssignment(cfg),
+		NewInternalEndpoints(),
 		NewUserEnumeration(cfg),
 		NewCodeGuessing(cfg),
 		NewAuthRateLimit(cfg),

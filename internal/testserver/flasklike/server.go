@@ -299,6 +299,8 @@ func (s *Server) AlsoTrue() []Flaw {
 	// unhandled exceptions are the application's, not planted, and the
 	// debugger shows their traceback.
 	out = append(out,
+		// The debugger also serves its console (PIN-locked) at /console.
+		Flaw{"werkzeug-console", "fuzz/internal-endpoint-exposed", "", "debug=True serves the Werkzeug debugger's console at /console."},
 		// A JSON body that is not an object: 'list' object has no attribute 'get'.
 		Flaw{"register-debug-page", "fuzz/error-leak", "POST /users/v1/register", "A non-object JSON body raises AttributeError (debugger page)."},
 		// Same with a valid token; a list or object password fails to bind.

@@ -64,7 +64,7 @@ func TestFlawIDsAreUniqueAndRulesKnown(t *testing.T) {
 		fuzz/no-auth-rate-limit fuzz/user-enumeration fuzz/latency-outlier fuzz/secret-in-response fuzz/pii-in-response
 		fuzz/bola fuzz/bfla fuzz/use-after-delete fuzz/mass-assignment fuzz/privilege-escalation fuzz/ssrf fuzz/redos
 		fuzz/cors-origin-bypass fuzz/otp-no-rate-limit fuzz/inconsistent-authorization fuzz/auth-after-lookup
-		fuzz/nosql-injection`) {
+		fuzz/nosql-injection fuzz/internal-endpoint-exposed`) {
 		rules[r] = true
 	}
 	seen := map[string]bool{}
