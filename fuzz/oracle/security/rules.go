@@ -37,6 +37,7 @@ const (
 	RuleOTPNoRateLimit    = "fuzz/otp-no-rate-limit"
 	RuleNoSQLInjection    = "fuzz/nosql-injection"
 	RuleInternalEndpoint  = "fuzz/internal-endpoint-exposed"
+	RuleResetCodeLeak     = "fuzz/reset-secret-in-response"
 )
 
 // rule writes a security rule's help in the one style they share: why it
@@ -83,6 +84,11 @@ func Rules() []rules.Rule {
 			"The deployment answers, to anyone, a path that frameworks and web servers expose when misconfigured: Spring Boot Actuator's sensitive endpoints (`env`, `heapdump`, `configprops`, `mappings`, `shutdown`…), a deployed `.env`, `.git/config` or `.aws/credentials`, Go's `/debug/pprof/` and `/debug/vars`, the Werkzeug debugger console, Apache's `server-status`, `phpinfo()`, Laravel Ignition, ELMAH, a Java `web.xml`. They hand out secrets, memory, source code and sometimes code execution, and none of them is in the spec, so no spec review sees them. The fuzzer asks for each once, at the end of the run, without credentials and relative to the target's base URL, and reports only a 200 whose body has the content's own signature (the Actuator's `_links` naming a sensitive endpoint, `propertySources`, `[core]` with `repositoryformatversion`, `KEY=value` lines…); a front end that answers every path with its page, or an error page that quotes the path, is not a finding. Heavy endpoints (a heap dump) are never requested. Values in the answer that look like secrets are masked in the evidence.",
 			"Expose management endpoints on a separate port or behind authentication (`management.server.port`, `management.endpoints.web.exposure.include=health,info`), never deploy `.env`, `.git` or credentials files into the web root (build the image from an allow-list), turn debug servers off in production (`FLASK_DEBUG=0`, `APP_DEBUG=false`, no `net/http/pprof` import on the public listener), and block the paths at the gateway.",
 			"    # application.properties\n    management.endpoints.web.exposure.include=health,info\n    management.server.port=9001   # not routed from the internet"),
+		rule(RuleResetCodeLeak, "Password reset answer hands out the reset code, token or link",
+			rules.SeverityCritical, "API2:2023", []string{"CWE-640", "CWE-200"}, rules.PrecisionHigh,
+			"Asked to start a password reset for an account (the run's own spare account), the operation answered with the secret it should only have sent to the account's owner: the one-time code (`\"otp\": \"4821\"`, \"your code is 4821\"), the reset token or the reset link. Whoever can name an account, an e-mail address found anywhere, can reset its password and take it over. The fuzzer sends one reset request per reset operation at the end of the run, for its own account only, and reports a code-named member holding 4 to 8 digits (a bare `code` only as a string: APIs number their statuses), a token-named member of 16 characters or more, a link carrying a token, or a code quoted in a message, that the request did not send. The secret is masked in the evidence.",
+			"Send the code or link only through the channel that proves ownership (the account's e-mail or phone) and answer the request with the same neutral message whether or not the account exists. Store only a hash of the token, make it single-use and short-lived, and limit the attempts at the operation that takes it.",
+			"    POST /auth/forgot-password {\"email\": \"alice@example.com\"}\n    HTTP/1.1 202 Accepted\n\n    {\"message\": \"If the account exists, we sent it a link.\"}"),
 		rule(RuleSQLInjection, "SQL error after an injection payload",
 			rules.SeverityHigh, "API8:2023", []string{"CWE-89"}, rules.PrecisionHigh,
 			"A request whose parameter held a SQL metacharacter payload (a lone quote) made the server answer with a database error that the same operation without the payload did not produce: the input reaches a SQL statement unparameterised.",

@@ -1,8 +1,9 @@
 // Package security holds the fuzzer's security oracles: authentication
 // not enforced, token tampering, guessable JWT secrets, error leaks,
-// exposed management and debug endpoints, injection evidence, CORS, rate limiting and user enumeration on
-// authentication operations, latency outliers, secrets and personal data
-// in responses, and the multi-identity authorization checks (BOLA, BFLA).
+// exposed management and debug endpoints, injection evidence, CORS, rate
+// limiting and user enumeration on authentication operations, reset
+// secrets handed out, latency outliers, secrets and personal data in
+// responses, and the multi-identity authorization checks (BOLA, BFLA).
 // Each oracle reports rules of the fuzz/ family declared, ids and
 // metadata, in rules.go. Oracles that need something the run does not
 // have (credentials, a second identity, a login operation) say so through
@@ -109,6 +110,7 @@ func Oracles(cfg Config) []oracle.Oracle {
 		NewMassAssignment(cfg),
 		NewInternalEndpoints(),
 		NewUserEnumeration(cfg),
+		NewResetCodeLeak(cfg),
 		NewCodeGuessing(cfg),
 		NewAuthRateLimit(cfg),
 	}
