@@ -28,16 +28,17 @@ const (
 	RuleBOLA               = "fuzz/bola"
 	RuleBFLA               = "fuzz/bfla"
 
-	RuleMassAssignment    = "fuzz/mass-assignment"
-	RuleInconsistentAuthz = "fuzz/inconsistent-authorization"
-	RuleAuthAfterLookup   = "fuzz/auth-after-lookup"
-	RuleSSRF              = "fuzz/ssrf"
-	RuleReDoS             = "fuzz/redos"
-	RuleCORSOriginBypass  = "fuzz/cors-origin-bypass"
-	RuleOTPNoRateLimit    = "fuzz/otp-no-rate-limit"
-	RuleNoSQLInjection    = "fuzz/nosql-injection"
-	RuleInternalEndpoint  = "fuzz/internal-endpoint-exposed"
-	RuleResetCodeLeak     = "fuzz/reset-secret-in-response"
+	RuleMassAssignment     = "fuzz/mass-assignment"
+	RuleInconsistentAuthz  = "fuzz/inconsistent-authorization"
+	RuleAuthAfterLookup    = "fuzz/auth-after-lookup"
+	RuleSSRF               = "fuzz/ssrf"
+	RuleReDoS              = "fuzz/redos"
+	RuleCORSOriginBypass   = "fuzz/cors-origin-bypass"
+	RuleOTPNoRateLimit     = "fuzz/otp-no-rate-limit"
+	RuleNoSQLInjection     = "fuzz/nosql-injection"
+	RuleInternalEndpoint   = "fuzz/internal-endpoint-exposed"
+	RuleResetCodeLeak      = "fuzz/reset-secret-in-response"
+	RuleUndocumentedMethod = "fuzz/undocumented-method"
 )
 
 // rule writes a security rule's help in the one style they share: why it
@@ -89,6 +90,11 @@ func Rules() []rules.Rule {
 			"Asked to start a password reset for an account (the run's own spare account), the operation answered with the secret it should only have sent to the account's owner: the one-time code (`\"otp\": \"4821\"`, \"your code is 4821\"), the reset token or the reset link. Whoever can name an account, an e-mail address found anywhere, can reset its password and take it over. The fuzzer sends one reset request per reset operation at the end of the run, for its own account only, and reports a code-named member holding 4 to 8 digits (a bare `code` only as a string: APIs number their statuses), a token-named member of 16 characters or more, a link carrying a token, or a code quoted in a message, that the request did not send. The secret is masked in the evidence.",
 			"Send the code or link only through the channel that proves ownership (the account's e-mail or phone) and answer the request with the same neutral message whether or not the account exists. Store only a hash of the token, make it single-use and short-lived, and limit the attempts at the operation that takes it.",
 			"    POST /auth/forgot-password {\"email\": \"alice@example.com\"}\n    HTTP/1.1 202 Accepted\n\n    {\"message\": \"If the account exists, we sent it a link.\"}"),
+		rule(RuleUndocumentedMethod, "Undocumented method routed on a documented path",
+			rules.SeverityMedium, "API9:2023", []string{"CWE-1059", "CWE-749"}, rules.PrecisionMedium,
+			"The target routes a method the spec does not document on one of its paths (`DELETE /notes/{id}` where only GET and PUT are documented): a shadow operation that a generated CRUD controller, a REST resource or a viewset added on its own. Nobody reviewed its authorization, and clients that trust the spec do not know it exists. At the end of the run the fuzzer asks each path, as the default identity, for the methods it lacks: GET with the values the documented operations used, DELETE, PUT, PATCH and POST only at an id that cannot exist (on paths ending in a parameter), so they touch nothing. A method counts as routed when it answers 2xx (not an HTML page), the lookup's 404, 409 or 410, or a validation 400 or 422, in a shape that is neither the framework's answer to a path no route matches nor its answer to the same method at such a path; 401, 403, 405 and 501 never count. At most 40 requests.",
+			"Remove the routes the API does not mean to offer (`http_method_names` on a Django view, `only:` on a Rails resource, `@RequestMapping(method=…)`), or document them in the spec with their security so that they are reviewed and tested; answer other methods with `405` and an `Allow` header.",
+			"    # urls.py: the viewset offers only what the spec documents\n    class NoteViewSet(mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet): ..."),
 		rule(RuleSQLInjection, "SQL error after an injection payload",
 			rules.SeverityHigh, "API8:2023", []string{"CWE-89"}, rules.PrecisionHigh,
 			"A request whose parameter held a SQL metacharacter payload (a lone quote) made the server answer with a database error that the same operation without the payload did not produce: the input reaches a SQL statement unparameterised.",

@@ -1,13 +1,13 @@
 // Package security holds the fuzzer's security oracles: authentication
 // not enforced, token tampering, guessable JWT secrets, error leaks,
-// exposed management and debug endpoints, injection evidence, CORS, rate
-// limiting and user enumeration on authentication operations, reset
-// secrets handed out, latency outliers, secrets and personal data in
-// responses, and the multi-identity authorization checks (BOLA, BFLA).
-// Each oracle reports rules of the fuzz/ family declared, ids and
-// metadata, in rules.go. Oracles that need something the run does not
-// have (credentials, a second identity, a login operation) say so through
-// Env.Note instead of guessing.
+// exposed management and debug endpoints, undocumented methods routed,
+// injection evidence, CORS, rate limiting and user enumeration on
+// authentication operations, reset secrets handed out, latency outliers,
+// secrets and personal data in responses, and the multi-identity
+// authorization checks (BOLA, BFLA). Each oracle reports rules of the
+// fuzz/ family declared, ids and metadata, in rules.go. Oracles that need
+// something the run does not have (credentials, a second identity, a
+// login operation) say so through Env.Note instead of guessing.
 package security
 
 import (
@@ -109,6 +109,7 @@ func Oracles(cfg Config) []oracle.Oracle {
 		NewAuthAfterLookup(cfg),
 		NewMassAssignment(cfg),
 		NewInternalEndpoints(),
+		NewUndocumentedMethods(cfg),
 		NewUserEnumeration(cfg),
 		NewResetCodeLeak(cfg),
 		NewCodeGuessing(cfg),
