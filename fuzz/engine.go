@@ -321,11 +321,13 @@ func (e *Engine) Run(ctx context.Context, s *surface.Surface) (*Result, error) {
 	// the run: give them the parent context with what budget remains.
 	finishCtx := ctx
 	var unfinished []string
+	stoppedEarly := stopReason.Load() != nil
 	for _, o := range e.oracles {
 		f, ok := o.(oracle.Finisher)
+		_, explores := o.(oracle.Explorer)
 		switch {
 		case !ok:
-		case finishCtx.Err() != nil:
+		case finishCtx.Err() != nil, explores && stoppedEarly:
 			unfinished = append(unfinished, o.Name())
 		default:
 			f.Finish(finishCtx, e.envFor(o))

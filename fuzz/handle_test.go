@@ -173,3 +173,35 @@ func TestEngineHandle(t *testing.T) {
 		t.Errorf("the summary counts %d requests, the target got %d", got, want)
 	}
 }
+
+// explorer is an oracle whose Finish explores; it counts its calls.
+type explorer struct {
+	seen
+	finished atomic.Int32
+}
+
+func (*explorer) Explores() {}
+func (x *explorer) Finish(context.Context, oracle.Env) {
+	x.finished.Add(1)
+}
+
+// An exploring finisher runs after a completed run, not after one its
+// request budget stopped: the budget holds, and the summary says so.
+func TestExplorersSkippedWhenStoppedEarly(t *testing.T) {
+	target, _ := handleServer(t)
+	spec := ingesttest.Load(t, "testdata/handle.yaml")
+	for _, budget := range []int{0, 3} {
+		x := &explorer{}
+		cfg := testConfig(t, target, 1)
+		cfg.Oracles = []oracle.Oracle{x}
+		cfg.Executor.MaxRequests = int64(budget)
+		res := runEngine(t, cfg, spec)
+		stopped := strings.Contains(strings.Join(res.Summary.Lines(), "\n"), "these checks sent their probes: seen")
+		switch {
+		case budget == 0 && (x.finished.Load() != 1 || stopped):
+			t.Errorf("completed run: Finish called %d times, summary says skipped: %v", x.finished.Load(), stopped)
+		case budget > 0 && (x.finished.Load() != 0 || !stopped):
+			t.Errorf("stopped run: Finish called %d times, summary says skipped: %v\n%s", x.finished.Load(), stopped, strings.Join(res.Summary.Lines(), "\n"))
+		}
+	}
+}

@@ -192,6 +192,15 @@ type SpecBound interface {
 	SpecBound()
 }
 
+// Explorer is implemented by finishers whose Finish looks for new
+// problems (probes of their own) rather than confirming what the run saw:
+// the engine does not call it when the run stopped early (its request or
+// time budget, the breaker), so a budget holds; the summary names it.
+type Explorer interface {
+	Finisher
+	Explores()
+}
+
 // Extender is implemented by preparers whose preparation must also cover
 // the targets the run finds once it has started (the older API versions
 // the target still serves): Extend is called once with them, after

@@ -70,6 +70,9 @@ const maxMethodProbes = 40
 // probedMethods are the methods asked for, in order.
 var probedMethods = []string{http.MethodGet, http.MethodDelete, http.MethodPut, http.MethodPatch, http.MethodPost}
 
+// Explores implements oracle.Explorer: its probes look for new problems.
+func (*UndocumentedMethods) Explores() {}
+
 // Finish implements oracle.Finisher.
 func (o *UndocumentedMethods) Finish(ctx context.Context, env oracle.Env) {
 	o.mu.Lock()

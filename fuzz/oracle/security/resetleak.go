@@ -60,6 +60,9 @@ func (o *ResetCodeLeak) Check(_ context.Context, obs *oracle.Observation, _ orac
 	}
 }
 
+// Explores implements oracle.Explorer: its probes look for new problems.
+func (*ResetCodeLeak) Explores() {}
+
 // Finish implements oracle.Finisher.
 func (o *ResetCodeLeak) Finish(ctx context.Context, env oracle.Env) {
 	if o.cfg.Safe {

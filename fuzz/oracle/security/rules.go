@@ -39,6 +39,7 @@ const (
 	RuleInternalEndpoint   = "fuzz/internal-endpoint-exposed"
 	RuleResetCodeLeak      = "fuzz/reset-secret-in-response"
 	RuleUndocumentedMethod = "fuzz/undocumented-method"
+	RuleOpenRedirect       = "fuzz/open-redirect"
 )
 
 // rule writes a security rule's help in the one style they share: why it
@@ -95,6 +96,11 @@ func Rules() []rules.Rule {
 			"The target routes a method the spec does not document on one of its paths (`DELETE /notes/{id}` where only GET and PUT are documented): a shadow operation that a generated CRUD controller, a REST resource or a viewset added on its own. Nobody reviewed its authorization, and clients that trust the spec do not know it exists. At the end of the run the fuzzer asks each path, as the default identity, for the methods it lacks: GET with the values the documented operations used, DELETE, PUT, PATCH and POST only at an id that cannot exist (on paths ending in a parameter), so they touch nothing. A method counts as routed when it answers 2xx (not an HTML page), the lookup's 404, 409 or 410, or a validation 400 or 422, in a shape that is neither the framework's answer to a path no route matches nor its answer to the same method at such a path; 401, 403, 405 and 501 never count. At most 40 requests.",
 			"Remove the routes the API does not mean to offer (`http_method_names` on a Django view, `only:` on a Rails resource, `@RequestMapping(method=…)`), or document them in the spec with their security so that they are reviewed and tested; answer other methods with `405` and an `Allow` header.",
 			"    # urls.py: the viewset offers only what the spec documents\n    class NoteViewSet(mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet): ..."),
+		rule(RuleOpenRedirect, "Redirect to any site the link names",
+			rules.SeverityMedium, "API8:2023", []string{"CWE-601"}, rules.PrecisionVeryHigh,
+			"A GET operation takes where to send the browser next from a query parameter (`next`, `redirect_uri`, `returnTo`, `continue`, `goto`…) and answers a 3xx whose `Location` is whatever host the link names. A link on the API's own domain then lands on an attacker's page: the phishing step of a login or OAuth flow, and with `redirect_uri` the theft of authorization codes. The fuzzer replays the operation's answered GET with the parameter set to `https://specter-redirect.invalid/landing`, then to `//specter-redirect.invalid/landing` (protocol-relative, which \"starts with /\" checks let through), and reports a `Location` on that host (backslashes read as browsers read them); a Location that only quotes it in a path or a query is not a finding.",
+			"Redirect only to paths of your own site (parse the value, refuse a scheme, a host or a leading `//` or `/\\`) or to an allow-list of exact URLs; for OAuth, compare `redirect_uri` with the registered ones exactly.",
+			"    u, err := url.Parse(next)\n    if err != nil || u.IsAbs() || u.Host != \"\" || !strings.HasPrefix(u.Path, \"/\") || strings.HasPrefix(next, \"//\") {\n        next = \"/\"\n    }"),
 		rule(RuleSQLInjection, "SQL error after an injection payload",
 			rules.SeverityHigh, "API8:2023", []string{"CWE-89"}, rules.PrecisionHigh,
 			"A request whose parameter held a SQL metacharacter payload (a lone quote) made the server answer with a database error that the same operation without the payload did not produce: the input reaches a SQL statement unparameterised.",

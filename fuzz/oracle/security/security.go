@@ -1,13 +1,14 @@
 // Package security holds the fuzzer's security oracles: authentication
 // not enforced, token tampering, guessable JWT secrets, error leaks,
 // exposed management and debug endpoints, undocumented methods routed,
-// injection evidence, CORS, rate limiting and user enumeration on
-// authentication operations, reset secrets handed out, latency outliers,
-// secrets and personal data in responses, and the multi-identity
-// authorization checks (BOLA, BFLA). Each oracle reports rules of the
-// fuzz/ family declared, ids and metadata, in rules.go. Oracles that need
-// something the run does not have (credentials, a second identity, a
-// login operation) say so through Env.Note instead of guessing.
+// injection evidence, CORS, open redirects, rate limiting and user
+// enumeration on authentication operations, reset secrets handed out,
+// latency outliers, secrets and personal data in responses, and the
+// multi-identity authorization checks (BOLA, BFLA). Each oracle reports
+// rules of the fuzz/ family declared, ids and metadata, in rules.go.
+// Oracles that need something the run does not have (credentials, a
+// second identity, a login operation) say so through Env.Note instead of
+// guessing.
 package security
 
 import (
@@ -99,6 +100,7 @@ func Oracles(cfg Config) []oracle.Oracle {
 		NewErrorLeak(),
 		NewInjection(cfg),
 		NewCORS(cfg),
+		NewOpenRedirect(),
 		NewLatency(),
 		// SSRF first: its canary URLs make the URL operations succeed,
 		// and what they create is more for BOLA to try.
