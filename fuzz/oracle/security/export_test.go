@@ -22,3 +22,6 @@ func (e *fakeEnv) Verdicts() []oracle.Verdict {
 	defer e.mu.Unlock()
 	return append([]oracle.Verdict(nil), e.verdicts...)
 }
+
+// AdminTwins is adminTwins, for the external tests.
+var AdminTwins = adminTwins

@@ -4,7 +4,8 @@
 // injection evidence, CORS, open redirects, rate limiting and user
 // enumeration on authentication operations, reset secrets handed out,
 // latency outliers, secrets and personal data in responses, and the
-// multi-identity authorization checks (BOLA, BFLA). Each oracle reports
+// multi-identity authorization checks (BOLA, BFLA, hidden administrative
+// twins of documented paths). Each oracle reports
 // rules of the fuzz/ family declared, ids and metadata, in rules.go.
 // Oracles that need something the run does not have (credentials, a
 // second identity, a login operation) say so through Env.Note instead of
@@ -108,6 +109,7 @@ func Oracles(cfg Config) []oracle.Oracle {
 		NewReDoS(cfg),
 		NewBOLA(cfg),
 		NewBFLA(cfg),
+		NewHiddenAdmin(cfg),
 		NewAuthAfterLookup(cfg),
 		NewMassAssignment(cfg),
 		NewInternalEndpoints(),
