@@ -1,0 +1,449 @@
+package expresslike
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func (s *Server) buildRoutes() []route {
+	r := func(method, path string, h func(*call) error) route {
+		return route{method: method, segs: splitPath(path), h: h}
+	}
+	routes := []route{
+		r(http.MethodPost, "/api/v2/register", s.register),
+		r(http.MethodPost, "/api/v2/login", s.login(true)),
+		r(http.MethodGet, "/api/v2/users/me", s.auth(s.me)),
+		r(http.MethodPost, "/api/v2/users/me/avatar", s.auth(s.avatar)),
+		r(http.MethodGet, "/api/v2/notes", s.auth(s.listNotes)),
+		r(http.MethodPost, "/api/v2/notes", s.auth(s.createNote)),
+		r(http.MethodGet, "/api/v2/notes/search", s.auth(s.searchNotes)),
+		r(http.MethodGet, "/api/v2/notes/:id", s.auth(s.getNote)),
+		r(http.MethodDelete, "/api/v2/notes/:id", s.auth(s.deleteNote)),
+		r(http.MethodGet, "/api/v2/admin/users", s.auth(s.adminUsers)),
+	}
+	if !s.secure {
+		// routes/v1.js is still mounted: app.use('/api/v1', v1Router),
+		// whose login is the same handler without v2's checks.
+		routes = append(routes, r(http.MethodPost, "/api/v1/login", s.login(false)))
+	}
+	return routes
+}
+
+// register is POST /api/v2/register: new User(req.body).save() (the
+// vulnerable build binds the whole body, admin included; the schema's
+// strict mode drops unknown members).
+func (s *Server) register(c *call) error {
+	var missing []string
+	vals := map[string]string{}
+	for _, k := range []string{"username", "password", "email"} {
+		v, ok := c.field(k)
+		if !ok || v == nil {
+			if k != "email" {
+				missing = append(missing, k+": Path `"+k+"` is required.")
+			}
+			continue
+		}
+		str, err := castString(v, k, "User")
+		if err != nil {
+			missing = append(missing, k+": "+strings.TrimPrefix(err.Error(), "CastError: ")+` because of "CastError"`)
+		}
+		vals[k] = str
+	}
+	admin := false
+	if v, ok := c.field("admin"); ok && !s.secure && v != nil {
+		b, err := castBool(v, "admin", "User")
+		if err != nil {
+			missing = append(missing, "admin: "+strings.TrimPrefix(err.Error(), "CastError: ")+` because of "CastError"`)
+		}
+		admin = b
+	}
+	if len(missing) > 0 {
+		return &jsError{name: "ValidationError", message: "User validation failed: " + strings.Join(missing, ", "), frames: framesValidation}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.findUser(func(u *user) bool { return u.username == vals["username"] }) != nil {
+		return c.json(http.StatusConflict, obj{{"success", false}, {"message", "Username already exists"}})
+	}
+	now := s.now()
+	u := &user{id: s.oid(now), username: vals["username"], email: vals["email"], password: bcryptHash(vals["password"], vals["username"]+now.String()), admin: admin, created: now}
+	s.users = append(s.users, u)
+	return c.json(http.StatusCreated, obj{{"success", true}, {"message", "User registered successfully"}})
+}
+
+// login is POST /api/v2/login (checks true) and the old POST /api/v1/login.
+//
+//	const user = await User.findOne({ username, password })  // accounts from v1 kept plain passwords
+//	  || await User.findOne({ username })
+//	if (!user || !(user.password === password || await bcrypt.compare(password, user.password))) ...
+//
+// Both queries take req.body's members as they are: operator objects
+// reach MongoDB, and undefined members are dropped from the filter.
+func (s *Server) login(checks bool) func(*call) error {
+	fail := func(c *call) error {
+		return c.json(http.StatusOK, obj{{"success", false}, {"message", "Invalid username or password"}})
+	}
+	return func(c *call) error {
+		name, hasName := c.field("username")
+		pw, hasPw := c.field("password")
+		if checks && (!truthy(name, hasName) || !truthy(pw, hasPw)) {
+			return c.json(http.StatusBadRequest, obj{{"success", false}, {"message", "Username and password are required"}})
+		}
+		key := clientIP(c.r) + "\x00" + fmt.Sprint(name)
+		if s.secure {
+			_, nameStr := name.(string)
+			_, pwStr := pw.(string)
+			if !nameStr || !pwStr {
+				return c.json(http.StatusBadRequest, obj{{"success", false}, {"message", "Username and password are required"}})
+			}
+			if wait := s.limited(key); wait > 0 {
+				c.w.Header().Set("Retry-After", fmt.Sprint(int(wait.Seconds())+1))
+				return c.json(http.StatusTooManyRequests, obj{{"success", false}, {"message", fmt.Sprintf("Too many failed login attempts, retry in %d seconds", int(wait.Seconds())+1)}})
+			}
+		}
+		s.mu.Lock()
+		var found *user
+		var err error
+		find := func(withPw bool) *user {
+			for _, u := range s.users {
+				ok := true
+				if hasName {
+					ok, err = matches(u.username, name, "username", "User")
+				}
+				if ok && err == nil && withPw && hasPw {
+					ok, err = matches(u.password, pw, "password", "User")
+				}
+				if err != nil {
+					return nil
+				}
+				if ok {
+					return u
+				}
+			}
+			return nil
+		}
+		if !s.secure {
+			found = find(true)
+		}
+		plain := found != nil
+		if found == nil && err == nil {
+			found = find(false)
+		}
+		s.mu.Unlock()
+		if err != nil {
+			return err
+		}
+		if found != nil && !plain {
+			p, isStr := pw.(string)
+			if !isStr {
+				return &jsError{name: "Error", message: "Illegal arguments: " + strings.ToLower(jsTypeOf(pw)) + ", string", frames: framesBcrypt}
+			}
+			if !bcryptCompare(p, found.password) {
+				found = nil
+			}
+		}
+		if found == nil {
+			if s.secure {
+				s.failed(key)
+			}
+			return fail(c)
+		}
+		return c.json(http.StatusOK, obj{{"success", true}, {"token", s.sign(found)}})
+	}
+}
+
+func jsTypeOf(v any) string {
+	if v == nil {
+		return "undefined"
+	}
+	t := jsType(v)
+	if t == "Array" {
+		return "object"
+	}
+	return t
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// limited and failed are the Secure build's login limiter
+// (rate-limiter-flexible's "consecutive fails by username and IP"):
+// five failures in 15 minutes block the pair for the rest of them.
+func (s *Server) limited(key string) time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var keep []time.Time
+	for _, t := range s.fails[key] {
+		if s.now().Sub(t) < 15*time.Minute {
+			keep = append(keep, t)
+		}
+	}
+	s.fails[key] = keep
+	if len(keep) >= 5 {
+		return 15*time.Minute - s.now().Sub(keep[0])
+	}
+	return 0
+}
+
+func (s *Server) failed(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fails[key] = append(s.fails[key], s.now())
+}
+
+// me is GET /api/v2/users/me: User.findById(req.user.id).select('-password').
+func (s *Server) me(c *call) error {
+	s.mu.Lock()
+	d := c.user.doc(false)
+	s.mu.Unlock()
+	return c.json(http.StatusOK, d)
+}
+
+// avatar is POST /api/v2/users/me/avatar: axios.get(req.body.avatarUrl).
+func (s *Server) avatar(c *call) error {
+	v, _ := c.field("avatarUrl")
+	raw, _ := v.(string)
+	if s.secure {
+		u, err := url.Parse(raw)
+		if err != nil || u.Scheme != "https" || (u.Hostname() != "gravatar.com" && u.Hostname() != "www.gravatar.com" && u.Hostname() != "avatars.githubusercontent.com") {
+			return c.json(http.StatusBadRequest, obj{{"success", false}, {"message", "avatarUrl must be an https URL on gravatar.com or avatars.githubusercontent.com"}})
+		}
+	}
+	ctype, size, err := fetch(raw)
+	if err != nil {
+		return c.json(http.StatusBadRequest, obj{{"success", false}, {"message", "Could not fetch avatar: " + err.Error()}})
+	}
+	s.mu.Lock()
+	c.user.avatar = raw
+	s.mu.Unlock()
+	return c.json(http.StatusOK, obj{{"success", true}, {"message", "Avatar updated"}, {"avatar", obj{{"url", raw}, {"contentType", ctype}, {"size", size}}}})
+}
+
+func (s *Server) listNotes(c *call) error {
+	s.mu.Lock()
+	out := []noteDoc{}
+	for _, n := range s.notes {
+		if n.owner == c.user.id {
+			out = append(out, n.doc())
+		}
+	}
+	s.mu.Unlock()
+	return c.json(http.StatusOK, out)
+}
+
+// createNote is new Note({ ...req.body, owner: req.user.id }).save().
+func (s *Server) createNote(c *call) error {
+	var errs []string
+	vals := map[string]string{}
+	for _, k := range []string{"title", "body"} {
+		v, ok := c.field(k)
+		if !ok || v == nil {
+			if k == "title" {
+				errs = append(errs, "title: Path `title` is required.")
+			}
+			continue
+		}
+		str, err := castString(v, k, "Note")
+		if err != nil {
+			errs = append(errs, k+": "+strings.TrimPrefix(err.Error(), "CastError: ")+` because of "CastError"`)
+		}
+		vals[k] = str
+	}
+	private := true
+	if v, ok := c.field("private"); ok && v != nil {
+		b, err := castBool(v, "private", "Note")
+		if err != nil {
+			errs = append(errs, "private: "+strings.TrimPrefix(err.Error(), "CastError: ")+` because of "CastError"`)
+		}
+		private = b
+	}
+	if len(errs) > 0 {
+		return &jsError{name: "ValidationError", message: "Note validation failed: " + strings.Join(errs, ", "), frames: framesValidation}
+	}
+	s.mu.Lock()
+	now := s.now()
+	n := &note{id: s.oid(now), title: vals["title"], body: vals["body"], owner: c.user.id, private: private, created: now}
+	s.notes = append(s.notes, n)
+	d := n.doc()
+	s.mu.Unlock()
+	return c.json(http.StatusCreated, d)
+}
+
+// getNote is Note.findById(req.params.id); Secure adds the owner to the
+// filter.
+func (s *Server) getNote(c *call) error {
+	s.mu.Lock()
+	n, err := s.noteByID(c.params["id"])
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	if n == nil || s.secure && n.owner != c.user.id {
+		return c.json(http.StatusNotFound, obj{{"message", "Note not found"}})
+	}
+	return c.json(http.StatusOK, n.doc())
+}
+
+// deleteNote is Note.findOneAndDelete({ _id: req.params.id, owner: req.user.id }).
+func (s *Server) deleteNote(c *call) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n, err := s.noteByID(c.params["id"])
+	if err != nil {
+		return err
+	}
+	if n == nil || n.owner != c.user.id {
+		return c.json(http.StatusNotFound, obj{{"message", "Note not found"}})
+	}
+	for i, m := range s.notes {
+		if m == n {
+			s.notes = append(s.notes[:i], s.notes[i+1:]...)
+			break
+		}
+	}
+	return c.json(http.StatusOK, obj{{"success", true}, {"message", "Note deleted"}})
+}
+
+// searchNotes is Note.find({ title: new RegExp(req.query.q, 'i'), $or:
+// [{ owner }, { private: false }] }); with no result the vulnerable build
+// answers res.send('No results for ' + q).
+func (s *Server) searchNotes(c *call) error {
+	q := c.r.URL.Query().Get("q")
+	pattern := q
+	if s.secure {
+		pattern = regexp.QuoteMeta(q) // _.escapeRegExp
+	}
+	re, err := regexp.Compile("(?i)" + pattern)
+	if err != nil {
+		return &jsError{name: "SyntaxError", message: "Invalid regular expression: /" + q + "/: " + jsRegexpReason(err),
+			frames: append([]string{"new RegExp (<anonymous>)", "/app/routes/notes.js:41:25"}, framesTail[:2]...)}
+	}
+	s.mu.Lock()
+	out := []noteDoc{}
+	for _, n := range s.notes {
+		if (n.owner == c.user.id || !n.private) && re.MatchString(n.title) {
+			out = append(out, n.doc())
+		}
+	}
+	s.mu.Unlock()
+	if len(out) == 0 && !s.secure {
+		sendText(c.w, c.r, http.StatusOK, "No results for "+q)
+		return nil
+	}
+	return c.json(http.StatusOK, out)
+}
+
+func jsRegexpReason(err error) string {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "missing closing )"):
+		return "Unterminated group"
+	case strings.Contains(msg, "unexpected )"):
+		return "Unmatched ')'"
+	case strings.Contains(msg, "missing closing ]"):
+		return "Unterminated character class"
+	case strings.Contains(msg, "missing argument to repetition"):
+		return "Nothing to repeat"
+	case strings.Contains(msg, "trailing backslash"):
+		return "\\ at end of pattern"
+	}
+	return "Invalid group"
+}
+
+// adminUsers is GET /api/v2/admin/users: User.find(). The vulnerable
+// build's router forgot the isAdmin middleware and the select('-password').
+func (s *Server) adminUsers(c *call) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.secure && !c.user.admin {
+		return c.json(http.StatusForbidden, obj{{"message", "Require Admin Role!"}})
+	}
+	out := []userDoc{}
+	for _, u := range s.users {
+		out = append(out, u.doc(!s.secure))
+	}
+	return c.json(http.StatusOK, out)
+}
+
+// --- outbound requests ---
+
+const fetchTimeout = 3 * time.Second
+
+var errRefused = errors.New("refused")
+
+func loopback(host string) bool {
+	ip := net.ParseIP(host)
+	return strings.EqualFold(host, "localhost") || ip != nil && ip.IsLoopback()
+}
+
+// outbound reaches loopback addresses only (a test never touches the
+// network); any other host fails as an unresolved name would.
+var outbound = &http.Client{
+	Timeout: fetchTimeout,
+	Transport: &http.Transport{
+		Proxy: nil,
+		DialContext: func(ctx context.Context, network, address string) (net.Conn, error) {
+			host, port, err := net.SplitHostPort(address)
+			if err != nil || !loopback(host) {
+				return nil, errRefused
+			}
+			if strings.EqualFold(host, "localhost") {
+				host = "127.0.0.1"
+			}
+			d := &net.Dialer{Timeout: fetchTimeout, Control: func(_, address string, _ syscall.RawConn) error {
+				h, _, err := net.SplitHostPort(address)
+				if err != nil || !loopback(h) {
+					return errRefused
+				}
+				return nil
+			}}
+			return d.DialContext(ctx, network, net.JoinHostPort(host, port))
+		},
+		DisableKeepAlives: true,
+	},
+	CheckRedirect: func(req *http.Request, via []*http.Request) error {
+		if len(via) >= 5 || !loopback(req.URL.Hostname()) {
+			return errRefused
+		}
+		return nil
+	},
+}
+
+// fetch is axios.get(raw, { responseType: 'arraybuffer' }), with axios's
+// error messages.
+func fetch(raw string) (string, int, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "", 0, errors.New("Invalid URL")
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", 0, errors.New("Unsupported protocol " + u.Scheme + ":")
+	}
+	if !loopback(u.Hostname()) {
+		return "", 0, errors.New("getaddrinfo ENOTFOUND " + u.Hostname())
+	}
+	resp, err := outbound.Get(u.String())
+	if err != nil {
+		return "", 0, fmt.Errorf("connect ECONNREFUSED %s", u.Host)
+	}
+	defer resp.Body.Close()
+	n, _ := io.Copy(io.Discard, io.LimitReader(resp.Body, 5<<20))
+	if resp.StatusCode >= 400 {
+		return "", 0, fmt.Errorf("Request failed with status code %d", resp.StatusCode)
+	}
+	return resp.Header.Get("Content-Type"), int(n), nil
+}
