@@ -226,7 +226,8 @@ func testSeed() int64 {
 	return seed
 }
 
-// TestFrameworkServers runs the fuzzer against each server (and the
+// TestFrameworkServers runs the fuzzer against each server (flask,
+// fastapi, spring, express; and the
 // crAPI-like one once more with a spec that leaves its old OTP check
 // out): in the
 // vulnerable build every planted flaw is found by its rule (but the known
