@@ -332,14 +332,9 @@ func matches(stored string, cond any, path, model string) (bool, error) {
 				ok = arg == nil || a != stored
 			case "$eq":
 				ok = arg != nil && a == stored
-			case "$gt":
-				ok = arg != nil && stored > a
-			case "$gte":
-				ok = arg != nil && stored >= a
-			case "$lt":
-				ok = arg != nil && stored < a
-			case "$lte":
-				ok = arg != nil && stored <= a
+			case "$gt", "$gte", "$lt", "$lte":
+				cmp := strings.Compare(stored, a)
+				ok = arg != nil && (cmp > 0 && op[1] == 'g' || cmp < 0 && op[1] == 'l' || cmp == 0 && len(op) == 4)
 			case "$exists":
 				ok = truthy(arg, true)
 			case "$in", "$nin":

@@ -160,6 +160,13 @@ func TestExpressBehaviour(t *testing.T) {
 		if !secure && (rec.Code != 400 || !strings.Contains(rec.Body.String(), "<pre>SyntaxError: Unexpected token &quot; in JSON at position 0<br>")) {
 			t.Errorf("strict: %d %s", rec.Code, rec.Body)
 		}
+		// Operators reach MongoDB; an unknown one is its error.
+		if rec := do(t, s, "POST", "/api/v2/login", `{"username":"john","password":{"$gte":""}}`, ""); !secure && !strings.Contains(rec.Body.String(), `"token"`) {
+			t.Errorf("$gte: %d %s", rec.Code, rec.Body)
+		}
+		if rec := do(t, s, "POST", "/api/v2/login", `{"username":{"$foo":1},"password":"x"}`, ""); !secure && (rec.Code != 500 || !strings.Contains(rec.Body.String(), "MongoServerError: unknown operator: $foo<br>")) {
+			t.Errorf("$foo: %d %s", rec.Code, rec.Body)
+		}
 		rec = do(t, s, "GET", "/api/v2/notes/abc", "", tok)
 		wantMsg = `<pre>CastError: Cast to ObjectId failed for value &quot;abc&quot; (type string) at path &quot;_id&quot; for model &quot;Note&quot;<br> &nbsp; &nbsp;at model.Query.exec (/app/node_modules/mongoose/lib/query.js:4913:21)`
 		if secure {

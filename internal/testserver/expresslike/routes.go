@@ -9,8 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -42,42 +42,58 @@ func (s *Server) buildRoutes() []route {
 // vulnerable build binds the whole body, admin included; the schema's
 // strict mode drops unknown members).
 func (s *Server) register(c *call) error {
-	var missing []string
-	vals := map[string]string{}
-	for _, k := range []string{"username", "password", "email"} {
-		v, ok := c.field(k)
-		if !ok || v == nil {
-			if k != "email" {
-				missing = append(missing, k+": Path `"+k+"` is required.")
-			}
-			continue
-		}
-		str, err := castString(v, k, "User")
-		if err != nil {
-			missing = append(missing, k+": "+strings.TrimPrefix(err.Error(), "CastError: ")+` because of "CastError"`)
-		}
-		vals[k] = str
+	paths := []string{"String:username", "String:email", "String:password"}
+	if !s.secure {
+		paths = append(paths, "Boolean:admin")
 	}
-	admin := false
-	if v, ok := c.field("admin"); ok && !s.secure && v != nil {
-		b, err := castBool(v, "admin", "User")
-		if err != nil {
-			missing = append(missing, "admin: "+strings.TrimPrefix(err.Error(), "CastError: ")+` because of "CastError"`)
-		}
-		admin = b
+	vals, err := c.bind("User", paths, "username", "password")
+	if err != nil {
+		return err
 	}
-	if len(missing) > 0 {
-		return &jsError{name: "ValidationError", message: "User validation failed: " + strings.Join(missing, ", "), frames: framesValidation}
-	}
+	name, _ := vals["username"].(string)
+	email, _ := vals["email"].(string)
+	pw, _ := vals["password"].(string)
+	admin, _ := vals["admin"].(bool)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.findUser(func(u *user) bool { return u.username == vals["username"] }) != nil {
+	if s.findUser(func(u *user) bool { return u.username == name }) != nil { // E11000 on the unique index
 		return c.json(http.StatusConflict, obj{{"success", false}, {"message", "Username already exists"}})
 	}
 	now := s.now()
-	u := &user{id: s.oid(now), username: vals["username"], email: vals["email"], password: bcryptHash(vals["password"], vals["username"]+now.String()), admin: admin, created: now}
-	s.users = append(s.users, u)
+	s.users = append(s.users, &user{id: s.oid(now), username: name, email: email, password: bcryptHash(pw, name+now.String()), admin: admin, created: now})
 	return c.json(http.StatusCreated, obj{{"success", true}, {"message", "User registered successfully"}})
+}
+
+// bind is new Model(fields).validate(): each "Type:path" member of
+// req.body cast as mongoose casts it, required paths present, the
+// failures gathered in one ValidationError. Other members are dropped
+// (strict mode).
+func (c *call) bind(model string, paths []string, required ...string) (map[string]any, error) {
+	out := map[string]any{}
+	var errs []string
+	for _, p := range paths {
+		kind, name, _ := strings.Cut(p, ":")
+		v, ok := c.field(name)
+		if !ok || v == nil {
+			if slices.Contains(required, name) {
+				errs = append(errs, name+": Path `"+name+"` is required.")
+			}
+			continue
+		}
+		var err error
+		if kind == "Boolean" {
+			out[name], err = castBool(v, name, model)
+		} else {
+			out[name], err = castString(v, name, model)
+		}
+		if err != nil {
+			errs = append(errs, name+": "+strings.TrimPrefix(err.Error(), "CastError: ")+` because of "CastError"`)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, &jsError{name: "ValidationError", message: model + " validation failed: " + strings.Join(errs, ", "), frames: framesValidation}
+	}
+	return out, nil
 }
 
 // login is POST /api/v2/login (checks true) and the old POST /api/v1/login.
@@ -247,36 +263,16 @@ func (s *Server) listNotes(c *call) error {
 
 // createNote is new Note({ ...req.body, owner: req.user.id }).save().
 func (s *Server) createNote(c *call) error {
-	var errs []string
-	vals := map[string]string{}
-	for _, k := range []string{"title", "body"} {
-		v, ok := c.field(k)
-		if !ok || v == nil {
-			if k == "title" {
-				errs = append(errs, "title: Path `title` is required.")
-			}
-			continue
-		}
-		str, err := castString(v, k, "Note")
-		if err != nil {
-			errs = append(errs, k+": "+strings.TrimPrefix(err.Error(), "CastError: ")+` because of "CastError"`)
-		}
-		vals[k] = str
+	vals, err := c.bind("Note", []string{"String:title", "String:body", "Boolean:private"}, "title")
+	if err != nil {
+		return err
 	}
-	private := true
-	if v, ok := c.field("private"); ok && v != nil {
-		b, err := castBool(v, "private", "Note")
-		if err != nil {
-			errs = append(errs, "private: "+strings.TrimPrefix(err.Error(), "CastError: ")+` because of "CastError"`)
-		}
-		private = b
-	}
-	if len(errs) > 0 {
-		return &jsError{name: "ValidationError", message: "Note validation failed: " + strings.Join(errs, ", "), frames: framesValidation}
-	}
+	title, _ := vals["title"].(string)
+	body, _ := vals["body"].(string)
+	private, set := vals["private"].(bool)
 	s.mu.Lock()
 	now := s.now()
-	n := &note{id: s.oid(now), title: vals["title"], body: vals["body"], owner: c.user.id, private: private, created: now}
+	n := &note{id: s.oid(now), title: title, body: body, owner: c.user.id, private: private || !set, created: now}
 	s.notes = append(s.notes, n)
 	d := n.doc()
 	s.mu.Unlock()
@@ -391,7 +387,8 @@ func loopback(host string) bool {
 }
 
 // outbound reaches loopback addresses only (a test never touches the
-// network); any other host fails as an unresolved name would.
+// network): every connection, redirects' too, is dialled here, and only
+// to a loopback literal; no name is resolved, no proxy used.
 var outbound = &http.Client{
 	Timeout: fetchTimeout,
 	Transport: &http.Transport{
@@ -404,22 +401,9 @@ var outbound = &http.Client{
 			if strings.EqualFold(host, "localhost") {
 				host = "127.0.0.1"
 			}
-			d := &net.Dialer{Timeout: fetchTimeout, Control: func(_, address string, _ syscall.RawConn) error {
-				h, _, err := net.SplitHostPort(address)
-				if err != nil || !loopback(h) {
-					return errRefused
-				}
-				return nil
-			}}
-			return d.DialContext(ctx, network, net.JoinHostPort(host, port))
+			return (&net.Dialer{Timeout: fetchTimeout}).DialContext(ctx, network, net.JoinHostPort(host, port))
 		},
 		DisableKeepAlives: true,
-	},
-	CheckRedirect: func(req *http.Request, via []*http.Request) error {
-		if len(via) >= 5 || !loopback(req.URL.Hostname()) {
-			return errRefused
-		}
-		return nil
 	},
 }
 
