@@ -285,10 +285,7 @@ func parseBody(r *http.Request) (map[string]any, *jsError) {
 	if mt != "application/json" && mt != "application/x-www-form-urlencoded" {
 		return out, nil
 	}
-	raw, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	if err != nil {
-		return out, &jsError{name: "BadRequestError", message: "request aborted", status: 400, frames: framesBodyParser[4:]}
-	}
+	raw, _ := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if len(raw) > maxBody {
 		return out, &jsError{name: "PayloadTooLargeError", message: "request entity too large", status: 413,
 			frames: []string{"readStream (/app/node_modules/raw-body/index.js:163:17)", "getRawBody (/app/node_modules/raw-body/index.js:116:12)", "read (/app/node_modules/body-parser/lib/read.js:79:3)", "jsonParser (/app/node_modules/body-parser/lib/types/json.js:138:5)"}}

@@ -2,6 +2,7 @@ package expresslike
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -98,12 +99,18 @@ func (c *call) bind(model string, paths []string, required ...string) (map[strin
 
 // login is POST /api/v2/login (checks true) and the old POST /api/v1/login.
 //
-//	const user = await User.findOne({ username, password })  // accounts from v1 kept plain passwords
-//	  || await User.findOne({ username })
-//	if (!user || !(user.password === password || await bcrypt.compare(password, user.password))) ...
+//	let user = await User.findOne({ username, password }) // v1 accounts kept plain-text passwords
+//	if (!user) {
+//	  user = await User.findOne({ username })
+//	  if (user && !(await bcrypt.compare(password, user.password))) user = null
+//	}
 //
 // Both queries take req.body's members as they are: operator objects
-// reach MongoDB, and undefined members are dropped from the filter.
+// reach MongoDB, and undefined members are dropped from the filter (v1,
+// without the required-field check, logs in as the first user on {}). The
+// first query also takes a stored hash as the password. Secure keeps only
+// the second, with both members checked to be strings, and limits
+// failures.
 func (s *Server) login(checks bool) func(*call) error {
 	fail := func(c *call) error {
 		return c.json(http.StatusOK, obj{{"success", false}, {"message", "Invalid username or password"}})
@@ -161,7 +168,7 @@ func (s *Server) login(checks bool) func(*call) error {
 		if found != nil && !plain {
 			p, isStr := pw.(string)
 			if !isStr {
-				return &jsError{name: "Error", message: "Illegal arguments: " + strings.ToLower(jsTypeOf(pw)) + ", string", frames: framesBcrypt}
+				return &jsError{name: "Error", message: "Illegal arguments: " + typeOf(pw) + ", string", frames: framesBcrypt}
 			}
 			if !bcryptCompare(p, found.password) {
 				found = nil
@@ -177,15 +184,18 @@ func (s *Server) login(checks bool) func(*call) error {
 	}
 }
 
-func jsTypeOf(v any) string {
-	if v == nil {
-		return "undefined"
+// typeOf is JavaScript's typeof of a req.body member (null and arrays
+// are objects).
+func typeOf(v any) string {
+	switch v.(type) {
+	case string:
+		return "string"
+	case json.Number:
+		return "number"
+	case bool:
+		return "boolean"
 	}
-	t := jsType(v)
-	if t == "Array" {
-		return "object"
-	}
-	return t
+	return "object"
 }
 
 func clientIP(r *http.Request) string {
@@ -343,19 +353,14 @@ func (s *Server) searchNotes(c *call) error {
 	return c.json(http.StatusOK, out)
 }
 
+// jsRegexpReason words a regexp error as V8 does.
 func jsRegexpReason(err error) string {
-	msg := err.Error()
-	switch {
-	case strings.Contains(msg, "missing closing )"):
-		return "Unterminated group"
-	case strings.Contains(msg, "unexpected )"):
-		return "Unmatched ')'"
-	case strings.Contains(msg, "missing closing ]"):
-		return "Unterminated character class"
-	case strings.Contains(msg, "missing argument to repetition"):
-		return "Nothing to repeat"
-	case strings.Contains(msg, "trailing backslash"):
-		return "\\ at end of pattern"
+	for _, r := range [][2]string{{"missing closing )", "Unterminated group"}, {"unexpected )", "Unmatched ')'"},
+		{"missing closing ]", "Unterminated character class"}, {"missing argument to repetition", "Nothing to repeat"},
+		{"trailing backslash", "\\ at end of pattern"}} {
+		if strings.Contains(err.Error(), r[0]) {
+			return r[1]
+		}
 	}
 	return "Invalid group"
 }
