@@ -132,15 +132,6 @@ var knownMisses = map[string]string{
 	// No operation uploads a video: the run owns none to update, and it
 	// never updates an object it did not create.
 	"video-conversion-params-mass-assignment": "needs a video the run's identities own",
-	// The note ids are path parameters named "id", and the run's tokens
-	// carry the account's ObjectId in their "id" claim (jwt.sign({ id:
-	// user._id }), as Express apps do): the BOLA check takes
-	// /api/v2/notes/{id} for a path naming the victim account, reads
-	// /api/v2/notes/<the account's id> (404) and never probes the notes
-	// the owner created there (fuzz/oracle/security/bola.go, Finish:
-	// accountValue before probeObject, and replayReads skips the
-	// collection as probed).
-	"note-bola": "the {id} of a note is taken for the account id the token's id claim names",
 }
 
 // conformance rules say the spec and the answers disagree: true on every

@@ -140,7 +140,7 @@ func (o *BOLA) Finish(ctx context.Context, env oracle.Env) {
 		// A path that names the victim account is tried on the account
 		// (a password change is confirmed by logging in); other paths on
 		// the owner's objects.
-		if id, ok := accountValue(st, victim, g.param); ok && victim != "" {
+		if id, ok := accountValue(st, victim, g); ok && victim != "" {
 			if err := o.probeAccount(ctx, env, g, victim, id, peer); err != nil {
 				return
 			}
@@ -176,13 +176,28 @@ func (o *BOLA) victim(env oracle.Env) string {
 	return r.Default
 }
 
-// accountValue is the victim's identifier that a parameter takes.
-func accountValue(st *learn.State, victim, param string) (string, bool) {
+// accountCollections are the resources (singular, normalised) whose
+// objects are accounts.
+var accountCollections = map[string]bool{"user": true, "account": true, "member": true, "profile": true,
+	"customer": true, "person": true, "people": true, "me": true, "owner": true, "identity": true}
+
+// accountValue is the victim's identifier that a group's path parameter
+// takes: a parameter named for an account (username, user_id, email), or
+// a bare id (id, uuid) of an account collection (/users/{id}). The bare id
+// of another collection (/notes/{id}) names one of its objects, even when
+// the account's own id is also called id (a JWT's id claim).
+func accountValue(st *learn.State, victim string, g *objectOps) (string, bool) {
 	acc := st.Account(victim)
 	if acc == nil {
 		return "", false
 	}
-	for _, n := range learn.Candidates(param, "") {
+	switch learn.Norm(g.param) {
+	case "id", "uuid", "guid", "key", "pk":
+		if !accountCollections[learn.Resource(g.collection)] {
+			return "", false
+		}
+	}
+	for _, n := range learn.Candidates(g.param, "") {
 		if v, ok := acc.IDs[n]; ok && v != "" {
 			return v, true
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/specterhq/specter/fuzz/authz"
+	"github.com/specterhq/specter/fuzz/learn"
 	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/plan"
 	"github.com/specterhq/specter/surface"
@@ -280,6 +281,29 @@ func TestNameWords(t *testing.T) {
 	} {
 		if got := nameWords(name); !slices.Equal(got, want) {
 			t.Errorf("nameWords(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
+// A bare id names an account only on an account collection: the notes of
+// an API whose tokens carry the account's id in an "id" claim are notes.
+func TestAccountValue(t *testing.T) {
+	st := learn.New()
+	st.AddAccount("specter-v", true, map[string]string{"id": "65f0c0ffee0000000000000a", "username": "specter0ca71cv", "email": "v@example.com"})
+	tests := []struct {
+		collection, param string
+		want              string
+	}{
+		{"/api/v2/notes", "id", ""},
+		{"/api/v2/users", "id", "65f0c0ffee0000000000000a"},
+		{"/users/v1", "username", "specter0ca71cv"},
+		{"/api/v2/notes", "username", "specter0ca71cv"},
+		{"/accounts", "uuid", ""}, // the account has no uuid
+	}
+	for _, tt := range tests {
+		got, _ := accountValue(st, "specter-v", &objectOps{collection: tt.collection, param: tt.param})
+		if got != tt.want {
+			t.Errorf("%s/{%s}: %q, want %q", tt.collection, tt.param, got, tt.want)
 		}
 	}
 }
