@@ -7,12 +7,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
-
-	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/specterhq/specter/fuzz/oracle"
-	"github.com/specterhq/specter/fuzz/plan"
 )
 
 // HiddenAdmin asks, at the end of the run and as the low-privilege
@@ -25,10 +21,8 @@ import (
 // review saw (fuzz/bfla). Writes go only at an id that cannot exist, so
 // they touch nothing; GETs carry the documented operation's values.
 type HiddenAdmin struct {
-	cfg       Config
-	templates templates
-	mu        sync.Mutex
-	targets   []*plan.Target
+	shadowBase
+	cfg Config
 }
 
 // NewHiddenAdmin returns the oracle.
@@ -39,20 +33,6 @@ func (*HiddenAdmin) Name() string { return "hidden-admin" }
 
 // Rules implements oracle.Oracle.
 func (*HiddenAdmin) Rules() []string { return []string{RuleBFLA} }
-
-// Prepare implements oracle.Preparer.
-func (o *HiddenAdmin) Prepare(_ context.Context, targets []*plan.Target, _ oracle.Env) {
-	o.mu.Lock()
-	o.targets = targets
-	o.mu.Unlock()
-}
-
-// Check implements oracle.Oracle: it keeps a template per operation.
-func (o *HiddenAdmin) Check(_ context.Context, obs *oracle.Observation, _ oracle.Env) {
-	if obs.Status >= 200 && obs.Status <= 299 {
-		o.templates.offer(obs.Case)
-	}
-}
 
 // Explores implements oracle.Explorer: its probes look for new problems.
 func (*HiddenAdmin) Explores() {}
@@ -123,25 +103,18 @@ func (o *HiddenAdmin) Finish(ctx context.Context, env oracle.Env) {
 		env.Note(RuleBFLA, "hidden administrative paths not tried: no low-privilege identity (--low-privilege, or a sign-up operation for the run's own accounts)")
 		return
 	}
-	o.mu.Lock()
-	targets := append([]*plan.Target(nil), o.targets...)
-	o.mu.Unlock()
+	targets := o.spec()
 	sort.SliceStable(targets, func(i, j int) bool { return targets[i].Index < targets[j].Index })
 	paths := map[string]bool{}
 	for _, t := range targets {
 		paths[t.Op.Path] = true
 	}
-	controls := map[string]shape{}
 	tried := map[string]bool{}
-	sent := 0
+	var r routing
 	for _, t := range targets {
-		if t.Spec == nil || t.OlderVersionOf != nil {
-			continue
-		}
-		_, item := lastParamAtEnd(t.Op.Path)
 		write := t.Op.Method != http.MethodGet
-		if write && (!item || o.cfg.Safe) {
-			continue // a write names no object there, or --safe
+		if write && o.cfg.Safe {
+			continue
 		}
 		for _, path := range adminTwins(t.Op.Path) {
 			key := t.Op.Method + " " + path
@@ -149,71 +122,30 @@ func (o *HiddenAdmin) Finish(ctx context.Context, env oracle.Env) {
 				continue // documented (any method), or already asked
 			}
 			tried[key] = true
-			if sent >= maxAdminProbes {
+			if r.sent >= maxAdminProbes {
 				env.Note(RuleBFLA, fmt.Sprintf("hidden administrative paths were tried for the first operations only (at most %d requests)", maxAdminProbes))
 				return
 			}
-			c, ok := o.twinCase(t, path, low, env)
+			c, ok := o.shadowCase(t, t.Op.Method, path, low, env)
 			if !ok || capturedBy(targets, c) {
-				continue
+				continue // a write that names no object there, or a documented route
 			}
-			control, ok := controls[c.Method]
-			if !ok {
-				cx, err := env.Send(ctx, noRouteCase(t, c, c.Method))
-				if err != nil {
-					return
-				}
-				sent++
-				control = answerShape(cx)
-				controls[c.Method] = control
+			at := "with the values of " + t.Key()
+			c.Mutation = "the administrative twin " + path + " of " + t.Key() + ", as " + low
+			if write {
+				at = "at an id that cannot exist (the lookup ran, so no role check stopped it first)"
+				c.Mutation += ", at an id that cannot exist"
 			}
-			x, err := env.Send(ctx, c)
+			x, routed, err := r.send(ctx, env, c)
 			if err != nil {
 				return
 			}
-			sent++
-			if x == nil || x.Status == 0 || !routedAnswer(c.Method, x.Status) || env.Unrouted(x) || answerShape(x) == control || x.Status < 300 && mediaOf(x) == "text/html" {
+			if !routed {
 				continue
-			}
-			at := "with the values of " + t.Key()
-			if write {
-				at = "at an id that cannot exist (the lookup ran, so no role check stopped it first)"
 			}
 			env.Report(oracle.Verdict{Rule: RuleBFLA, Exchange: x, At: c.Target, Key: "hidden",
 				Message: fmt.Sprintf("%s %s, an administrative twin of %s that the spec does not list, answered %d to the low-privilege identity %s %s: a hidden privileged operation without a role check",
 					c.Method, path, t.Key(), x.Status, low, at)})
 		}
 	}
-}
-
-// twinCase is t's template at path, as identity: a write at an id that
-// cannot exist with an empty JSON object for a body.
-func (o *HiddenAdmin) twinCase(t *plan.Target, path, identity string, env oracle.Env) (*plan.Case, bool) {
-	c := o.templates.get(t, env)
-	if c == nil {
-		return nil, false
-	}
-	op := *t.Op
-	op.Path = path
-	twin := &plan.Target{API: t.API, Op: &op, Index: t.Index}
-	twin.Seal()
-	c.Target, c.Identity, c.Steps, c.Payload, c.Varied = twin, identity, nil, nil, ""
-	c.Mutation = "the administrative twin " + path + " of " + t.Key() + ", as " + identity
-	if t.Op.Method == http.MethodGet {
-		return c, true
-	}
-	last, _ := lastParamAtEnd(path)
-	var schema *openapi3.Schema
-	for _, p := range t.Op.Parameters {
-		if p.In == "path" && p.Name == last && p.Schema != nil {
-			schema = p.Schema.Value
-		}
-	}
-	c = withPath(c, map[string]string{last: sentinelValue(schema, env.Seed())})
-	c.Sentinel = true
-	c.Mutation += ", at an id that cannot exist"
-	if t.Op.Method != http.MethodDelete {
-		c.Body, c.ContentType = []byte("{}"), "application/json"
-	}
-	return c, true
 }

@@ -1,28 +1,17 @@
 package security_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/specterhq/specter/catalog"
 	"github.com/specterhq/specter/fuzz"
-	"github.com/specterhq/specter/fuzz/execute"
-	"github.com/specterhq/specter/fuzz/generate"
 	"github.com/specterhq/specter/fuzz/identity"
-	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/oracle/security"
-	"github.com/specterhq/specter/surface/ingest/ingesttest"
 )
 
 const videosSpec = `openapi: 3.0.3
@@ -106,15 +95,6 @@ func TestAdminTwins(t *testing.T) {
 // is a BFLA finding; no admin route, or one that refuses users first, is
 // not.
 func TestHiddenAdmin(t *testing.T) {
-	spec := filepath.Join(t.TempDir(), "videos.yaml")
-	if err := os.WriteFile(spec, []byte(videosSpec), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	s := ingesttest.Load(t, spec)
-	cat, err := catalog.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, tc := range []struct {
 		name string
 		app  videosApp
@@ -125,36 +105,16 @@ func TestHiddenAdmin(t *testing.T) {
 		{"secure: admin route checks the role first", videosApp{adminRoute: true, adminChecksRole: true}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ts := httptest.NewServer(tc.app)
-			defer ts.Close()
-			target, _ := url.Parse(ts.URL)
-			set := identity.NewSet()
-			if err := set.Add("user", &identity.Static{Headers: []identity.Header{{Name: "Authorization", Value: "Bearer user-token"}}}); err != nil {
-				t.Fatal(err)
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			e, err := fuzz.New(ctx, fuzz.Config{
-				Executor:   execute.Config{Target: target, Concurrency: 2, Timeout: 5 * time.Second, Credentials: set},
-				Generate:   generate.Options{Seed: 1},
-				Identities: set, LowPrivilege: "user",
-				Oracles: []oracle.Oracle{security.NewHiddenAdmin(security.Config{Identities: []string{"user"}, LowPrivilege: "user"})},
-				Catalog: cat,
+			got, found := runOneOracle(t, videosSpec, tc.app, security.NewHiddenAdmin(security.Config{Identities: []string{"user"}, LowPrivilege: "user"}), security.RuleBFLA, func(cfg *fuzz.Config) {
+				set := identity.NewSet()
+				if err := set.Add("user", &identity.Static{Headers: []identity.Header{{Name: "Authorization", Value: "Bearer user-token"}}}); err != nil {
+					t.Fatal(err)
+				}
+				cfg.Executor.Credentials, cfg.Identities, cfg.LowPrivilege = set, set, "user"
 			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := e.Run(ctx, s)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, f := range res.Findings {
-				if f.RuleID == security.RuleBFLA {
-					got = append(got, f.Operation.Method+" "+f.Operation.Path)
-					if !strings.Contains(f.Message, "does not list") || !strings.Contains(f.Evidence, "specter-missing") && !strings.Contains(f.Evidence, "2147480001") {
-						t.Errorf("message or evidence: %s\n%s", f.Message, f.Evidence)
-					}
+			for _, f := range found {
+				if !strings.Contains(f.Message, "does not list") || !strings.Contains(f.Evidence, "specter-missing") && !strings.Contains(f.Evidence, "2147480001") {
+					t.Errorf("message or evidence: %s\n%s", f.Message, f.Evidence)
 				}
 			}
 			sort.Strings(got)

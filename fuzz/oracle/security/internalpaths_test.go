@@ -1,26 +1,14 @@
 package security_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/specterhq/specter/catalog"
-	"github.com/specterhq/specter/fuzz"
-	"github.com/specterhq/specter/fuzz/execute"
-	"github.com/specterhq/specter/fuzz/generate"
-	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/oracle/security"
-	"github.com/specterhq/specter/surface/ingest/ingesttest"
 )
 
 const itemsSpec = `openapi: 3.0.3
@@ -115,41 +103,10 @@ func TestInternalEndpoints(t *testing.T) {
 			"/.env": {"200", "text/html", "<html><body>DB_HOST=x<br>A=b</body></html>"},
 		}}, nil},
 	}
-	spec := filepath.Join(t.TempDir(), "items.yaml")
-	if err := os.WriteFile(spec, []byte(itemsSpec), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	s := ingesttest.Load(t, spec)
-	cat, err := catalog.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ts := httptest.NewServer(tc.srv)
-			defer ts.Close()
-			target, _ := url.Parse(ts.URL)
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			e, err := fuzz.New(ctx, fuzz.Config{
-				Executor: execute.Config{Target: target, Concurrency: 2, Timeout: 5 * time.Second},
-				Generate: generate.Options{Seed: 1},
-				Oracles:  []oracle.Oracle{security.NewInternalEndpoints()},
-				Catalog:  cat,
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := e.Run(ctx, s)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, f := range res.Findings {
-				if f.RuleID != security.RuleInternalEndpoint {
-					continue
-				}
-				got = append(got, f.Operation.Method+" "+f.Operation.Path)
+			got, found := runOneOracle(t, itemsSpec, tc.srv, security.NewInternalEndpoints(), security.RuleInternalEndpoint, nil)
+			for _, f := range found {
 				if f.Location.File == "" || f.Location.Line != 1 {
 					t.Errorf("%s: located at %+v, want the top of the spec", f.Operation.Path, f.Location)
 				}

@@ -1,27 +1,15 @@
 package security_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
-	"github.com/specterhq/specter/catalog"
-	"github.com/specterhq/specter/fuzz"
-	"github.com/specterhq/specter/fuzz/execute"
-	"github.com/specterhq/specter/fuzz/generate"
-	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/oracle/security"
-	"github.com/specterhq/specter/surface/ingest/ingesttest"
 )
 
 const notesSpec = `openapi: 3.0.3
@@ -176,46 +164,17 @@ func TestUndocumentedMethods(t *testing.T) {
 			fmt.Fprint(w, `{"message":"Unauthorized"}`)
 		}, expressUnrouted, nil},
 	}
-	spec := filepath.Join(t.TempDir(), "notes.yaml")
-	if err := os.WriteFile(spec, []byte(notesSpec), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	s := ingesttest.Load(t, spec)
-	cat, err := catalog.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			extra := map[string]bool{}
 			for _, e := range tc.extra {
 				extra[e] = true
 			}
-			ts := httptest.NewServer(&notesApp{extra: extra, unsupported: tc.unsupported, unrouted: tc.unrouted, notes: map[string]string{}})
-			defer ts.Close()
-			target, _ := url.Parse(ts.URL)
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			e, err := fuzz.New(ctx, fuzz.Config{
-				Executor: execute.Config{Target: target, Concurrency: 2, Timeout: 5 * time.Second},
-				Generate: generate.Options{Seed: 1},
-				Oracles:  []oracle.Oracle{security.NewUndocumentedMethods(security.Config{})},
-				Catalog:  cat,
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := e.Run(ctx, s)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, f := range res.Findings {
-				if f.RuleID == security.RuleUndocumentedMethod {
-					got = append(got, f.Operation.Method+" "+f.Operation.Path)
-					if f.Location.Line == 0 {
-						t.Errorf("%s: no spec location", f.Message)
-					}
+			app := &notesApp{extra: extra, unsupported: tc.unsupported, unrouted: tc.unrouted, notes: map[string]string{}}
+			got, found := runOneOracle(t, notesSpec, app, security.NewUndocumentedMethods(security.Config{}), security.RuleUndocumentedMethod, nil)
+			for _, f := range found {
+				if f.Location.Line == 0 {
+					t.Errorf("%s: no spec location", f.Message)
 				}
 			}
 			sort.Strings(got)
