@@ -40,6 +40,7 @@ const (
 	RuleResetCodeLeak      = "fuzz/reset-secret-in-response"
 	RuleUndocumentedMethod = "fuzz/undocumented-method"
 	RuleOpenRedirect       = "fuzz/open-redirect"
+	RuleLongLivedToken     = "fuzz/long-lived-token"
 )
 
 // rule writes a security rule's help in the one style they share: why it
@@ -101,6 +102,11 @@ func Rules() []rules.Rule {
 			"A GET operation takes where to send the browser next from a query parameter (`next`, `redirect_uri`, `returnTo`, `continue`, `goto`…) and answers a 3xx whose `Location` is whatever host the link names. A link on the API's own domain then lands on an attacker's page: the phishing step of a login or OAuth flow, and with `redirect_uri` the theft of authorization codes. The fuzzer replays the operation's answered GET with the parameter set to `https://specter-redirect.invalid/landing`, then to `//specter-redirect.invalid/landing` (protocol-relative, which \"starts with /\" checks let through), and reports a `Location` on that host (backslashes read as browsers read them); a Location that only quotes it in a path or a query is not a finding.",
 			"Redirect only to paths of your own site (parse the value, refuse a scheme, a host or a leading `//` or `/\\`) or to an allow-list of exact URLs; for OAuth, compare `redirect_uri` with the registered ones exactly.",
 			"    u, err := url.Parse(next)\n    if err != nil || u.IsAbs() || u.Host != \"\" || !strings.HasPrefix(u.Path, \"/\") || strings.HasPrefix(next, \"//\") {\n        next = \"/\"\n    }"),
+		rule(RuleLongLivedToken, "Login hands out JWTs that never expire or live for months",
+			rules.SeverityMedium, "API2:2023", []string{"CWE-613"}, rules.PrecisionVeryHigh,
+			"A login or token operation answered with a JWT that has no `exp` claim, or whose `exp` is more than 90 days after its `iat` (or after the answer, without `iat`). A token leaks in many ways (a proxy or application log, a browser's storage, a CI variable, an agent's MCP config) and, bearer as it is, works for whoever holds it until it expires; without revocation lists, which JWT APIs rarely keep, nothing else ends it. The fuzzer reads the tokens its own logins receive (body or `Set-Cookie`) and sends nothing for this check.",
+			"Issue short-lived access tokens (minutes to hours: `jwt.sign(claims, key, { expiresIn: '15m' })`, `ACCESS_TOKEN_EXPIRE_MINUTES = 15`) with a refresh token that is stored server-side, rotated on use and revocable; reject tokens without `exp` in the verifier.",
+			"    {\"sub\": \"42\", \"iat\": 1767225600, \"exp\": 1767226500}   # 15 minutes"),
 		rule(RuleSQLInjection, "SQL error after an injection payload",
 			rules.SeverityHigh, "API8:2023", []string{"CWE-89"}, rules.PrecisionHigh,
 			"A request whose parameter held a SQL metacharacter payload (a lone quote) made the server answer with a database error that the same operation without the payload did not produce: the input reaches a SQL statement unparameterised.",

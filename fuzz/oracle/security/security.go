@@ -1,11 +1,11 @@
 // Package security holds the fuzzer's security oracles: authentication
-// not enforced, token tampering, guessable JWT secrets, error leaks,
-// exposed management and debug endpoints, undocumented methods routed,
-// injection evidence, CORS, open redirects, rate limiting and user
-// enumeration on authentication operations, reset secrets handed out,
-// latency outliers, secrets and personal data in responses, and the
-// multi-identity authorization checks (BOLA, BFLA, hidden administrative
-// twins of documented paths). Each oracle reports
+// not enforced, token tampering, guessable JWT secrets, tokens that never
+// expire, error leaks, exposed management and debug endpoints,
+// undocumented methods routed, injection evidence, CORS, open redirects,
+// rate limiting and user enumeration on authentication operations, reset
+// secrets handed out, latency outliers, secrets and personal data in
+// responses, and the multi-identity authorization checks (BOLA, BFLA,
+// hidden administrative twins of documented paths). Each oracle reports
 // rules of the fuzz/ family declared, ids and metadata, in rules.go.
 // Oracles that need something the run does not have (credentials, a
 // second identity, a login operation) say so through Env.Note instead of
@@ -98,6 +98,7 @@ func Oracles(cfg Config) []oracle.Oracle {
 		NewAuthNotEnforced(cfg),
 		NewTokenTampering(cfg),
 		NewWeakJWTSecret(cfg),
+		NewTokenLifetime(cfg),
 		NewErrorLeak(),
 		NewInjection(cfg),
 		NewCORS(cfg),
