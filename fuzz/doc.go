@@ -69,8 +69,13 @@
 //     circuit breaker, and its exchange is not shown to other oracles.
 //  5. Optional hooks: oracle.Preparer (look at the targets before the run,
 //     e.g. to say with env.Note that a check cannot run without
-//     credentials) and oracle.Finisher (decide at the end, e.g. latency
-//     outliers against a median; it may still Send).
+//     credentials), oracle.Extender (take the targets the run adds once it
+//     has started: older API versions still served), oracle.Finisher
+//     (decide at the end, e.g. latency outliers against a median; it may
+//     still Send), oracle.Explorer (a Finisher whose probes look for new
+//     problems: skipped when the run stopped on its budget or deadline)
+//     and oracle.SpecBound (an oracle that judges answers against the spec
+//     is not shown the targets the spec does not describe).
 //  6. A check that cannot run says so: env.Note(rule, "why"), printed in
 //     the summary, never a guessed finding.
 //  7. Register it in DefaultOracles (or pass Config.Oracles) and plant its
