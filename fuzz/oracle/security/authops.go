@@ -151,6 +151,23 @@ func knownUsers(cfg Config, seen []string, env oracle.Env) []string {
 }
 
 // probeBody sets the user (and, for a login, a wrong password) of a seed.
+// wrongSecret returns the i-th wrong secret of a burst, in the shape of
+// the one the login was sent with: a PIN of digits ("pin": "1234") gets
+// PINs of its length, so that the guesses reach the check instead of the
+// validation of its format; anything else gets passwords.
+func wrongSecret(sent string, seed int64) func(i int) string {
+	if n := len(sent); n >= 4 && n <= 8 && strings.Trim(sent, "0123456789") == "" {
+		return func(i int) string {
+			v := fmt.Sprintf("%0*d", n, (int(seed&0xffff)*7919+(i+1)*104729)%pow10(n))
+			if v == sent {
+				v = fmt.Sprintf("%0*d", n, (int(seed&0xffff)*7919+(i+1)*104729+1)%pow10(n))
+			}
+			return v
+		}
+	}
+	return func(i int) string { return fmt.Sprintf("Specter-wrong-%d!", i) }
+}
+
 func probeBody(seed *plan.Case, userField, passField, user, password string) ([]byte, bool) {
 	set := map[string]string{userField: user}
 	if passField != "" {
@@ -478,8 +495,9 @@ func (o *AuthRateLimit) Finish(ctx context.Context, env oracle.Env) {
 		if user == "" {
 			user, target = unknownUser(env.Seed(), emailField(userField), ""), "a user that does not exist"
 		}
+		wrong := wrongSecret(jsonField(seed.Body, passField), env.Seed())
 		b, err := guessBurst(ctx, env, o.cfg.RateLimitBurst, func(i int) (*plan.Case, bool) {
-			body, ok := probeBody(seed, userField, passField, user, fmt.Sprintf("Specter-wrong-%d!", i))
+			body, ok := probeBody(seed, userField, passField, user, wrong(i))
 			if !ok {
 				return nil, false
 			}

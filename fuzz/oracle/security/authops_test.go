@@ -394,3 +394,25 @@ func TestGuessBurstGuessed(t *testing.T) {
 		})
 	}
 }
+
+// A login by PIN gets wrong PINs of the same length, so the burst reaches
+// the check rather than the validation of the PIN's format.
+func TestWrongSecretShape(t *testing.T) {
+	pin := wrongSecret("4821", 7)
+	seen := map[string]bool{}
+	for i := 0; i < 30; i++ {
+		v := pin(i)
+		if len(v) != 4 || strings.Trim(v, "0123456789") != "" || v == "4821" {
+			t.Fatalf("guess %d = %q, want 4 digits other than the sent PIN", i, v)
+		}
+		seen[v] = true
+	}
+	if len(seen) < 25 {
+		t.Errorf("only %d distinct PINs in 30 guesses", len(seen))
+	}
+	for _, sent := range []string{"Alice-pass-1", "123", "123456789", ""} {
+		if v := wrongSecret(sent, 7)(0); v != "Specter-wrong-0!" {
+			t.Errorf("sent %q: guess %q, want a password", sent, v)
+		}
+	}
+}
