@@ -6,6 +6,7 @@
 //	go run ./cmd/specter-testserver -app fastapi -addr 127.0.0.1:8000   # spec at /openapi.json
 //	go run ./cmd/specter-testserver -app spring -addr 127.0.0.1:8888    # spec at /v3/api-docs
 //	go run ./cmd/specter-testserver -app express -addr 127.0.0.1:3000 -write-spec /tmp/express.yaml
+//	go run ./cmd/specter-testserver -app laravel -addr 127.0.0.1:8898 -write-spec /tmp/laravel.yaml
 //
 // -secure serves the same API with every planted flaw fixed. -flaws lists
 // the planted flaws (rule and operation) and exits.
@@ -26,6 +27,7 @@ import (
 	"github.com/specterhq/specter/internal/testserver/expresslike"
 	"github.com/specterhq/specter/internal/testserver/fastapilike"
 	"github.com/specterhq/specter/internal/testserver/flasklike"
+	"github.com/specterhq/specter/internal/testserver/laravellike"
 	"github.com/specterhq/specter/internal/testserver/springlike"
 )
 
@@ -66,12 +68,19 @@ func build(name string, secure bool) (app, error) {
 			fl = append(fl, [3]string{f.Rule, f.Operation, f.ID})
 		}
 		return app{s, expresslike.Spec(), fl}, nil
+	case "laravel":
+		s := laravellike.New(laravellike.Options{Secure: secure})
+		var fl [][3]string
+		for _, f := range s.Planted() {
+			fl = append(fl, [3]string{f.Rule, f.Operation, f.ID})
+		}
+		return app{s, laravellike.Spec(), fl}, nil
 	}
-	return app{}, fmt.Errorf("-app %q: want flask, fastapi, spring or express", name)
+	return app{}, fmt.Errorf("-app %q: want flask, fastapi, spring, express or laravel", name)
 }
 
 func main() {
-	name := flag.String("app", "flask", "which server: flask (VAmPI-like), fastapi (RESTaurant-like), spring (crAPI-like) or express (a Node notes API, dvws-node-like)")
+	name := flag.String("app", "flask", "which server: flask (VAmPI-like), fastapi (RESTaurant-like), spring (crAPI-like), express (a Node notes API, dvws-node-like) or laravel (vAPI-like)")
 	addr := flag.String("addr", "127.0.0.1:5000", "loopback address to listen on")
 	secure := flag.Bool("secure", false, "fix every planted flaw")
 	specPath := flag.String("write-spec", "", "write the OpenAPI document to this file and go on serving")
