@@ -160,11 +160,19 @@ type Case struct {
 	// exist (an authorization check that must refuse before any lookup):
 	// it touches nothing, so the safety policy sends it.
 	Sentinel bool
+	// OwnSignUp marks the run's sign-up of an account of its own: the
+	// account its body names does not exist yet, so it is no credential
+	// change on someone else's account, whatever the operation is called
+	// (POST /vapi/api1/user with a password field).
+	OwnSignUp bool
 }
 
 // Clone returns a deep copy, for mutating one field of a seed.
 func (c *Case) Clone() *Case {
 	out := *c
+	// A copy is another request: only the run's own accounts code marks
+	// its sign-ups, never a probe derived from one.
+	out.OwnSignUp = false
 	out.PathParams = append([]Param(nil), c.PathParams...)
 	out.Query = append([]Param(nil), c.Query...)
 	out.Headers = append([]Param(nil), c.Headers...)

@@ -50,3 +50,12 @@ func TestParsePhase(t *testing.T) {
 		t.Error("ParsePhase accepted an unknown phase")
 	}
 }
+
+// A copy of the run's own sign-up is not one: the probes oracles derive
+// from it go through the safety policy as any request.
+func TestCloneDropsOwnSignUp(t *testing.T) {
+	c := &Case{Method: "POST", OwnSignUp: true, Sentinel: true}
+	if d := c.Clone(); d.OwnSignUp || !d.Sentinel {
+		t.Errorf("clone: OwnSignUp %v, Sentinel %v", d.OwnSignUp, d.Sentinel)
+	}
+}

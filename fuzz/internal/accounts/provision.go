@@ -156,6 +156,7 @@ func (p *Provisioner) Provision(ctx context.Context, identityName string, n int,
 	c.Seq = -1 - n
 	c.Phase = plan.PhaseAccounts
 	c.Identity = plan.NoCredentials
+	c.OwnSignUp = true
 	c.Mutation = "sign up the run's account " + identityName
 	if len(extra) > 0 {
 		c.Mutation += " with server-owned fields " + strings.Join(sortedKeys(extra), ", ")
@@ -169,11 +170,12 @@ func (p *Provisioner) Provision(ctx context.Context, identityName string, n int,
 	if err != nil {
 		return nil, nil, err
 	}
+	if x.Err != nil || x.Request == nil {
+		// Not sent (the safety policy refused it) or no answer.
+		return nil, nil, fmt.Errorf("sign-up %s: %w", p.Flow.SignUp.Key(), x.Err)
+	}
 	step := plan.NewStep("sign up "+identityName+" ("+p.Flow.SignUp.Key()+")", identityName, x.Request, x.RequestBody, x.Status)
 	step.Yields = []plan.Yield{{Name: "password", Value: acc.Password, From: "request /" + f.password, Secret: true}}
-	if x.Err != nil {
-		return nil, step, fmt.Errorf("sign-up %s: %w", p.Flow.SignUp.Key(), x.Err)
-	}
 	if authz.Judge(x.Status, x.Header, x.Body) != authz.Accepted {
 		return nil, step, fmt.Errorf("sign-up %s answered %d%s", p.Flow.SignUp.Key(), x.Status, saying(x.Body))
 	}
@@ -278,6 +280,7 @@ func (p *Provisioner) resignUp(ctx context.Context, acc *Account) (*execute.Exch
 	c.Phase = plan.PhaseAccounts
 	c.Identity = plan.NoCredentials
 	c.Mutation = "sign up the run's account " + acc.Identity + " again (the target no longer knows it)"
+	c.OwnSignUp = true
 	body, _, err := setBodyFields(c.Body, c.ContentType, acc.Fields)
 	if err != nil {
 		return nil, err

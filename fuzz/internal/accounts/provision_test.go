@@ -535,3 +535,37 @@ func TestProvisionNamesFollowTheSeed(t *testing.T) {
 		}
 	}
 }
+
+// notSent is a Sender whose every request the safety policy refuses, as
+// the engine answers them: an exchange without an answer.
+type notSent struct{}
+
+func (notSent) Send(_ context.Context, c *plan.Case) (*execute.Exchange, error) {
+	return &execute.Exchange{Case: c, Err: errors.New("not sent by the safety policy: a test")}, nil
+}
+
+// A sign-up the engine did not send is an error of that account, not a
+// crash; the sign-up case says it is the run's own.
+func TestProvisionSignUpNotSent(t *testing.T) {
+	ts := testServers[0]
+	r := newRig(t, ts.handler(false, nil))
+	p := r.provisioner(targetsOf(t, ts.file, ts.spec))
+	var marked bool
+	p.Send = senderFunc(func(ctx context.Context, c *plan.Case) (*execute.Exchange, error) {
+		marked = c.OwnSignUp
+		return notSent{}.Send(ctx, c)
+	})
+	acc, step, err := p.Provision(context.Background(), "specter-a", 0, nil)
+	if err == nil || acc != nil || step != nil || !strings.Contains(err.Error(), "not sent by the safety policy") {
+		t.Fatalf("account %v, step %v, error %v", acc, step, err)
+	}
+	if !marked {
+		t.Error("the sign-up case is not marked as the run's own")
+	}
+}
+
+type senderFunc func(ctx context.Context, c *plan.Case) (*execute.Exchange, error)
+
+func (f senderFunc) Send(ctx context.Context, c *plan.Case) (*execute.Exchange, error) {
+	return f(ctx, c)
+}

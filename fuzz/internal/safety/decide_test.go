@@ -19,12 +19,13 @@ type req struct {
 	form         bool
 	recorded     bool
 	sentinel     bool
+	ownSignUp    bool
 }
 
 func (r req) build() *plan.Case {
 	t := &plan.Target{Op: &surface.Operation{Method: r.method, Path: r.path, OperationID: r.opID, Summary: r.summary}}
 	t.Seal()
-	c := &plan.Case{Target: t, Method: r.method, Sentinel: r.sentinel}
+	c := &plan.Case{Target: t, Method: r.method, Sentinel: r.sentinel, OwnSignUp: r.ownSignUp}
 	for i := 0; i+1 < len(r.params); i += 2 {
 		c.PathParams = append(c.PathParams, plan.Param{Name: r.params[i], Value: r.params[i+1]})
 	}
@@ -99,6 +100,11 @@ func TestDecide(t *testing.T) {
 		{"--safe with --allow-destructive", Policy{State: st, Safe: true, AllowDestructive: true}, req{method: "DELETE", path: "/books/{id}", params: []string{"id", "999"}}, "alice", false, ClassSafeOnly},
 
 		// Probes at an id that cannot exist touch nothing.
+		// The run's own sign-up through an operation named like a profile
+		// write (vAPI's POST /vapi/api1/user): the account it names does
+		// not exist yet. The same body without the mark is refused.
+		{"the run's own sign-up", normal, req{method: "POST", path: "/vapi/api1/user", body: `{"username":"specter-z","password":"pw"}`, ownSignUp: true}, plan.NoCredentials, true, ClassCreate},
+		{"a password write naming a stranger", normal, req{method: "POST", path: "/vapi/api1/user", body: `{"username":"specter-z","password":"pw"}`}, plan.NoCredentials, false, ClassForeignAccount},
 		{"sentinel DELETE", normal, req{method: "DELETE", path: "/books/{id}", params: []string{"id", "2147483646"}, sentinel: true}, "alice", true, ClassSentinel},
 		{"sentinel PUT on an account", normal, req{method: "PUT", path: "/users/{id}/password", params: []string{"id", "2147483646"}, body: `{"password":"x"}`, sentinel: true}, plan.NoCredentials, true, ClassSentinel},
 

@@ -83,6 +83,8 @@ func (p Policy) Decide(c *plan.Case, identity string) Decision {
 		return Decision{false, ClassSafeOnly}
 	case c.Sentinel:
 		return Decision{true, ClassSentinel}
+	case c.OwnSignUp:
+		return Decision{true, ClassCreate}
 	case p.AllowDestructive || c.RecordedURL != "":
 		// A recorded (Postman) request is replayed as the user recorded
 		// it against their own staging: its ids are theirs.

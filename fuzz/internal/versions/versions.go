@@ -106,9 +106,10 @@ type Evidence struct {
 
 // Served reports whether the older sibling answered as an operation:
 // not as the control version, not as a path no route matches, with a
-// 2xx, or with a status the documented operation lists that is not a
-// routing, "gone" or proxy answer (400, 404, 405, 410, 501, 502 and up
-// never count). It says why not when it is not.
+// 2xx, a 401, 403 or 422 (a handler refusing the example), or another
+// status the documented operation lists that is not a routing, "gone"
+// or proxy answer (400, 404, 405, 410, 501, 502 and up never count). It
+// says why not when it is not.
 func Served(ev Evidence) (bool, string) {
 	a := ev.Older
 	switch {
@@ -131,10 +132,18 @@ func Served(ev Evidence) (bool, string) {
 	if a.Status >= 200 && a.Status <= 299 {
 		return true, ""
 	}
-	if a.Status == 400 || ev.Documented == nil || !ev.Documented(a.Status) {
-		// A 400 is also how gateways refuse a version they dropped; a 500
-		// counts when the operation documents it (crAPI answers a wrong
-		// one-time code with 500).
+	switch {
+	case a.Status == 400:
+		// Also how gateways refuse a version they dropped.
+		return false, "answered 400"
+	case a.Status == 401 || a.Status == 403 || a.Status == 422:
+		// A handler's refusal of the example's credentials or values
+		// (the wrong PIN of an old login), unlike the control's answer:
+		// documented or not, the route is there.
+		return true, ""
+	case ev.Documented == nil || !ev.Documented(a.Status):
+		// A 500 counts when the operation documents it (crAPI answers a
+		// wrong one-time code with 500).
 		return false, fmt.Sprintf("answered %d, which the operation does not document", a.Status)
 	}
 	return true, ""

@@ -54,7 +54,10 @@ func TestServed(t *testing.T) {
 		{"2xx, control 404", Evidence{Older: json(200, `{"token":""}`), Control: notFound, Unrouted: []Answer{notFound}, Documented: documented, JSONAPI: true}, true},
 		{"documented 401, control 404", Evidence{Older: json(401, `{"error":""}`), Control: notFound, Unrouted: []Answer{notFound}, Documented: documented, JSONAPI: true}, true},
 		{"documented 422", Evidence{Older: json(422, `{"detail":[]}`), Control: notFound, Documented: documented}, true},
-		{"undocumented 403", Evidence{Older: json(403, `{"error":""}`), Control: notFound, Documented: documented}, false},
+		{"undocumented 403", Evidence{Older: json(403, `{"error":""}`), Control: notFound, Documented: documented}, true},
+		{"undocumented 401 of an old PIN login", Evidence{Older: json(401, `{"success":false}`), Control: notFound, Documented: func(int) bool { return false }}, true},
+		{"401 like the control (auth before routing)", Evidence{Older: json(401, `{"error":""}`), Control: json(401, `{"error":""}`), Documented: documented}, false},
+		{"undocumented 409", Evidence{Older: json(409, `{"error":""}`), Control: notFound, Documented: documented}, false},
 		{"400 from a gateway", Evidence{Older: json(400, `{"error":""}`), Control: notFound, Documented: func(int) bool { return true }}, false},
 		{"404 of its own", Evidence{Older: json(404, `{"error":""}`), Control: notFound, Documented: documented}, false},
 		{"405", Evidence{Older: json(405, ``), Control: notFound, Documented: documented}, false},
@@ -69,7 +72,7 @@ func TestServed(t *testing.T) {
 		{"control differs in type only", Evidence{Older: json(200, `{"a":""}`), Control: Answer{Status: 200, ContentType: "text/html", Shape: "<html>"}, Documented: documented}, true},
 		{"HTML where JSON is documented", Evidence{Older: Answer{Status: 200, ContentType: "text/html; charset=utf-8", Shape: "x"}, Control: notFound, Documented: documented, JSONAPI: true}, false},
 		{"HTML where nothing says JSON", Evidence{Older: Answer{Status: 200, ContentType: "text/html", Shape: "x"}, Control: notFound, Documented: documented}, true},
-		{"no documented statuses", Evidence{Older: json(401, `{}`), Control: notFound}, false},
+		{"no documented statuses", Evidence{Older: json(409, `{}`), Control: notFound}, false},
 	}
 	for _, c := range cases {
 		got, why := Served(c.ev)
