@@ -128,18 +128,17 @@ func claimsOf(req *http.Request) map[string]string {
 // a sign-up and a login operation; it says in the notes what it did. It
 // returns an error only when the run must stop.
 func (e *Engine) provision(ctx context.Context, targets []*plan.Target) error {
-	flow, why := accounts.Detect(targets)
-	if flow == nil {
+	flows, why := accounts.DetectAll(targets)
+	if len(flows) == 0 {
 		e.Note("accounts", "no accounts signed up: "+why)
 		return nil
 	}
-	signUp, ok1 := e.gen.Example(flow.SignUp)
-	login, ok2 := e.gen.Example(flow.Login)
-	if !ok1 || !ok2 {
+	flow := flows[0]
+	p, ok := e.provisioner(flow)
+	if !ok {
 		e.Note("accounts", "no accounts signed up: the sign-up or login operation has no request body to build")
 		return nil
 	}
-	p := &accounts.Provisioner{Flow: flow, SignUpCase: signUp, LoginCase: login, Send: sender{e}, Seed: e.cfg.Generate.Seed, Secret: e.addRunSecret}
 	var made []string
 	for i, name := range provisionedNames {
 		acc, _, err := p.Provision(ctx, name, i, nil)
@@ -160,19 +159,49 @@ func (e *Engine) provision(ctx context.Context, targets []*plan.Target) error {
 	if len(made) > 0 {
 		e.Note("accounts", fmt.Sprintf("signed up %s through %s and logged in through %s", strings.Join(made, ", "), flow.SignUp.Key(), flow.Login.Key()))
 	}
-	if len(made) > 0 {
-		e.escalate(ctx, p, targets)
+	if len(made) == 0 || e.escalate(ctx, p, targets, EscalationName, len(provisionedNames), false) {
+		return nil
+	}
+	// The API's other sign-ups (vAPI has one per challenge) may bind what
+	// the first does not: each is tried with server-owned fields too.
+	for i, f := range flows[1:] {
+		if i == maxOtherSignUps || ctx.Err() != nil {
+			break
+		}
+		if q, ok := e.provisioner(f); ok && e.escalate(ctx, q, targets, fmt.Sprintf("%s-%d", EscalationName, i+2), otherSignUpIndex*(i+1), true) {
+			break
+		}
 	}
 	return nil
 }
 
-// escalate signs up more accounts with server-owned fields and keeps the
-// one that gained a privilege as the escalated identity.
-func (e *Engine) escalate(ctx context.Context, p *accounts.Provisioner, targets []*plan.Target) {
+// maxOtherSignUps bounds the other sign-up operations escalation is tried
+// through; otherSignUpIndex spaces their accounts' indexes (a name and an
+// e-mail per index) from the first flow's.
+const (
+	maxOtherSignUps  = 3
+	otherSignUpIndex = 100
+)
+
+// provisioner is the run's account maker for one sign-up flow.
+func (e *Engine) provisioner(flow *accounts.Flow) (*accounts.Provisioner, bool) {
+	signUp, ok1 := e.gen.Example(flow.SignUp)
+	login, ok2 := e.gen.Example(flow.Login)
+	if !ok1 || !ok2 {
+		return nil, false
+	}
+	return &accounts.Provisioner{Flow: flow, SignUpCase: signUp, LoginCase: login, Send: sender{e}, Seed: e.cfg.Generate.Seed, Secret: e.addRunSecret}, true
+}
+
+// escalate signs up more accounts with server-owned fields (through p's
+// sign-up, as name) and keeps the one that gained a privilege as the
+// escalated identity; it reports whether one did. signUpOnly leaves the
+// account updates out.
+func (e *Engine) escalate(ctx context.Context, p *accounts.Provisioner, targets []*plan.Target, name string, index int, signUpOnly bool) bool {
 	r := e.Roster()
 	var added []string
 	res := p.Escalate(ctx, accounts.EscalationConfig{
-		Name: EscalationName, Index: len(provisionedNames), Baseline: r.Default, Targets: targets,
+		Name: name, Index: index, Baseline: r.Default, Targets: targets, SignUpOnly: signUpOnly,
 		Example: e.gen.Example, Report: e.Report,
 		Chain: func(identity string, steps ...*plan.Step) { e.state.AddAccount(identity, true, nil, steps...) },
 		Register: func(acc *accounts.Account) error {
@@ -188,7 +217,9 @@ func (e *Engine) escalate(ctx context.Context, p *accounts.Provisioner, targets 
 	if res != nil && res.Privileged && res.Account != nil {
 		e.escalated(res.Account.Identity)
 		e.Note("accounts", fmt.Sprintf("%s gained privileges (%s): operations the default identity was refused are sent as %s from now on", res.Account.Identity, res.Why, res.Account.Identity))
+		return true
 	}
+	return false
 }
 
 // sender is the engine as the accounts' sender: requests are sent,

@@ -145,11 +145,6 @@ var knownMisses = map[string]string{
 	// No operation uploads a video: the run owns none to update, and it
 	// never updates an object it did not create.
 	"video-conversion-params-mass-assignment": "needs a video the run's identities own",
-	// The run signs up through the first sign-up operation it finds
-	// (POST /vapi/api1/user) and sends server-owned fields on that one
-	// only; api6's sign-up, the one that binds credit, has no read by id
-	// either, so the object check has nothing to read back.
-	"api6-credit-mass-assignment": "only the flow's sign-up (api1) is tried with server-owned fields",
 }
 
 // conformance rules say the spec and the answers disagree: true on every

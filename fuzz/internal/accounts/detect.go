@@ -48,6 +48,17 @@ type fields struct {
 // Detect finds the sign-up and login operations among the run's targets;
 // it says why when there are none.
 func Detect(targets []*plan.Target) (*Flow, string) {
+	flows, why := DetectAll(targets)
+	if len(flows) == 0 {
+		return nil, why
+	}
+	return flows[0], ""
+}
+
+// DetectAll is Detect for every sign-up operation of the API (vAPI has
+// one per challenge), each with the login closest to it, the first
+// sign-up's flow first.
+func DetectAll(targets []*plan.Target) ([]*Flow, string) {
 	var signUps, logins []*plan.Target
 	tokenURLs := tokenPaths(targets)
 	for _, t := range targets {
@@ -82,18 +93,22 @@ func Detect(targets []*plan.Target) (*Flow, string) {
 	case len(logins) == 0:
 		return nil, "a sign-up operation but no login operation (login, signin, token, or an OAuth2 password flow's tokenUrl)"
 	}
-	su := signUps[0]
-	// The login closest to the sign-up (the same prefix) wins: /v2/login
-	// next to /v2/register, not the legacy /v1/login.
-	sort.SliceStable(logins, func(i, j int) bool {
-		return commonPrefix(logins[i].Op.Path, su.Op.Path) > commonPrefix(logins[j].Op.Path, su.Op.Path)
-	})
-	lg := logins[0]
-	f := &Flow{SignUp: su, Login: lg}
-	f.signUp, _ = bodyFields(su)
-	f.login, f.loginForm = bodyFields(lg)
-	f.oauth2 = tokenURLs[strings.TrimSuffix(lg.Op.Path, "/")]
-	return f, ""
+	flows := make([]*Flow, 0, len(signUps))
+	for _, su := range signUps {
+		// The login closest to the sign-up (the same prefix) wins:
+		// /v2/login next to /v2/register, not the legacy /v1/login.
+		ls := append([]*plan.Target(nil), logins...)
+		sort.SliceStable(ls, func(i, j int) bool {
+			return commonPrefix(ls[i].Op.Path, su.Op.Path) > commonPrefix(ls[j].Op.Path, su.Op.Path)
+		})
+		lg := ls[0]
+		f := &Flow{SignUp: su, Login: lg}
+		f.signUp, _ = bodyFields(su)
+		f.login, f.loginForm = bodyFields(lg)
+		f.oauth2 = tokenURLs[strings.TrimSuffix(lg.Op.Path, "/")]
+		flows = append(flows, f)
+	}
+	return flows, ""
 }
 
 // signUpOp reports whether an operation's path, id or summary says it

@@ -293,3 +293,34 @@ func TestDetectFieldRoles(t *testing.T) {
 		})
 	}
 }
+
+// An API with a sign-up per section (vAPI) has a flow per sign-up, each
+// with the login nearest to it, the first sign-up's first; Detect is the
+// first of them.
+func TestDetectAll(t *testing.T) {
+	op := func(path string) string {
+		return `  ` + path + `:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, properties: {username: {type: string}, password: {type: string}}}
+      responses: {"200": {description: ok}}
+`
+	}
+	spec := "openapi: 3.0.3\ninfo: {title: vapi, version: \"1\"}\npaths:\n" +
+		op("/vapi/api1/user/register") + op("/vapi/api1/user/login") + op("/vapi/api6/user/register") + op("/vapi/api6/user/login")
+	flows, why := DetectAll(targetsOf(t, "vapi.yaml", []byte(spec)))
+	if len(flows) != 2 {
+		t.Fatalf("%d flows (%s), want 2", len(flows), why)
+	}
+	for i, want := range [][2]string{{"POST /vapi/api1/user/register", "POST /vapi/api1/user/login"}, {"POST /vapi/api6/user/register", "POST /vapi/api6/user/login"}} {
+		if got := [2]string{flows[i].SignUp.Key(), flows[i].Login.Key()}; got != want {
+			t.Errorf("flow %d: %v, want %v", i, got, want)
+		}
+	}
+	if f, _ := Detect(targetsOf(t, "vapi.yaml", []byte(spec))); f == nil || f.SignUp.Key() != flows[0].SignUp.Key() {
+		t.Errorf("Detect: %+v", f)
+	}
+}

@@ -38,6 +38,10 @@ type EscalationConfig struct {
 	// Chain adds to an account's steps the requests that changed it (an
 	// update that granted a role), so reproducers replay them.
 	Chain func(identity string, steps ...*plan.Step)
+	// SignUpOnly tries the sign-up with server-owned fields and not the
+	// account updates (another sign-up operation of an API whose updates
+	// the first flow's escalation tried).
+	SignUpOnly bool
 }
 
 // EscalationResult is what an escalation attempt achieved.
@@ -133,7 +137,7 @@ func (p *Provisioner) Escalate(ctx context.Context, cfg EscalationConfig) *Escal
 			}
 		}
 	}
-	if res.Privileged {
+	if res.Privileged || cfg.SignUpOnly {
 		return res
 	}
 	// Updates of the account with a role.
