@@ -33,6 +33,9 @@ func (e *Engine) setRoster(provisioned ...string) {
 	defer e.rosterMu.Unlock()
 	r := &e.roster
 	r.Provisioned = append(r.Provisioned, provisioned...)
+	if spare := provisionedNames[len(provisionedNames)-1]; contains(r.Provisioned, spare) {
+		r.Spare = spare
+	}
 	r.Names = e.ids.Names()
 	if len(r.Names) > 0 {
 		r.Default = r.Names[0]

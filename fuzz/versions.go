@@ -137,9 +137,9 @@ func (e *Engine) versionProbe(ctx context.Context, t *plan.Target, path string) 
 // spec's example one, which the safety policy does not let the run
 // change; the spare account is the one the run's own checks may change.
 func (e *Engine) asSpareAccount(c *plan.Case) {
-	spare := provisionedNames[len(provisionedNames)-1]
+	spare := e.Roster().Spare
 	acc := e.state.Account(spare)
-	if acc == nil || !strings.Contains(strings.ToLower(c.ContentType), "json") {
+	if spare == "" || acc == nil || !strings.Contains(strings.ToLower(c.ContentType), "json") {
 		return
 	}
 	var body map[string]any

@@ -138,6 +138,11 @@ type Roster struct {
 	LowPrivilege string
 	// Provisioned are the accounts the run signed up.
 	Provisioned []string
+	// Spare is the provisioned account the checks that change or lock an
+	// account aim at (brute force, code guessing, resets, another
+	// identity's writes), so that the default and peer stay usable; ""
+	// when the run signed none up.
+	Spare string
 	// Escalated is an account that gained privileges during the run
 	// (a role it sent on sign-up was honoured); "" when none did.
 	Escalated string

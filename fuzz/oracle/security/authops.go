@@ -457,24 +457,18 @@ func (o *AuthRateLimit) Check(_ context.Context, obs *oracle.Observation, _ orac
 // spareAccount is the run's provisioned account that no other check
 // needs to log in afterwards, with its login name for a field.
 func spareAccount(env oracle.Env, userField string) (string, string) {
-	r := env.Roster()
-	for _, p := range r.Provisioned {
-		if !strings.HasSuffix(p, "-v") {
-			continue
-		}
-		acc := env.State().Account(p)
-		if acc == nil {
-			return "", ""
-		}
-		if emailField(userField) {
-			return p, acc.IDs["email"]
-		}
-		if v := acc.IDs["username"]; v != "" {
-			return p, v
-		}
+	p := env.Roster().Spare
+	acc := env.State().Account(p)
+	if p == "" || acc == nil {
+		return "", ""
+	}
+	if emailField(userField) {
 		return p, acc.IDs["email"]
 	}
-	return "", ""
+	if v := acc.IDs["username"]; v != "" {
+		return p, v
+	}
+	return p, acc.IDs["email"]
 }
 
 // Finish implements oracle.Finisher.

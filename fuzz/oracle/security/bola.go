@@ -168,10 +168,8 @@ func (o *BOLA) Finish(ctx context.Context, env oracle.Env) {
 // accounts only get non-credential writes: the safety policy says so).
 func (o *BOLA) victim(env oracle.Env) string {
 	r := env.Roster()
-	for _, p := range r.Provisioned {
-		if strings.HasSuffix(p, "-v") {
-			return p
-		}
+	if r.Spare != "" {
+		return r.Spare
 	}
 	return r.Default
 }

@@ -53,7 +53,7 @@ func TestResetCodeLeak(t *testing.T) {
 				h := http.Header{"Content-Type": {"application/json"}}
 				return &execute.Exchange{Case: c, Status: tt.status, Header: h, Body: []byte(tt.body)}
 			}}
-			env.roster = oracle.Roster{Default: "specter-a", Provisioned: []string{"specter-a", "specter-b", "specter-v"}}
+			env.roster = oracle.Roster{Default: "specter-a", Provisioned: []string{"specter-a", "specter-b", "specter-v"}, Spare: "specter-v"}
 			env.State().AddAccount("specter-v", true, map[string]string{"email": spare})
 			o := NewResetCodeLeak(Config{})
 			ctx := context.Background()
