@@ -89,12 +89,40 @@ type Target struct {
 	OlderVersionOf *Target
 
 	key string // Key, set by Seal
+	// accept is the Accept header requests send, set by Seal: what the
+	// operation documents it answers.
+	accept string
 }
 
 // Seal computes what the target's methods would otherwise build on every
 // call (oracles ask for Key on every exchange). Call it once the fields
 // are set; a target that is not sealed still works.
-func (t *Target) Seal() { t.key = t.Op.Method + " " + t.Op.Path }
+func (t *Target) Seal() {
+	t.key = t.Op.Method + " " + t.Op.Path
+	t.accept = acceptOf(t.Spec)
+}
+
+// acceptOf is the Accept header of an operation's requests, as an API
+// client generated from the spec sends it: application/json where a
+// response documents JSON (frameworks such as Laravel and Rails answer an
+// invalid request with a redirect, or an HTML page, unless the client
+// asks for JSON); nothing otherwise.
+func acceptOf(op *openapi3.Operation) string {
+	if op == nil || op.Responses == nil {
+		return ""
+	}
+	for _, r := range op.Responses.Map() {
+		if r == nil || r.Value == nil {
+			continue
+		}
+		for media := range r.Value.Content {
+			if m := strings.ToLower(media); m == "application/json" || strings.HasSuffix(m, "+json") {
+				return "application/json"
+			}
+		}
+	}
+	return ""
+}
 
 // Key names the operation in summaries: "GET /items/{id}".
 func (t *Target) Key() string {
@@ -278,6 +306,9 @@ func (c *Case) Request(base *url.URL) (*http.Request, error) {
 	}
 	for _, h := range c.Headers {
 		req.Header.Add(h.Name, h.Value)
+	}
+	if c.Target != nil && c.Target.accept != "" && req.Header.Get("Accept") == "" {
+		req.Header.Set("Accept", c.Target.accept)
 	}
 	if c.ContentType != "" && c.Body != nil {
 		req.Header.Set("Content-Type", c.ContentType)

@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/specterhq/specter/surface"
 )
 
@@ -57,5 +59,43 @@ func TestCloneDropsOwnSignUp(t *testing.T) {
 	c := &Case{Method: "POST", OwnSignUp: true, Sentinel: true}
 	if d := c.Clone(); d.OwnSignUp || !d.Sentinel {
 		t.Errorf("clone: OwnSignUp %v, Sentinel %v", d.OwnSignUp, d.Sentinel)
+	}
+}
+
+// Requests ask for JSON where the operation documents JSON answers, as a
+// generated client does; a case's own Accept header wins.
+func TestRequestAccept(t *testing.T) {
+	withContent := func(media string) *openapi3.Operation {
+		op := openapi3.NewOperation()
+		op.Responses = openapi3.NewResponses()
+		resp := openapi3.NewResponse().WithDescription("ok")
+		if media != "" {
+			resp.Content = openapi3.NewContentWithSchema(openapi3.NewObjectSchema(), []string{media})
+		}
+		op.Responses.Set("200", &openapi3.ResponseRef{Value: resp})
+		return op
+	}
+	base, _ := url.Parse("http://127.0.0.1:8080")
+	for _, tt := range []struct {
+		spec    *openapi3.Operation
+		headers []Param
+		want    string
+	}{
+		{withContent("application/json"), nil, "application/json"},
+		{withContent("application/problem+json"), nil, "application/json"},
+		{withContent("text/csv"), nil, ""},
+		{withContent(""), nil, ""},
+		{nil, nil, ""}, // a Postman request sends what was recorded
+		{withContent("application/json"), []Param{{Name: "Accept", Value: "text/html"}}, "text/html"},
+	} {
+		tg := &Target{Op: &surface.Operation{Method: "GET", Path: "/items"}, Spec: tt.spec}
+		tg.Seal()
+		req, err := (&Case{Target: tg, Method: "GET", Headers: tt.headers}).Request(base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := req.Header.Get("Accept"); got != tt.want {
+			t.Errorf("Accept %q, want %q", got, tt.want)
+		}
 	}
 }
