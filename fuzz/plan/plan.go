@@ -104,24 +104,39 @@ func (t *Target) Seal() {
 
 // acceptOf is the Accept header of an operation's requests, as an API
 // client generated from the spec sends it: application/json where a
-// response documents JSON (frameworks such as Laravel and Rails answer an
+// response documents JSON, or where no response documents a body and the
+// request takes JSON (frameworks such as Laravel and Rails answer an
 // invalid request with a redirect, or an HTML page, unless the client
 // asks for JSON); nothing otherwise.
 func acceptOf(op *openapi3.Operation) string {
 	if op == nil || op.Responses == nil {
 		return ""
 	}
+	documented := false
 	for _, r := range op.Responses.Map() {
 		if r == nil || r.Value == nil {
 			continue
 		}
 		for media := range r.Value.Content {
-			if m := strings.ToLower(media); m == "application/json" || strings.HasSuffix(m, "+json") {
+			documented = true
+			if jsonMedia(media) {
+				return "application/json"
+			}
+		}
+	}
+	if !documented && op.RequestBody != nil && op.RequestBody.Value != nil {
+		for media := range op.RequestBody.Value.Content {
+			if jsonMedia(media) {
 				return "application/json"
 			}
 		}
 	}
 	return ""
+}
+
+func jsonMedia(media string) bool {
+	m := strings.ToLower(media)
+	return m == "application/json" || strings.HasSuffix(m, "+json")
 }
 
 // Key names the operation in summaries: "GET /items/{id}".

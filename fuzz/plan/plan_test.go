@@ -75,6 +75,10 @@ func TestRequestAccept(t *testing.T) {
 		op.Responses.Set("200", &openapi3.ResponseRef{Value: resp})
 		return op
 	}
+	withBody := func(op *openapi3.Operation) *openapi3.Operation {
+		op.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithJSONSchema(openapi3.NewObjectSchema())}
+		return op
+	}
 	base, _ := url.Parse("http://127.0.0.1:8080")
 	for _, tt := range []struct {
 		spec    *openapi3.Operation
@@ -85,6 +89,8 @@ func TestRequestAccept(t *testing.T) {
 		{withContent("application/problem+json"), nil, "application/json"},
 		{withContent("text/csv"), nil, ""},
 		{withContent(""), nil, ""},
+		{withBody(withContent("")), nil, "application/json"}, // takes JSON, documents no body
+		{withBody(withContent("text/csv")), nil, ""},         // documents CSV answers
 		{nil, nil, ""}, // a Postman request sends what was recorded
 		{withContent("application/json"), []Param{{Name: "Accept", Value: "text/html"}}, "text/html"},
 	} {
