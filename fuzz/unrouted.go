@@ -3,13 +3,11 @@ package fuzz
 import (
 	"context"
 	"fmt"
-	"mime"
 	"net/http"
-	"strings"
 	"sync"
 
-	"github.com/specterhq/specter/fuzz/authz"
 	"github.com/specterhq/specter/fuzz/execute"
+	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/plan"
 	"github.com/specterhq/specter/surface"
 )
@@ -22,13 +20,7 @@ import (
 // parameter the router refuses, the framework's own error page.
 type unrouted struct {
 	mu  sync.RWMutex
-	fps map[bool]fingerprint // credentials sent -> fingerprint
-}
-
-type fingerprint struct {
-	status int
-	media  string
-	shape  string
+	fps map[bool]oracle.Fingerprint // credentials sent -> fingerprint
 }
 
 // noRoute is the path the fingerprints are taken at: two segments no API
@@ -52,28 +44,14 @@ func (e *Engine) measureUnrouted(ctx context.Context, identity string) error {
 	}
 	e.stats.extra.Add(1)
 	e.stats.resent.Add(int64(len(x.Earlier)))
-	fp := fingerprintOf(x)
+	fp := oracle.FingerprintOf(x)
 	e.unrouted.mu.Lock()
 	if e.unrouted.fps == nil {
-		e.unrouted.fps = map[bool]fingerprint{}
+		e.unrouted.fps = map[bool]oracle.Fingerprint{}
 	}
 	e.unrouted.fps[identity != plan.NoCredentials] = fp
 	e.unrouted.mu.Unlock()
 	return nil
-}
-
-func fingerprintOf(x *execute.Exchange) fingerprint {
-	media, _, _ := mime.ParseMediaType(x.Header.Get("Content-Type"))
-	body := string(x.Body)
-	if x.Request != nil {
-		// Error pages often quote the path: it is not what they say.
-		body = strings.ReplaceAll(body, x.Request.URL.EscapedPath(), "<path>")
-		body = strings.ReplaceAll(body, x.Request.URL.Path, "<path>")
-		// Express quotes the method too ("Cannot DELETE /items/1"): the
-		// fingerprint is taken with a GET.
-		body = strings.ReplaceAll(body, x.Request.Method+" <path>", "<method> <path>")
-	}
-	return fingerprint{status: x.Status, media: media, shape: authz.Shape([]byte(body))}
 }
 
 // Unrouted implements oracle.Env.
@@ -90,8 +68,8 @@ func (e *Engine) Unrouted(x *execute.Exchange) bool {
 		fp, ok = e.unrouted.fps[false]
 	}
 	e.unrouted.mu.RUnlock()
-	if !ok || fp.status != x.Status {
+	if !ok || fp.Status != x.Status {
 		return false
 	}
-	return fingerprintOf(x) == fp
+	return oracle.FingerprintOf(x) == fp
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/specterhq/specter/fuzz/execute"
+	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/plan"
 	"github.com/specterhq/specter/surface"
 )
@@ -161,12 +162,12 @@ func TestUnroutedPerCredentials(t *testing.T) {
 	anon := ex(plan.NoCredentials, 401, "application/json", `{"error":"unauthorized"}`)
 	page := ex("", 404, "text/html", "<h1>Not Found</h1>")
 	var e Engine
-	e.unrouted.fps = map[bool]fingerprint{false: fingerprintOf(anon)}
+	e.unrouted.fps = map[bool]oracle.Fingerprint{false: oracle.FingerprintOf(anon)}
 	// Only the anonymous fingerprint: it stands for every identity.
 	if !e.Unrouted(ex("", 401, "application/json", `{"error":"unauthorized"}`)) {
 		t.Error("a default-identity 401 like the anonymous one is not unrouted")
 	}
-	e.unrouted.fps[true] = fingerprintOf(page)
+	e.unrouted.fps[true] = oracle.FingerprintOf(page)
 	for _, tt := range []struct {
 		x    *execute.Exchange
 		want bool

@@ -183,8 +183,8 @@ func olderTarget(t *plan.Target, path string, index int) *plan.Target {
 }
 
 func answerOf(x *execute.Exchange) versions.Answer {
-	fp := fingerprintOf(x)
-	return versions.Answer{Status: x.Status, ContentType: x.Header.Get("Content-Type"), Shape: fp.shape}
+	fp := oracle.FingerprintOf(x)
+	return versions.Answer{Status: fp.Status, ContentType: fp.Media, Shape: fp.Shape}
 }
 
 // unroutedAnswers are the run's answers to a path no route matches.
@@ -193,7 +193,7 @@ func (e *Engine) unroutedAnswers() []versions.Answer {
 	defer e.unrouted.mu.RUnlock()
 	out := make([]versions.Answer, 0, len(e.unrouted.fps))
 	for _, fp := range e.unrouted.fps {
-		out = append(out, versions.Answer{Status: fp.status, ContentType: fp.media, Shape: fp.shape})
+		out = append(out, versions.Answer{Status: fp.Status, ContentType: fp.Media, Shape: fp.Shape})
 	}
 	return out
 }

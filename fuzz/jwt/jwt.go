@@ -106,8 +106,12 @@ func (t *Token) Alg() string { s, _ := t.Header["alg"].(string); return s }
 func (t *Token) SigningInput() string { return t.rawHeader + "." + t.rawClaims }
 
 // Expiry returns the exp claim, if it is a number.
-func (t *Token) Expiry() (time.Time, bool) {
-	switch v := t.Claims["exp"].(type) {
+func (t *Token) Expiry() (time.Time, bool) { return t.NumericDate("exp") }
+
+// NumericDate returns a NumericDate claim (exp, iat, nbf), if it is a
+// number.
+func (t *Token) NumericDate(claim string) (time.Time, bool) {
+	switch v := t.Claims[claim].(type) {
 	case json.Number:
 		if f, err := v.Float64(); err == nil {
 			return time.Unix(int64(f), 0), true

@@ -26,6 +26,7 @@ import (
 	"github.com/specterhq/specter/internal/testserver/expresslike"
 	"github.com/specterhq/specter/internal/testserver/fastapilike"
 	"github.com/specterhq/specter/internal/testserver/flasklike"
+	"github.com/specterhq/specter/internal/testserver/flawcheck"
 	"github.com/specterhq/specter/internal/testserver/laravellike"
 	"github.com/specterhq/specter/internal/testserver/springlike"
 	"github.com/specterhq/specter/rules"
@@ -49,64 +50,40 @@ type app struct {
 	alsoTrue []flaw
 }
 
+// serverFlaws are a server's flaws as the comparison reads them; every
+// server declares the same Flaw fields.
+func serverFlaws[F ~struct{ ID, Rule, Operation, Summary string }](fs []F) []flaw {
+	out := make([]flaw, 0, len(fs))
+	for _, f := range fs {
+		c := flawcheck.Flaw(f)
+		out = append(out, flaw{c.ID, c.Rule, c.Operation})
+	}
+	return out
+}
+
 func flask(secure bool) app {
 	s := flasklike.New(flasklike.Options{Secure: secure, TokenTTL: time.Hour})
-	a := app{name: "flask", handler: s, spec: flasklike.Spec(), ext: ".yaml"}
-	for _, f := range s.Planted() {
-		a.planted = append(a.planted, flaw{f.ID, f.Rule, f.Operation})
-	}
-	for _, f := range s.AlsoTrue() {
-		a.alsoTrue = append(a.alsoTrue, flaw{f.ID, f.Rule, f.Operation})
-	}
-	return a
+	return app{name: "flask", handler: s, spec: flasklike.Spec(), ext: ".yaml", planted: serverFlaws(s.Planted()), alsoTrue: serverFlaws(s.AlsoTrue())}
 }
 
 func fastapi(secure bool) app {
 	s := fastapilike.New(fastapilike.Options{Secure: secure})
-	a := app{name: "fastapi", handler: s, spec: fastapilike.Spec(), ext: ".json"}
-	for _, f := range s.Planted() {
-		a.planted = append(a.planted, flaw{f.ID, f.Rule, f.Operation})
-	}
-	for _, f := range s.AlsoTrue() {
-		a.alsoTrue = append(a.alsoTrue, flaw{f.ID, f.Rule, f.Operation})
-	}
-	return a
+	return app{name: "fastapi", handler: s, spec: fastapilike.Spec(), ext: ".json", planted: serverFlaws(s.Planted()), alsoTrue: serverFlaws(s.AlsoTrue())}
 }
 
 func spring(secure bool) app {
 	s := springlike.New(springlike.Options{Secure: secure})
-	a := app{name: "spring", handler: s, spec: springlike.Spec(), ext: ".json"}
-	for _, f := range s.Planted() {
-		a.planted = append(a.planted, flaw{f.ID, f.Rule, f.Operation})
-	}
-	for _, f := range s.AlsoTrue() {
-		a.alsoTrue = append(a.alsoTrue, flaw{f.ID, f.Rule, f.Operation})
-	}
-	return a
+	return app{name: "spring", handler: s, spec: springlike.Spec(), ext: ".json", planted: serverFlaws(s.Planted()), alsoTrue: serverFlaws(s.AlsoTrue())}
 }
 
 func express(secure bool) app {
 	s := expresslike.New(expresslike.Options{Secure: secure})
-	a := app{name: "express", handler: s, spec: expresslike.Spec(), ext: ".yaml"}
-	for _, f := range s.Planted() {
-		a.planted = append(a.planted, flaw{f.ID, f.Rule, f.Operation})
-	}
-	for _, f := range s.AlsoTrue() {
-		a.alsoTrue = append(a.alsoTrue, flaw{f.ID, f.Rule, f.Operation})
-	}
-	return a
+	return app{name: "express", handler: s, spec: expresslike.Spec(), ext: ".yaml", planted: serverFlaws(s.Planted()), alsoTrue: serverFlaws(s.AlsoTrue())}
 }
 
 func laravel(secure bool) app {
 	s := laravellike.New(laravellike.Options{Secure: secure})
-	a := app{name: "laravel", handler: s, spec: laravellike.Spec(), ext: ".yaml"}
-	for _, f := range s.Planted() {
-		a.planted = append(a.planted, flaw{f.ID, f.Rule, f.Operation})
-	}
-	for _, f := range s.AlsoTrue() {
-		a.alsoTrue = append(a.alsoTrue, flaw{f.ID, f.Rule, f.Operation})
-	}
-	return a
+	return app{name: "laravel", handler: s, spec: laravellike.Spec(), ext: ".yaml", planted: serverFlaws(s.Planted()), alsoTrue: serverFlaws(s.AlsoTrue())}
 }
 
 // springV2Unlisted is the crAPI-like server with the spec as teams often

@@ -2,7 +2,6 @@ package security
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -59,8 +58,8 @@ func (o *TokenLifetime) Check(_ context.Context, obs *oracle.Observation, env or
 	for _, tok := range found {
 		exp, ok := tok.Expiry()
 		issued := now()
-		if iat, hasIat := numericClaim(tok.Claims["iat"]); hasIat {
-			issued = time.Unix(iat, 0)
+		if iat, hasIat := tok.NumericDate("iat"); hasIat {
+			issued = iat
 		}
 		var why string
 		switch {
@@ -78,17 +77,4 @@ func (o *TokenLifetime) Check(_ context.Context, obs *oracle.Observation, env or
 			Message: fmt.Sprintf("%s answered a login with a JWT in %s that %s (alg %s); a leaked token keeps working for whoever holds it", t.Key(), where, why, tok.Alg())})
 		return
 	}
-}
-
-// numericClaim reads a NumericDate claim.
-func numericClaim(v any) (int64, bool) {
-	switch n := v.(type) {
-	case json.Number:
-		if f, err := n.Float64(); err == nil {
-			return int64(f), true
-		}
-	case float64:
-		return int64(n), true
-	}
-	return 0, false
 }

@@ -2,15 +2,13 @@ package security
 
 import (
 	"context"
-	"mime"
 	"net/http"
-	"strings"
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
-	"github.com/specterhq/specter/fuzz/authz"
 	"github.com/specterhq/specter/fuzz/execute"
+	"github.com/specterhq/specter/fuzz/learn"
 	"github.com/specterhq/specter/fuzz/oracle"
 	"github.com/specterhq/specter/fuzz/plan"
 	"github.com/specterhq/specter/surface"
@@ -97,14 +95,14 @@ func (b *shadowBase) shadowCase(t *plan.Target, method, path, identity string, e
 // catch-all front end or gateway answers both alike), measured once per
 // method. It counts what it sent.
 type routing struct {
-	controls map[string]shape
+	controls map[string]oracle.Fingerprint
 	sent     int
 }
 
 // send sends c and reports whether a handler answered it.
 func (r *routing) send(ctx context.Context, env oracle.Env, c *plan.Case) (*execute.Exchange, bool, error) {
 	if r.controls == nil {
-		r.controls = map[string]shape{}
+		r.controls = map[string]oracle.Fingerprint{}
 	}
 	control, ok := r.controls[c.Method]
 	if !ok {
@@ -113,7 +111,7 @@ func (r *routing) send(ctx context.Context, env oracle.Env, c *plan.Case) (*exec
 			return nil, false, err
 		}
 		r.sent++
-		control = answerShape(cx)
+		control = oracle.FingerprintOf(cx)
 		r.controls[c.Method] = control
 	}
 	x, err := env.Send(ctx, c)
@@ -121,36 +119,11 @@ func (r *routing) send(ctx context.Context, env oracle.Env, c *plan.Case) (*exec
 		return nil, false, err
 	}
 	r.sent++
-	if x == nil || x.Status == 0 || !routedAnswer(c.Method, x.Status) || env.Unrouted(x) || answerShape(x) == control ||
-		x.Status < 300 && mediaOf(x) == "text/html" {
+	fp := oracle.FingerprintOf(x)
+	if fp.Status == 0 || !routedAnswer(c.Method, fp.Status) || env.Unrouted(x) || fp == control || fp.Status < 300 && fp.Media == "text/html" {
 		return x, false, nil
 	}
 	return x, true, nil
-}
-
-// shape is what compares an answer with the control's: status, media
-// type and the body's structure, the path and method it quotes left out.
-type shape struct {
-	status      int
-	media, body string
-}
-
-func mediaOf(x *execute.Exchange) string {
-	m, _, _ := mime.ParseMediaType(x.Header.Get("Content-Type"))
-	return strings.ToLower(m)
-}
-
-func answerShape(x *execute.Exchange) shape {
-	if x == nil || x.Status == 0 {
-		return shape{}
-	}
-	body := string(x.Body)
-	if x.Request != nil {
-		body = strings.ReplaceAll(body, x.Request.URL.EscapedPath(), "<path>")
-		body = strings.ReplaceAll(body, x.Request.URL.Path, "<path>")
-		body = strings.ReplaceAll(body, x.Request.Method+" <path>", "<method> <path>")
-	}
-	return shape{x.Status, mediaOf(x), authz.Shape([]byte(body))}
 }
 
 // noRouteCase is c sent to a path no API routes.
@@ -187,18 +160,18 @@ func routedAnswer(method string, status int) bool {
 // "GET /users/v1/{username}" at username=login): its answer is that
 // operation's.
 func capturedBy(targets []*plan.Target, c *plan.Case) bool {
-	concrete := strings.Split(strings.TrimSuffix(c.Path(), "/"), "/")
+	concrete := learn.Segments(c.Path())
 	for _, t := range targets {
 		if t.Op.Method != c.Method || t.Op.Path == c.Target.Op.Path {
 			continue
 		}
-		tmpl := strings.Split(strings.TrimSuffix(t.Op.Path, "/"), "/")
+		tmpl := learn.Segments(t.Op.Path)
 		if len(tmpl) != len(concrete) {
 			continue
 		}
 		match := true
 		for i, seg := range tmpl {
-			if seg != concrete[i] && !(strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}")) {
+			if _, param := learn.IsParam(seg); !param && seg != concrete[i] {
 				match = false
 				break
 			}
@@ -213,10 +186,9 @@ func capturedBy(targets []*plan.Target, c *plan.Case) bool {
 // lastParamAtEnd reports whether the path's last segment is a parameter
 // (an item path: "/notes/{id}"), and its name.
 func lastParamAtEnd(path string) (string, bool) {
-	segs := strings.Split(strings.TrimSuffix(path, "/"), "/")
-	last := segs[len(segs)-1]
-	if strings.HasPrefix(last, "{") && strings.HasSuffix(last, "}") {
-		return strings.Trim(last, "{}"), true
+	segs := learn.Segments(path)
+	if len(segs) == 0 {
+		return "", false
 	}
-	return "", false
+	return learn.IsParam(segs[len(segs)-1])
 }

@@ -1,62 +1,25 @@
 package laravellike
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/getkin/kin-openapi/openapi3"
-
-	"github.com/specterhq/specter/catalog"
+	"github.com/specterhq/specter/internal/testserver/flawcheck"
 )
 
 func TestSpecLoadsAndNamesEveryFlaw(t *testing.T) {
-	doc, err := openapi3.NewLoader().LoadFromData(Spec())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := doc.Validate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasPrefix(doc.OpenAPI, "3.0.") {
-		t.Errorf("openapi %q, want 3.0.x", doc.OpenAPI)
-	}
-	cat, err := catalog.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	inSpec := func(op string) bool {
-		method, path, _ := strings.Cut(op, " ")
-		item := doc.Paths.Find(path)
-		return item != nil && item.GetOperation(method) != nil
-	}
-	seen := map[string]bool{}
+	doc := flawcheck.Spec(t, Spec())
 	s := New(Options{})
+	var flaws []flawcheck.Flaw
 	for _, f := range append(s.Planted(), s.AlsoTrue()...) {
-		if seen[f.ID] {
-			t.Errorf("duplicate id %s", f.ID)
-		}
-		seen[f.ID] = true
-		if cat.Lookup(f.Rule) == nil || !strings.HasPrefix(f.Rule, "fuzz/") {
-			t.Errorf("%s: unknown rule %s", f.ID, f.Rule)
-		}
-		if f.Summary == "" {
-			t.Errorf("%s: no summary", f.ID)
-		}
-		switch {
-		case f.Operation == "":
-		case strings.Contains(f.Operation, "/api9/v1/"):
-			// The old version is the point: not in the spec, its v2 is.
-			if inSpec(f.Operation) || !inSpec(strings.Replace(f.Operation, "/v1/", "/v2/", 1)) {
-				t.Errorf("%s: %s must be left out of the spec and its v2 listed", f.ID, f.Operation)
-			}
-		case !inSpec(f.Operation):
-			t.Errorf("%s: %s is not in the spec", f.ID, f.Operation)
-		}
+		flaws = append(flaws, flawcheck.Flaw(f))
 	}
+	seen := flawcheck.Flaws(t, doc, flaws, func(op string) (string, bool) {
+		return strings.Replace(op, "/v1/", "/v2/", 1), strings.Contains(op, "/api9/v1/")
+	})
 	if len(s.Planted()) != 11 {
 		t.Errorf("%d planted flaws, want 11", len(s.Planted()))
 	}
