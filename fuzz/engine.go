@@ -122,8 +122,10 @@ type Engine struct {
 	// the values oracles found that no output may show (Verdict.Mask).
 	runSecretsMu sync.Mutex
 	runSecrets   []string
-	// envs are the oracles' Envs, in the oracles' order.
-	envs []oracle.Env
+	// envs are the oracles' Envs, in the oracles' order; specBound says
+	// which oracles judge answers against the spec (oracle.SpecBound).
+	envs      []oracle.Env
+	specBound []bool
 	// started is when Run began; firstFinding how long after it the first
 	// finding came (0 for none yet).
 	started      time.Time
@@ -202,6 +204,8 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	}
 	for _, o := range oracles {
 		e.envs = append(e.envs, oracleEnv{e, o.Name()})
+		_, bound := o.(oracle.SpecBound)
+		e.specBound = append(e.specBound, bound)
 	}
 	e.setRoster()
 	return e, nil
@@ -449,7 +453,7 @@ func (e *Engine) handle(ctx context.Context, c *plan.Case) (*execute.Exchange, e
 			e.denied.Store(c.Target, true)
 		}
 		for i, o := range e.oracles {
-			if _, bound := o.(oracle.SpecBound); bound && c.Target.OlderVersionOf != nil {
+			if e.specBound[i] && c.Target.OlderVersionOf != nil {
 				continue
 			}
 			o.Check(ctx, obs, e.envs[i])
